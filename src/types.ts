@@ -1,0 +1,111 @@
+/**
+ * Typed records handed between pipeline stages:
+ *   source (WarcRecord | WarcReadError) → extract (ExtractedDocument) → detect (Score) → store.
+ * Each stage knows only the record types it takes and yields.
+ */
+
+/** One WARC record as read from a local file or an HTTP range. */
+export interface WarcRecord {
+  /** File path (local) or URL (remote) the record was read from. */
+  source: string;
+  /**
+   * Byte offset of the record's first byte in `source`. For per-record gzip
+   * (Common Crawl) this is the gzip member's offset, so
+   * `Range: bytes=offset-(offset+length-1)` returns the record.
+   * For uncompressed files it is the offset of "WARC/1.x".
+   * For whole-file gzip (one member, many records) it is the offset in the
+   * *decompressed* stream; `offsetKind` says which.
+   */
+  offset: number;
+  /** Bytes the record occupies in `source` (compressed size for gzip members). */
+  length: number;
+  offsetKind: 'file' | 'uncompressed';
+  /** WARC version, e.g. "1.0", "1.1", "0.17". */
+  warcVersion: string | null;
+  /** WARC-Type: response, request, revisit, metadata, resource, warcinfo, conversion … */
+  warcType: string | null;
+  /** WARC-Target-URI with any <…> brackets removed. */
+  targetUri: string | null;
+  /** WARC-Date normalised to ISO 8601 UTC ("2024-05-18T01:58:10Z"), null if unparseable. */
+  warcDate: string | null;
+  /** WARC-Date exactly as written. */
+  warcDateRaw: string | null;
+  /** WARC-Record-ID, e.g. "<urn:uuid:…>". */
+  recordId: string | null;
+  /** All WARC header fields; repeated fields keep every value in order. */
+  warcHeaders: Array<[string, string]>;
+  /** HTTP status for HTTP response/revisit records, else null. */
+  httpStatus: number | null;
+  /** HTTP headers (response/request) or null when the block is not HTTP. Repeated fields kept. */
+  httpHeaders: Array<[string, string]> | null;
+  /**
+   * Content type of the payload: the HTTP Content-Type for HTTP records,
+   * else the WARC Content-Type (e.g. resource records).
+   */
+  contentType: string | null;
+  /**
+   * The payload with transport encodings removed: chunked de-chunked,
+   * gzip/deflate/br/zstd Content-Encoding decoded — but not twice: Common Crawl's
+   * already-decoded payloads (X-Crawler-* headers) are left as they are.
+   * null for records without a payload (warcinfo, request without body, revisit).
+   */
+  payload: Uint8Array | null;
+  /** True when the payload was cut short (WARC-Truncated, truncated file, size cap). */
+  payloadTruncated: boolean;
+  /** Notes about repairs made while reading (e.g. "chunked header but body not chunked"). */
+  notes: string[];
+}
+
+/** A record (or a stretch of bytes) that could not be read. Errors are data, not crashes. */
+export interface WarcReadError {
+  kind: 'error';
+  source: string;
+  /** Byte offset where the problem starts (same coordinate system as WarcRecord.offset). */
+  offset: number;
+  offsetKind: 'file' | 'uncompressed';
+  /** Short machine-readable class, e.g. "truncated-gzip", "bad-header", "junk", "decode-failed". */
+  code: string;
+  message: string;
+}
+
+export type WarcItem = WarcRecord | WarcReadError;
+
+export function isReadError(item: WarcItem): item is WarcReadError {
+  return (item as WarcReadError).kind === 'error';
+}
+
+/** Where a publication date came from, most trusted first. */
+export type DateSource =
+  | 'json-ld'
+  | 'meta-article'
+  | 'meta-other'
+  | 'time-element'
+  | 'url'
+  | null;
+
+/** Result of extracting one HTML page. */
+export interface ExtractedDocument {
+  title: string | null;
+  /** Main article text; paragraphs separated by "\n\n". */
+  text: string;
+  /** Publication date as ISO 8601 (date or date-time), null if none found. */
+  date: string | null;
+  dateSource: DateSource;
+  /** ISO 639-3 code from franc, "und" when the text is too short to tell. */
+  lang: string;
+  /** Whitespace-delimited word count of `text` (CJK characters counted one each). */
+  words: number;
+  /** Charset used to decode the bytes (WHATWG label, lowercase). */
+  charset: string;
+  /** How the charset was chosen. */
+  charsetSource: 'bom' | 'http' | 'meta' | 'detected' | 'default';
+}
+
+/** Input to extraction: raw bytes plus what the transport said about them. */
+export interface ExtractInput {
+  html: Uint8Array | string;
+  /** HTTP Content-Type header value, if any (for the charset). */
+  contentType?: string | null;
+  /** Page URL, used for URL date patterns and resolving. */
+  url?: string | null;
+}
