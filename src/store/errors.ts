@@ -1,0 +1,22 @@
+/** Machine-readable classes of store failures, so the CLI can print a precise hint. */
+export type StoreErrorCode =
+  | 'open-failed'
+  | 'not-a-database'
+  | 'not-a-ccaudit-database'
+  | 'schema-too-new'
+  | 'schema-outdated'
+  | 'migration-failed'
+  | 'bad-migrations'
+  | 'source-changed'
+  | 'bad-input'
+  | 'no-run';
+
+/** A store failure with a clear message; never a bare SQLite error for expected situations. */
+export class StoreError extends Error {
+  readonly code: StoreErrorCode;
+  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreError';
+    this.code = code;
+  }
+}

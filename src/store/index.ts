@@ -1,0 +1,35 @@
+/** The SQLite store: the only part of ccaudit that knows SQL. See SCHEMA.md. */
+export { openStore, Store, type OpenStoreOptions } from './db.js';
+export { StoreError, type StoreErrorCode } from './errors.js';
+export {
+  applyMigrations,
+  checkCompatible,
+  migrations,
+  schemaVersion,
+  LATEST_SCHEMA_VERSION,
+  CCAUDIT_APPLICATION_ID,
+  type Migration,
+  type MigrateOptions,
+  type MigrateResult,
+} from './migrations/index.js';
+export {
+  StoreWriter,
+  markAbandonedRuns,
+  type BeginSourceResult,
+  type ErrorInput,
+  type RunStatus,
+  type SourceStat,
+  type WriterOptions,
+  type WriterStats,
+} from './writer.js';
+export {
+  upsertScores,
+  documentsMissingScore,
+  saveCalibration,
+  getCalibration,
+  type ScoreRow,
+  type DocumentToScore,
+  type Calibration,
+} from './scores.js';
+export * from './queries.js';
+export { urlParts, monthOf, sourceKind, type UrlParts } from './derive.js';
