@@ -1,0 +1,130 @@
+/**
+ * Seeded pseudo-random numbers for the collapse simulations.
+ *
+ * xoshiro128** 1.1 (Blackman & Vigna, 2018): 128-bit state, 32-bit output,
+ * period 2^128 − 1, passes BigCrush. Chosen because it needs only 32-bit
+ * integer arithmetic, which JavaScript does exactly (Math.imul, >>>).
+ * State is seeded through SplitMix32-style mixing so that nearby seeds give
+ * unrelated streams.
+ */
+
+/** murmur3's 32-bit finaliser: a bijective avalanche mix. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * Hashes a list of integers (a user seed plus, e.g., scenario and run indices)
+ * into one 32-bit value. Used to give each Monte Carlo run its own stream that
+ * depends only on (seed, scenario, run), never on scheduling order.
+ */
+export function mixSeed(...parts: number[]): number {
+  let h = 0x9e3779b9;
+  for (const part of parts) {
+    // Fold in both 32-bit halves so seeds up to 2^53 stay distinct.
+    const lo = part >>> 0;
+    const hi = Math.floor(part / 4294967296) >>> 0;
+    h = fmix32((h ^ lo) + 0x7f4a7c15);
+    h = fmix32((h ^ hi) + 0x165667b1);
+  }
+  return h;
+}
+
+const TWO_POW_26 = 67108864;
+const TWO_POW_53 = 9007199254740992;
+
+/** A seeded xoshiro128** generator. Not cryptographic. */
+export class Rng {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+  /** Second value of the last polar-method pair, or NaN when none is cached. */
+  private spareNormal = Number.NaN;
+
+  constructor(seed: number) {
+    // SplitMix32 (golden-ratio increments + fmix32) fills the state; it is never all zero.
+    let x = seed >>> 0;
+    const next = (): number => {
+      x = (x + 0x9e3779b9) >>> 0;
+      return fmix32(x);
+    };
+    this.s0 = next();
+    this.s1 = next();
+    this.s2 = next();
+    this.s3 = next();
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  /** A generator with an explicit state (for checking against published test vectors). */
+  static fromState(state: [number, number, number, number]): Rng {
+    const rng = new Rng(0);
+    [rng.s0, rng.s1, rng.s2, rng.s3] = state.map((v) => v | 0) as [number, number, number, number];
+    return rng;
+  }
+
+  /** Next 32-bit unsigned integer. */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** Uniform double in [0, 1) with 53 random bits. */
+  uniform(): number {
+    const a = this.nextUint32() >>> 5; // 27 bits
+    const b = this.nextUint32() >>> 6; // 26 bits
+    return (a * TWO_POW_26 + b) / TWO_POW_53;
+  }
+
+  /** Uniform double in (0, 1): never 0, safe for log(). */
+  uniformOpen(): number {
+    let u = this.uniform();
+    while (u === 0) u = this.uniform();
+    return u;
+  }
+
+  /** Standard normal deviate by Marsaglia's polar method (exact). */
+  normal(): number {
+    if (!Number.isNaN(this.spareNormal)) {
+      const z = this.spareNormal;
+      this.spareNormal = Number.NaN;
+      return z;
+    }
+    let u: number;
+    let v: number;
+    let s: number;
+    do {
+      u = 2 * this.uniform() - 1;
+      v = 2 * this.uniform() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    this.spareNormal = v * f;
+    return u * f;
+  }
+
+  /** Uniform integer in [0, n) without modulo bias (n ≤ 2^32). */
+  int(n: number): number {
+    if (n <= 0) throw new RangeError('Rng.int: n must be positive');
+    const limit = Math.floor(4294967296 / n) * n;
+    let x = this.nextUint32();
+    while (x >= limit) x = this.nextUint32();
+    return x % n;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}

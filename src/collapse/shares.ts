@@ -1,0 +1,187 @@
+/**
+ * The monthly AI-share series that `ccaudit report --format json` emits and
+ * `ccaudit collapse --shares` reads, as JSON or CSV.
+ *
+ * JSON:
+ * ```json
+ * { "level": 0.95,
+ *   "series": [ { "period": "2024-03", "share": 0.12, "lo": 0.08, "hi": 0.16, "n": 240, "method": "corrected" } ] }
+ * ```
+ * Other top-level fields are allowed and ignored. CSV: a header row naming the
+ * columns period,share,lo,hi,n,method (any order; extra columns ignored), one
+ * row per month and method.
+ */
+import { readFile } from 'node:fs/promises';
+
+/** One month's estimated share of AI-generated documents. */
+export interface SharePoint {
+  /** Calendar month, "YYYY-MM". */
+  period: string;
+  /** Point estimate of the AI share, in [0, 1]. */
+  share: number;
+  /** Lower end of the confidence interval, in [0, share]. */
+  lo: number;
+  /** Upper end of the confidence interval, in [share, 1]. */
+  hi: number;
+  /** Documents the estimate rests on. */
+  n: number;
+  /** Estimator that produced it, e.g. "raw" or "corrected". */
+  method: string;
+}
+
+/** The document `ccaudit report --format json` writes (the fields collapse reads). */
+export interface ShareSeries {
+  /** Confidence level of [lo, hi]; 0.95 when absent. */
+  level?: number;
+  series: SharePoint[];
+}
+
+/** A validated series for one method, sorted by month. */
+export interface ShareInput {
+  level: number;
+  method: string;
+  points: SharePoint[];
+  /** Where it came from, for reports. */
+  source: string;
+}
+
+export class ShareInputError extends Error {}
+
+const PERIOD = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/** Months since year 0 for a "YYYY-MM" period. */
+export function monthIndex(period: string): number {
+  const m = PERIOD.exec(period);
+  if (!m) throw new ShareInputError(`bad period "${period}": expected YYYY-MM`);
+  return Number(m[1]) * 12 + Number(m[2]) - 1;
+}
+
+/** "YYYY-MM" for a month index. */
+export function periodOf(month: number): string {
+  const year = Math.floor(month / 12);
+  return `${String(year).padStart(4, '0')}-${String((month % 12) + 1).padStart(2, '0')}`;
+}
+
+/** Reads and validates a share series from a .json or .csv file. */
+export async function readShareFile(path: string, method?: string): Promise<ShareInput> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ShareInputError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const looksJson = /\.json$/i.test(path) || (!/\.csv$/i.test(path) && text.trimStart().startsWith('{'));
+  const parsed = looksJson ? parseShareJson(text, path) : parseShareCsv(text, path);
+  return selectMethod(parsed, path, method);
+}
+
+/** Parses the JSON form; throws ShareInputError naming the file and the bad entry. */
+export function parseShareJson(text: string, source = 'input'): ShareSeries {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new ShareInputError(`${source}: not valid JSON (${(err as Error).message})`);
+  }
+  if (typeof doc !== 'object' || doc === null || !Array.isArray((doc as ShareSeries).series)) {
+    throw new ShareInputError(`${source}: expected an object with a "series" array`);
+  }
+  const { series, level } = doc as { series: unknown[]; level?: unknown };
+  if (level !== undefined && !(typeof level === 'number' && level > 0 && level < 1)) {
+    throw new ShareInputError(`${source}: "level" must be a number in (0, 1)`);
+  }
+  const points = series.map((row, i) => {
+    if (typeof row !== 'object' || row === null) throw new ShareInputError(`${source}: series[${i}] is not an object`);
+    return validatePoint(row as Record<string, unknown>, `${source}: series[${i}]`);
+  });
+  return { level: level as number | undefined, series: points };
+}
+
+const CSV_COLUMNS = ['period', 'share', 'lo', 'hi', 'n', 'method'] as const;
+
+/** Parses the CSV form (simple CSV: optional double quotes, no embedded newlines). */
+export function parseShareCsv(text: string, source = 'input'): ShareSeries {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((line) => line.trim() !== '');
+  if (lines.length === 0) throw new ShareInputError(`${source}: empty file`);
+  const header = splitCsvLine(lines[0]).map((h) => h.trim().toLowerCase());
+  const missing = CSV_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length > 0) {
+    throw new ShareInputError(`${source}: CSV header lacks column(s) ${missing.join(', ')} (need ${CSV_COLUMNS.join(',')})`);
+  }
+  const points = lines.slice(1).map((line, i) => {
+    const cells = splitCsvLine(line);
+    const row: Record<string, unknown> = {};
+    for (const col of CSV_COLUMNS) {
+      const cell = (cells[header.indexOf(col)] ?? '').trim();
+      row[col] = col === 'period' || col === 'method' ? cell : cell === '' ? undefined : Number(cell);
+    }
+    return validatePoint(row, `${source}: line ${i + 2}`);
+  });
+  return { series: points };
+}
+
+function splitCsvLine(line: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      cells.push(cell);
+      cell = '';
+    } else cell += ch;
+  }
+  cells.push(cell);
+  return cells;
+}
+
+function validatePoint(row: Record<string, unknown>, where: string): SharePoint {
+  const { period, share, lo, hi, n, method } = row;
+  if (typeof period !== 'string' || !PERIOD.test(period)) {
+    throw new ShareInputError(`${where}: "period" must be a month "YYYY-MM", got ${JSON.stringify(period)}`);
+  }
+  for (const [name, v] of [['share', share], ['lo', lo], ['hi', hi]] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) {
+      throw new ShareInputError(`${where}: "${name}" must be a number in [0, 1], got ${JSON.stringify(v)}`);
+    }
+  }
+  if (!((lo as number) <= (share as number) && (share as number) <= (hi as number))) {
+    throw new ShareInputError(`${where}: need lo ≤ share ≤ hi, got ${lo} / ${share} / ${hi}`);
+  }
+  if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) {
+    throw new ShareInputError(`${where}: "n" must be a positive integer, got ${JSON.stringify(n)}`);
+  }
+  if (typeof method !== 'string' || method === '') {
+    throw new ShareInputError(`${where}: "method" must be a non-empty string`);
+  }
+  return { period, share: share as number, lo: lo as number, hi: hi as number, n, method };
+}
+
+/** Keeps one method's rows, sorted by month; rejects ambiguous or duplicate input. */
+export function selectMethod(doc: ShareSeries, source: string, method?: string): ShareInput {
+  const methods = [...new Set(doc.series.map((p) => p.method))];
+  if (methods.length === 0) throw new ShareInputError(`${source}: the series is empty`);
+  let chosen = method;
+  if (chosen === undefined) {
+    if (methods.length > 1) {
+      throw new ShareInputError(`${source}: holds several methods (${methods.join(', ')}); pick one with --method`);
+    }
+    chosen = methods[0];
+  } else if (!methods.includes(chosen)) {
+    throw new ShareInputError(`${source}: no rows for method "${chosen}" (has ${methods.join(', ')})`);
+  }
+  const points = doc.series.filter((p) => p.method === chosen).sort((a, b) => monthIndex(a.period) - monthIndex(b.period));
+  for (let i = 1; i < points.length; i++) {
+    if (points[i].period === points[i - 1].period) {
+      throw new ShareInputError(`${source}: period ${points[i].period} appears twice for method "${chosen}"`);
+    }
+  }
+  return { level: doc.level ?? 0.95, method: chosen, points, source };
+}
