@@ -1,0 +1,272 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { runSample, type SampleEvent, type SampleRunOptions, type SampleSummary } from '../commoncrawl/run.js';
+import { DEFAULT_DB, positiveInt } from './options.js';
+
+interface SampleCliOptions {
+  crawl: string[];
+  from?: string;
+  to?: string;
+  allPerMonth?: boolean;
+  latest?: number;
+  perCrawl: number;
+  seed: string;
+  url?: string;
+  matchType?: 'exact' | 'prefix' | 'host' | 'domain';
+  backend: 'auto' | 'zipnum' | 'cdx-api';
+  lang: string[];
+  host: string[];
+  tld: string[];
+  status: number[];
+  mime: string[];
+  concurrency: number;
+  rps?: number;
+  timeout: number;
+  maxAttempts: number;
+  db: string;
+  indexUrl?: string;
+  dataUrl?: string;
+  collinfo?: string;
+  cacheDir?: string;
+  linesPerBlock: number;
+  maxPages: number;
+  retryFailed?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+const collect = (v: string, acc: string[]) => [...acc, v];
+const collectList = (v: string, acc: string[]) => [...acc, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+const collectInt = (v: string, acc: number[]) => [...acc, positiveInt(v)];
+const positiveNumber = (v: string) => {
+  const n = Number(v);
+  if (!(n > 0)) throw new InvalidArgumentError(`expected a positive number, got "${v}"`);
+  return n;
+};
+
+export function register(program: Command): void {
+  program
+    .command('sample')
+    .description(
+      'Draw a reproducible random sample of HTML pages from Common Crawl crawls, range-fetch each record and ' +
+        'store it like `scan` does. The sample is stored before fetching; re-running the same command resumes ' +
+        'and never fetches a record twice.',
+    )
+    .option('--crawl <id>', 'crawl id, e.g. CC-MAIN-2024-22 (repeatable)', collect, [])
+    .option('--from <YYYY-MM>', 'first month of a crawl range')
+    .option('--to <YYYY-MM>', 'last month of a crawl range')
+    .option('--all-per-month', 'with --from/--to: every crawl of each month, not only the newest')
+    .option('--latest <n>', 'the N newest crawls', positiveInt)
+    .requiredOption('--per-crawl <n>', 'records to sample from each crawl', positiveInt)
+    .option('--seed <text>', 'random seed; the same seed gives the same sample', '1')
+    .option('--url <pattern>', 'restrict to a URL pattern via the CDX API ("example.com/*", "*.example.com")')
+    .addOption(new Option('--match-type <type>', 'CDX API matchType').choices(['exact', 'prefix', 'host', 'domain']))
+    .addOption(
+      new Option('--backend <name>', 'index back end (auto: CDX API with --url, else zipnum)')
+        .choices(['auto', 'zipnum', 'cdx-api'])
+        .default('auto'),
+    )
+    .option('--lang <codes>', 'primary language(s), ISO 639-3 (e.g. eng,deu); lines without languages (crawls before 2018) are left out; repeatable', collectList, [])
+    .option('--host <name>', 'host (and its subdomains); repeatable', collectList, [])
+    .option('--tld <tld>', 'top-level domain(s), e.g. de; repeatable', collectList, [])
+    .option('--status <code>', 'HTTP status to keep (default 200); repeatable', collectInt, [])
+    .option('--mime <type>', 'detected MIME type to keep (default text/html, application/xhtml+xml); repeatable', collect, [])
+    .option('--concurrency <n>', 'concurrent range requests (keep it small: the service is shared)', positiveInt, 2)
+    .option('--rps <n>', 'at most this many requests per second', positiveNumber)
+    .option('--timeout <ms>', 'per-request timeout', positiveInt, 60_000)
+    .option('--max-attempts <n>', 'attempts per request before giving up', positiveInt, 8)
+    .option('--db <path>', 'SQLite database', DEFAULT_DB)
+    .option('--index-url <url>', 'index server (env CCAUDIT_INDEX_URL; default https://index.commoncrawl.org)')
+    .option('--data-url <url>', 'data server (env CCAUDIT_DATA_URL; default https://data.commoncrawl.org)')
+    .option('--collinfo <file>', 'read the crawl list from a local collinfo.json')
+    .option('--cache-dir <dir>', 'where downloaded cluster.idx files are kept (default ~/.cache/ccaudit)')
+    .option('--lines-per-block <n>', 'zipnum lines per block (3000 for Common Crawl)', positiveInt, 3000)
+    .option('--max-pages <n>', 'CDX API: most result pages read per crawl', positiveInt, 10)
+    .option('--retry-failed', 'also fetch records that failed in earlier runs')
+    .option('--dry-run', 'draw (or load) the sample and show what would be fetched; fetch and store nothing')
+    .option('--json', 'print the summary as JSON on stdout')
+    .action(async (opts: SampleCliOptions) => {
+      process.exitCode = await runSampleCommand(opts);
+    });
+}
+
+/** Runs the command; returns the exit code. */
+export async function runSampleCommand(opts: SampleCliOptions): Promise<number> {
+  let stop = false;
+  const onSignal = () => {
+    if (stop) process.exit(130);
+    stop = true;
+    process.stderr.write('\nccaudit sample: stopping after the requests in flight (Ctrl-C again to abort)\n');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const progress = new SampleProgress(!!opts.json);
+  const runOpts: SampleRunOptions = {
+    indexUrl: opts.indexUrl,
+    dataUrl: opts.dataUrl,
+    collinfoFile: opts.collinfo,
+    crawls: {
+      ids: opts.crawl,
+      from: opts.from,
+      to: opts.to,
+      perMonth: opts.allPerMonth ? 'all' : 'one',
+      latest: opts.latest,
+    },
+    perCrawl: opts.perCrawl,
+    seed: opts.seed,
+    backend: opts.backend,
+    urlPattern: opts.url,
+    matchType: opts.matchType,
+    filter: {
+      languages: opts.lang,
+      hosts: opts.host,
+      tlds: opts.tld,
+      statuses: opts.status.length ? opts.status : undefined,
+      mimes: opts.mime.length ? opts.mime : undefined,
+    },
+    linesPerBlock: opts.linesPerBlock,
+    cacheDir: opts.cacheDir,
+    concurrency: opts.concurrency,
+    rps: opts.rps,
+    timeoutMs: opts.timeout,
+    retry: { maxAttempts: opts.maxAttempts },
+    db: opts.db,
+    dryRun: opts.dryRun,
+    retryFailed: opts.retryFailed,
+    maxPages: opts.maxPages,
+    shouldStop: () => stop,
+    onEvent: (e) => progress.event(e),
+  };
+  let summary: SampleSummary;
+  try {
+    summary = await runSample(runOpts);
+  } catch (err) {
+    progress.stop();
+    process.stderr.write(`ccaudit sample: ${(err as Error).message}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  progress.stop();
+  if (opts.json) process.stdout.write(JSON.stringify(summaryJson(summary), null, 2) + '\n');
+  else process.stdout.write(formatSummary(summary));
+  return summary.interrupted ? 130 : 0;
+}
+
+/** cli-progress bar on stderr (TTY only): records fetched / total, rate, retries. Logs otherwise. */
+class SampleProgress {
+  private bar: cliProgress.SingleBar | null = null;
+  private done = 0;
+  private retries = 0;
+  private failed = 0;
+  private started = 0;
+  private readonly tty = !!process.stderr.isTTY && !process.env.CI;
+
+  constructor(private readonly quiet: boolean) {}
+
+  event(e: SampleEvent): void {
+    switch (e.type) {
+      case 'crawls':
+        this.log(`crawls: ${e.crawls.join(', ')}`);
+        break;
+      case 'draw-start':
+        this.log(`${e.crawl}: drawing the sample (${e.backend})…`);
+        break;
+      case 'draw-done':
+        this.log(
+          `${e.crawl}: ${e.reused ? 'stored sample reused' : 'drew'} ${e.drawn}/${e.wanted} lines` +
+            (e.reused ? '' : ` (${e.indexRequests} index requests)`),
+        );
+        break;
+      case 'fetch-start':
+        this.started = Date.now();
+        if (this.tty && e.total > 0) {
+          this.bar = new cliProgress.SingleBar(
+            {
+              stream: process.stderr,
+              format: 'fetch {bar} {value}/{total} records | {rate} rec/s | retries {retries} | failed {failed}',
+              hideCursor: true,
+              fps: 5,
+            },
+            cliProgress.Presets.shades_classic,
+          );
+          this.bar.start(e.total, 0, { rate: '0.0', retries: 0, failed: 0 });
+        } else this.log(`fetching ${e.total} records…`);
+        break;
+      case 'record':
+        this.done++;
+        if (!e.ok) {
+          this.failed++;
+          // 404s and other give-ups are always logged (stderr), and the run goes on.
+          this.log(`skipped ${e.url}: ${e.code}: ${e.message}`, true);
+        }
+        this.update();
+        break;
+      case 'retry':
+        this.retries++;
+        this.update();
+        break;
+      case 'log':
+        this.log(e.message);
+        break;
+    }
+  }
+
+  private update(): void {
+    if (!this.bar) return;
+    const secs = (Date.now() - this.started) / 1000;
+    this.bar.update(this.done, { rate: secs > 0 ? (this.done / secs).toFixed(1) : '0.0', retries: this.retries, failed: this.failed });
+  }
+
+  private log(message: string, always = false): void {
+    if (this.quiet && !this.tty && !always) return;
+    if (this.bar) this.bar.stop();
+    process.stderr.write(`ccaudit sample: ${message}\n`);
+    if (this.bar) this.bar.start(this.bar.getTotal(), this.done, { rate: '0.0', retries: this.retries, failed: this.failed });
+  }
+
+  stop(): void {
+    this.bar?.stop();
+    this.bar = null;
+  }
+}
+
+function summaryJson(s: SampleSummary) {
+  return {
+    ...s,
+    plans: s.plans.map((p) => ({ ...p, toFetch: s.dryRun ? p.toFetch : undefined })),
+  };
+}
+
+export function formatSummary(s: SampleSummary): string {
+  const lines: string[] = [];
+  if (s.dryRun) {
+    lines.push('Dry run: nothing fetched or stored.');
+    for (const p of s.plans) {
+      const bytes = p.toFetch.reduce((n, r) => n + r.length, 0);
+      lines.push(
+        `${p.crawl} (${p.backend}${p.reused ? ', stored sample' : ''}): ${p.toFetch.length} records to fetch, ` +
+          `${(bytes / 1e6).toFixed(2)} MB` + (p.short ? ` (only ${p.drawn} of ${p.wanted} eligible lines found)` : ''),
+      );
+      for (const r of p.toFetch) lines.push(`  ${r.filename}\t${r.offset}\t${r.length}\t${r.url}`);
+    }
+    return lines.join('\n') + '\n';
+  }
+  lines.push(
+    `Fetched ${s.fetched} records (${s.documents} documents), ${s.failed} failed, ${s.pending} still pending` +
+      (s.interrupted ? ' (interrupted: run the same command again to resume)' : ''),
+  );
+  for (const c of s.counts) lines.push(`  ${c.crawl}: fetched ${c.fetched}, failed ${c.failed}, pending ${c.pending}`);
+  for (const p of s.plans) if (p.short) lines.push(`  ${p.crawl}: only ${p.drawn} of ${p.wanted} eligible lines found`);
+  if (Object.keys(s.failures).length) {
+    lines.push(`  failures: ${Object.entries(s.failures).map(([k, v]) => `${k} ×${v}`).join(', ')}`);
+  }
+  const d = s.http.data;
+  lines.push(
+    `  ${s.recordsPerSecond.toFixed(1)} records/s, ${(s.bytes / 1e6).toFixed(2)} MB, ` +
+      `${d.requests + s.http.index.requests} requests, ${d.retries + s.http.index.retries} retries, ` +
+      `${s.slowDowns} slow-downs (403), ${(s.elapsedMs / 1000).toFixed(1)} s`,
+  );
+  return lines.join('\n') + '\n';
+}
