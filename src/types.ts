@@ -47,7 +47,8 @@ export interface WarcRecord {
    * The payload with transport encodings removed: chunked de-chunked,
    * gzip/deflate/br/zstd Content-Encoding decoded — but not twice: Common Crawl's
    * already-decoded payloads (X-Crawler-* headers) are left as they are.
-   * null for records without a payload (warcinfo, request without body, revisit).
+   * For non-HTTP blocks (warcinfo, metadata, resource, conversion, dns:) the block itself.
+   * null when there are no payload bytes (request without body, revisit, empty body).
    */
   payload: Uint8Array | null;
   /** True when the payload was cut short (WARC-Truncated, truncated file, size cap). */
