@@ -1,0 +1,170 @@
+/**
+ * `npm run bench`: the cost of each stage of `ccaudit scan` over ≥ 100 MB of real
+ * Common-Crawl-style WARC data (real records from ../shared, repeated to reach the size).
+ *
+ * Each phase runs in its own child process so its peak RSS is its own:
+ *   gunzip   node:zlib over the same bytes (the floor cost of reading)
+ *   read     readWarcFile: every record framed, parsed and its payload decoded
+ *   scan     the whole pipeline into a fresh SQLite file (read → extract → store)
+ */
+import { spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { pipeline as streamPipeline } from 'node:stream/promises';
+import { Writable } from 'node:stream';
+import path from 'node:path';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const here = fileURLToPath(import.meta.url);
+const SHARED = process.env.CCAUDIT_SHARED ?? path.resolve(path.dirname(here), '../../../shared');
+const WARC_DIR = path.join(SHARED, 'corpora/warc');
+
+/** Real per-record-gzip WARC files (each record its own gzip member, as CC writes them). */
+const SOURCE_FILES = [
+  'cc/jwarc/cc.warc.gz',
+  'cc/resiliparse/warcfile.warc.gz',
+  'cc/whirlwind/whirlwind.warc.gz',
+  'edge-cases/dolma/sample-0000.warc.gz',
+  'edge-cases/dolma/sample-0001.warc.gz',
+  'edge-cases/ipwb/sample-1.warc.gz',
+  'edge-cases/ipwb/IAH-20080430204825-00000-blackbook.warc.gz',
+  'edge-cases/pywb/iana.warc.gz',
+  'recent/warc2zim/solidaritenum.warc.gz',
+  'recent/replayweb.page/data.warc.gz',
+  'recent/js-wacz/lil-projects.warc.gz',
+];
+
+async function buildInput(target: string, minBytes: number): Promise<number> {
+  if (existsSync(target) && statSync(target).size >= minBytes) return statSync(target).size;
+  const parts = SOURCE_FILES.map((f) => readFileSync(path.join(WARC_DIR, f)));
+  const out = createWriteStream(target);
+  let written = 0;
+  while (written < minBytes) {
+    for (const p of parts) {
+      if (!out.write(p)) await new Promise<void>((r) => out.once('drain', () => r()));
+      written += p.length;
+    }
+  }
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  return written;
+}
+
+interface PhaseResult {
+  phase: string;
+  seconds: number;
+  bytes: number;
+  records?: number;
+  documents?: number;
+  errors?: number;
+  stages?: Record<string, number>;
+  maxRssMb: number;
+}
+
+async function phaseGunzip(file: string): Promise<Omit<PhaseResult, 'maxRssMb'>> {
+  let out = 0;
+  const t0 = performance.now();
+  await streamPipeline(
+    createReadStream(file, { highWaterMark: 1 << 20 }),
+    createGunzip(),
+    new Writable({
+      write(chunk, _enc, cb) {
+        out += chunk.length;
+        cb();
+      },
+    }),
+  );
+  return { phase: 'gunzip', seconds: (performance.now() - t0) / 1000, bytes: statSync(file).size, records: undefined };
+}
+
+async function phaseRead(file: string): Promise<Omit<PhaseResult, 'maxRssMb'>> {
+  const { readWarcFile } = await import('../src/warc/index.js');
+  const t0 = performance.now();
+  let records = 0;
+  let errors = 0;
+  for await (const item of readWarcFile(file)) {
+    if ((item as { kind?: string }).kind === 'error') errors++;
+    else records++;
+  }
+  return { phase: 'read', seconds: (performance.now() - t0) / 1000, bytes: statSync(file).size, records, errors };
+}
+
+async function phaseScan(file: string, db: string): Promise<Omit<PhaseResult, 'maxRssMb'>> {
+  const { scanFile } = await import('../src/pipeline.js');
+  const { openStore } = await import('../src/store/index.js');
+  rmSync(db, { force: true });
+  const store = openStore(db);
+  const writer = store.writer({ batchSize: 500 });
+  const runId = writer.beginRun('bench', { file });
+  const times = { readMs: 0, extractMs: 0, storeMs: 0 };
+  const t0 = performance.now();
+  const s = await scanFile(file, writer, times);
+  writer.finishRun(runId, 'completed', { records: s.records, documents: s.documents, errors: s.errors });
+  const seconds = (performance.now() - t0) / 1000;
+  store.close();
+  return {
+    phase: 'scan',
+    seconds,
+    bytes: statSync(file).size,
+    records: s.records,
+    documents: s.documents,
+    errors: s.errors,
+    stages: { read: times.readMs / 1000, extract: times.extractMs / 1000, store: times.storeMs / 1000 },
+  };
+}
+
+async function child(phase: string, file: string, db: string): Promise<void> {
+  const r = phase === 'gunzip' ? await phaseGunzip(file) : phase === 'read' ? await phaseRead(file) : await phaseScan(file, db);
+  const maxRssMb = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(JSON.stringify({ ...r, maxRssMb }) + '\n');
+}
+
+async function parent(): Promise<void> {
+  const mb = Number(process.env.BENCH_MB ?? 110);
+  const dir = path.join(os.tmpdir(), 'ccaudit-bench');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `cc-style-${mb}mb.warc.gz`);
+  const db = path.join(dir, 'bench.db');
+  const size = await buildInput(file, mb * 1e6);
+  console.log(`input: ${file} (${(size / 1e6).toFixed(1)} MB of real per-record-gzip WARC data, ${SOURCE_FILES.length} files repeated)`);
+  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`);
+  const results: PhaseResult[] = [];
+  for (const phase of ['gunzip', 'read', 'scan']) {
+    const r = spawnSync(process.execPath, [here, '--child', phase, file, db], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) {
+      console.error(`phase ${phase} failed:\n${r.stderr}`);
+      process.exitCode = 1;
+      continue;
+    }
+    const line = r.stdout.trim().split('\n').pop()!;
+    results.push(JSON.parse(line));
+  }
+  const rows = results.map((r) => ({
+    phase: r.phase,
+    'MB/s (compressed)': (r.bytes / 1e6 / r.seconds).toFixed(1),
+    seconds: r.seconds.toFixed(2),
+    records: r.records ?? '',
+    'records/s': r.records ? (r.records / r.seconds).toFixed(0) : '',
+    'HTML docs': r.documents ?? '',
+    'docs/s': r.documents ? (r.documents / r.seconds).toFixed(0) : '',
+    'peak RSS MB': r.maxRssMb.toFixed(0),
+  }));
+  console.table(rows);
+  const scan = results.find((r) => r.phase === 'scan');
+  if (scan?.stages) {
+    const total = Object.values(scan.stages).reduce((a, b) => a + b, 0);
+    console.log('scan time per stage:');
+    for (const [k, v] of Object.entries(scan.stages)) {
+      console.log(`  ${k.padEnd(8)} ${v.toFixed(2)} s  (${((100 * v) / total).toFixed(0)}%)`);
+    }
+    const perCore = scan.documents! / scan.seconds;
+    console.log(`\nfull scan: ${perCore.toFixed(0)} HTML documents/s on one core (target ≥ 300), peak RSS ${scan.maxRssMb.toFixed(0)} MB (target ≤ 400)`);
+  }
+}
+
+if (process.argv[2] === '--child') {
+  await child(process.argv[3]!, process.argv[4]!, process.argv[5]!);
+} else {
+  await parent();
+}
