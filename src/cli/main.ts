@@ -5,6 +5,7 @@ import path from 'node:path';
 import { register as registerScan } from './scan.js';
 import { register as registerExtract } from './extract.js';
 import { register as registerCollapse } from './collapse.js';
+import { register as registerDetect } from './detect.js';
 import { register as registerSample } from './sample.js';
 import { register as registerIndex } from './index-cmd.js';
 
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerExtract(program);
   registerSample(program);
   registerIndex(program);
+  registerDetect(program);
   registerCollapse(program);
   return program;
 }
