@@ -7,8 +7,8 @@ import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { readWarcFile } from './warc/index.js';
 import { extractDocument } from './extract/index.js';
-import type { ExtractedDocument, WarcItem, WarcRecord, WarcReadError } from './types.js';
-import { createExtractPool, type ExtractJob, type ExtractPool } from './extract/pool.js';
+import type { DocumentScore, ExtractedDocument, WarcItem, WarcRecord, WarcReadError } from './types.js';
+import { createExtractPool, type ExtractJob, type ExtractPool, type ExtractResult } from './extract/pool.js';
 import { isReadError } from './types.js';
 
 /** Where the pipeline puts its results (implemented by the SQLite store writer). */
@@ -18,7 +18,7 @@ export interface PipelineSink {
     resumeOffset: number;
     alreadyComplete: boolean;
   };
-  add(sourceId: number, record: WarcRecord, doc: ExtractedDocument | null): void;
+  add(sourceId: number, record: WarcRecord, doc: ExtractedDocument | null, scores?: DocumentScore[]): void;
   addError(sourceId: number, error: WarcReadError): void;
   /** Next record to read starts at `nextOffset`; committed atomically with the rows before it. */
   checkpoint(sourceId: number, nextOffset: number): void;
@@ -26,7 +26,7 @@ export interface PipelineSink {
 }
 
 /** Inline extraction (no worker threads). */
-export const INLINE_POOL: ExtractPool = createExtractPool(0);
+export const INLINE_POOL: ExtractPool = createExtractPool({ threads: 0 });
 
 export interface StageTimes {
   readMs: number;
@@ -90,7 +90,7 @@ const MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
 
 interface InFlight {
   item: WarcItem;
-  doc: Promise<ExtractedDocument> | null;
+  doc: Promise<ExtractResult> | null;
   bytes: number;
 }
 
@@ -140,10 +140,11 @@ export async function scanFile(
       return;
     }
     let doc: ExtractedDocument | null = null;
+    let scores: DocumentScore[] = [];
     if (pendingDoc) {
       const t = performance.now();
       try {
-        doc = await pendingDoc;
+        ({ doc, scores } = await pendingDoc);
       } catch (err) {
         sink.addError(sourceId, {
           kind: 'error',
@@ -158,7 +159,7 @@ export async function scanFile(
       times.extractMs += performance.now() - t;
     }
     const t2 = performance.now();
-    sink.add(sourceId, item, doc);
+    sink.add(sourceId, item, doc, scores);
     summary.records++;
     if (doc) summary.documents++;
     const next = item.offset + item.length;
@@ -181,7 +182,7 @@ export async function scanFile(
       stopped = true;
       break;
     }
-    let doc: Promise<ExtractedDocument> | null = null;
+    let doc: Promise<ExtractResult> | null = null;
     let bytes = 0;
     if (!isReadError(item)) {
       bytes = item.payload?.length ?? 0;

@@ -110,3 +110,13 @@ export interface ExtractInput {
   /** Page URL, used for URL date patterns and resolving. */
   url?: string | null;
 }
+
+/** One detector's verdict on one document, as produced during a scan (see src/detect/). */
+export interface DocumentScore {
+  detector: string;
+  detectorVersion: string;
+  /** Probability-like score in [0, 1]; null when the detector does not support the document. */
+  score: number | null;
+  raw: number | null;
+  details: Record<string, unknown> | null;
+}

@@ -1,18 +1,35 @@
 /**
- * Runs extractDocument on worker threads so a scan uses every core: the reader and
- * the SQLite writer stay on the main thread, HTML parsing (the dominant cost) moves out.
- * With `threads: 0` extraction runs inline, which is simplest for tiny inputs and tests.
+ * Runs extraction (and, optionally, detector scoring) on worker threads so a scan
+ * uses every core: the reader and the SQLite writer stay on the main thread, HTML
+ * parsing and scoring (the dominant costs) move out. With `threads: 0` everything
+ * runs inline, which is simplest for tiny inputs and tests.
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { extractDocument } from './index.js';
-import type { ExtractInput, ExtractedDocument } from '../types.js';
+import { loadScorers, scoreDocument, type Scorer } from '../detect/scan-scoring.js';
+import type { DocumentScore, ExtractInput, ExtractedDocument } from '../types.js';
 
 export type ExtractJob = ExtractInput & { notAfter?: string | null };
 
+export interface ExtractResult {
+  doc: ExtractedDocument;
+  /** One entry per detector; empty when the pool scores nothing. */
+  scores: DocumentScore[];
+}
+
+export interface PoolOptions {
+  /** Worker threads; 0 = run inline on the calling thread. */
+  threads?: number;
+  /** Detector names to score with (empty array = every built-in); null/undefined = no scoring. */
+  detectors?: string[] | null;
+  /** Plugin detector modules (paths or package names). */
+  detectorModules?: string[];
+}
+
 export interface ExtractPool {
-  extract(input: ExtractJob): Promise<ExtractedDocument>;
+  extract(input: ExtractJob): Promise<ExtractResult>;
   close(): Promise<void>;
   readonly threads: number;
 }
@@ -22,22 +39,34 @@ export function defaultExtractThreads(): number {
   return Math.max(1, availableParallelism());
 }
 
-export function createExtractPool(threads = defaultExtractThreads()): ExtractPool {
-  if (threads <= 0) {
-    return {
-      threads: 0,
-      extract: async (input) => extractDocument(input),
-      close: async () => {},
-    };
-  }
+function inlinePool(opts: PoolOptions): ExtractPool {
+  let scorers: Promise<Scorer[]> | null = null;
+  return {
+    threads: 0,
+    async extract(input) {
+      const doc = extractDocument(input);
+      if (!opts.detectors) return { doc, scores: [] };
+      scorers ??= loadScorers(opts.detectors, opts.detectorModules);
+      return { doc, scores: await scoreDocument(await scorers, doc) };
+    },
+    close: async () => {},
+  };
+}
+
+export function createExtractPool(opts: PoolOptions = {}): ExtractPool {
+  const threads = opts.threads ?? defaultExtractThreads();
+  if (threads <= 0) return inlinePool(opts);
+
   // Under vitest/tsx the sources are .ts; compiled code runs the .js worker.
   const self = fileURLToPath(import.meta.url);
   const workerFile = self.replace(/pool\.(ts|js)$/, 'worker.$1');
   const execArgv = workerFile.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const workerData = { detectors: opts.detectors ?? null, detectorModules: opts.detectorModules ?? [] };
   const workers: Worker[] = [];
   const idle: Worker[] = [];
   const queue: Array<{ id: number; input: ExtractJob }> = [];
-  const pending = new Map<number, { resolve: (d: ExtractedDocument) => void; reject: (e: Error) => void; worker?: Worker }>();
+  type Pending = { resolve: (r: ExtractResult) => void; reject: (e: Error) => void; worker?: Worker };
+  const pending = new Map<number, Pending>();
   let nextId = 0;
   let closed = false;
 
@@ -52,15 +81,15 @@ export function createExtractPool(threads = defaultExtractThreads()): ExtractPoo
   };
 
   const spawn = () => {
-    const worker = new Worker(workerFile, { execArgv });
+    const worker = new Worker(workerFile, { execArgv, workerData });
     worker.unref();
-    worker.on('message', (msg: { id: number; doc?: ExtractedDocument; error?: string }) => {
+    worker.on('message', (msg: { id: number; doc?: ExtractedDocument; scores?: DocumentScore[]; error?: string }) => {
       const p = pending.get(msg.id);
       pending.delete(msg.id);
       idle.push(worker);
       if (p) {
         if (msg.error !== undefined) p.reject(new Error(msg.error));
-        else p.resolve(msg.doc!);
+        else p.resolve({ doc: msg.doc!, scores: msg.scores ?? [] });
       }
       dispatch();
     });

@@ -1,16 +1,21 @@
-/** Worker-thread side of the extraction pool: one extractDocument call per message. */
-import { parentPort } from 'node:worker_threads';
+/**
+ * Worker-thread side of the extraction pool: extract one page and, when the pool
+ * was created with detectors, score it here too, so both costs spread over cores.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
 import { extractDocument } from './index.js';
-import type { ExtractInput } from '../types.js';
+import { scoreDocument, loadScorers, type Scorer } from '../detect/scan-scoring.js';
+import type { ExtractJob } from './pool.js';
 
-interface Job {
-  id: number;
-  input: ExtractInput & { notAfter?: string | null };
-}
+const detectorNames: string[] | null = workerData?.detectors ?? null;
+const detectorModules: string[] = workerData?.detectorModules ?? [];
+const scorers: Promise<Scorer[]> = detectorNames ? loadScorers(detectorNames, detectorModules) : Promise.resolve([]);
 
-parentPort!.on('message', (job: Job) => {
+parentPort!.on('message', async (job: { id: number; input: ExtractJob }) => {
   try {
-    parentPort!.postMessage({ id: job.id, doc: extractDocument(job.input) });
+    const doc = extractDocument(job.input);
+    const scores = await scoreDocument(await scorers, doc);
+    parentPort!.postMessage({ id: job.id, doc, scores });
   } catch (err) {
     parentPort!.postMessage({ id: job.id, error: (err as Error).message });
   }

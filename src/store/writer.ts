@@ -9,7 +9,7 @@
  * re-read after resuming hit the (source, offset) keys and are ignored, never duplicated.
  */
 import { hostname } from 'node:os';
-import type { ExtractedDocument, WarcReadError, WarcRecord } from '../types.js';
+import type { DocumentScore, ExtractedDocument, WarcReadError, WarcRecord } from '../types.js';
 import type { Store } from './db.js';
 import { monthOf, sourceKind, urlParts } from './derive.js';
 import { StoreError } from './errors.js';
@@ -136,6 +136,10 @@ const SQL = {
     ON CONFLICT (source_id, offset) DO NOTHING
     RETURNING id`,
   recordId: `SELECT id FROM records WHERE source_id = ? AND offset = ?`,
+  documentId: `SELECT id FROM documents WHERE record_pk = ?`,
+  // Scores computed during a scan never overwrite scores already stored (e.g. by `ccaudit score`).
+  insertScore: `INSERT INTO scores (document_id, detector, detector_version, score, raw, details, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, detector, detector_version) DO NOTHING`,
   insertDocument: `INSERT INTO documents (record_pk, url, host, domain, tld, title, text, date, date_source, lang, words,
       charset, charset_source, crawl_date, pub_month, crawl_month)
     VALUES (@record_pk, @url, @host, @domain, @tld, @title, @text, @date, @date_source, @lang, @words,
@@ -256,7 +260,7 @@ export class StoreWriter {
   /** Source ids checked to exist, so a wrong id fails at add() rather than at flush. */
   private readonly knownSourceIds = new Set<number>();
 
-  private pendingRecords: Array<{ record: RecordParams; doc: DocumentParams | null }> = [];
+  private pendingRecords: Array<{ record: RecordParams; doc: DocumentParams | null; scores: DocumentScore[] | null }> = [];
   private pendingErrors: ErrorParams[] = [];
   private pendingCheckpoints = new Map<number, number>();
   private pendingCompletions = new Set<number>();
@@ -380,11 +384,12 @@ export class StoreWriter {
    * Either `add(record, doc)` (source found by `record.source`) or `add(sourceId, record, doc)`.
    */
   add(record: WarcRecord, doc?: ExtractedDocument | null): void;
-  add(sourceId: number, record: WarcRecord, doc?: ExtractedDocument | null): void;
+  add(sourceId: number, record: WarcRecord, doc?: ExtractedDocument | null, scores?: DocumentScore[]): void;
   add(
     a: WarcRecord | number,
     b?: WarcRecord | ExtractedDocument | null,
     c?: ExtractedDocument | null,
+    scores?: DocumentScore[],
   ): void {
     let sourceId: number;
     let record: WarcRecord;
@@ -401,7 +406,7 @@ export class StoreWriter {
     if (!record || typeof record !== 'object') throw badInput('add() needs a WarcRecord');
     const recordRow = recordParams(sourceId, record, this.runId);
     const docRow = doc ? documentParams(record, doc) : null;
-    this.pendingRecords.push({ record: recordRow, doc: docRow });
+    this.pendingRecords.push({ record: recordRow, doc: docRow, scores: docRow && scores?.length ? scores : null });
     this.noteBuffered(approxBytes(docRow));
   }
 
@@ -533,7 +538,10 @@ export class StoreWriter {
     };
     const counts: Counts = { records: 0, documents: 0, errors: 0 };
 
-    for (const { record, doc } of this.pendingRecords) {
+    const documentId = s.statement(SQL.documentId);
+    const insertScore = s.statement(SQL.insertScore);
+    const scoredAt = now();
+    for (const { record, doc, scores } of this.pendingRecords) {
       const inserted = insertRecord.get(record) as { id: number } | undefined;
       let pk: number | undefined = inserted?.id;
       if (inserted) {
@@ -548,6 +556,13 @@ export class StoreWriter {
         if (insertDocument.run(doc).changes > 0) {
           counts.documents++;
           tally(record.source_id).documents++;
+        }
+        if (scores) {
+          const docId = (documentId.get(pk) as { id: number }).id;
+          for (const sc of scores) {
+            insertScore.run(docId, sc.detector, sc.detectorVersion, sc.score, sc.raw,
+              sc.details ? JSON.stringify(sc.details) : null, scoredAt);
+          }
         }
       }
     }

@@ -1,0 +1,26 @@
+/**
+ * Scoring during scan/sample ("score as they go"): detectors are initialised once
+ * per thread and every extracted document gets one DocumentScore per detector.
+ */
+import type { DocumentScore, ExtractedDocument } from '../types.js';
+import type { Detector } from './types.js';
+import { initDetectors, safeScore, selectDetectors } from './runner.js';
+import { detailsOf } from './score-store.js';
+
+export type Scorer = Detector;
+
+/** Selects and initialises detectors by name (empty list = every built-in) plus plugin modules. */
+export async function loadScorers(names: string[], modules: string[] = []): Promise<Scorer[]> {
+  const detectors = await selectDetectors({ names: names.length > 0 ? names : undefined, modules });
+  await initDetectors(detectors);
+  return detectors;
+}
+
+export async function scoreDocument(detectors: readonly Scorer[], doc: ExtractedDocument): Promise<DocumentScore[]> {
+  const out: DocumentScore[] = [];
+  for (const d of detectors) {
+    const r = await safeScore(d, { text: doc.text, lang: doc.lang, words: doc.words });
+    out.push({ detector: d.name, detectorVersion: d.version, score: r.score, raw: r.raw ?? null, details: detailsOf(r) });
+  }
+  return out;
+}
