@@ -1,0 +1,176 @@
+/**
+ * Per-element boilerplate signals from tag names, ARIA roles, visibility and
+ * class / id vocabulary (navigation, footers, share bars, comments, cookie
+ * banners, related-link lists …). These are generic web conventions, not
+ * per-site rules.
+ */
+import type { Element } from './dom.js';
+
+/** Tags that hold page furniture rather than article text. */
+const JUNK_TAGS = new Set(['nav', 'aside', 'footer', 'menu', 'dialog', 'form', 'fieldset', 'button', 'label', 'select', 'figure', 'figcaption', 'address']);
+
+/** ARIA roles of page furniture. */
+const JUNK_ROLES = new Set([
+  'navigation', 'banner', 'contentinfo', 'complementary', 'menu', 'menubar', 'dialog', 'alertdialog', 'search',
+  'toolbar', 'tablist', 'alert', 'status', 'marquee', 'timer', 'tooltip', 'form',
+]);
+
+/**
+ * Whole words (after splitting class / id on - _ and camelCase) that mark furniture.
+ * "Strong" words name things that are never article text (comments, menus,
+ * cookie banners); "weak" words (ads, meta, share, related …) also appear as
+ * modifiers on real content sections ("TestReport__Section--Ads"), so a
+ * text-rich element carrying only a weak word is kept.
+ */
+const STRONG_WORDS = new Set([
+  'comment', 'comments', 'commentlist', 'disqus', 'respond', 'replies', 'reply',
+  'cookie', 'cookies', 'consent', 'gdpr', 'cmp', 'onetrust', 'didomi', 'usercentrics', 'cookiebot',
+  'breadcrumb', 'breadcrumbs', 'crumbs', 'menu', 'mainmenu', 'submenu', 'megamenu', 'menubar', 'navbar', 'navigation',
+  'nav', 'subnav', 'topnav', 'sidenav', 'footer', 'masthead', 'pagination', 'pager', 'paging', 'prevnext', 'skip',
+  'popup', 'modal', 'outbrain', 'taboola', 'plista', 'ligatus', 'newsletter', 'widgetarea', 'shoutbox', 'colophon',
+  'sronly', 'screenreader', 'visuallyhidden', 'login', 'signin',
+]);
+const WEAK_WORDS = new Set([
+  'share', 'shares', 'sharing', 'sharer', 'sharebar', 'social', 'socials', 'sociable', 'follow',
+  'related', 'recommended', 'recommendations', 'recommendation', 'popular', 'trending', 'mostread', 'readmore',
+  'subscribe', 'subscription', 'signup', 'register', 'privacy', 'sidebar', 'secondary',
+  'title', 'headline', 'heading', 'advert', 'adverts', 'advertisement', 'advertising', 'ad', 'ads', 'adv', 'adsense', 'adslot', 'adunit', 'dfp',
+  'sponsor', 'sponsored', 'promo', 'promotion', 'teasers', 'widget', 'widgets', 'toc',
+  'topbar', 'toolbar', 'tags', 'tag', 'taglist', 'tagcloud', 'categories', 'category', 'keywords',
+  'overlay', 'lightbox', 'print', 'rating', 'ratings', 'vote', 'poll',
+  'byline', 'meta', 'metadata', 'postmetadata', 'postmeta', 'dateline', 'timestamp', 'published', 'posted',
+  'caption', 'credit', 'credits', 'copyright', 'author', 'authors', 'bio', 'avatar', 'profile', 'noprint',
+  'search', 'searchform', 'form', 'contact', 'feedback', 'donate', 'donation',
+  'carousel', 'legends', 'thumbnails', 'thumbs', 'icons', 'icon', 'btn', 'button', 'buttons',
+  'sitemap', 'legal', 'imprint', 'impressum', 'disclaimer',
+]);
+
+/** Substrings marking furniture inside compound class names ("socialshare", "sitefooter"). */
+const STRONG_SUBSTRINGS = /comment(?!ar|at)|disqus|breadcrumb|cookie|consent|footer|navbar|navigation|menu|outbrain|taboola|pagination|masthead|newsletter/;
+const WEAK_SUBSTRINGS = /sidebar|share|social|related|advert|sponsor|widget|subscribe|promo|byline|dateline/;
+
+/** Class / id words of the main content container (BODY-like hints). */
+const CONTENT_HINT = /(^|[-_\s])(article-?(body|content|text|inner|main|container)|articlebody|articletext|articlecontent|entry-?content|entry-?body|post-?(body|content|text|entry|inner)|postbody|postcontent|story-?(body|content|text)|storycontent|content-?body|body-?text|main-?content|maincontent|page-?content|text-?content|single-?content|blog-?content|td-post-content|field-body|rich-?text|article__(body|content|text))($|[-_\s])/;
+
+/** Readability-style class weights. */
+const NEGATIVE_WEIGHT = /(^|[-_\s])(ad|ads|banner|combx|comments?|com|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|hidden|teaser|nav|menu|breadcrumbs?|social|caption|credit|byline|author)($|[-_\s])/;
+const POSITIVE_WEIGHT = /article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|single/;
+
+/** Class names describing state or taxonomy (WordPress "tag-foo category-bar" on articles), never furniture. */
+const STATE_PREFIX = /^(has|no|with|without|show|is|js|not|should|can|enable|disable|toggle|open|closed|theme|layout|template|page|single|type|format|status|lang|post-template|category|tag|tags|postid|post-type|page-id|parent-pageid|term|tax|taxonomy|wp|elementor|vc|col|span|grid|row|flex|align|text|font|color|bg|mt|mb|pt|pb|ml|mr|m|p)-/;
+
+/** Class names describing a state ("modal-enabled", "menu-open"). */
+const STATE_SUFFIX = /-(enabled|disabled|active|inactive|open|opened|closed|visible|loaded|ready|init|initialized|on|off|hidden-xs|hidden-sm)$/;
+
+/** Responsive-visibility utility classes (Bootstrap "hidden-xs", "d-none d-md-block"): visible on some screens. */
+const RESPONSIVE = /^(hidden|visible|d|show|hide)-(xs|sm|md|lg|xl|xxl|print|phone|tablet|desktop|mobile)\b/;
+
+/** Split a class / id into lower-case words on "-", "_" and camelCase boundaries. */
+export function classWords(name: string): string[] {
+  return name
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[-_\s:.]+/)
+    .filter((w) => w !== '');
+}
+
+function idAndClasses(el: Element): string[] {
+  const out: string[] = [];
+  const cls = el.attribs.class;
+  if (cls) for (const c of cls.split(/\s+/)) if (c !== '') out.push(c);
+  const id = el.attribs.id;
+  if (id) out.push(id);
+  return out;
+}
+
+/** Words that also name the main content of forum and Q&A pages (posts are "comments"). */
+const DISCUSSION_WORDS = new Set(['comment', 'comments', 'commentlist', 'respond', 'replies', 'reply', 'login', 'signin']);
+
+/**
+ * 0: no furniture vocabulary, 1: weak (ads, meta, share …), 2: strong (comments, menus, cookie banners …).
+ * `lenient` (second pass for pages where the strict pass found almost nothing) ignores
+ * discussion words, so forum threads made of "comments" survive.
+ */
+export function junkNameStrength(el: Element, lenient = false): 0 | 1 | 2 {
+  let strength: 0 | 1 | 2 = 0;
+  for (const name of idAndClasses(el)) {
+    if (name.length > 60) continue;
+    const lower = name.toLowerCase();
+    if (STATE_PREFIX.test(lower) || STATE_SUFFIX.test(lower) || RESPONSIVE.test(lower)) continue;
+    if (CONTENT_HINT.test(lower)) return 0;
+    for (const w of classWords(name)) {
+      if (lenient && DISCUSSION_WORDS.has(w)) continue;
+      if (STRONG_WORDS.has(w)) return 2;
+      if (WEAK_WORDS.has(w)) strength = 1;
+    }
+    if (STRONG_SUBSTRINGS.test(lenient ? lower.replace(/comment/g, '') : lower)) return 2;
+    if (WEAK_SUBSTRINGS.test(lower)) strength = 1;
+  }
+  return strength;
+}
+
+/**
+ * Article heads and teasers: a mix of title, byline, date and a lead
+ * paragraph. Only full sentences ("good" blocks) are taken from them.
+ */
+const SOFT_WORDS = new Set(['header', 'head', 'teaser', 'intro', 'lead', 'kicker', 'standfirst', 'hero', 'masthead-article']);
+
+/** True for article heads / teasers (see SOFT_WORDS) and <header> elements. */
+export function isSoft(el: Element): boolean {
+  if (el.name === 'header' || el.name === 'hgroup') return true;
+  for (const name of idAndClasses(el)) {
+    if (name.length > 60) continue;
+    const lower = name.toLowerCase();
+    if (STATE_PREFIX.test(lower) || RESPONSIVE.test(lower)) continue;
+    for (const w of classWords(name)) if (SOFT_WORDS.has(w)) return true;
+  }
+  return false;
+}
+
+/** True when the element is hidden from readers (hidden attr, aria-hidden, display:none …). */
+export function isHidden(el: Element): boolean {
+  const a = el.attribs;
+  if (a.hidden !== undefined) return true;
+  if (a['aria-hidden'] === 'true') return true;
+  const style = a.style;
+  if (style && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style)) return true;
+  const cls = a.class;
+  if (cls && /(^|\s)(hidden|d-none|sr-only|visually-hidden|visuallyhidden|screen-reader-text|screen-reader-only|element-invisible|is-hidden|u-hidden|hide)(\s|$)/i.test(cls)) return true;
+  return false;
+}
+
+/** Tags that may wrap the content itself (ASP.NET page forms, product forms). */
+const LENIENT_TAGS = new Set(['form', 'fieldset', 'figure', 'figcaption', 'address']);
+
+/** Furniture by tag or role (before any protection for large wrappers). */
+export function isJunkTagOrRole(el: Element, lenient = false): boolean {
+  if (JUNK_TAGS.has(el.name)) return !(lenient && LENIENT_TAGS.has(el.name));
+  const role = el.attribs.role;
+  if (role && JUNK_ROLES.has(role.toLowerCase())) return true;
+  return false;
+}
+
+/** True when class / id names the main content container. */
+export function hasContentHint(el: Element): boolean {
+  if (el.attribs.itemprop && /articlebody|text/i.test(el.attribs.itemprop)) return true;
+  for (const name of idAndClasses(el)) if (CONTENT_HINT.test(name.toLowerCase())) return true;
+  return false;
+}
+
+/** Readability-style class weight: -25 … +25 per class and id. */
+export function classWeight(el: Element): number {
+  let w = 0;
+  const cls = el.attribs.class;
+  if (cls) {
+    const s = cls.toLowerCase();
+    if (NEGATIVE_WEIGHT.test(s)) w -= 25;
+    if (POSITIVE_WEIGHT.test(s)) w += 25;
+  }
+  const id = el.attribs.id;
+  if (id) {
+    const s = id.toLowerCase();
+    if (NEGATIVE_WEIGHT.test(s)) w -= 25;
+    if (POSITIVE_WEIGHT.test(s)) w += 25;
+  }
+  return w;
+}

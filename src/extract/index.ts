@@ -1,0 +1,79 @@
+/**
+ * HTML bytes → ExtractedDocument: charset, main text, title, date, language.
+ * The page is parsed once (htmlparser2) and the same DOM feeds text and metadata.
+ */
+import type { ExtractInput, ExtractedDocument } from '../types.js';
+import { decodeHtml } from './charset.js';
+import { isElement, parseHtml, type AnyNode, type Document } from './dom.js';
+import { countWords, detectLanguage } from './language.js';
+import { extractMainText } from './main-text.js';
+import { extractMetadata } from './metadata.js';
+
+export { decodeHtml, chooseCharset, normalizeCharsetLabel } from './charset.js';
+export { extractMainText } from './main-text.js';
+export { extractMetadata, cleanTitle } from './metadata.js';
+export { detectLanguage, countWords } from './language.js';
+export { parseDateString, dateFromUrl } from './dates.js';
+
+/** HTML beyond this many characters is cut before parsing (Common Crawl caps payloads at 1 MiB). */
+export const MAX_HTML_CHARS = 4 * 1024 * 1024;
+/** Elements nested deeper than this are dropped (pathological pages; keeps tree walks bounded). */
+export const MAX_DEPTH = 256;
+
+/** Options beyond the shared ExtractInput. */
+export interface ExtractOptions {
+  /** Latest plausible publication date (ISO), e.g. the record's WARC-Date; default: now. */
+  notAfter?: string | null;
+}
+
+/** Drop subtrees nested deeper than `max` (iteratively, so it cannot overflow the stack). */
+function limitDepth(doc: Document, max: number): void {
+  const stack: Array<[AnyNode, number]> = doc.children.map((c) => [c, 1]);
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (!isElement(node)) continue;
+    if (depth >= max) {
+      node.children = [];
+      continue;
+    }
+    for (const c of node.children) stack.push([c, depth + 1]);
+  }
+}
+
+/** Share of control bytes that marks a payload as binary rather than text. */
+function looksBinary(text: string): boolean {
+  const n = Math.min(text.length, 2048);
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0 || (c < 9 && c !== 0) || (c > 13 && c < 32) || c === 0xfffd) control++;
+  }
+  return n > 0 && control / n > 0.1;
+}
+
+/** Extract article text and metadata from one HTML page. Never throws on bad input. */
+export function extractDocument(input: ExtractInput & ExtractOptions): ExtractedDocument {
+  const decoded = decodeHtml(input.html ?? '', input.contentType ?? null);
+  const empty: ExtractedDocument = {
+    title: null, text: '', date: null, dateSource: null, lang: 'und', words: 0,
+    charset: decoded.charset, charsetSource: decoded.source,
+  };
+  let html = decoded.text;
+  if (html.trim() === '' || looksBinary(html)) return empty;
+  if (html.length > MAX_HTML_CHARS) html = html.slice(0, MAX_HTML_CHARS);
+
+  const doc = parseHtml(html);
+  limitDepth(doc, MAX_DEPTH);
+  const meta = extractMetadata(doc, { url: input.url ?? null, notAfter: input.notAfter ?? null });
+  const main = extractMainText(doc, { title: meta.title });
+  return {
+    title: meta.title,
+    text: main.text,
+    date: meta.date,
+    dateSource: meta.dateSource,
+    lang: detectLanguage(main.text),
+    words: countWords(main.text),
+    charset: decoded.charset,
+    charsetSource: decoded.source,
+  };
+}

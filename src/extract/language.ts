@@ -1,0 +1,80 @@
+/**
+ * Language identification (franc, ISO 639-3) and word counting.
+ */
+import { franc } from 'franc';
+
+/**
+ * Below this many characters (whitespace collapsed) the language is "und".
+ * franc's own default (10) is far too low for its trigram profiles. Measured
+ * on the 623 dev pages (/work/shared/corpora/extraction) whose extracted text
+ * has ≥ 3000 characters: franc's answer on the first N characters agrees with
+ * its answer on the first 3000 for 43 % of pages at N = 20, 77 % at 50,
+ * 90 % at 100, 95 % at 150 and 99.5 % at 500.
+ */
+export const MIN_CHARS = 100;
+/** Han / kana text is identified by script, so far fewer characters suffice. */
+export const MIN_CHARS_CJK = 20;
+/**
+ * Characters handed to franc. Its cost grows linearly with the sample
+ * (~3.4 ms per 1000 characters on the dev machine) while agreement with the
+ * 3000-character answer is already 98.7 % at 300 characters (99.5 % at 500).
+ */
+export const SAMPLE_CHARS = 300;
+
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const NON_CJK = /[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+/gu;
+
+/** ISO 639-3 language of `text`, or "und" when it is too short to tell. */
+export function detectLanguage(text: string): string {
+  // Only the first few thousand characters matter for the sample and the script test.
+  const flat = (text.length > 8000 ? text.slice(0, 8000) : text).replace(/\s+/g, ' ').trim();
+  const head = flat.length > 2000 ? flat.slice(0, 2000) : flat;
+  const cjk = head.replace(NON_CJK, '').length;
+  const enough = cjk * 2 > head.length ? cjk >= MIN_CHARS_CJK : flat.length >= MIN_CHARS;
+  if (!enough) return 'und';
+  return franc(sampleText(flat), { minLength: 1 });
+}
+
+/**
+ * A bounded sample cut at word boundaries. Long texts are sampled after their
+ * first tenth, past datelines and bylines at the top of articles.
+ */
+function sampleText(text: string): string {
+  if (text.length <= SAMPLE_CHARS) return text;
+  let from = text.length >= SAMPLE_CHARS * 4 ? Math.floor(text.length / 10) : 0;
+  if (from > 0) {
+    const space = text.indexOf(' ', from);
+    if (space >= 0 && space - from < 50) from = space + 1;
+  }
+  let end = Math.min(text.length, from + SAMPLE_CHARS);
+  const lastSpace = text.lastIndexOf(' ', end);
+  if (lastSpace > from + SAMPLE_CHARS / 2) end = lastSpace;
+  return text.slice(from, end);
+}
+
+/**
+ * Word count: whitespace-delimited tokens; Han / Hiragana / Katakana
+ * characters count as one word each (those scripts do not use spaces), and
+ * the non-CJK runs between them count as words of their own.
+ */
+export function countWords(text: string): number {
+  let n = 0;
+  for (const token of text.split(/[\s\u00a0\u3000]+/)) {
+    if (token === '') continue;
+    if (!CJK.test(token)) {
+      n++;
+      continue;
+    }
+    let inRun = false;
+    for (const ch of token) {
+      if (CJK.test(ch)) {
+        n++;
+        inRun = false;
+      } else if (/[\p{L}\p{N}]/u.test(ch)) {
+        if (!inRun) n++;
+        inRun = true;
+      }
+    }
+  }
+  return n;
+}
