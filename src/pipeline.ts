@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { readWarcFile } from './warc/index.js';
 import { extractDocument } from './extract/index.js';
 import type { DocumentScore, ExtractedDocument, WarcItem, WarcRecord, WarcReadError } from './types.js';
-import { createExtractPool, type ExtractJob, type ExtractPool, type ExtractResult } from './extract/pool.js';
+import { createExtractPool, type ExtractJob, type ExtractPool, type ExtractResult, WorkerPoolError } from './extract/pool.js';
 import { isReadError } from './types.js';
 
 /** Where the pipeline puts its results (implemented by the SQLite store writer). */
@@ -146,6 +146,7 @@ export async function scanFile(
       try {
         ({ doc, scores } = await pendingDoc);
       } catch (err) {
+        if (err instanceof WorkerPoolError) throw err;
         sink.addError(sourceId, {
           kind: 'error',
           source: path,

@@ -6,7 +6,7 @@ import { scanFile, type SourceSummary, type StageTimes } from '../pipeline.js';
 import { openStore } from '../store/index.js';
 import { byteProgress } from './progress.js';
 import { DEFAULT_DB, nonNegativeInt, positiveInt } from './options.js';
-import { createExtractPool, defaultExtractThreads } from '../extract/pool.js';
+import { createExtractPool, defaultExtractThreads, WorkerPoolError } from '../extract/pool.js';
 import { loadScorers } from '../detect/scan-scoring.js';
 
 function collect(value: string, previous: string[]): string[] {
@@ -91,6 +91,11 @@ export async function runScan(paths: string[], opts: ScanOptions): Promise<numbe
         const hooks = { onBytes: (d: number) => progress.add(d), shouldStop: () => interrupted };
         summaries.push(await scanFile(file, writer, times, hooks, pool));
       } catch (err) {
+        if (err instanceof WorkerPoolError) {
+          writer.finishRun(runId, 'failed', { error: err.message });
+          store.close();
+          throw err;
+        }
         // Unreadable file (permissions, vanished): note it and go on with the others.
         const message = (err as Error).message;
         failedFiles.push({ path: file, message });

@@ -6,10 +6,18 @@
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { extractDocument } from './index.js';
 import { loadScorers, scoreDocument, type Scorer } from '../detect/scan-scoring.js';
 import type { DocumentScore, ExtractInput, ExtractedDocument } from '../types.js';
+
+/** The pool itself cannot work (workers fail to start): the scan must stop, not log per record. */
+export class WorkerPoolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkerPoolError';
+  }
+}
 
 export type ExtractJob = ExtractInput & { notAfter?: string | null };
 
@@ -60,7 +68,10 @@ export function createExtractPool(opts: PoolOptions = {}): ExtractPool {
   // Under vitest/tsx the sources are .ts; compiled code runs the .js worker.
   const self = fileURLToPath(import.meta.url);
   const workerFile = self.replace(/pool\.(ts|js)$/, 'worker.$1');
-  const execArgv = workerFile.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  // Node 20 does not apply `--import tsx` to workers, so a .ts worker registers tsx itself.
+  const workerSource = workerFile.endsWith('.ts')
+    ? `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(pathToFileURL(workerFile).href)}); })`
+    : null;
   const workerData = { detectors: opts.detectors ?? null, detectorModules: opts.detectorModules ?? [] };
   const workers: Worker[] = [];
   const idle: Worker[] = [];
@@ -69,6 +80,7 @@ export function createExtractPool(opts: PoolOptions = {}): ExtractPool {
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let closed = false;
+  let broken: WorkerPoolError | null = null;
 
   const dispatch = () => {
     while (idle.length > 0 && queue.length > 0) {
@@ -81,11 +93,15 @@ export function createExtractPool(opts: PoolOptions = {}): ExtractPool {
   };
 
   const spawn = () => {
-    const worker = new Worker(workerFile, { execArgv, workerData });
+    const worker = workerSource
+      ? new Worker(workerSource, { eval: true, workerData })
+      : new Worker(workerFile, { workerData });
+    let answered = false;
     worker.unref();
     worker.on('message', (msg: { id: number; doc?: ExtractedDocument; scores?: DocumentScore[]; error?: string }) => {
       const p = pending.get(msg.id);
       pending.delete(msg.id);
+      answered = true;
       idle.push(worker);
       if (p) {
         if (msg.error !== undefined) p.reject(new Error(msg.error));
@@ -94,6 +110,17 @@ export function createExtractPool(opts: PoolOptions = {}): ExtractPool {
       dispatch();
     });
     worker.on('error', (err) => {
+      workers.splice(workers.indexOf(worker), 1);
+      const idleAt = idle.indexOf(worker);
+      if (idleAt >= 0) idle.splice(idleAt, 1);
+      if (!answered) {
+        // Died before doing any work: a broken installation, not a bad page. Fail everything.
+        broken = new WorkerPoolError(`extraction worker failed to start: ${err.message}`);
+        for (const p of pending.values()) p.reject(broken);
+        pending.clear();
+        queue.length = 0;
+        return;
+      }
       // A crashed worker fails its own job only; a fresh worker takes its place.
       for (const [id, p] of pending) {
         if (p.worker === worker) {
@@ -101,7 +128,6 @@ export function createExtractPool(opts: PoolOptions = {}): ExtractPool {
           p.reject(err);
         }
       }
-      workers.splice(workers.indexOf(worker), 1);
       if (!closed) {
         spawn();
         dispatch();
@@ -115,6 +141,7 @@ export function createExtractPool(opts: PoolOptions = {}): ExtractPool {
   return {
     threads,
     extract(input) {
+      if (broken) return Promise.reject(broken);
       if (closed) return Promise.reject(new Error('extract pool is closed'));
       return new Promise((resolve, reject) => {
         const id = nextId++;
