@@ -2,8 +2,10 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { runSample, type SampleEvent, type SampleRunOptions, type SampleSummary } from '../commoncrawl/run.js';
 import { DEFAULT_DB, positiveInt } from './options.js';
+import { addScoringOptions, createScoringPool, type ScoringFlags } from './scoring-options.js';
+import type { ExtractPool } from '../extract/pool.js';
 
-interface SampleCliOptions {
+interface SampleCliOptions extends ScoringFlags {
   crawl: string[];
   from?: string;
   to?: string;
@@ -45,7 +47,7 @@ const positiveNumber = (v: string) => {
 };
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('sample')
     .description(
       'Draw a reproducible random sample of HTML pages from Common Crawl crawls, range-fetch each record and ' +
@@ -84,14 +86,23 @@ export function register(program: Command): void {
     .option('--max-pages <n>', 'CDX API: most result pages read per crawl', positiveInt, 10)
     .option('--retry-failed', 'also fetch records that failed in earlier runs')
     .option('--dry-run', 'draw (or load) the sample and show what would be fetched; fetch and store nothing')
-    .option('--json', 'print the summary as JSON on stdout')
-    .action(async (opts: SampleCliOptions) => {
+    .option('--json', 'print the summary as JSON on stdout');
+  addScoringOptions(cmd).action(async (opts: SampleCliOptions) => {
       process.exitCode = await runSampleCommand(opts);
     });
 }
 
 /** Runs the command; returns the exit code. */
 export async function runSampleCommand(opts: SampleCliOptions): Promise<number> {
+  let pool: ExtractPool | undefined;
+  if (!opts.dryRun) {
+    try {
+      pool = await createScoringPool(opts);
+    } catch (err) {
+      process.stderr.write(`ccaudit sample: ${(err as Error).message}\n`);
+      return 2;
+    }
+  }
   let stop = false;
   const onSignal = () => {
     if (stop) process.exit(130);
@@ -135,6 +146,7 @@ export async function runSampleCommand(opts: SampleCliOptions): Promise<number> 
     retryFailed: opts.retryFailed,
     maxPages: opts.maxPages,
     shouldStop: () => stop,
+    pool,
     onEvent: (e) => progress.event(e),
   };
   let summary: SampleSummary;
@@ -145,6 +157,7 @@ export async function runSampleCommand(opts: SampleCliOptions): Promise<number> 
     process.stderr.write(`ccaudit sample: ${(err as Error).message}\n`);
     return 1;
   } finally {
+    await pool?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

@@ -5,27 +5,18 @@ import { expandWarcPaths } from '../source/expand-paths.js';
 import { scanFile, type SourceSummary, type StageTimes } from '../pipeline.js';
 import { openStore } from '../store/index.js';
 import { byteProgress } from './progress.js';
-import { DEFAULT_DB, nonNegativeInt, positiveInt } from './options.js';
-import { createExtractPool, defaultExtractThreads, WorkerPoolError } from '../extract/pool.js';
-import { loadScorers } from '../detect/scan-scoring.js';
+import { DEFAULT_DB, positiveInt } from './options.js';
+import { WorkerPoolError, type ExtractPool } from '../extract/pool.js';
+import { addScoringOptions, createScoringPool, type ScoringFlags } from './scoring-options.js';
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-interface ScanOptions {
+interface ScanOptions extends ScoringFlags {
   db: string;
   batch: number;
-  threads: number;
-  /** false with --no-score */
-  score: boolean;
-  detector: string[];
-  detectorModule: string[];
   json?: boolean;
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('scan')
     .description(
       'Read local WARC files (files, directories, globs), extract every HTML page and store records, ' +
@@ -34,12 +25,8 @@ export function register(program: Command): void {
     .argument('<paths...>', 'WARC files (.warc, .warc.gz), directories or glob patterns')
     .option('--db <path>', 'SQLite database to write', DEFAULT_DB)
     .option('--batch <n>', 'rows per committed transaction', positiveInt, 500)
-    .option('--threads <n>', 'extraction worker threads (0 = extract on the main thread)', nonNegativeInt, defaultExtractThreads())
-    .option('--detector <name>', 'score with this detector (repeatable; default: every built-in)', collect, [])
-    .option('--detector-module <spec>', 'also load detectors from this module path or package (repeatable)', collect, [])
-    .option('--no-score', 'extract and store only; score later with `ccaudit score`')
     .option('--json', 'print the summary as JSON on stdout')
-    .action(async (paths: string[], opts: ScanOptions) => {
+  addScoringOptions(cmd).action(async (paths: string[], opts: ScanOptions) => {
       process.exitCode = await runScan(paths, opts);
     });
 }
@@ -56,23 +43,18 @@ export async function runScan(paths: string[], opts: ScanOptions): Promise<numbe
   let totalBytes = 0;
   for (const f of files) totalBytes += (await stat(f)).size;
 
-  const detectors = opts.score === false ? null : opts.detector;
-  if (detectors) {
-    // Load once here so a bad detector name or plugin fails fast with one clear line.
-    try {
-      const loaded = await loadScorers(detectors, opts.detectorModule);
-      if (opts.detectorModule.length > 0 && detectors.length === 0) detectors.push(...loaded.map((d) => d.name));
-    } catch (err) {
-      process.stderr.write(`ccaudit scan: ${(err as Error).message}\n`);
-      return 2;
-    }
+  let pool: ExtractPool;
+  try {
+    pool = await createScoringPool(opts);
+  } catch (err) {
+    process.stderr.write(`ccaudit scan: ${(err as Error).message}\n`);
+    return 2;
   }
 
   const store = openStore(opts.db);
   const writer = store.writer({ batchSize: opts.batch });
   const runId = writer.beginRun('scan', { paths, files: files.length });
   const progress = byteProgress(totalBytes, 'scan');
-  const pool = createExtractPool({ threads: opts.threads, detectors, detectorModules: opts.detectorModule });
   const times: StageTimes = { readMs: 0, extractMs: 0, storeMs: 0 };
   const summaries: SourceSummary[] = [];
   const failedFiles: Array<{ path: string; message: string }> = [];

@@ -1,15 +1,12 @@
 /**
- * INTEGRATION POINT between `ccaudit sample` and the shared pipeline (src/pipeline.ts).
- *
- * A fetched Common Crawl record goes through the same steps as a record of a local file in
- * `scan`: HTML responses are extracted, every record becomes a `records` row, a failed
- * extraction becomes an `errors` row. When pipeline.ts grows a per-record entry point
- * (`processItem(item, ctx)` with detectors), replace the body of `ingestRecord` with a call
- * to it; nothing else in src/commoncrawl/ needs to change.
+ * Hands a fetched Common Crawl record to the shared pipeline steps: HTML responses are
+ * extracted and scored (on the extraction pool's worker threads when it has any), every
+ * record becomes a `records` row, a failed extraction becomes an `errors` row.
  */
-import { extractRecord, isHtmlResponse } from '../pipeline.js';
+import { extractionInput, INLINE_POOL, isHtmlResponse } from '../pipeline.js';
+import { WorkerPoolError, type ExtractPool } from '../extract/pool.js';
 import type { StoreWriter } from '../store/index.js';
-import type { ExtractedDocument, WarcRecord } from '../types.js';
+import type { DocumentScore, ExtractedDocument, WarcRecord } from '../types.js';
 
 export interface IngestResult {
   /** An HTML page was extracted into a document. */
@@ -18,15 +15,17 @@ export interface IngestResult {
   error: string | null;
 }
 
-/** Extracts and buffers one fetched record into the writer (committed by the caller). */
-export function ingestRecord(record: WarcRecord, writer: StoreWriter): IngestResult {
+/** Extracts, scores and buffers one fetched record into the writer (committed by the caller). */
+export async function ingestRecord(record: WarcRecord, writer: StoreWriter, pool: ExtractPool = INLINE_POOL): Promise<IngestResult> {
   const { sourceId } = writer.beginSource(record.source);
   let doc: ExtractedDocument | null = null;
+  let scores: DocumentScore[] = [];
   let error: string | null = null;
   if (isHtmlResponse(record)) {
     try {
-      doc = extractRecord(record);
+      ({ doc, scores } = await pool.extract(extractionInput(record)));
     } catch (err) {
+      if (err instanceof WorkerPoolError) throw err;
       error = (err as Error).message;
       writer.addError({
         sourceId,
@@ -37,6 +36,6 @@ export function ingestRecord(record: WarcRecord, writer: StoreWriter): IngestRes
       });
     }
   }
-  writer.add(sourceId, record, doc);
+  writer.add(sourceId, record, doc, scores);
   return { document: doc !== null, error };
 }

@@ -24,6 +24,7 @@ import { CdxApiClient, cdxEndpoint, type MatchType } from './cdx-api.js';
 import { parseCollinfo, selectCrawls, type CrawlInfo, type CrawlSelection } from './collinfo.js';
 import { DEFAULT_DATA_URL, DEFAULT_INDEX_URL, HttpClient, RecordFetcher, type HttpStats } from './fetcher.js';
 import { ingestRecord } from './ingest.js';
+import type { ExtractPool } from '../extract/pool.js';
 import { GaveUpError, Throttle, type RetryPolicy } from './retry.js';
 import {
   drawFromCdxApi,
@@ -37,6 +38,8 @@ import {
 import { BlockReader, CC_LINES_PER_BLOCK, openClusterIndex } from './zipnum.js';
 
 export interface SampleRunOptions {
+  /** Extraction/scoring pool (worker threads, detectors); default: inline extraction, no scoring. */
+  pool?: ExtractPool;
   /** Index server (collinfo.json, CDX API). Default $CCAUDIT_INDEX_URL or https://index.commoncrawl.org. */
   indexUrl?: string;
   /** Data server (WARC files, zipnum index). Default $CCAUDIT_DATA_URL or https://data.commoncrawl.org. */
@@ -383,7 +386,7 @@ async function fetchPending(
       if (!row) return;
       try {
         const got = await fetcher.fetch(row);
-        const r = ingestRecord(got.record, writer);
+        const r = await ingestRecord(got.record, writer, opts.pool);
         summary.bytes += got.bytes.length;
         if (r.document) summary.documents++;
         fetchedBatch.push({ id: row.id, attempts: got.attempts });
