@@ -5,7 +5,10 @@
  * Each phase runs in its own child process so its peak RSS is its own:
  *   gunzip   node:zlib over the same bytes (the floor cost of reading)
  *   read     readWarcFile: every record framed, parsed and its payload decoded
- *   scan     the whole pipeline into a fresh SQLite file (read → extract → store)
+ *   scan           the whole pipeline on one core into a fresh SQLite file (read → extract → store)
+ *   scan+score     the same with every built-in detector scoring each document (one core)
+ *   scan-parallel  scan+score with the extraction/scoring worker pool (one thread per core)
+ * then documents/s per detector on ~1,000-word real labeled texts (bench/detect-bench.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -90,21 +93,27 @@ async function phaseRead(file: string): Promise<Omit<PhaseResult, 'maxRssMb'>> {
   return { phase: 'read', seconds: (performance.now() - t0) / 1000, bytes: statSync(file).size, records, errors };
 }
 
-async function phaseScan(file: string, db: string): Promise<Omit<PhaseResult, 'maxRssMb'>> {
+async function phaseScan(file: string, db: string, phase: string): Promise<Omit<PhaseResult, 'maxRssMb'>> {
   const { scanFile } = await import('../src/pipeline.js');
   const { openStore } = await import('../src/store/index.js');
+  const { createExtractPool, defaultExtractThreads } = await import('../src/extract/pool.js');
+  const pool = createExtractPool({
+    threads: phase === 'scan-parallel' ? defaultExtractThreads() : 0,
+    detectors: phase === 'scan' ? null : [],
+  });
   rmSync(db, { force: true });
   const store = openStore(db);
   const writer = store.writer({ batchSize: 500 });
   const runId = writer.beginRun('bench', { file });
   const times = { readMs: 0, extractMs: 0, storeMs: 0 };
   const t0 = performance.now();
-  const s = await scanFile(file, writer, times);
+  const s = await scanFile(file, writer, times, {}, pool);
+  await pool.close();
   writer.finishRun(runId, 'completed', { records: s.records, documents: s.documents, errors: s.errors });
   const seconds = (performance.now() - t0) / 1000;
   store.close();
   return {
-    phase: 'scan',
+    phase,
     seconds,
     bytes: statSync(file).size,
     records: s.records,
@@ -115,7 +124,7 @@ async function phaseScan(file: string, db: string): Promise<Omit<PhaseResult, 'm
 }
 
 async function child(phase: string, file: string, db: string): Promise<void> {
-  const r = phase === 'gunzip' ? await phaseGunzip(file) : phase === 'read' ? await phaseRead(file) : await phaseScan(file, db);
+  const r = phase === 'gunzip' ? await phaseGunzip(file) : phase === 'read' ? await phaseRead(file) : await phaseScan(file, db, phase);
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(JSON.stringify({ ...r, maxRssMb }) + '\n');
 }
@@ -130,7 +139,7 @@ async function parent(): Promise<void> {
   console.log(`input: ${file} (${(size / 1e6).toFixed(1)} MB of real per-record-gzip WARC data, ${SOURCE_FILES.length} files repeated)`);
   console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`);
   const results: PhaseResult[] = [];
-  for (const phase of ['gunzip', 'read', 'scan']) {
+  for (const phase of ['gunzip', 'read', 'scan', 'scan+score', 'scan-parallel']) {
     const r = spawnSync(process.execPath, [here, '--child', phase, file, db], { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (r.status !== 0) {
       console.error(`phase ${phase} failed:\n${r.stderr}`);
@@ -151,16 +160,31 @@ async function parent(): Promise<void> {
     'peak RSS MB': r.maxRssMb.toFixed(0),
   }));
   console.table(rows);
-  const scan = results.find((r) => r.phase === 'scan');
-  if (scan?.stages) {
-    const total = Object.values(scan.stages).reduce((a, b) => a + b, 0);
-    console.log('scan time per stage:');
-    for (const [k, v] of Object.entries(scan.stages)) {
+  for (const r of results.filter((x) => x.stages)) {
+    const total = Object.values(r.stages!).reduce((a, b) => a + b, 0);
+    console.log(`${r.phase} time per stage (main-thread time; with workers "extract" is time spent waiting for them):`);
+    for (const [k, v] of Object.entries(r.stages!)) {
       console.log(`  ${k.padEnd(8)} ${v.toFixed(2)} s  (${((100 * v) / total).toFixed(0)}%)`);
     }
-    const perCore = scan.documents! / scan.seconds;
-    console.log(`\nfull scan: ${perCore.toFixed(0)} HTML documents/s on one core (target ≥ 300), peak RSS ${scan.maxRssMb.toFixed(0)} MB (target ≤ 400)`);
   }
+  const docsPerSec = (p: string) => {
+    const r = results.find((x) => x.phase === p);
+    return r?.documents ? r.documents / r.seconds : NaN;
+  };
+  const scan = results.find((r) => r.phase === 'scan');
+  if (scan) {
+    console.log(`\nfull scan, one core: ${docsPerSec('scan').toFixed(0)} HTML documents/s (target ≥ 300); ` +
+      `with all detectors: ${docsPerSec('scan+score').toFixed(0)} docs/s (${((100 * docsPerSec('scan+score')) / docsPerSec('scan')).toFixed(0)}% of it; target ≥ 50%); ` +
+      `worker pool (${os.cpus().length} threads): ${docsPerSec('scan-parallel').toFixed(0)} docs/s`);
+    const peak = Math.max(...results.filter((r) => r.phase.startsWith('scan')).map((r) => r.maxRssMb));
+    console.log(`peak RSS of any scan phase: ${peak.toFixed(0)} MB (target ≤ 400; the worker pool's threads share the process)`);
+  }
+  const { runDetectBench } = await import('./detect-bench.js');
+  const det = await runDetectBench(Number(process.env.BENCH_DETECT_DOCS ?? 300));
+  console.log(`\ndetectors, ${det.documents} documents of ~1,000 words (real labeled texts), one core:`);
+  console.table(
+    det.rows.map((r) => ({ detector: r.detector, 'docs/s (CPU)': r.docsPerSecond.toFixed(0), 'ms/doc (CPU)': r.msPerDoc.toFixed(2), 'ms/doc (wall)': r.wallMsPerDoc.toFixed(2) })),
+  );
 }
 
 if (process.argv[2] === '--child') {

@@ -6,6 +6,8 @@ import { register as registerScan } from './scan.js';
 import { register as registerExtract } from './extract.js';
 import { register as registerCollapse } from './collapse.js';
 import { register as registerDetect } from './detect.js';
+import { register as registerReport } from './report.js';
+import { register as registerEstimate } from './estimate.js';
 import { register as registerSample } from './sample.js';
 import { register as registerIndex } from './index-cmd.js';
 
@@ -30,12 +32,16 @@ export function buildProgram(): Command {
         'read → extract → score → store → estimate AI share over time → project model collapse.',
     )
     .version(packageVersion())
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    // Before the commands are added, so every subcommand inherits it (flag errors → exit 2).
+    .exitOverride();
   registerScan(program);
   registerExtract(program);
   registerSample(program);
   registerIndex(program);
   registerDetect(program);
+  registerReport(program);
+  registerEstimate(program);
   registerCollapse(program);
   return program;
 }
@@ -43,7 +49,6 @@ export function buildProgram(): Command {
 /** Entry point used by bin/ccaudit.js. Flag errors exit 2 with commander's one-line message. */
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -27,9 +27,9 @@ const PARA_TAGS = new Set([
 ]);
 const LINE_TAGS = new Set(['li', 'dt', 'dd', 'tr', 'br', 'option', 'optgroup']);
 const CELL_TAGS = new Set(['td', 'th']);
-/** Elements whose content is never visible text. */
+/** Elements whose content is never visible text (<head> itself is not listed: see dom.contentRoot). */
 export const NON_TEXT_TAGS = new Set([
-  'script', 'style', 'noscript', 'template', 'svg', 'math', 'head', 'title', 'iframe', 'object', 'embed',
+  'script', 'style', 'noscript', 'template', 'svg', 'math', 'title', 'iframe', 'object', 'embed',
   'canvas', 'video', 'audio', 'map', 'select', 'textarea', 'button', 'input', 'img', 'picture', 'source',
   'track', 'link', 'meta', 'base', 'param', 'datalist', 'frame', 'frameset', 'applet', 'area',
 ]);

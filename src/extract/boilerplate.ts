@@ -74,40 +74,8 @@ export function classWords(name: string): string[] {
     .filter((w) => w !== '');
 }
 
-function idAndClasses(el: Element): string[] {
-  const out: string[] = [];
-  const cls = el.attribs.class;
-  if (cls) for (const c of cls.split(/\s+/)) if (c !== '') out.push(c);
-  const id = el.attribs.id;
-  if (id) out.push(id);
-  return out;
-}
-
 /** Words that also name the main content of forum and Q&A pages (posts are "comments"). */
 const DISCUSSION_WORDS = new Set(['comment', 'comments', 'commentlist', 'respond', 'replies', 'reply', 'login', 'signin']);
-
-/**
- * 0: no furniture vocabulary, 1: weak (ads, meta, share …), 2: strong (comments, menus, cookie banners …).
- * `lenient` (second pass for pages where the strict pass found almost nothing) ignores
- * discussion words, so forum threads made of "comments" survive.
- */
-export function junkNameStrength(el: Element, lenient = false): 0 | 1 | 2 {
-  let strength: 0 | 1 | 2 = 0;
-  for (const name of idAndClasses(el)) {
-    if (name.length > 60) continue;
-    const lower = name.toLowerCase();
-    if (STATE_PREFIX.test(lower) || STATE_SUFFIX.test(lower) || RESPONSIVE.test(lower)) continue;
-    if (CONTENT_HINT.test(lower)) return 0;
-    for (const w of classWords(name)) {
-      if (lenient && DISCUSSION_WORDS.has(w)) continue;
-      if (STRONG_WORDS.has(w)) return 2;
-      if (WEAK_WORDS.has(w)) strength = 1;
-    }
-    if (STRONG_SUBSTRINGS.test(lenient ? lower.replace(/comment/g, '') : lower)) return 2;
-    if (WEAK_SUBSTRINGS.test(lower)) strength = 1;
-  }
-  return strength;
-}
 
 /**
  * Article heads and teasers: a mix of title, byline, date and a lead
@@ -115,16 +83,108 @@ export function junkNameStrength(el: Element, lenient = false): 0 | 1 | 2 {
  */
 const SOFT_WORDS = new Set(['header', 'head', 'teaser', 'intro', 'lead', 'kicker', 'standfirst', 'hero', 'masthead-article']);
 
+/** What one class name (or id) says; combined over an element's names by nameFacts. */
+interface TokenFacts {
+  /** Furniture vocabulary, ignoring the name when it is a state / responsive utility. */
+  strength: 0 | 1 | 2;
+  /** Same, with discussion words ("comment", "reply") ignored. */
+  lenientStrength: 0 | 1 | 2;
+  soft: boolean;
+  contentHint: boolean;
+}
+
+/** What the class / id vocabulary of an element says. */
+interface NameFacts {
+  strength: 0 | 1 | 2;
+  lenientStrength: 0 | 1 | 2;
+  soft: boolean;
+  contentHint: boolean;
+}
+
+const NO_FACTS: NameFacts = { strength: 0, lenientStrength: 0, soft: false, contentHint: false };
+/** Class names repeat across pages ("container", "entry-content"); bounded so a crawl cannot grow it forever. */
+const tokenCache = new Map<string, TokenFacts>();
+const TOKEN_CACHE_MAX = 50000;
+
+function tokenStrength(name: string, lower: string, lenient: boolean): 0 | 1 | 2 {
+  let strength: 0 | 1 | 2 = 0;
+  for (const w of classWords(name)) {
+    if (lenient && DISCUSSION_WORDS.has(w)) continue;
+    if (STRONG_WORDS.has(w)) return 2;
+    if (WEAK_WORDS.has(w)) strength = 1;
+  }
+  if (STRONG_SUBSTRINGS.test(lenient ? lower.replace(/comment/g, '') : lower)) return 2;
+  if (WEAK_SUBSTRINGS.test(lower)) strength = 1;
+  return strength;
+}
+
+function tokenFacts(name: string): TokenFacts {
+  let f = tokenCache.get(name);
+  if (f) return f;
+  const lower = name.toLowerCase();
+  if (name.length > 60) f = { strength: 0, lenientStrength: 0, soft: false, contentHint: false };
+  else {
+    const contentHint = CONTENT_HINT.test(lower);
+    const utility = STATE_PREFIX.test(lower) || RESPONSIVE.test(lower);
+    const ignored = utility || STATE_SUFFIX.test(lower);
+    let soft = false;
+    if (!utility) for (const w of classWords(name)) if (SOFT_WORDS.has(w)) soft = true;
+    f = {
+      strength: ignored ? 0 : tokenStrength(name, lower, false),
+      lenientStrength: ignored ? 0 : tokenStrength(name, lower, true),
+      soft,
+      contentHint,
+    };
+  }
+  if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear();
+  tokenCache.set(name, f);
+  return f;
+}
+
+/** Per-element memo: the same element is asked about by several stages. */
+const elementFacts = new WeakMap<Element, NameFacts>();
+
+function nameFacts(el: Element): NameFacts {
+  const cls = el.attribs.class;
+  const id = el.attribs.id;
+  if (!cls && !id) return NO_FACTS;
+  const memo = elementFacts.get(el);
+  if (memo) return memo;
+  let strength: 0 | 1 | 2 = 0;
+  let lenientStrength: 0 | 1 | 2 = 0;
+  let soft = false;
+  let contentHint = false;
+  const names = cls ? cls.split(WHITESPACE) : [];
+  if (id) names.push(id);
+  for (const name of names) {
+    if (name === '') continue;
+    const f = tokenFacts(name);
+    if (f.strength > strength) strength = f.strength;
+    if (f.lenientStrength > lenientStrength) lenientStrength = f.lenientStrength;
+    if (f.soft) soft = true;
+    if (f.contentHint) contentHint = true;
+  }
+  // A content-container name anywhere outranks furniture words ("post-content sidebar-item").
+  const facts: NameFacts = contentHint ? { strength: 0, lenientStrength: 0, soft, contentHint } : { strength, lenientStrength, soft, contentHint };
+  elementFacts.set(el, facts);
+  return facts;
+}
+const WHITESPACE = /\s+/;
+
+/**
+ * 0: no furniture vocabulary, 1: weak (ads, meta, share …), 2: strong (comments, menus, cookie banners …).
+ * `lenient` (second pass for pages where the strict pass found almost nothing) ignores
+ * discussion words, so forum threads made of "comments" survive.
+ */
+export function junkNameStrength(el: Element, lenient = false): 0 | 1 | 2 {
+  const f = nameFacts(el);
+  return lenient ? f.lenientStrength : f.strength;
+}
+
 /** True for article heads / teasers (see SOFT_WORDS) and <header> elements. */
 export function isSoft(el: Element): boolean {
   if (el.name === 'header' || el.name === 'hgroup') return true;
-  for (const name of idAndClasses(el)) {
-    if (name.length > 60) continue;
-    const lower = name.toLowerCase();
-    if (STATE_PREFIX.test(lower) || RESPONSIVE.test(lower)) continue;
-    for (const w of classWords(name)) if (SOFT_WORDS.has(w)) return true;
-  }
-  return false;
+  return nameFacts(el).soft;
 }
 
 /** True when the element is hidden from readers (hidden attr, aria-hidden, display:none …). */
@@ -153,8 +213,7 @@ export function isJunkTagOrRole(el: Element, lenient = false): boolean {
 /** True when class / id names the main content container. */
 export function hasContentHint(el: Element): boolean {
   if (el.attribs.itemprop && /articlebody|text/i.test(el.attribs.itemprop)) return true;
-  for (const name of idAndClasses(el)) if (CONTENT_HINT.test(name.toLowerCase())) return true;
-  return false;
+  return nameFacts(el).contentHint;
 }
 
 /** Readability-style class weight: -25 … +25 per class and id. */

@@ -71,3 +71,27 @@ export function isInside(node: AnyNode, ancestor: AnyNode): boolean {
   for (let n: AnyNode | null = node; n; n = n.parent) if (n === ancestor) return true;
   return false;
 }
+
+/** Elements that belong in <head>; anything else there means the parser put page content into it. */
+const HEAD_TAGS = new Set(['title', 'meta', 'link', 'script', 'style', 'base', 'noscript', 'template']);
+
+/**
+ * The element holding the page content: normally <body>. htmlparser2 does not
+ * implement HTML5's implicit end of <head>, so a stray body element early in
+ * the head (a tracking <div>, a <span>) can swallow the page into <head>; when
+ * the head then holds more text than the body, <html> is the root instead.
+ * Fragments without <html> and <body> give null.
+ */
+export function contentRoot(doc: Document): Element | null {
+  const body = findFirst(doc, 'body');
+  const html = findFirst(doc, 'html');
+  const head = findFirst(doc, 'head');
+  if (head && html) {
+    const stray = head.children.filter((c): c is Element => isElement(c) && !HEAD_TAGS.has(c.name));
+    if (stray.length > 0) {
+      const headText = stray.reduce((n, c) => n + textOf(c).length, 0);
+      if (headText > (body ? textOf(body).length : 0)) return html;
+    }
+  }
+  return body ?? html;
+}

@@ -28,15 +28,21 @@ export interface ExtractOptions {
 
 /** Drop subtrees nested deeper than `max` (iteratively, so it cannot overflow the stack). */
 function limitDepth(doc: Document, max: number): void {
-  const stack: Array<[AnyNode, number]> = doc.children.map((c) => [c, 1]);
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (!isElement(node)) continue;
+  const nodes: AnyNode[] = [...doc.children];
+  const depths: number[] = nodes.map(() => 1);
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const depth = depths.pop()!;
+    if (!isElement(node) || node.children.length === 0) continue;
     if (depth >= max) {
       node.children = [];
       continue;
     }
-    for (const c of node.children) stack.push([c, depth + 1]);
+    for (const c of node.children) {
+      if (c.type === 'text') continue;
+      nodes.push(c);
+      depths.push(depth + 1);
+    }
   }
 }
 
@@ -46,12 +52,16 @@ function looksBinary(text: string): boolean {
   let control = 0;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0 || (c < 9 && c !== 0) || (c > 13 && c < 32) || c === 0xfffd) control++;
+    if (c < 9 || (c > 13 && c < 32) || c === 0xfffd) control++;
   }
   return n > 0 && control / n > 0.1;
 }
 
-/** Extract article text and metadata from one HTML page. Never throws on bad input. */
+/**
+ * Extract article text and metadata from one HTML page. Bad input (empty,
+ * binary, non-HTML, huge, deeply nested, malformed markup, unknown charsets)
+ * yields a (possibly empty) document rather than an exception.
+ */
 export function extractDocument(input: ExtractInput & ExtractOptions): ExtractedDocument {
   const decoded = decodeHtml(input.html ?? '', input.contentType ?? null);
   const empty: ExtractedDocument = {

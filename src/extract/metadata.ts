@@ -6,7 +6,7 @@
  */
 import { load } from 'cheerio/slim';
 import type { Document, Element } from './dom.js';
-import { findFirst, isElement, textOf } from './dom.js';
+import { contentRoot, findFirst, isElement, textOf } from './dom.js';
 import type { DateSource } from '../types.js';
 import { dateFromUrl, isPlausibleDate, parseDateString } from './dates.js';
 
@@ -151,6 +151,13 @@ function comparable(s: string): string {
  */
 export function cleanTitle(title: string, opts: { siteName?: string | null; host?: string | null; h1?: string[] } = {}): string {
   const t = normaliseTitle(title);
+  // The visible headline, when it is the core of the title ("Topic: Headline - Site"),
+  // is the cleanest form of it.
+  const whole = comparable(t);
+  for (const h of opts.h1 ?? []) {
+    const c = comparable(h);
+    if (c.length >= 10 && whole.includes(c) && c.length >= 0.4 * whole.length) return normaliseTitle(h);
+  }
   const parts = t.split(SEPARATORS).map((p) => p.trim()).filter((p) => p !== '');
   if (parts.length < 2) return t;
   const h1s = (opts.h1 ?? []).map(comparable).filter((h) => h.length > 0);
@@ -220,20 +227,9 @@ export function extractMetadata(doc: Document, opts: MetadataOptions = {}): Page
     }
   };
 
-  // <head> is small: cheerio selectors are cheap there.
+  // cheerio over the same DOM (no second parse) for text of the few elements read whole;
+  // the collection itself is one direct walk, far cheaper than selector passes.
   const $ = load(doc);
-  const headEl = findFirst(doc, 'head');
-  const head = headEl ? $(headEl) : $([]);
-  head.find('title').first().each((_, el) => {
-    titleTag = $(el).text();
-  });
-  head.find('meta').each((_, el) => onMeta(el.attribs));
-  head.find('script[type="application/ld+json" i]').each((_, el) => {
-    jsonLdTexts.push($(el).text());
-  });
-
-  // The body can hold thousands of elements: one direct walk instead of several selector passes.
-  const body = findFirst(doc, 'body');
   const walk = (el: Element): void => {
     for (const child of el.children) {
       if (!isElement(child)) continue;
@@ -241,12 +237,14 @@ export function extractMetadata(doc: Document, opts: MetadataOptions = {}): Page
       const a = child.attribs;
       if (tag === 'meta') onMeta(a);
       else if (tag === 'script') {
-        if (a.type && a.type.toLowerCase() === 'application/ld+json') jsonLdTexts.push(textOf(child, true));
+        if (a.type && a.type.trim().toLowerCase() === 'application/ld+json') jsonLdTexts.push($(child).text());
+        continue;
+      } else if (tag === 'title') {
+        if (titleTag === null) titleTag = $(child).text();
         continue;
       } else if (tag === 'h1') {
         if (h1s.length < 5) h1s.push(normaliseTitle(textOf(child)));
-      } else if (tag === 'title' && titleTag === null) titleTag = textOf(child);
-      else if (tag === 'time') {
+      } else if (tag === 'time') {
         if (!inFurniture(child)) {
           const value = a.datetime ?? textOf(child);
           const strong = a.pubdate !== undefined || a.itemprop === 'datePublished' || /publish|posted|entry-date|post-date|article-date|created/i.test(`${a.class ?? ''} ${a.id ?? ''}`);
@@ -260,8 +258,16 @@ export function extractMetadata(doc: Document, opts: MetadataOptions = {}): Page
       if (child.children.length > 0 && tag !== 'style' && tag !== 'svg') walk(child);
     }
   };
-  if (body) walk(body);
-  else walk(doc as unknown as Element);
+  // <head> first (meta, title, JSON-LD), then the content root (microdata, <time>, <h1>,
+  // JSON-LD in the body); when the parser left the page inside <head>, the root is <html>.
+  const root = contentRoot(doc);
+  const head = findFirst(doc, 'head');
+  if (root && root.name === 'html') walk(root);
+  else {
+    if (head) walk(head);
+    if (root) walk(root);
+    else walk(doc as unknown as Element);
+  }
 
   const ld = readJsonLd(jsonLdTexts);
   const host = (() => {
@@ -288,18 +294,6 @@ export function extractMetadata(doc: Document, opts: MetadataOptions = {}): Page
   if (metaTitle) title = cleanTitle(metaTitle, cleanOpts);
   else if (titleTag && normaliseTitle(titleTag) !== '') title = cleanTitle(titleTag, cleanOpts);
   else if (h1s.length > 0 && h1s[0] !== '') title = h1s[0];
-  // The visible headline, when it is the core of the meta title ("Topic: Headline - Site"),
-  // is the cleanest form of it.
-  if (title !== null && !process.env.NOH1) {
-    const t = comparable(title);
-    for (const h of h1s) {
-      const c = comparable(h);
-      if (c.length >= 10 && c !== t && t.includes(c) && c.length >= 0.4 * t.length) {
-        title = h;
-        break;
-      }
-    }
-  }
   if (title !== null && title.length > 500) title = title.slice(0, 500);
 
   // ---- date ----

@@ -1,0 +1,55 @@
+/** `ccaudit estimate --jsonl FILE`: the report's estimators over a JSONL corpus outside any store. */
+import { createReadStream, existsSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { METHOD_FAMILIES } from '../estimate/aggregate.js';
+import { buildJsonlReport } from '../report/from-jsonl.js';
+import { addReportFlags, type CommonReportFlags } from './report-flags.js';
+import { renderReport, writeReport } from './report-output.js';
+
+interface EstimateFlags extends CommonReportFlags {
+  jsonl: string;
+  by?: 'month' | 'all';
+  detectorModule?: string[];
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('estimate')
+    .description(
+      'Estimate the AI share of a JSONL corpus: lines {id, text, month?, lang?} (scored here) or\n' +
+        '{id, scores: {detector: score}, text?, month?} (already scored). Writes the report JSON by default.',
+    )
+    .requiredOption('--jsonl <file>', 'input JSONL ("-" = stdin)')
+    .addOption(new Option('--by <key>', 'group by the lines\' "month" or use one group (default: month when the first line has one)').choices(['month', 'all']))
+    .option('--detector-module <spec>', 'load detector plugins from a module (repeatable)', collect);
+  addReportFlags(cmd, 'json').action(async (o: EstimateFlags) => {
+    if (o.jsonl !== '-' && !existsSync(o.jsonl)) throw new Error(`estimate: ${o.jsonl}: file not found`);
+    const input = o.jsonl === '-' ? process.stdin : createReadStream(o.jsonl, { encoding: 'utf8' });
+    let bad = 0;
+    const report = await buildJsonlReport(o.jsonl, input, {
+      by: o.by,
+      detectors: o.detector,
+      detectorModules: o.detectorModule,
+      methods: new Set(o.method ?? METHOD_FAMILIES),
+      methodsExplicit: o.method !== undefined,
+      minDocs: o.minDocs,
+      level: o.level,
+      replicates: o.replicates,
+      seed: o.seed,
+      pageFraction: o.pageFraction,
+      referencePath: o.reference,
+      lexiconPath: o.lexicon,
+      calibrationPath: o.calibration,
+      baselineBefore: o.baselineBefore,
+      baseline: o.baseline,
+      onBadLine: (n, msg) => {
+        bad++;
+        process.stderr.write(`ccaudit estimate: ${o.jsonl}:${n}: ${msg} (skipped)\n`);
+      },
+    });
+    await writeReport(await renderReport(report, o.format), o.out, 'estimate');
+    if (bad > 0) process.exitCode = 1;
+  });
+}

@@ -1,0 +1,78 @@
+/** Flags shared by `ccaudit report` and `ccaudit estimate`, with parsers that reject bad values. */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { METHOD_FAMILIES, type MethodFamily } from '../estimate/aggregate.js';
+import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../estimate/types.js';
+
+export const REPORT_FORMATS = ['table', 'csv', 'json', 'html'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function intAtLeast(min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}, got "${value}"`);
+    return n;
+  };
+}
+
+function openFraction(value: string): number {
+  const x = Number(value);
+  if (value.trim() === '' || !(x > 0 && x < 1)) throw new InvalidArgumentError(`expected a number between 0 and 1, got "${value}"`);
+  return x;
+}
+
+function month(value: string): string {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) throw new InvalidArgumentError(`expected a month YYYY-MM, got "${value}"`);
+  return value;
+}
+
+const ALIASES: Record<string, MethodFamily> = { 'primarily-ai': 'pages', 'ai-fraction': 'pages', 'excess-lower-bound': 'excess', 'gpt-words': 'excess' };
+
+/** "naive,corrected" → the method families; unknown names are flag errors. */
+export function methodList(value: string, previous?: MethodFamily[]): MethodFamily[] {
+  const out = new Set(previous ?? []);
+  for (const raw of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = (ALIASES[raw] ?? raw) as MethodFamily;
+    if (!METHOD_FAMILIES.includes(m)) throw new InvalidArgumentError(`unknown method "${raw}" (choose from ${METHOD_FAMILIES.join(', ')})`);
+    out.add(m);
+  }
+  if (out.size === 0) throw new InvalidArgumentError('expected at least one method');
+  return [...out];
+}
+
+export interface CommonReportFlags {
+  detector?: string[];
+  method?: MethodFamily[];
+  format: ReportFormat;
+  out?: string;
+  minDocs: number;
+  level: number;
+  replicates: number;
+  seed: number;
+  pageFraction: number;
+  reference?: string;
+  lexicon?: string;
+  calibration?: string;
+  baselineBefore: string;
+  baseline: 'mean' | 'linear';
+}
+
+/** Adds the estimator and output flags to a command. */
+export function addReportFlags(cmd: Command, defaultFormat: ReportFormat): Command {
+  return cmd
+    .option('--detector <name[@version]>', 'detector whose scores to use (repeatable; default: all)', collect)
+    .option('--method <list>', `estimators, comma-separated: ${METHOD_FAMILIES.join(', ')} (default: all)`, methodList)
+    .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).default(defaultFormat))
+    .option('--out <file>', 'write to FILE instead of stdout')
+    .option('--min-docs <n>', 'groups with fewer documents say "too few documents"', intAtLeast(1), 30)
+    .option('--level <p>', 'confidence level of the intervals', openFraction, 0.95)
+    .option('--replicates <n>', 'bootstrap replicates', intAtLeast(50), DEFAULT_REPLICATES)
+    .option('--seed <n>', 'bootstrap seed', intAtLeast(0), DEFAULT_SEED)
+    .option('--page-fraction <f>', 'page share with at least this fraction of AI chunks', openFraction, 0.25)
+    .option('--reference <file>', 'mixture reference JSON (default data/reference/mixture-reference.json)')
+    .option('--lexicon <file>', 'marker-word lexicon: JSON or CSV with a "word" column (default data/reference/marker-words.json)')
+    .option('--calibration <file>', 'calibration JSON for detectors without a stored calibration (default data/calibration.json)')
+    .option('--baseline-before <month>', 'GPT-word baseline: months before this one', month, '2023-01')
+    .addOption(new Option('--baseline <mode>', 'GPT-word counterfactual: pooled mean or non-decreasing linear trend').choices(['mean', 'linear']).default('mean'));
+}

@@ -1,0 +1,159 @@
+/**
+ * Per-element measurements used to judge page regions: visible text length,
+ * link text, commas and sentence marks, paragraph / list / image counts.
+ * Computed in one bottom-up pass; removing furniture afterwards subtracts its
+ * numbers from the ancestors instead of measuring again.
+ */
+import type { Element } from './dom.js';
+import { isElement } from './dom.js';
+import { Break, HEADING_TAGS, NON_TEXT_TAGS, breakOf } from './blocks.js';
+import { hasContentHint } from './boilerplate.js';
+
+/** Measurements of one element (junk subtrees excluded once marked). */
+export interface Info {
+  /** Visible non-whitespace characters. */
+  len: number;
+  /** Non-whitespace characters inside <a>. */
+  linkLen: number;
+  commas: number;
+  /** Non-whitespace characters not inside a block-level child (inline text of this element). */
+  inlineLen: number;
+  /** Block-level descendants reachable through inline elements only (> 0: "has block children"). */
+  blockCount: number;
+  /** Counts used by conditional cleaning. */
+  p: number;
+  img: number;
+  li: number;
+  input: number;
+  embed: number;
+  headingLen: number;
+  /** Sentence-ending punctuation marks. */
+  sentences: number;
+  /** Text length of the largest content-marked descendant (<article>, <main>, articleBody, "entry-content" …). */
+  markerLen: number;
+}
+
+export function countText(s: string): { len: number; commas: number; sentences: number } {
+  let len = 0;
+  let commas = 0;
+  let sentences = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 32 || c === 0xa0 || c === 0x200b || c === 0xfeff || c === 0xad) continue;
+    len++;
+    if (c === 44 || c === 0xff0c || c === 0x3001 || c === 0x60c) commas++;
+    else if (c === 46 || c === 33 || c === 63 || c === 0x3002 || c === 0xff01 || c === 0xff1f) {
+      const n = s.charCodeAt(i + 1);
+      if (Number.isNaN(n) || n <= 32 || n === 0xa0) sentences++;
+    }
+  }
+  return { len, commas, sentences };
+}
+
+export function emptyInfo(): Info {
+  return { len: 0, linkLen: 0, commas: 0, inlineLen: 0, blockCount: 0, p: 0, img: 0, li: 0, input: 0, embed: 0, headingLen: 0, sentences: 0, markerLen: 0 };
+}
+
+/** Measure the subtree; `exclude` elements (and their subtrees) count as absent. */
+export function measure(root: Element, infos: Map<Element, Info>, exclude: (el: Element) => boolean): Info {
+  const visit = (el: Element, inLink: boolean): Info => {
+    const info = emptyInfo();
+    const tag = el.name;
+    const link = inLink || tag === 'a';
+    for (const child of el.children) {
+      if (child.type === 'text') {
+        const t = countText(child.data);
+        info.len += t.len;
+        info.inlineLen += t.len;
+        info.commas += t.commas;
+        info.sentences += t.sentences;
+        if (link) info.linkLen += t.len;
+        continue;
+      }
+      if (!isElement(child)) continue;
+      const ct = child.name;
+      if (ct === 'img') info.img++;
+      else if (ct === 'input' || ct === 'textarea' || ct === 'select') info.input++;
+      else if (ct === 'embed' || ct === 'object' || ct === 'iframe') info.embed++;
+      if (NON_TEXT_TAGS.has(ct) || exclude(child)) continue;
+      const ci = visit(child, link);
+      info.len += ci.len;
+      info.linkLen += ci.linkLen;
+      info.commas += ci.commas;
+      info.sentences += ci.sentences;
+      info.p += ci.p + (ct === 'p' ? 1 : 0);
+      info.img += ci.img;
+      info.li += ci.li + (ct === 'li' ? 1 : 0);
+      info.input += ci.input;
+      info.embed += ci.embed;
+      info.headingLen += HEADING_TAGS.has(ct) ? ci.len : ci.headingLen;
+      const marker = isContentMarker(child) ? ci.len : ci.markerLen;
+      if (marker > info.markerLen) info.markerLen = marker;
+      if (breakOf(ct) !== Break.None) info.blockCount++;
+      else {
+        info.inlineLen += ci.inlineLen;
+        info.blockCount += ci.blockCount;
+      }
+    }
+    infos.set(el, info);
+    return info;
+  };
+  return visit(root, false);
+}
+
+/**
+ * Turn raw measurements into measurements without the `removed` subtrees, in
+ * place: each removed element that has no removed ancestor takes its numbers
+ * out of every ancestor up to `root`. Much cheaper than measuring again.
+ */
+export function subtractRemoved(root: Element, infos: Map<Element, Info>, removed: Set<Element>): void {
+  for (const el of removed) {
+    let topLevel = true;
+    for (let a = el.parent; a && isElement(a) && a !== root; a = a.parent) {
+      if (removed.has(a)) {
+        topLevel = false;
+        break;
+      }
+    }
+    if (!topLevel) continue;
+    const e = infos.get(el);
+    if (!e) continue;
+    const isP = el.name === 'p' ? 1 : 0;
+    const isLi = el.name === 'li' ? 1 : 0;
+    const heading = HEADING_TAGS.has(el.name) ? e.len : e.headingLen;
+    const block = breakOf(el.name) !== Break.None;
+    let inline = block ? 0 : e.inlineLen;
+    let blocks = block ? 1 : e.blockCount;
+    for (let a = el.parent; a && isElement(a); a = a.parent) {
+      const i = infos.get(a);
+      if (i) {
+        i.len -= e.len;
+        i.linkLen -= e.linkLen;
+        i.commas -= e.commas;
+        i.sentences -= e.sentences;
+        i.p -= e.p + isP;
+        i.li -= e.li + isLi;
+        i.img -= e.img;
+        i.input -= e.input;
+        i.embed -= e.embed;
+        i.headingLen -= heading;
+        i.inlineLen -= inline;
+        i.blockCount -= blocks;
+      }
+      if (breakOf(a.name) !== Break.None) {
+        // Above a block-level ancestor the removed element no longer counts as inline content.
+        inline = 0;
+        blocks = 0;
+      }
+      if (a === root) break;
+    }
+  }
+}
+
+export function isContentMarker(el: Element): boolean {
+  return el.name === 'article' || el.name === 'main' || hasContentHint(el);
+}
+
+export const linkDensity = (i: Info): number => (i.len === 0 ? 0 : i.linkLen / i.len);
+
+/** Decide which elements are furniture, protecting large low-link wrappers. */

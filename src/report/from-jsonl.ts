@@ -1,0 +1,158 @@
+/**
+ * `ccaudit estimate --jsonl FILE`: the report's estimators over a corpus that is not in a
+ * store. Lines are `{id, text, month?, lang?}` ("raw": scored here with the selected
+ * detectors) or `{id, scores: {detector: score|null}, text?, month?}` ("scored", e.g. the
+ * output of `ccaudit score --jsonl` joined with months). The first valid line decides which.
+ * Streams line by line; bad lines are reported and skipped.
+ */
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { monthOf } from '../store/derive.js';
+import type { Detector } from '../detect/types.js';
+import { initDetectors, safeScore, selectDetectors } from '../detect/runner.js';
+import { BUILTIN_NAMES } from '../../detectors/index.js';
+import { EstimateAggregator, type DetectorSpec, type MethodFamily } from '../estimate/aggregate.js';
+import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../estimate/types.js';
+import { assembleReport, type ShareReport } from './model.js';
+import { fileOperatingPoint, loadResources } from './resources.js';
+
+export interface JsonlReportOptions {
+  /** Group by the lines' `month` (default when the first line has one) or treat all as one group. */
+  by?: 'month' | 'all';
+  detectors?: string[];
+  detectorModules?: string[];
+  methods: ReadonlySet<MethodFamily>;
+  methodsExplicit?: boolean;
+  minDocs: number;
+  level: number;
+  replicates?: number;
+  seed?: number;
+  pageFraction?: number;
+  referencePath?: string;
+  lexiconPath?: string;
+  calibrationPath?: string;
+  baselineBefore?: string;
+  baseline?: 'mean' | 'linear';
+  onBadLine?(lineNo: number, message: string): void;
+}
+
+interface Line {
+  text: string | null;
+  month: string | null;
+  lang: string | null;
+  scores: Record<string, unknown> | null;
+}
+
+function parseLine(raw: string): Line | string {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(raw);
+  } catch {
+    return 'not valid JSON';
+  }
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return 'expected a JSON object';
+  const o = obj as Record<string, unknown>;
+  const text = typeof o.text === 'string' ? o.text : null;
+  const scores = o.scores && typeof o.scores === 'object' && !Array.isArray(o.scores) ? (o.scores as Record<string, unknown>) : null;
+  if (text === null && scores === null) return 'expected a string "text" or a "scores" object';
+  let month: string | null = null;
+  if (o.month !== undefined && o.month !== null) {
+    month = typeof o.month === 'string' ? monthOf(o.month) : null;
+    if (month === null) return `"month" must be "YYYY-MM" or an ISO date, got ${JSON.stringify(o.month)}`;
+  }
+  return { text, month, lang: typeof o.lang === 'string' ? o.lang : null, scores };
+}
+
+export async function buildJsonlReport(path: string, input: Readable, o: JsonlReportOptions): Promise<ShareReport> {
+  const res = loadResources({ methods: o.methods, referencePath: o.referencePath, lexiconPath: o.lexiconPath, calibrationPath: o.calibrationPath, methodsExplicit: o.methodsExplicit ?? false });
+  const notes = [...res.notes];
+  const rl = createInterface({ input, crlfDelay: Infinity });
+  const replicates = o.replicates ?? DEFAULT_REPLICATES;
+  const seed = o.seed ?? DEFAULT_SEED;
+
+  let agg: EstimateAggregator | null = null;
+  let live: Detector[] | null = null;
+  let names: string[] = [];
+  let by: 'month' | 'all' = o.by ?? 'all';
+  let lineNo = 0;
+  let bad = 0;
+  let detectors: DetectorSpec[] = [];
+
+  for await (const rawLine of rl) {
+    lineNo++;
+    if (rawLine.trim() === '') continue;
+    const line = parseLine(rawLine);
+    if (typeof line === 'string') {
+      bad++;
+      o.onBadLine?.(lineNo, line);
+      continue;
+    }
+    if (!agg) {
+      // The first valid line decides the mode, the detectors and (by default) the grouping.
+      by = o.by ?? (line.month ? 'month' : 'all');
+      if (line.scores) {
+        names = o.detectors && o.detectors.length > 0 ? o.detectors : Object.keys(line.scores);
+        detectors = names.map((name) => {
+          const cal = fileOperatingPoint(res.calibrationFile, name, null);
+          return { name, version: 'as scored', threshold: cal?.threshold ?? 0.5, calibration: cal, calibrationSource: cal ? 'file' : null };
+        });
+        notes.push('scores were read from the input; JSONL scores carry no detector version, so the latest calibration of each detector name was used.');
+      } else {
+        live = await selectDetectors({ names: o.detectors && o.detectors.length > 0 ? o.detectors : [...BUILTIN_NAMES], modules: o.detectorModules });
+        await initDetectors(live);
+        names = live.map((d) => d.name);
+        detectors = live.map((d) => {
+          const cal = fileOperatingPoint(res.calibrationFile, d.name, d.version);
+          return { name: d.name, version: d.version, threshold: cal?.threshold ?? 0.5, calibration: cal, calibrationSource: cal ? 'file' : null };
+        });
+      }
+      for (const d of detectors) if (!d.calibration) notes.push(`${d.name}@${d.version} has no calibration: labels use threshold 0.5 and no corrected estimate is possible.`);
+      agg = new EstimateAggregator(detectors, {
+        level: o.level,
+        replicates,
+        seed,
+        minDocs: o.minDocs,
+        methods: o.methods,
+        pageFraction: o.pageFraction,
+        reference: res.reference,
+        markers: res.markers,
+        groupsAreMonths: by === 'month',
+        baselineBefore: o.baselineBefore,
+        baseline: o.baseline,
+      });
+    }
+    let scores: Array<number | null>;
+    if (live) {
+      scores = [];
+      for (const d of live) {
+        const given = line.scores?.[d.name];
+        if (typeof given === 'number' && Number.isFinite(given)) scores.push(given);
+        else if (line.text !== null) scores.push((await safeScore(d, { text: line.text, lang: line.lang })).score);
+        else scores.push(null);
+      }
+    } else {
+      scores = names.map((n) => {
+        const v = line.scores?.[n];
+        return typeof v === 'number' && Number.isFinite(v) ? v : null;
+      });
+    }
+    agg.add({ group: by === 'month' ? line.month : 'all', dateSource: line.month ? 'jsonl month' : 'none', lang: line.lang, text: line.text, scores });
+  }
+  if (!agg) throw new Error(`${path}: no valid lines${bad > 0 ? ` (${bad} bad)` : ''}`);
+  if (bad > 0) notes.push(`${bad} bad line(s) skipped.`);
+  return assembleReport(
+    {
+      input: { kind: 'jsonl', path },
+      groupBy: by,
+      dateBasis: by === 'month' ? 'publication' : null,
+      replicates,
+      seed,
+      lang: null,
+      detectors,
+      mixture: res.mixtureInfo,
+      examples: [],
+      notes,
+    },
+    agg.finish(),
+  );
+}

@@ -1,0 +1,146 @@
+/**
+ * `ccaudit report`: reads a store (read-only), picks detector versions and their
+ * calibrations, streams the documents through the estimators and assembles the report.
+ */
+import type { Store } from '../store/index.js';
+import {
+  reportDocuments,
+  scoredDetectors,
+  storedCalibration,
+  topScoredDocuments,
+  type DateBasis,
+  type ReportGrouping,
+} from '../store/report-queries.js';
+import { EstimateAggregator, type DetectorSpec, type MethodFamily } from '../estimate/aggregate.js';
+import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../estimate/types.js';
+import { assembleReport, type ReportExample, type ShareReport } from './model.js';
+import { fileOperatingPoint, loadResources } from './resources.js';
+
+export interface StoreReportOptions {
+  by: ReportGrouping;
+  dateBasis: DateBasis;
+  /** Detector names or name@version; default: every detector with scores (busiest version). */
+  detectors?: string[];
+  methods: ReadonlySet<MethodFamily>;
+  methodsExplicit?: boolean;
+  minDocs: number;
+  level: number;
+  replicates?: number;
+  seed?: number;
+  lang?: string;
+  pageFraction?: number;
+  referencePath?: string;
+  lexiconPath?: string;
+  calibrationPath?: string;
+  baselineBefore?: string;
+  baseline?: 'mean' | 'linear';
+  /** Example documents to list (highest scores of the headline detector); default 10. */
+  examples?: number;
+}
+
+export class ReportInputError extends Error {}
+
+/** Resolves `--detector` values against the detector versions present in the store. */
+export function chooseDetectorVersions(store: Store, wanted: string[] | undefined): Array<{ detector: string; detectorVersion: string }> {
+  const present = scoredDetectors(store);
+  if (!wanted || wanted.length === 0) {
+    const seen = new Set<string>();
+    // scoredDetectors lists the busiest version of each detector first.
+    return present.filter((p) => !seen.has(p.detector) && seen.add(p.detector)).map((p) => ({ detector: p.detector, detectorVersion: p.detectorVersion }));
+  }
+  return wanted.map((w) => {
+    const at = w.indexOf('@');
+    const name = at >= 0 ? w.slice(0, at) : w;
+    const version = at >= 0 ? w.slice(at + 1) : null;
+    const match = present.find((p) => p.detector === name && (version === null || p.detectorVersion === version));
+    if (!match) {
+      const have = present.map((p) => `${p.detector}@${p.detectorVersion}`).join(', ') || 'none';
+      throw new ReportInputError(`no scores for detector "${w}" in the store (scored: ${have})`);
+    }
+    return { detector: match.detector, detectorVersion: match.detectorVersion };
+  });
+}
+
+/** The detector whose top documents are listed as examples: the classifier if present, else the first calibrated one. */
+export function headlineDetector(detectors: readonly DetectorSpec[]): DetectorSpec | null {
+  return detectors.find((d) => d.name === 'classifier') ?? detectors.find((d) => d.calibration) ?? detectors[0] ?? null;
+}
+
+export function buildStoreReport(store: Store, o: StoreReportOptions): ShareReport {
+  const chosen = chooseDetectorVersions(store, o.detectors);
+  const res = loadResources({
+    methods: o.methods,
+    referencePath: o.referencePath,
+    lexiconPath: o.lexiconPath,
+    calibrationPath: o.calibrationPath,
+    methodsExplicit: o.methodsExplicit ?? false,
+  });
+  const notes = [...res.notes];
+  if (chosen.length === 0) notes.push('the store has no scores: run `ccaudit score --db …` first; only word-based estimates are shown.');
+  const detectors: DetectorSpec[] = chosen.map(({ detector, detectorVersion }) => {
+    const stored = storedCalibration(store, detector, detectorVersion);
+    if (stored) {
+      return {
+        name: detector,
+        version: detectorVersion,
+        threshold: stored.threshold,
+        calibration: { threshold: stored.threshold, tpr: stored.tpr, fpr: stored.fpr, nPos: stored.nPos, nNeg: stored.nNeg, dataset: stored.dataset },
+        calibrationSource: 'store',
+      };
+    }
+    const fromFile = fileOperatingPoint(res.calibrationFile, detector, detectorVersion);
+    if (!fromFile) notes.push(`${detector}@${detectorVersion} has no calibration: labels use threshold 0.5 and no corrected estimate is possible.`);
+    return { name: detector, version: detectorVersion, threshold: fromFile?.threshold ?? 0.5, calibration: fromFile, calibrationSource: fromFile ? 'file' : null };
+  });
+
+  const replicates = o.replicates ?? DEFAULT_REPLICATES;
+  const seed = o.seed ?? DEFAULT_SEED;
+  const agg = new EstimateAggregator(detectors, {
+    level: o.level,
+    replicates,
+    seed,
+    minDocs: o.minDocs,
+    methods: o.methods,
+    pageFraction: o.pageFraction,
+    reference: res.reference,
+    markers: res.markers,
+    groupsAreMonths: o.by === 'month',
+    baselineBefore: o.baselineBefore,
+    baseline: o.baseline,
+  });
+  for (const doc of reportDocuments(store, {
+    by: o.by,
+    dateBasis: o.dateBasis,
+    detectors: chosen,
+    lang: o.lang,
+    withText: agg.needsText,
+  })) {
+    agg.add(doc);
+  }
+
+  const head = headlineDetector(detectors);
+  const examples: ReportExample[] = head
+    ? topScoredDocuments(store, head.name, head.version, o.examples ?? 10).map((d) => ({
+        title: d.title,
+        url: d.url,
+        month: (o.dateBasis === 'crawl' ? d.crawlMonth : d.pubMonth) ?? null,
+        detector: head.name,
+        score: d.score,
+      }))
+    : [];
+  return assembleReport(
+    {
+      input: { kind: 'db', path: store.path },
+      groupBy: o.by,
+      dateBasis: o.by === 'month' ? o.dateBasis : null,
+      replicates,
+      seed,
+      lang: o.lang ?? null,
+      detectors,
+      mixture: res.mixtureInfo,
+      examples,
+      notes,
+    },
+    agg.finish(),
+  );
+}

@@ -1,0 +1,120 @@
+/**
+ * The AI-share report as data: what `ccaudit report` and `ccaudit estimate` compute, and what
+ * the table, CSV, JSON and HTML renderers print. The JSON form is this object verbatim; its
+ * `series` array is the share-series format `ccaudit collapse --shares` reads
+ * (src/collapse/shares.ts).
+ */
+import type { SharePoint } from '../collapse/shares.js';
+import type { AgreementRow, AggregateResult, DetectorSpec, GroupResult } from '../estimate/aggregate.js';
+import type { ExcessAnalysis } from '../estimate/excess.js';
+
+export const REPORT_FORMAT = 'ccaudit-share-report-v1';
+
+export type GroupBy = 'month' | 'crawl' | 'lang' | 'domain' | 'tld' | 'all';
+
+/** A high-scoring document shown as an example (title and URL are untrusted web text). */
+export interface ReportExample {
+  title: string | null;
+  url: string | null;
+  month: string | null;
+  detector: string;
+  score: number;
+}
+
+export interface ShareReport {
+  format: typeof REPORT_FORMAT;
+  generatedAt: string;
+  /** Confidence level of every interval (also read by `collapse`). */
+  level: number;
+  input: { kind: 'db' | 'jsonl'; path: string };
+  groupBy: GroupBy;
+  /** For month grouping: month of publication (extracted date) or of crawl (WARC-Date). */
+  dateBasis: 'publication' | 'crawl' | null;
+  minDocs: number;
+  replicates: number;
+  seed: number;
+  /** Language filter applied, if any. */
+  lang: string | null;
+  detectors: DetectorSpec[];
+  mixture: {
+    reference: string;
+    unit: string;
+    vocabulary: number;
+    languages: string[];
+    calibrated: boolean;
+    /** Documents not in the reference's languages (left out of the mixture estimate). */
+    skippedLanguage: number;
+  } | null;
+  groups: GroupResult[];
+  /** Documents without a value for the grouping key (e.g. no publication date). */
+  excluded: number;
+  /** Per-month shares with intervals, one row per month and method (month grouping only). */
+  series: SharePoint[];
+  gptWords: ExcessAnalysis | null;
+  agreement: AgreementRow[];
+  examples: ReportExample[];
+  notes: string[];
+}
+
+const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** The collapse-readable series: every numeric estimate of every valid month. */
+export function seriesOf(groups: readonly GroupResult[]): SharePoint[] {
+  const out: SharePoint[] = [];
+  for (const g of groups) {
+    if (!PERIOD.test(g.key)) continue;
+    for (const e of g.estimates) {
+      if (e.status !== 'ok' || e.share === null || e.lo === null || e.hi === null || e.n <= 0) continue;
+      out.push({ period: g.key, share: e.share, lo: e.lo, hi: e.hi, n: Math.round(e.n), method: e.method });
+    }
+  }
+  return out;
+}
+
+export interface ReportFrame {
+  input: ShareReport['input'];
+  groupBy: GroupBy;
+  dateBasis: ShareReport['dateBasis'];
+  replicates: number;
+  seed: number;
+  lang: string | null;
+  detectors: DetectorSpec[];
+  mixture: ShareReport['mixture'];
+  examples: ReportExample[];
+  notes: string[];
+}
+
+/** Assembles the report from the aggregator's result and the run's settings. */
+export function assembleReport(frame: ReportFrame, result: AggregateResult): ShareReport {
+  const notes = [...frame.notes];
+  if (result.excluded > 0) {
+    const why = frame.groupBy === 'month' ? `no ${frame.dateBasis === 'crawl' ? 'crawl' : 'publication'} month` : `no ${frame.groupBy} value`;
+    notes.push(`${result.excluded} documents left out: ${why}.`);
+  }
+  const tooFew = result.groups.filter((g) => g.tooFew).length;
+  if (tooFew > 0) notes.push(`${tooFew} group(s) have fewer than ${result.minDocs} documents: shown as "too few documents".`);
+  if (frame.mixture && result.mixtureSkippedLanguage > 0) {
+    notes.push(`${result.mixtureSkippedLanguage} documents outside the mixture reference's languages (${frame.mixture.languages.join(', ')}) are not in the mixture estimate.`);
+  }
+  return {
+    format: REPORT_FORMAT,
+    generatedAt: new Date().toISOString(),
+    level: result.level,
+    input: frame.input,
+    groupBy: frame.groupBy,
+    dateBasis: frame.dateBasis,
+    minDocs: result.minDocs,
+    replicates: frame.replicates,
+    seed: frame.seed,
+    lang: frame.lang,
+    detectors: frame.detectors,
+    mixture: frame.mixture ? { ...frame.mixture, skippedLanguage: result.mixtureSkippedLanguage } : null,
+    groups: result.groups,
+    excluded: result.excluded,
+    series: frame.groupBy === 'month' ? seriesOf(result.groups) : [],
+    gptWords: result.excess,
+    agreement: result.agreement,
+    examples: frame.examples,
+    notes,
+  };
+}

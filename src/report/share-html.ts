@@ -1,0 +1,276 @@
+/**
+ * `--format html`: one self-contained page (inline CSS, inline SVG charts rendered with
+ * Vega-Lite on the server, no scripts, no network). Every string that came from the web or
+ * from the data — titles, URLs, domains, group keys — is escaped by the html.ts helpers or by
+ * Vega's SVG renderer; URLs are shown as text, never as links.
+ */
+import { vegaLiteToSvg, type VegaLiteSpec } from './charts.js';
+import { el, figure, htmlPage, safe, table, type SafeHtml } from './html.js';
+import type { ShareReport } from './model.js';
+import { commonFailure, dateSourceText, groupLabel, interval, pct, statusText } from './format.js';
+import type { ShareEstimate } from '../estimate/types.js';
+
+const WIDTH = 460;
+const HEIGHT = 240;
+const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
+const monthAxis = { field: 'date', type: 'temporal' as const, timeUnit: 'utcyearmonth' as const, title: null, axis: { format: '%Y-%m', labelAngle: -40 } };
+const legend = { orient: 'bottom' as const, columns: 2, title: null, labelLimit: 260 };
+
+const isMonthly = (r: ShareReport) => r.groupBy === 'month' && r.groups.some((g) => PERIOD.test(g.key));
+
+interface ShareRow {
+  date?: string;
+  group: string;
+  method: string;
+  share: number;
+  lo: number;
+  hi: number;
+}
+
+function shareRows(r: ShareReport, keep: (e: ShareEstimate) => boolean): ShareRow[] {
+  return r.groups.flatMap((g) =>
+    g.estimates
+      .filter((e) => e.status === 'ok' && keep(e))
+      .map((e) => ({ date: PERIOD.test(g.key) ? `${g.key}-01` : undefined, group: g.key, method: e.method, share: e.share!, lo: e.lo!, hi: e.hi! })),
+  );
+}
+
+/** Lines with interval bands per method over months; points with error bars for other groupings. */
+function shareChart(title: string, rows: ShareRow[], monthly: boolean): VegaLiteSpec {
+  const color = { field: 'method', type: 'nominal' as const, legend };
+  const y = { field: 'share', type: 'quantitative' as const, title: 'AI share', axis: { format: '.0%' }, scale: { domain: [0, 1] } };
+  if (monthly) {
+    return {
+      title: { text: title, fontSize: 13 },
+      width: WIDTH,
+      height: HEIGHT,
+      data: { values: rows },
+      layer: [
+        { mark: { type: 'area', opacity: 0.15 }, encoding: { x: monthAxis, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color } },
+        { mark: { type: 'line', strokeWidth: 2, point: true }, encoding: { x: monthAxis, y, color } },
+      ],
+    } as VegaLiteSpec;
+  }
+  const x = { field: 'group', type: 'nominal' as const, title: null, sort: null, axis: { labelAngle: -40, labelLimit: 140 } };
+  return {
+    title: { text: title, fontSize: 13 },
+    width: WIDTH,
+    height: HEIGHT,
+    data: { values: rows },
+    layer: [
+      { mark: { type: 'rule' }, encoding: { x, xOffset: { field: 'method' }, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color } },
+      { mark: { type: 'point', filled: true }, encoding: { x, xOffset: { field: 'method' }, y, color } },
+    ],
+  } as VegaLiteSpec;
+}
+
+function documentsChart(r: ShareReport, monthly: boolean): VegaLiteSpec {
+  const rows = r.groups.flatMap((g) => Object.entries(g.dateSources).map(([source, n]) => ({ date: `${g.key}-01`, group: g.key, source, n })));
+  const x = monthly ? monthAxis : { field: 'group', type: 'nominal' as const, title: null, sort: null, axis: { labelAngle: -40, labelLimit: 140 } };
+  return {
+    title: { text: `documents per ${groupLabel(r)}, by date source`, fontSize: 13 },
+    width: WIDTH,
+    height: HEIGHT,
+    data: { values: rows },
+    mark: { type: 'bar' },
+    encoding: {
+      x,
+      y: { field: 'n', type: 'quantitative', aggregate: 'sum', title: 'documents' },
+      color: { field: 'source', type: 'nominal', legend },
+    },
+  } as VegaLiteSpec;
+}
+
+function gptWordCharts(r: ShareReport, monthly: boolean): VegaLiteSpec[] {
+  const gw = r.gptWords;
+  if (!gw || gw.periods.length === 0) return [];
+  const x = monthly ? monthAxis : { field: 'group', type: 'nominal' as const, title: null, sort: null };
+  const whole = gw.periods
+    .filter((p) => !monthly || PERIOD.test(p.period))
+    .map((p) => ({ date: `${p.period}-01`, group: p.period, opm: p.opm, series: 'whole lexicon' }));
+  const words = gw.words.slice(0, 8).flatMap((w) =>
+    w.periods.filter((p) => !monthly || PERIOD.test(p.period)).map((p) => ({ date: `${p.period}-01`, group: p.period, opm: p.opm, series: w.forms[0] ?? w.key })),
+  );
+  const chart = (title: string, values: unknown[]): VegaLiteSpec =>
+    ({
+      title: { text: title, fontSize: 13 },
+      width: WIDTH,
+      height: HEIGHT,
+      data: { values },
+      // Trends over months are lines; other groupings are categories, so grouped bars.
+      mark: monthly ? { type: 'line', point: true } : { type: 'bar' },
+      encoding: {
+        x,
+        ...(monthly ? {} : { xOffset: { field: 'series' } }),
+        y: { field: 'opm', type: 'quantitative', title: 'per million words' },
+        color: { field: 'series', type: 'nominal', legend },
+      },
+    }) as VegaLiteSpec;
+  return [chart(`marker words per million words (${gw.lexicon.entries}-word lexicon)`, whole), chart('most frequent marker words', words)];
+}
+
+function agreementChart(r: ShareReport): VegaLiteSpec | null {
+  if (r.agreement.length === 0) return null;
+  const names = r.detectors.map((d) => d.name);
+  const cells = [
+    ...names.map((n) => ({ a: n, b: n, kappa: 1, label: '1.00' })),
+    ...r.agreement.flatMap((p) => {
+      const label = p.kappa === null ? '–' : p.kappa.toFixed(2);
+      return [
+        { a: p.a, b: p.b, kappa: p.kappa, label },
+        { a: p.b, b: p.a, kappa: p.kappa, label },
+      ];
+    }),
+  ];
+  const axis = { sort: names, title: null };
+  return {
+    title: { text: "detector agreement (Cohen's κ of AI labels)", fontSize: 13 },
+    width: 60 * names.length,
+    height: 60 * names.length,
+    data: { values: cells },
+    layer: [
+      {
+        mark: 'rect',
+        encoding: {
+          x: { field: 'a', type: 'nominal', ...axis },
+          y: { field: 'b', type: 'nominal', ...axis },
+          color: { field: 'kappa', type: 'quantitative', scale: { domain: [-0.2, 1], scheme: 'blues' }, title: 'κ' },
+        },
+      },
+      {
+        mark: { type: 'text', fontSize: 11 },
+        encoding: { x: { field: 'a', type: 'nominal', ...axis }, y: { field: 'b', type: 'nominal', ...axis }, text: { field: 'label' } },
+      },
+    ],
+  } as VegaLiteSpec;
+}
+
+function headline(r: ShareReport): SafeHtml | null {
+  const monthly = r.groups.filter((g) => !g.tooFew);
+  const last = monthly[monthly.length - 1];
+  if (!last) return null;
+  const best =
+    last.estimates.find((e) => e.status === 'ok' && e.method === 'corrected:classifier') ??
+    last.estimates.find((e) => e.status === 'ok' && e.kind === 'corrected') ??
+    last.estimates.find((e) => e.status === 'ok' && e.kind === 'mixture');
+  if (!best) return null;
+  const what = r.groupBy === 'month' ? `of documents ${r.dateBasis === 'crawl' ? 'crawled' : 'published'} in ${last.key}` : `of documents in ${groupLabel(r)} ${last.key}`;
+  return el('p', [el('strong', [`${pct(best.share)} (${Math.round(r.level * 100)}% CI ${pct(best.lo)}–${pct(best.hi)})`]), ` ${what} were AI-written according to ${best.method} (n = ${best.n}).`], 'headline');
+}
+
+function estimatesTable(r: ShareReport): SafeHtml {
+  const rows: Array<Array<string | number>> = [];
+  for (const g of r.groups) {
+    const failure = g.tooFew ? `too few documents (minimum ${r.minDocs})` : commonFailure(g.estimates, r.minDocs);
+    if (failure) {
+      rows.push([g.key, g.documents, failure, '', '', '', '']);
+      continue;
+    }
+    g.estimates.forEach((e, i) => {
+      rows.push([
+        i === 0 ? g.key : '',
+        i === 0 ? g.documents : '',
+        e.method,
+        e.status === 'ok' ? pct(e.share) : '–',
+        interval(e),
+        e.n,
+        e.status === 'ok' ? (e.note ?? '') : statusText(e, r.minDocs),
+      ]);
+    });
+  }
+  return table([groupLabel(r), 'documents', 'method', 'share', `${Math.round(r.level * 100)}% interval`, 'n', 'note'], rows);
+}
+
+const METHOD_NOTES: Array<[string, string]> = [
+  ['naive:*', 'classify-and-count: share labelled AI at the calibrated threshold; biased by the detector’s errors (reference only).'],
+  ['corrected:*', 'Rogan–Gladen: (observed − FPR)/(TPR − FPR), clipped to [0, 1]; bootstrap over documents and over the calibration counts.'],
+  ['mixture', 'Liang et al. (2024) word-occurrence mixture MLE; bootstrap over documents.'],
+  ['primarily-ai:segments', 'pages with more than half of their chunks judged AI (uncorrected, as published web studies report).'],
+  ['ai-fraction-NN:segments', 'pages with at least NN% of their chunks judged AI (uncorrected).'],
+  ['excess-lower-bound', 'Kobak et al. excess vocabulary: (p − q)/(1 − q), p = share of documents with a marker word, q = baseline share; a lower bound.'],
+];
+
+export async function renderShareHtml(r: ShareReport): Promise<string> {
+  const monthly = isMonthly(r);
+  const body: SafeHtml[] = [];
+  const head = headline(r);
+  if (head) body.push(head);
+
+  const corrected = shareRows(r, (e) => e.kind === 'corrected' || e.kind === 'mixture' || e.kind === 'excess-lower-bound');
+  const raw = shareRows(r, (e) => e.kind === 'naive' || e.kind === 'primarily-ai' || e.kind === 'ai-fraction');
+  const charts: SafeHtml[] = [];
+  if (corrected.length > 0) {
+    const how = monthly ? 'Lines: point estimates; bands: intervals.' : 'Points: estimates; bars: intervals.';
+    charts.push(figure(await vegaLiteToSvg(shareChart('AI share: error-corrected estimates', corrected, monthly)), `${how} The excess-vocabulary series is a lower bound.`));
+  }
+  if (raw.length > 0) {
+    charts.push(figure(await vegaLiteToSvg(shareChart('AI share: raw detector labels and page shares', raw, monthly)), 'Uncorrected shares, as detectors and published web studies report them.'));
+  }
+  if (r.groups.length > 0) charts.push(figure(await vegaLiteToSvg(documentsChart(r, monthly)), 'Documents per group, coloured by where their date came from.'));
+  for (const spec of gptWordCharts(r, monthly)) charts.push(figure(await vegaLiteToSvg(spec)));
+  const agree = agreementChart(r);
+  if (agree) charts.push(figure(await vegaLiteToSvg(agree), 'Agreement of the detectors’ AI labels on documents both scored.'));
+  body.push(el('h2', ['Charts']), charts.length > 0 ? el('div', charts, 'charts') : el('p', ['No documents to chart.']));
+
+  body.push(el('h2', ['Estimates']), estimatesTable(r));
+  const disagreements = r.groups.flatMap((g) => g.disagreements.map((d) => [g.key, d.message] as [string, string]));
+  body.push(
+    el('h2', ['Agreement between estimators']),
+    disagreements.length > 0
+      ? table([groupLabel(r), 'disagreement beyond the intervals'], disagreements)
+      : el('p', ['The error-corrected estimators agree within their intervals in every group.']),
+  );
+  body.push(
+    el('h2', ['Dates']),
+    el('p', [r.groupBy === 'month' && r.dateBasis === 'crawl' ? 'Months are crawl months (WARC-Date).' : 'Months come from the extracted publication date; the share of each date source is shown per group.'], 'note'),
+    table([groupLabel(r), 'documents', 'date sources'], r.groups.map((g) => [g.key, g.documents, dateSourceText(g.dateSources, g.documents)])),
+  );
+
+  if (r.gptWords && r.gptWords.periods.length > 0) {
+    const gw = r.gptWords;
+    body.push(
+      el('h2', ['GPT-word counts']),
+      el('p', [`Lexicon ${gw.lexicon.name} (${gw.lexicon.entries} stemmed words): ${gw.lexicon.provenance}. Baseline: ${gw.baseline.mode} over ${gw.baseline.months.length} month(s) before ${gw.baseline.before} (${gw.baseline.docs} documents).`], 'note'),
+      table(
+        [groupLabel(r), 'documents', 'markers per 1M words', 'documents with a marker', 'expected from baseline', 'excess ratio', 'lower bound on AI share'],
+        gw.periods.map((p) => [
+          p.period,
+          p.docs,
+          Math.round(p.opm),
+          pct(p.anyShare),
+          p.expectedAnyShare === null ? '–' : pct(p.expectedAnyShare),
+          p.excessRatio === null ? '–' : p.excessRatio.toFixed(2),
+          p.lowerBound.status === 'ok' ? `${pct(p.lowerBound.share)} ${interval(p.lowerBound)}` : statusText(p.lowerBound, r.minDocs),
+        ]),
+      ),
+    );
+  }
+
+  body.push(
+    el('h2', ['Detectors']),
+    table(
+      ['detector', 'version', 'threshold', 'TPR', 'FPR', 'calibration set', 'source'],
+      r.detectors.map((d) => [d.name, d.version, d.threshold.toFixed(3), d.calibration ? d.calibration.tpr.toFixed(3) : '–', d.calibration ? d.calibration.fpr.toFixed(3) : '–', d.calibration ? `${d.calibration.nPos}+${d.calibration.nNeg}: ${d.calibration.dataset ?? ''}` : 'not calibrated', d.calibrationSource ?? '']),
+    ),
+  );
+  if (r.agreement.length > 0) {
+    body.push(table(['detector A', 'detector B', 'documents', 'agreement', 'κ'], r.agreement.map((a) => [a.a, a.b, a.n, pct(a.agreement), a.kappa === null ? '–' : a.kappa.toFixed(2)])));
+  }
+  if (r.examples.length > 0) {
+    body.push(
+      el('h2', ['Highest-scoring documents']),
+      el('p', [`Top documents by ${r.examples[0].detector} score. Titles and URLs are shown as text exactly as found on the web.`], 'note'),
+      table(['score', 'month', 'title', 'URL'], r.examples.map((x) => [x.score.toFixed(3), x.month ?? '–', x.title ?? '(no title)', x.url ?? ''])),
+    );
+  }
+  body.push(el('h2', ['Methods']), table(['method', 'what it measures'], METHOD_NOTES.map(([m, t]) => [m, t])));
+  if (r.mixture) {
+    body.push(el('p', [`Mixture reference: ${r.mixture.reference} (${r.mixture.vocabulary} words, unit ${r.mixture.unit}, languages ${r.mixture.languages.join(', ')}${r.mixture.calibrated ? ', log-likelihood ratios re-calibrated on the calib split' : ''}).`], 'note'));
+  }
+  if (r.notes.length > 0) body.push(el('h2', ['Notes']), el('ul', r.notes.map((n) => el('li', [n]))));
+  body.push(
+    el('p', [`Generated ${r.generatedAt} from ${r.input.kind === 'db' ? 'store' : 'JSONL'} ${r.input.path}; ${r.replicates} bootstrap replicates, seed ${r.seed}, intervals at ${Math.round(r.level * 100)}%.`], 'note'),
+    safe('<style>.headline{font-size:1.15rem;margin:1rem 0}</style>'),
+  );
+  return htmlPage({ title: `ccaudit — AI share by ${groupLabel(r)}`, subtitle: `${r.input.path}`, body });
+}

@@ -1,0 +1,87 @@
+/** The aligned plain-text report `ccaudit report` prints by default. */
+import type { ShareReport } from './model.js';
+import { alignTable, commonFailure, dateSourceText, groupLabel, interval, pct, statusText } from './format.js';
+import type { ShareEstimate } from '../estimate/types.js';
+
+function okNote(e: ShareEstimate): string {
+  if (e.kind === 'excess-lower-bound') return 'lower bound';
+  return e.kind === 'naive' || e.kind === 'primarily-ai' || e.kind === 'ai-fraction' ? 'uncorrected' : '';
+}
+
+export function renderTable(r: ShareReport): string {
+  const out: string[] = [];
+  const label = groupLabel(r);
+  out.push(`AI share by ${label} — ${Math.round(r.level * 100)}% intervals, groups need ≥ ${r.minDocs} documents`);
+  out.push(`input: ${r.input.kind === 'db' ? 'store' : 'JSONL'} ${r.input.path}${r.lang ? `, language ${r.lang}` : ''}`);
+  for (const d of r.detectors) {
+    const c = d.calibration;
+    out.push(
+      `detector ${d.name}@${d.version}: ${c ? `threshold ${c.threshold.toFixed(3)}, TPR ${c.tpr.toFixed(3)}, FPR ${c.fpr.toFixed(3)} (n=${c.nPos}+${c.nNeg}, ${d.calibrationSource})` : 'not calibrated (threshold 0.5)'}`,
+    );
+  }
+  if (r.mixture) out.push(`mixture: ${r.mixture.vocabulary}-word reference, unit ${r.mixture.unit}, languages ${r.mixture.languages.join(',')}${r.mixture.calibrated ? ', ratios re-calibrated' : ''}`);
+  out.push('');
+
+  const rows: string[][] = [];
+  for (const g of r.groups) {
+    const failure = g.tooFew ? `too few documents (minimum ${r.minDocs})` : commonFailure(g.estimates, r.minDocs);
+    if (failure) {
+      rows.push([g.key, String(g.documents), failure]);
+      continue;
+    }
+    g.estimates.forEach((e, i) => {
+      rows.push([
+        i === 0 ? g.key : '',
+        i === 0 ? String(g.documents) : '',
+        e.method,
+        e.status === 'ok' ? pct(e.share) : '–',
+        interval(e),
+        String(e.n),
+        e.status === 'ok' ? okNote(e) : statusText(e, r.minDocs),
+      ]);
+    });
+  }
+  out.push(rows.length > 0 ? alignTable([label, 'docs', 'method', 'share', `${Math.round(r.level * 100)}% interval`, 'n', 'note'], rows) : '(no documents)');
+
+  if (r.groupBy === 'month' || r.groups.some((g) => Object.keys(g.dateSources).length > 1)) {
+    out.push('', `dates from (${r.dateBasis === 'crawl' ? 'WARC-Date' : 'extracted publication date'}):`);
+    out.push(alignTable([label, 'docs', 'date sources'], r.groups.map((g) => [g.key, String(g.documents), dateSourceText(g.dateSources, g.documents)])));
+  }
+
+  const disagreements = r.groups.flatMap((g) => g.disagreements.map((d) => `${g.key}: ${d.message}`));
+  out.push('', disagreements.length > 0 ? 'estimators disagree beyond their intervals:' : 'estimators agree within their intervals in every group.');
+  for (const d of disagreements) out.push(`  ${d}`);
+
+  if (r.gptWords && r.gptWords.periods.length > 0) {
+    const gw = r.gptWords;
+    out.push('', `GPT-word counts (${gw.lexicon.name}, ${gw.lexicon.entries} words); baseline ${gw.baseline.mode} of ${gw.baseline.months.length} month(s) before ${gw.baseline.before}:`);
+    out.push(
+      alignTable(
+        [label, 'docs', 'marker/1M words', 'docs with marker', 'expected', 'excess ratio'],
+        gw.periods.map((p) => [
+          p.period,
+          String(p.docs),
+          p.opm.toFixed(0),
+          pct(p.anyShare),
+          p.expectedAnyShare === null ? '–' : pct(p.expectedAnyShare),
+          p.excessRatio === null ? '–' : p.excessRatio.toFixed(2),
+        ]),
+      ),
+    );
+    if (gw.words.length > 0) {
+      const top = gw.words.slice(0, 10);
+      out.push('', 'most frequent marker words (occurrences per million words):');
+      out.push(alignTable([label, ...top.map((w) => w.forms[0] ?? w.key)], gw.periods.map((p, i) => [p.period, ...top.map((w) => w.periods[i].opm.toFixed(0))])));
+    }
+  }
+
+  if (r.agreement.length > 0) {
+    out.push('', 'detector agreement (labels at calibrated thresholds):');
+    out.push(alignTable(['detector A', 'detector B', 'docs', 'agreement', 'kappa'], r.agreement.map((a) => [a.a, a.b, String(a.n), pct(a.agreement), a.kappa === null ? '–' : a.kappa.toFixed(2)])));
+  }
+  if (r.notes.length > 0) {
+    out.push('', 'notes:');
+    for (const n of r.notes) out.push(`  - ${n}`);
+  }
+  return `${out.join('\n')}\n`;
+}

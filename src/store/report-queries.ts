@@ -1,0 +1,169 @@
+/**
+ * Read side of `ccaudit report`: which detector versions scored the store, their
+ * calibrations, and a streaming walk over documents with their scores for chosen
+ * (detector, version) pairs, keyed by the report's grouping.
+ */
+import { basename } from 'node:path';
+import type { Store } from './db.js';
+import { getCalibration, type Calibration } from './scores.js';
+
+/** A detector version present in the scores table. */
+export interface ScoredDetector {
+  detector: string;
+  detectorVersion: string;
+  /** Score rows (documents offered to the detector). */
+  rows: number;
+  /** Rows with a non-null score. */
+  scored: number;
+  /** Latest created_at among its rows. */
+  lastScoredAt: string;
+}
+
+/** Every (detector, version) in the store, busiest version first within a detector. */
+export function scoredDetectors(store: Store): ScoredDetector[] {
+  return store
+    .statement(
+      `SELECT detector, detector_version AS detectorVersion, count(*) AS rows,
+              sum(score IS NOT NULL) AS scored, max(created_at) AS lastScoredAt
+       FROM scores GROUP BY detector, detector_version
+       ORDER BY detector, rows DESC, lastScoredAt DESC`,
+    )
+    .all() as ScoredDetector[];
+}
+
+/** The stored calibration of a detector version (null when none was saved). */
+export function storedCalibration(store: Store, detector: string, version: string): Calibration | null {
+  return getCalibration(store, detector, version);
+}
+
+export type ReportGrouping = 'month' | 'crawl' | 'lang' | 'domain' | 'tld';
+export type DateBasis = 'publication' | 'crawl';
+
+/** One document as the report reads it. */
+export interface ReportDocument {
+  id: number;
+  /** Group key; null when the document has no value for it (e.g. no publication date). */
+  group: string | null;
+  /** Where its month came from: the extractor's date_source, "warc-date", or "none". */
+  dateSource: string;
+  lang: string;
+  words: number;
+  /** Main text, only when asked for (mixture estimator, GPT-word counts). */
+  text: string | null;
+  /** Score per requested detector (null = not scored or unsupported). */
+  scores: Array<number | null>;
+}
+
+export interface ReportQuery {
+  by: ReportGrouping;
+  /** Month of publication (extracted) or of crawl (WARC-Date); used when by = 'month'. */
+  dateBasis: DateBasis;
+  /** Detector versions to join, in this order (ReportDocument.scores follows it). */
+  detectors: Array<{ detector: string; detectorVersion: string }>;
+  /** Only documents in this language (ISO 639-3). */
+  lang?: string;
+  /** Read document text too. */
+  withText: boolean;
+}
+
+const CC_CRAWL = /CC-MAIN-\d{4}-\d{2}/;
+
+/** The crawl a source belongs to: the Common Crawl id in its path, else the file name. */
+export function crawlOfSource(path: string): string {
+  const m = CC_CRAWL.exec(path);
+  return m ? m[0] : basename(path);
+}
+
+interface Row {
+  id: number;
+  lang: string;
+  words: number;
+  date_source: string | null;
+  pub_month: string | null;
+  crawl_month: string | null;
+  domain: string | null;
+  tld: string | null;
+  source_path: string;
+  text: string | null;
+  [score: `s${number}`]: number | null;
+}
+
+/**
+ * Streams documents (in id order) with their scores for the requested detector versions.
+ * One pass, bounded memory: rows are read one at a time from SQLite.
+ */
+export function* reportDocuments(store: Store, q: ReportQuery): Generator<ReportDocument> {
+  const scoreCols = q.detectors
+    .map(
+      (_, i) =>
+        `(SELECT sc.score FROM scores sc WHERE sc.document_id = d.id AND sc.detector = @det${i} AND sc.detector_version = @ver${i}) AS s${i}`,
+    )
+    .join(',\n       ');
+  const sql = `SELECT d.id, d.lang, d.words, d.date_source, d.pub_month, d.crawl_month, d.domain, d.tld,
+       src.path AS source_path, ${q.withText ? 'd.text' : 'NULL'} AS text${scoreCols ? `,\n       ${scoreCols}` : ''}
+     FROM documents d
+     JOIN records r ON r.id = d.record_pk
+     JOIN sources src ON src.id = r.source_id
+     WHERE (@lang IS NULL OR d.lang = @lang)
+     ORDER BY d.id`;
+  const params: Record<string, unknown> = { lang: q.lang ?? null };
+  q.detectors.forEach((d, i) => {
+    params[`det${i}`] = d.detector;
+    params[`ver${i}`] = d.detectorVersion;
+  });
+  // Not cached in the store's statement map: the SQL depends on the detector count.
+  const stmt = store.db.prepare(sql);
+  for (const row of stmt.iterate(params) as Iterable<Row>) {
+    const month = q.dateBasis === 'publication' ? row.pub_month : row.crawl_month;
+    let group: string | null;
+    switch (q.by) {
+      case 'month':
+        group = month;
+        break;
+      case 'crawl':
+        group = crawlOfSource(row.source_path);
+        break;
+      case 'lang':
+        group = row.lang;
+        break;
+      case 'domain':
+        group = row.domain;
+        break;
+      case 'tld':
+        group = row.tld;
+        break;
+    }
+    const dateSource = q.dateBasis === 'crawl' ? (row.crawl_month ? 'warc-date' : 'none') : row.pub_month ? (row.date_source ?? 'unknown') : 'none';
+    yield {
+      id: row.id,
+      group,
+      dateSource,
+      lang: row.lang,
+      words: row.words,
+      text: row.text,
+      scores: q.detectors.map((_, i) => row[`s${i}`] ?? null),
+    };
+  }
+}
+
+/** A stored document shown as an example in reports (title and URL are untrusted web strings). */
+export interface ExampleDocument {
+  id: number;
+  title: string | null;
+  url: string | null;
+  pubMonth: string | null;
+  crawlMonth: string | null;
+  score: number;
+}
+
+/** The highest-scoring documents of one detector version (ties by id). */
+export function topScoredDocuments(store: Store, detector: string, detectorVersion: string, limit: number): ExampleDocument[] {
+  return store
+    .statement(
+      `SELECT d.id, d.title, d.url, d.pub_month AS pubMonth, d.crawl_month AS crawlMonth, s.score
+       FROM scores s JOIN documents d ON d.id = s.document_id
+       WHERE s.detector = ? AND s.detector_version = ? AND s.score IS NOT NULL
+       ORDER BY s.score DESC, d.id LIMIT ?`,
+    )
+    .all(detector, detectorVersion, Math.max(0, Math.trunc(limit))) as ExampleDocument[];
+}

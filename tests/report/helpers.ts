@@ -1,0 +1,76 @@
+/**
+ * Shared fixtures for the report tests: a store built on the real path (WARC bytes written
+ * with warcio → `ccaudit scan` → `ccaudit score`) from SYNTHETIC mixtures of REAL held-out
+ * labelled texts, plus CLI runners.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { articleHtml, drawMixture, heldoutPool, warcResponse, writeMixtureWarc, type MixtureMonth, type MonthPlan } from '../../scripts/lib/mixtures.js';
+
+export const ENTRY = resolve('tests/report/support/cli-entry.ts');
+export const TSX = resolve('node_modules/.bin/tsx');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI synchronously (scan/score/report/estimate registered). */
+export function runCli(args: string[], input?: string): CliResult {
+  const r = spawnSync(TSX, [ENTRY, ...args], { encoding: 'utf8', cwd: resolve('.'), timeout: 300_000, input, maxBuffer: 64 * 1024 * 1024 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Async variant (keeps vitest's worker responsive during long scans). */
+export function runCliAsync(args: string[]): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(TSX, [ENTRY, ...args], { cwd: resolve('.') });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
+
+export function makeTempDir(prefix = 'ccaudit-report-'): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A page whose title and URL try to inject markup and script into the report. */
+export const HOSTILE_TITLE = `<script>window.__ccauditInjected = 1; alert("xss")</script><img src=x onerror="window.__ccauditInjected=2">`;
+export const HOSTILE_URL = 'https://evil.example/a?q="><script>window.__ccauditInjected=3</script>';
+
+export interface ScoredStore {
+  db: string;
+  warc: string;
+  months: MixtureMonth[];
+}
+
+/**
+ * Writes a WARC of mixtures (plus, optionally, one hostile page in the last month), then
+ * scans and scores it through the CLI.
+ */
+export async function buildScoredStore(dir: string, plan: MonthPlan[], seed: number, opts: { hostile?: boolean } = {}): Promise<ScoredStore> {
+  const pool = await heldoutPool();
+  const months = drawMixture(pool, plan, seed);
+  const warc = join(dir, 'mixture.warc.gz');
+  await writeMixtureWarc(warc, months);
+  if (opts.hostile) {
+    const last = months[months.length - 1];
+    const text = pool.ai[0].text;
+    appendFileSync(warc, await warcResponse(HOSTILE_URL, `${last.period}-21T00:00:00Z`, articleHtml(HOSTILE_TITLE, `${last.period}-11T00:00:00Z`, text)));
+  }
+  const db = join(dir, 'store.db');
+  const scan = await runCliAsync(['scan', warc, '--db', db, '--threads', '0']);
+  if (scan.code !== 0) throw new Error(`scan failed (${scan.code}): ${scan.stderr}`);
+  // Scoring normally happens during the scan; `score` fills in anything missing.
+  const score = await runCliAsync(['score', '--db', db]);
+  if (score.code !== 0) throw new Error(`score failed (${score.code}): ${score.stderr}`);
+  return { db, warc, months };
+}
