@@ -34,6 +34,11 @@ export interface PoolOptions {
   detectors?: string[] | null;
   /** Plugin detector modules (paths or package names). */
   detectorModules?: string[];
+  /**
+   * A page that takes longer than this (pathological HTML, a runaway plugin) fails alone with
+   * an `extract-timeout` error; its worker is replaced. Default 60 s. Worker pools only.
+   */
+  jobTimeoutMs?: number;
 }
 
 export interface ExtractPool {
@@ -76,7 +81,8 @@ export function createExtractPool(opts: PoolOptions = {}): ExtractPool {
   const workers: Worker[] = [];
   const idle: Worker[] = [];
   const queue: Array<{ id: number; input: ExtractJob }> = [];
-  type Pending = { resolve: (r: ExtractResult) => void; reject: (e: Error) => void; worker?: Worker };
+  type Pending = { resolve: (r: ExtractResult) => void; reject: (e: Error) => void; worker?: Worker; timer?: NodeJS.Timeout };
+  const jobTimeoutMs = opts.jobTimeoutMs ?? 60_000;
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let closed = false;
@@ -86,9 +92,26 @@ export function createExtractPool(opts: PoolOptions = {}): ExtractPool {
     while (idle.length > 0 && queue.length > 0) {
       const worker = idle.pop()!;
       const job = queue.shift()!;
-      pending.get(job.id)!.worker = worker;
+      const p = pending.get(job.id)!;
+      p.worker = worker;
+      p.timer = setTimeout(() => timeOut(job.id, worker), jobTimeoutMs);
+      p.timer.unref();
       // The payload is copied (structured clone): the caller still holds the record.
       worker.postMessage(job);
+    }
+  };
+
+  const timeOut = (id: number, worker: Worker) => {
+    const p = pending.get(id);
+    if (!p) return;
+    pending.delete(id);
+    p.reject(new Error(`extract-timeout: page took longer than ${jobTimeoutMs} ms`));
+    workers.splice(workers.indexOf(worker), 1);
+    worker.removeAllListeners();
+    void worker.terminate();
+    if (!closed) {
+      spawn();
+      dispatch();
     }
   };
 
@@ -101,6 +124,7 @@ export function createExtractPool(opts: PoolOptions = {}): ExtractPool {
     worker.on('message', (msg: { id: number; doc?: ExtractedDocument; scores?: DocumentScore[]; error?: string }) => {
       const p = pending.get(msg.id);
       pending.delete(msg.id);
+      if (p?.timer) clearTimeout(p.timer);
       answered = true;
       idle.push(worker);
       if (p) {
