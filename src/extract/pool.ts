@@ -47,6 +47,9 @@ export interface ExtractPool {
   readonly threads: number;
 }
 
+/** Old-generation heap cap per worker thread. */
+export const WORKER_HEAP_MB = 160;
+
 /** Default worker count: one per core (the main thread mostly waits on I/O and zlib). */
 export function defaultExtractThreads(): number {
   return Math.max(1, availableParallelism());
@@ -116,9 +119,12 @@ export function createExtractPool(opts: PoolOptions = {}): ExtractPool {
   };
 
   const spawn = () => {
+    // A heap cap makes V8 collect instead of growing (bounded RSS); a page that truly needs
+    // more fails alone (the worker dies with ERR_WORKER_OUT_OF_MEMORY and is replaced).
+    const resourceLimits = { maxOldGenerationSizeMb: WORKER_HEAP_MB };
     const worker = workerSource
-      ? new Worker(workerSource, { eval: true, workerData })
-      : new Worker(workerFile, { workerData });
+      ? new Worker(workerSource, { eval: true, workerData, resourceLimits })
+      : new Worker(workerFile, { workerData, resourceLimits });
     let answered = false;
     worker.unref();
     worker.on('message', (msg: { id: number; doc?: ExtractedDocument; scores?: DocumentScore[]; error?: string }) => {
