@@ -1,5 +1,8 @@
 /** `ccaudit collapse`: project recursive-training effects from measured (or assumed) AI shares. */
 import { writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { openStore } from '../store/index.js';
+import { buildStoreReport } from '../report/from-store.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { renderHtml } from '../collapse/html.js';
 import { renderCsv, renderJson, renderTable } from '../collapse/render.js';
@@ -45,6 +48,8 @@ function shareList(value: string): number[] {
 interface CollapseFlags {
   shares?: string;
   db?: string;
+  date: 'publication' | 'crawl';
+  minDocs: number;
   method?: string;
   synthetic?: number;
   horizon: number;
@@ -81,8 +86,10 @@ export function register(program: Command): void {
         '(tail extinction, Gaussian refit, replace vs accumulate, decoding, fresh-data anchoring).',
     )
     .addOption(new Option('--shares <file>', 'AI-share series from `ccaudit report --format json` (or the same as CSV)').conflicts(['db', 'synthetic']))
-    .addOption(new Option('--db <path>', 'read shares from a ccaudit database (not available yet)').conflicts(['synthetic']))
-    .option('--method <name>', 'which estimator\'s series to use when the file holds several')
+    .addOption(new Option('--db <path>', 'compute the monthly AI-share series from a scanned and scored ccaudit database').conflicts(['synthetic']))
+    .option('--method <name>', 'which estimator\'s series to use (with --db default: corrected:classifier when present)')
+    .addOption(new Option('--date <basis>', 'with --db: month of publication or of crawl').choices(['publication', 'crawl']).default('crawl'))
+    .option('--min-docs <n>', 'with --db: months with fewer scored documents are left out', integer(1), 30)
     .addOption(new Option('--synthetic <fraction>', 'fixed synthetic share for every generation instead of a trend').argParser(fraction()))
     .option('--horizon <months>', 'months to project the trend past the last measured month', integer(0, 1200), 36)
     .option('--months-per-generation <months>', 'months between the crawls successive generations train on', integer(1, 1200), 12)
@@ -114,12 +121,37 @@ export function register(program: Command): void {
     });
 }
 
-async function runCommand(flags: CollapseFlags): Promise<string> {
-  if (flags.db !== undefined) {
-    throw new Error('--db is not available yet: run `ccaudit report --format json --out shares.json` and pass --shares shares.json');
+/** The error-corrected monthly series the report module computes, read straight from a store. */
+function sharesFromStore(flags: CollapseFlags): CollapseInput {
+  if (!existsSync(flags.db!)) throw new Error(`collapse: store not found: ${flags.db}`);
+  const store = openStore(flags.db!, { readonly: true });
+  try {
+    const report = buildStoreReport(store, {
+      by: 'month',
+      dateBasis: flags.date,
+      methods: new Set(['corrected', 'mixture'] as const),
+      methodsExplicit: true,
+      minDocs: flags.minDocs,
+      level: 0.95,
+      seed: flags.seed,
+      examples: 0,
+    });
+    const doc = { level: 0.95, series: report.series };
+    if (doc.series.length === 0) {
+      throw new Error(`collapse: ${flags.db} has no month with ≥ ${flags.minDocs} scored documents; scan and score more, or lower --min-docs`);
+    }
+    const methods = new Set(doc.series.map((p) => p.method));
+    const method = flags.method ?? (methods.has('corrected:classifier') ? 'corrected:classifier' : undefined);
+    return { kind: 'series', doc, source: flags.db!, method };
+  } finally {
+    store.close();
   }
+}
+
+async function runCommand(flags: CollapseFlags): Promise<string> {
   let input: CollapseInput;
-  if (flags.shares !== undefined) input = { kind: 'shares', path: flags.shares, method: flags.method };
+  if (flags.db !== undefined) input = sharesFromStore(flags);
+  else if (flags.shares !== undefined) input = { kind: 'shares', path: flags.shares, method: flags.method };
   else if (flags.synthetic !== undefined) input = { kind: 'fixed', synthetic: flags.synthetic };
   else throw new Error('collapse needs --shares FILE (a measured share series) or --synthetic FRACTION');
   if (flags.rows <= flags.features + 1) throw new Error(`--rows (${flags.rows}) must exceed --features + 1 (${flags.features + 1})`);

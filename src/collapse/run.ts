@@ -10,11 +10,13 @@ import { quantileSorted } from './stats.js';
 import { generationMonth, generationShares, projectShares, type ShareProjection, type TrendFit } from './trend.js';
 import { mixSeed } from './rng.js';
 import { shareAt } from './mix.js';
-import { periodOf } from './shares.js';
+import { periodOf, selectMethod, type ShareSeries } from './shares.js';
 
 export type CollapseInput =
   /** A measured share series to fit and project. */
   | { kind: 'shares'; path: string; method?: string }
+  /** A share series already in memory (e.g. computed from a database by the report module). */
+  | { kind: 'series'; doc: ShareSeries; source: string; method?: string }
   /** The same synthetic share for every generation ≥ 1. */
   | { kind: 'fixed'; synthetic: number };
 
@@ -83,7 +85,10 @@ export async function runCollapse(opts: CollapseOptions): Promise<CollapseReport
       return { generation: g, period: null, share, q05: share, q95: share, held: false };
     });
   } else {
-    const series = await readShareFile(opts.input.path, opts.input.method);
+    const series =
+      opts.input.kind === 'series'
+        ? selectMethod(opts.input.doc, opts.input.source, opts.input.method)
+        : await readShareFile(opts.input.path, opts.input.method);
     const projection = projectShares(series, {
       ceiling: opts.ceiling,
       horizon: opts.horizon,

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli, ROOT } from '../support/run-cli.js';
+
+describe('ccaudit collapse --db', () => {
+  it('projects from the error-corrected monthly series computed from a scanned and scored store', () => {
+    const db = path.join(mkdtempSync(path.join(os.tmpdir(), 'ccaudit-collapse-db-')), 'samples.db');
+    const scan = runCli(['scan', path.join(ROOT, 'samples'), '--db', db, '--threads', '0']);
+    expect(scan.status, scan.stderr).toBe(0);
+
+    const r = runCli(['collapse', '--db', db, '--min-docs', '10', '--runs', '5', '--generations', '3', '--model', 'tail', '--format', 'json']);
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.input.kind).toBe('shares');
+    expect(out.input.method).toBe('corrected:classifier');
+    expect(out.input.points.length).toBeGreaterThanOrEqual(2);
+    for (const p of out.input.points) {
+      expect(p.lo).toBeLessThanOrEqual(p.share);
+      expect(p.hi).toBeGreaterThanOrEqual(p.share);
+      expect(p.n).toBeGreaterThanOrEqual(10);
+    }
+
+    const tooStrict = runCli(['collapse', '--db', db, '--min-docs', '100000', '--runs', '2', '--generations', '1']);
+    expect(tooStrict.status).not.toBe(0);
+    expect(tooStrict.stderr).toMatch(/no month with/);
+  }, 300_000);
+});
