@@ -30,15 +30,9 @@ export function normalQuantile(p: number): number {
   return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }
 
-/** Quantile with linear interpolation between order statistics (R type 7); `sorted` ascending. */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const h = (n - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
+/** Quantile with linear interpolation between order statistics (R type 7), shared with the simulations. */
+export { quantileSorted } from '../collapse/stats.js';
+import { quantileSorted } from '../collapse/stats.js';
 
 /** Equal-tailed percentile interval of bootstrap replicates (NaN replicates are ignored). */
 export function percentileInterval(replicates: ArrayLike<number>, level: number): { lo: number; hi: number } {
