@@ -56,7 +56,16 @@ async function benchDocs(n: number): Promise<string[]> {
 async function timeDetectors(dets: Detector[], docs: string[]): Promise<{ cpuMs: number; wallMs: number }> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  for (const text of docs) for (const d of dets) await d.score({ text, lang: 'eng' });
+  // Read `version` with every score, as the scan stores it with every score
+  // (src/detect/scan-scoring.ts): a costly version getter once hid here.
+  let versionChars = 0;
+  for (const text of docs) {
+    for (const d of dets) {
+      await d.score({ text, lang: 'eng' });
+      versionChars += d.version.length;
+    }
+  }
+  if (versionChars === 0) throw new Error('detectors without a version');
   const c = process.cpuUsage(c0);
   return { cpuMs: (c.user + c.system) / 1000, wallMs: performance.now() - t0 };
 }

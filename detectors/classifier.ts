@@ -28,11 +28,15 @@ export function createLinearDetector(
   opts: LinearDetectorOptions,
 ): Detector {
   let scorer: LinearScorer | null = null;
+  // Hashing the model serialises ~1.5 MB of JSON: do it once, not on every `version` read
+  // (the scan reads it for every document).
+  let version: string | null = null;
   let last: { p: PreparedText; r: DetectorResult } | null = null;
   const load = (): LinearScorer => {
     if (!scorer) {
       const model = opts.model ?? readJsonFile<LinearModelFile>(opts.modelPath ?? defaultPath());
       scorer = new LinearScorer(model);
+      version = `${codeVersion}+${modelHash(model)}`;
     }
     return scorer;
   };
@@ -40,7 +44,8 @@ export function createLinearDetector(
     name,
     description,
     get version() {
-      return `${codeVersion}+${modelHash(load().model)}`;
+      load();
+      return version!;
     },
     get languages() {
       return load().model.languages;

@@ -19,12 +19,18 @@ export interface CompressionOptions {
 }
 
 export function createCompressionDetector(opts: CompressionOptions = {}): Detector {
-  let state: { model: CompressionModelFile; ai: Buffer; human: Buffer } | null = null;
+  let state: { model: CompressionModelFile; ai: Buffer; human: Buffer; version: string } | null = null;
   const load = () => {
     if (!state) {
       const model = opts.model ?? readJsonFile<CompressionModelFile>(opts.modelPath ?? DEFAULT_FILES.compression());
       if (model.format !== 'ccaudit-compression-v1') throw new Error('not a ccaudit compression model');
-      state = { model, ai: Buffer.from(model.aiDictionary, 'utf8'), human: Buffer.from(model.humanDictionary, 'utf8') };
+      // The version (a hash of the serialised model) is computed once: the scan reads it per document.
+      state = {
+        model,
+        ai: Buffer.from(model.aiDictionary, 'utf8'),
+        human: Buffer.from(model.humanDictionary, 'utf8'),
+        version: `${COMPRESSION_CODE_VERSION}+${modelHash(model)}`,
+      };
     }
     return state;
   };
@@ -32,7 +38,7 @@ export function createCompressionDetector(opts: CompressionOptions = {}): Detect
     name: 'compression',
     description: 'ZipPy-style deflate ratio against AI vs human preset dictionaries',
     get version() {
-      return `${COMPRESSION_CODE_VERSION}+${modelHash(load().model)}`;
+      return load().version;
     },
     get languages() {
       return load().model.languages;

@@ -23,7 +23,7 @@ export interface GptWordsOptions {
 }
 
 export function createGptWordsDetector(opts: GptWordsOptions = {}): Detector {
-  let state: { lex: GptWordsLexiconFile; matcher: LexiconMatcher; weights: Map<string, number> } | null = null;
+  let state: { lex: GptWordsLexiconFile; matcher: LexiconMatcher; weights: Map<string, number>; version: string } | null = null;
   const load = () => {
     if (!state) {
       const lex = opts.lexicon ?? readJsonFile<GptWordsLexiconFile>(opts.lexiconPath ?? DEFAULT_FILES.gptWords());
@@ -32,6 +32,8 @@ export function createGptWordsDetector(opts: GptWordsOptions = {}): Detector {
         lex,
         matcher: new LexiconMatcher(lex.entries.map((e) => e.key)),
         weights: new Map(lex.entries.map((e) => [e.key, e.weight])),
+        // Hashed once: the scan reads `version` for every document.
+        version: `${GPT_WORDS_CODE_VERSION}+${modelHash(lex)}`,
       };
     }
     return state;
@@ -40,7 +42,7 @@ export function createGptWordsDetector(opts: GptWordsOptions = {}): Detector {
     name: 'gpt-words',
     description: 'Marker-word ("GPT word") rate per 1,000 words and a log-odds score from published lexicons',
     get version() {
-      return `${GPT_WORDS_CODE_VERSION}+${modelHash(load().lex)}`;
+      return load().version;
     },
     get languages() {
       return load().lex.languages;

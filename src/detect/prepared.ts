@@ -23,14 +23,17 @@ export interface PreparedText {
 }
 
 const CACHE_SIZE = 8;
-const cache = new Map<string, PreparedText>();
+/**
+ * Most recent first. Compared with `===` rather than keyed by a concatenated string: texts of
+ * different lengths differ in O(1), and the same string object matches at once, whereas a Map
+ * key would copy and hash a page of up to hundreds of KB on every lookup.
+ */
+const cache: Array<{ text: string; declared: string | null; prepared: PreparedText }> = [];
 
 export function prepare(doc: DetectorInput): PreparedText {
   const text = typeof doc?.text === 'string' ? doc.text : '';
   const declared = typeof doc?.lang === 'string' ? doc.lang : null;
-  const key = `${declared ?? ''}\u0000${text}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
+  for (const e of cache) if (e.declared === declared && e.text === text) return e.prepared;
   const norm = normalizeText(text);
   const tokens = tokenize(norm);
   const words = typeof doc.words === 'number' && Number.isFinite(doc.words) && doc.words >= 0 ? doc.words : tokens.length;
@@ -42,8 +45,8 @@ export function prepare(doc: DetectorInput): PreparedText {
     lang: tokens.length === 0 ? 'und' : resolveLanguage(declared, text, tokens),
     memo: new Map(),
   };
-  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-  cache.set(key, prepared);
+  if (cache.length >= CACHE_SIZE) cache.pop();
+  cache.unshift({ text, declared, prepared });
   return prepared;
 }
 

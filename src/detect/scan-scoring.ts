@@ -16,11 +16,27 @@ export async function loadScorers(names: string[], modules: string[] = []): Prom
   return detectors;
 }
 
+/**
+ * A detector's version, read once per detector instance: `version` may be a getter (the
+ * built-ins hash their model file), and a scan stores it with every score. Reading it per
+ * document once cost more than all the scoring itself.
+ */
+const versions = new WeakMap<Scorer, string>();
+
+function versionOf(d: Scorer): string {
+  let v = versions.get(d);
+  if (v === undefined) {
+    v = d.version;
+    versions.set(d, v);
+  }
+  return v;
+}
+
 export async function scoreDocument(detectors: readonly Scorer[], doc: ExtractedDocument): Promise<DocumentScore[]> {
   const out: DocumentScore[] = [];
   for (const d of detectors) {
     const r = await safeScore(d, { text: doc.text, lang: doc.lang, words: doc.words });
-    out.push({ detector: d.name, detectorVersion: d.version, score: r.score, raw: r.raw ?? null, details: detailsOf(r) });
+    out.push({ detector: d.name, detectorVersion: versionOf(d), score: r.score, raw: r.raw ?? null, details: detailsOf(r) });
   }
   return out;
 }

@@ -80,9 +80,11 @@ const CJK_CHAR_G = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Scri
 
 /** Word tokens of (normalised) text; CJK runs are split into single characters. */
 export function tokenize(text: string): string[] {
-  const out: string[] = [];
   const matches = text.match(TOKEN_RE);
-  if (!matches) return out;
+  if (!matches) return [];
+  // Most pages have no CJK at all: one test of the whole text spares a regex test per token.
+  if (!CJK_RE.test(text)) return matches;
+  const out: string[] = [];
   for (const m of matches) {
     if (CJK_RE.test(m)) {
       for (const ch of m) out.push(ch);
