@@ -52,8 +52,8 @@ describe('ccaudit collapse flags', () => {
     });
   }
 
-  it('explains that --db is not wired yet', async () => {
-    await expect(cli(['--db', 'ccaudit.db'])).rejects.toThrow('--db is not available yet: run `ccaudit report --format json --out shares.json` and pass --shares shares.json');
+  it('says clearly when the --db store does not exist (the store path is tested in tests/cli/collapse-db.test.ts)', async () => {
+    await expect(cli(['--db', '/nonexistent/ccaudit.db'])).rejects.toThrow('collapse: store not found: /nonexistent/ccaudit.db');
   });
 
   it('asks for an input when none is given', async () => {
