@@ -35,12 +35,30 @@ export const NON_TEXT_TAGS = new Set([
 ]);
 export const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 
+/** Bits of {@link tagKind}: the low two bits hold the tag's Break. */
+export const KIND_BREAK = 3;
+export const KIND_NON_TEXT = 4;
+export const KIND_HEADING = 8;
+
+const kinds = new Map<string, number>();
+
+/**
+ * The tag's break strength and classes as one number (one Map lookup instead
+ * of several Set lookups per element in the tree walks). Tag names form a small
+ * vocabulary; unknown or odd names are looked up but not kept.
+ */
+export function tagKind(tag: string): number {
+  let k = kinds.get(tag);
+  if (k !== undefined) return k;
+  const brk = PARA_TAGS.has(tag) ? Break.Para : LINE_TAGS.has(tag) ? Break.Line : CELL_TAGS.has(tag) ? Break.Cell : Break.None;
+  k = brk | (NON_TEXT_TAGS.has(tag) ? KIND_NON_TEXT : 0) | (HEADING_TAGS.has(tag) ? KIND_HEADING : 0);
+  if (kinds.size < 2000) kinds.set(tag, k);
+  return k;
+}
+
 /** Break strength an element imposes around itself (None for inline elements). */
 export function breakOf(tag: string): Break {
-  if (PARA_TAGS.has(tag)) return Break.Para;
-  if (LINE_TAGS.has(tag)) return Break.Line;
-  if (CELL_TAGS.has(tag)) return Break.Cell;
-  return Break.None;
+  return (tagKind(tag) & KIND_BREAK) as Break;
 }
 
 /** One run of inline text between block boundaries. */
@@ -66,6 +84,8 @@ export interface Block {
   inRegion: boolean;
   /** True when the block lies inside an element accepted by `options.soft`. */
   soft: boolean;
+  /** measure.countText(text), filled in on first use by selection.ts. */
+  counts: { len: number; commas: number; sentences: number } | null;
 }
 
 /** Options for {@link collectBlocks}. */
@@ -82,6 +102,47 @@ const WS = /[\s\u00a0]+/g;
 /** Invisible characters that must vanish rather than become spaces (soft hyphen, zero-width). */
 const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
 
+/** Characters that `\s` matches. */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+function isInvisible(c: number): boolean {
+  return c === 0xad || (c >= 0x200b && c <= 0x200d) || c === 0x2060 || c === 0xfeff;
+}
+
+/**
+ * `raw` without invisible characters and with whitespace runs collapsed to one
+ * space. Most text nodes are either plain text with single spaces or pure
+ * indentation, so one scan decides and the regexes run only for the rest.
+ */
+function collapseSpace(raw: string): string {
+  let simple = true;
+  let visible = false;
+  let space = false;
+  let prevSpace = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c > 32 && c < 0xa0) {
+      visible = true;
+      prevSpace = false;
+    } else if (isInvisible(c)) {
+      simple = false;
+    } else if (isSpace(c)) {
+      space = true;
+      if (c !== 32 || prevSpace) simple = false;
+      prevSpace = true;
+    } else {
+      visible = true;
+      prevSpace = false;
+    }
+  }
+  if (!visible) return space ? ' ' : '';
+  return simple ? raw : raw.replace(INVISIBLE, '').replace(WS, ' ');
+}
+
 /** Cut the subtree under `root` into blocks (root itself included). */
 export function collectBlocks(root: AnyNode, options: CollectOptions = {}): Block[] {
   const skip = options.skip;
@@ -91,8 +152,9 @@ export function collectBlocks(root: AnyNode, options: CollectOptions = {}): Bloc
   let regionDepth = 0;
   let inRegion = false;
   const blocks: Block[] = [];
-  let parts: string[] = [];
-  let plain: string[] = [];
+  // Built by concatenation (V8 ropes): cheaper than an array and join per block.
+  let text = '';
+  let plain = '';
   let len = 0;
   let linkChars = 0;
   let pendingSpace = false;
@@ -106,22 +168,24 @@ export function collectBlocks(root: AnyNode, options: CollectOptions = {}): Bloc
   const flush = (): void => {
     if (len > 0) {
       blocks.push({
-        text: parts.join(''),
+        text,
         breakBefore: pendingBreak,
         container,
         linkChars,
-        outsideLinks: plain.join(''),
+        outsideLinks: plain,
         heading: heading > 0,
         listItem: listItem > 0,
         pre: pre > 0,
+        skipped: undefined,
         inRegion,
         soft: softDepth > 0,
+        counts: null,
       });
       pendingBreak = Break.None;
     }
     inRegion = false;
-    parts = [];
-    plain = [];
+    text = '';
+    plain = '';
     len = 0;
     linkChars = 0;
     pendingSpace = false;
@@ -136,14 +200,14 @@ export function collectBlocks(root: AnyNode, options: CollectOptions = {}): Bloc
       if (raw.length === 0) return;
       const t = raw.replace(/\r\n?/g, '\n').replace(/\u00a0/g, ' ').replace(INVISIBLE, '');
       if (len === 0 && t.trim() === '') return;
-      parts.push(t);
+      text += t;
       len += t.length;
       if (inLink > 0) linkChars += t.length;
-      else plain.push(t);
+      else plain += t;
       if (regionDepth > 0) inRegion = true;
       return;
     }
-    const collapsed = raw.replace(INVISIBLE, '').replace(WS, ' ');
+    const collapsed = collapseSpace(raw);
     if (collapsed === ' ' || collapsed === '') {
       if (collapsed === ' ' && len > 0) pendingSpace = true;
       return;
@@ -159,14 +223,14 @@ export function collectBlocks(root: AnyNode, options: CollectOptions = {}): Bloc
       trailing = true;
     }
     if (pendingSpace && len > 0) {
-      parts.push(' ');
-      plain.push(' ');
+      text += ' ';
+      plain += ' ';
       len += 1;
     }
-    parts.push(t);
+    text += t;
     len += t.length;
     if (inLink > 0) linkChars += t.length;
-    else plain.push(t);
+    else plain += t;
     if (regionDepth > 0) inRegion = true;
     pendingSpace = trailing;
   };
@@ -178,14 +242,15 @@ export function collectBlocks(root: AnyNode, options: CollectOptions = {}): Bloc
     }
     if (!isElement(node)) return;
     const tag = node.name;
-    if (NON_TEXT_TAGS.has(tag)) return;
+    const kind = tagKind(tag);
+    if (kind & KIND_NON_TEXT) return;
     if (skip && skip(node)) {
       // A skipped block still separates its neighbours, and leaves a marker so
       // labels that introduced it ("Read also:") can be dropped with it.
-      const b = breakOf(tag);
+      const b = (kind & KIND_BREAK) as Break;
       if (b !== Break.None) {
         addBreak(b);
-        blocks.push({ text: '', breakBefore: Break.None, container, linkChars: 0, outsideLinks: '', heading: false, listItem: false, pre: false, skipped: node, inRegion: regionDepth > 0, soft: softDepth > 0 });
+        blocks.push({ text: '', breakBefore: Break.None, container, linkChars: 0, outsideLinks: '', heading: false, listItem: false, pre: false, skipped: node, inRegion: regionDepth > 0, soft: softDepth > 0, counts: null });
       } else if (len > 0) pendingSpace = true;
       return;
     }
@@ -197,13 +262,13 @@ export function collectBlocks(root: AnyNode, options: CollectOptions = {}): Bloc
       addBreak(Break.Para);
       return;
     }
-    const b = breakOf(tag);
+    const b = (kind & KIND_BREAK) as Break;
     const savedContainer = container;
     if (b !== Break.None) {
       addBreak(b);
       container = node;
     }
-    const isHeading = HEADING_TAGS.has(tag);
+    const isHeading = (kind & KIND_HEADING) !== 0;
     const isLi = tag === 'li' || tag === 'dd' || tag === 'dt';
     const isPre = tag === 'pre' || tag === 'listing' || tag === 'xmp' || tag === 'plaintext';
     const isLink = tag === 'a';

@@ -5,6 +5,7 @@
  * per-site rules.
  */
 import type { Element } from './dom.js';
+import { cacheOf, peekCache } from './dom.js';
 
 /** Tags that hold page furniture rather than article text. */
 const JUNK_TAGS = new Set(['nav', 'aside', 'footer', 'menu', 'dialog', 'form', 'fieldset', 'button', 'label', 'select', 'figure', 'figcaption', 'address']);
@@ -94,7 +95,7 @@ interface TokenFacts {
 }
 
 /** What the class / id vocabulary of an element says. */
-interface NameFacts {
+export interface NameFacts {
   strength: 0 | 1 | 2;
   lenientStrength: 0 | 1 | 2;
   soft: boolean;
@@ -141,14 +142,12 @@ function tokenFacts(name: string): TokenFacts {
   return f;
 }
 
-/** Per-element memo: the same element is asked about by several stages. */
-const elementFacts = new WeakMap<Element, NameFacts>();
-
 function nameFacts(el: Element): NameFacts {
   const cls = el.attribs.class;
   const id = el.attribs.id;
   if (!cls && !id) return NO_FACTS;
-  const memo = elementFacts.get(el);
+  // Per-element memo (dom.ts cache): the same element is asked about by several stages.
+  const memo = peekCache(el)?.facts;
   if (memo) return memo;
   let strength: 0 | 1 | 2 = 0;
   let lenientStrength: 0 | 1 | 2 = 0;
@@ -166,7 +165,7 @@ function nameFacts(el: Element): NameFacts {
   }
   // A content-container name anywhere outranks furniture words ("post-content sidebar-item").
   const facts: NameFacts = contentHint ? { strength: 0, lenientStrength: 0, soft, contentHint } : { strength, lenientStrength, soft, contentHint };
-  elementFacts.set(el, facts);
+  cacheOf(el).facts = facts;
   return facts;
 }
 const WHITESPACE = /\s+/;

@@ -8,10 +8,10 @@
  * marked for removal (Readability's conditional cleaning).
  */
 import type { AnyNode, Element } from './dom.js';
-import { isElement } from './dom.js';
+import { ElementSet, isElement } from './dom.js';
 import { NON_TEXT_TAGS } from './blocks.js';
 import { classWeight, hasContentHint } from './boilerplate.js';
-import { emptyInfo, linkDensity, type Info } from './measure.js';
+import { emptyInfo, linkDensity, type Info, type InfoTable } from './measure.js';
 
 const SCORE_TAGS = new Set(['p', 'pre', 'td', 'blockquote']);
 /** Elements that act as a paragraph when they hold only inline content. */
@@ -63,7 +63,7 @@ function initialScore(el: Element): number {
 }
 
 /** Walk the cleaned tree and score paragraph-like elements into their ancestors. */
-export function scoreCandidates(root: Element, infos: Map<Element, Info>, junk: Set<Element>): Map<Element, number> {
+export function scoreCandidates(root: Element, infos: InfoTable, junk: ElementSet): Map<Element, number> {
   const scores = new Map<Element, number>();
   const addTo = (el: Element, amount: number): void => {
     let s = scores.get(el);
@@ -123,7 +123,7 @@ function elementChildren(el: Element): Element[] {
 }
 
 /** Pick the top candidate and merge qualifying siblings (Readability's algorithm, adapted). */
-export function chooseContent(body: Element, infos: Map<Element, Info>, scores: Map<Element, number>, junk: Set<Element>): Element[] {
+export function chooseContent(body: Element, infos: InfoTable, scores: Map<Element, number>, junk: ElementSet): Element[] {
   const ranked = [...scores.entries()].filter(([el]) => el !== body).sort((a, b) => b[1] - a[1]);
   if (ranked.length === 0) return [body];
   let [top, topScore] = ranked[0];
@@ -227,8 +227,8 @@ function isShady(el: Element, info: Info, scores: Map<Element, number>, inFigure
 }
 
 /** Shady sub-blocks (see isShady) inside the chosen containers; their subtrees are dropped. */
-export function markShady(containers: Element[], infos: Map<Element, Info>, scores: Map<Element, number>, junk: Set<Element>): Set<Element> {
-  const shady = new Set<Element>();
+export function markShady(containers: Element[], infos: InfoTable, scores: Map<Element, number>, junk: ElementSet): ElementSet {
+  const shady = new ElementSet();
   const visit = (el: Element, inFigure: boolean): void => {
     for (const child of el.children) {
       if (!isElement(child) || NON_TEXT_TAGS.has(child.name) || junk.has(child)) continue;

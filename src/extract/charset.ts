@@ -166,11 +166,15 @@ function parseAttributes(s: string): Map<string, string> {
 
 /** True when the bytes are well-formed UTF-8. */
 export function isValidUtf8(bytes: Uint8Array): boolean {
+  return strictUtf8(bytes) !== null;
+}
+
+/** The bytes decoded as UTF-8, or null when they are not well-formed UTF-8. */
+function strictUtf8(bytes: Uint8Array): string | null {
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -184,6 +188,12 @@ function hasHighBytes(bytes: Uint8Array): boolean {
  * `contentType` is the HTTP Content-Type header value, if any.
  */
 export function chooseCharset(bytes: Uint8Array, contentType?: string | null): CharsetChoice {
+  const { charset, source } = choose(bytes, contentType);
+  return { charset, source };
+}
+
+/** The choice, plus the decoded text when the UTF-8 check already produced it (saves a second decode). */
+function choose(bytes: Uint8Array, contentType?: string | null): CharsetChoice & { utf8?: string } {
   const bom = sniffBom(bytes);
   if (bom) return { charset: bom.charset, source: 'bom' };
 
@@ -192,14 +202,16 @@ export function chooseCharset(bytes: Uint8Array, contentType?: string | null): C
     // A page labelled with a legacy charset whose bytes are valid, non-ASCII UTF-8
     // is almost always mislabelled UTF-8 (legacy multi-byte text essentially never
     // forms valid UTF-8 throughout); trust the bytes rather than produce mojibake.
-    if (declared.charset !== 'utf-8' && !declared.charset.startsWith('utf-16') && hasHighBytes(bytes) && isValidUtf8(bytes)) {
-      return { charset: 'utf-8', source: 'detected' };
+    if (declared.charset !== 'utf-8' && !declared.charset.startsWith('utf-16') && hasHighBytes(bytes)) {
+      const utf8 = strictUtf8(bytes);
+      if (utf8 !== null) return { charset: 'utf-8', source: 'detected', utf8 };
     }
     return declared;
   }
 
   if (!hasHighBytes(bytes)) return { charset: 'utf-8', source: 'default' };
-  if (isValidUtf8(bytes)) return { charset: 'utf-8', source: 'detected' };
+  const utf8 = strictUtf8(bytes);
+  if (utf8 !== null) return { charset: 'utf-8', source: 'detected', utf8 };
   const guess = detect(bytes);
   if (guess) return { charset: guess, source: 'detected' };
   return { charset: 'windows-1252', source: 'default' };
@@ -271,6 +283,6 @@ export function decodeHtml(input: Uint8Array | string, contentType?: string | nu
     const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
     return { text, charset: 'utf-8', source: 'default' };
   }
-  const choice = chooseCharset(input, contentType);
-  return { text: decodeBytes(input, choice.charset), ...choice };
+  const { utf8, charset, source } = choose(input, contentType);
+  return { text: utf8 ?? decodeBytes(input, charset), charset, source };
 }

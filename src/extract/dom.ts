@@ -5,8 +5,81 @@
  */
 import { parseDocument } from 'htmlparser2';
 import type { AnyNode, Document, Element, ParentNode } from 'domhandler';
+import type { Info } from './measure.js';
+import type { NameFacts } from './boilerplate.js';
 
 export type { AnyNode, Document, Element, ParentNode };
+
+/**
+ * Values the extraction stages cache per element. They live in one object
+ * under one symbol-keyed property of the element itself: a property load is
+ * much cheaper than a Map / WeakMap lookup (WeakMaps also burden the GC), and
+ * one property keeps every element of one shape for V8.
+ */
+export interface ElementCache {
+  /** Measurements (measure.ts) and the generation of the InfoTable that wrote them. */
+  info: Info | null;
+  infoGen: number;
+  /** Class / id vocabulary facts (boilerplate.ts). */
+  facts: NameFacts | null;
+  /** Ids of the ElementSets holding this element (null: none). */
+  sets: number[] | null;
+}
+
+const CACHE = Symbol('ccaudit.extract.cache');
+type CachedElement = Element & { [CACHE]?: ElementCache };
+
+/** The element's cache, created on first use. */
+export function cacheOf(el: Element): ElementCache {
+  let c = (el as CachedElement)[CACHE];
+  if (c === undefined) {
+    c = { info: null, infoGen: 0, facts: null, sets: null };
+    (el as CachedElement)[CACHE] = c;
+  }
+  return c;
+}
+
+/** The element's cache if it has one (never creates it). */
+export function peekCache(el: Element): ElementCache | undefined {
+  return (el as CachedElement)[CACHE];
+}
+
+/**
+ * A set of elements whose membership test is a look at the element's own
+ * cache (the tree walks ask "is this furniture?" of nearly every element;
+ * a Set lookup costs a hash probe each time). Iterates in insertion order.
+ */
+export class ElementSet implements Iterable<Element> {
+  private static lastId = 0;
+  private readonly id = ++ElementSet.lastId;
+  private readonly members = new Set<Element>();
+
+  constructor(elements?: Iterable<Element>) {
+    if (elements) for (const el of elements) this.add(el);
+  }
+
+  add(el: Element): this {
+    if (this.members.has(el)) return this;
+    this.members.add(el);
+    const c = cacheOf(el);
+    if (c.sets === null) c.sets = [this.id];
+    else c.sets.push(this.id);
+    return this;
+  }
+
+  has(el: Element): boolean {
+    const sets = (el as CachedElement)[CACHE]?.sets;
+    return sets != null && sets.includes(this.id);
+  }
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  [Symbol.iterator](): Iterator<Element> {
+    return this.members[Symbol.iterator]();
+  }
+}
 
 /** Parse HTML into a domhandler Document (htmlparser2 back end, entities decoded). */
 export function parseHtml(html: string): Document {

@@ -6,10 +6,10 @@
  * sections.
  */
 import type { Element } from './dom.js';
-import { isElement } from './dom.js';
+import { ElementSet, isElement } from './dom.js';
 import { NON_TEXT_TAGS } from './blocks.js';
 import { isHidden, isJunkTagOrRole, isSoft, junkNameStrength } from './boilerplate.js';
-import { linkDensity, type Info } from './measure.js';
+import { linkDensity, type Info, type InfoTable } from './measure.js';
 
 /**
  * Furniture and soft regions of the page. `spareable` is the text held by
@@ -18,16 +18,16 @@ import { linkDensity, type Info } from './measure.js';
  */
 export interface Furniture {
   /** Furniture elements (their subtrees are dropped); only the outermost are listed. */
-  junk: Set<Element>;
+  junk: ElementSet;
   /** Article heads and teasers: only sentence-long blocks are taken from them. */
-  soft: Set<Element>;
+  soft: ElementSet;
   /** Text held by furniture that the lenient pass would keep. */
   spareable: number;
 }
 
-export function markJunk(root: Element, raw: Map<Element, Info>, total: number, lenient: boolean): Furniture {
-  const junk = new Set<Element>();
-  const soft = new Set<Element>();
+export function markJunk(root: Element, raw: InfoTable, total: number, lenient: boolean): Furniture {
+  const junk = new ElementSet();
+  const soft = new ElementSet();
   let spareable = 0;
   const visit = (el: Element): void => {
     for (const child of el.children) {

@@ -26,24 +26,20 @@ export interface ExtractOptions {
   notAfter?: string | null;
 }
 
-/** Drop subtrees nested deeper than `max` (iteratively, so it cannot overflow the stack). */
+/**
+ * Drop subtrees nested deeper than `max`. Recursion is safe: it never goes
+ * deeper than `max` (children below are cut before they are visited).
+ */
 function limitDepth(doc: Document, max: number): void {
-  const nodes: AnyNode[] = [...doc.children];
-  const depths: number[] = nodes.map(() => 1);
-  while (nodes.length > 0) {
-    const node = nodes.pop()!;
-    const depth = depths.pop()!;
-    if (!isElement(node) || node.children.length === 0) continue;
-    if (depth >= max) {
-      node.children = [];
-      continue;
+  const visit = (children: AnyNode[], depth: number): void => {
+    for (let i = 0; i < children.length; i++) {
+      const node = children[i];
+      if (node.type === 'text' || !isElement(node) || node.children.length === 0) continue;
+      if (depth >= max) node.children = [];
+      else visit(node.children, depth + 1);
     }
-    for (const c of node.children) {
-      if (c.type === 'text') continue;
-      nodes.push(c);
-      depths.push(depth + 1);
-    }
-  }
+  };
+  visit(doc.children, 1);
 }
 
 /** Share of control bytes that marks a payload as binary rather than text. */

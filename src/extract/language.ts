@@ -48,10 +48,16 @@ export function detectLanguage(text: string): string {
   // Only the first few thousand characters matter for the sample and the script test.
   const flat = (text.length > 8000 ? text.slice(0, 8000) : text).replace(/\s+/g, ' ').trim();
   const head = flat.length > 2000 ? flat.slice(0, 2000) : flat;
-  const cjk = head.replace(NON_CJK, '').length;
+  const cjk = hasHighChar(head) ? head.replace(NON_CJK, '').length : 0;
   const enough = cjk * 2 > head.length ? cjk >= MIN_CHARS_CJK : flat.length >= MIN_CHARS;
   if (!enough) return 'und';
   return franc(sampleText(flat), { minLength: 1, only: WEB_LANGUAGES });
+}
+
+/** True when some code unit is at or above U+2E80 (where Han / kana start): only then can there be CJK. */
+function hasHighChar(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x2e80) return true;
+  return false;
 }
 
 /**
@@ -77,22 +83,46 @@ function sampleText(text: string): string {
  * the non-CJK runs between them count as words of their own.
  */
 export function countWords(text: string): number {
+  // One scan over the text; only tokens holding a character at or above U+2E80 (where the
+  // Han / kana blocks start; astral Han is written with surrogates, above too) can hold CJK.
   let n = 0;
-  for (const token of text.split(/[\s\u00a0\u3000]+/)) {
-    if (token === '') continue;
-    if (!CJK.test(token)) {
-      n++;
-      continue;
+  let i = 0;
+  const len = text.length;
+  while (i < len) {
+    while (i < len && isSpace(text.charCodeAt(i))) i++;
+    if (i >= len) break;
+    const start = i;
+    let high = false;
+    while (i < len) {
+      const c = text.charCodeAt(i);
+      if (isSpace(c)) break;
+      if (c >= 0x2e80) high = true;
+      i++;
     }
-    let inRun = false;
-    for (const ch of token) {
-      if (CJK.test(ch)) {
-        n++;
-        inRun = false;
-      } else if (/[\p{L}\p{N}]/u.test(ch)) {
-        if (!inRun) n++;
-        inRun = true;
-      }
+    n += high ? cjkTokenWords(text.slice(start, i)) : 1;
+  }
+  return n;
+}
+
+/** Characters that `\s` matches (it includes U+00A0 and U+3000). */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** Words in one whitespace-free token that may hold CJK characters. */
+function cjkTokenWords(token: string): number {
+  if (!CJK.test(token)) return 1;
+  let n = 0;
+  let inRun = false;
+  for (const ch of token) {
+    if (CJK.test(ch)) {
+      n++;
+      inRun = false;
+    } else if (/[\p{L}\p{N}]/u.test(ch)) {
+      if (!inRun) n++;
+      inRun = true;
     }
   }
   return n;

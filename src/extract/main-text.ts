@@ -17,9 +17,9 @@
  */
 import { Element as DomElement } from 'domhandler';
 import type { Document, Element } from './dom.js';
-import { contentRoot } from './dom.js';
+import { contentRoot, ElementSet } from './dom.js';
 import { collectBlocks, joinBlocks, type Block } from './blocks.js';
-import { measure, subtractRemoved, type Info } from './measure.js';
+import { InfoTable, measure, subtractRemoved } from './measure.js';
 import { markJunk } from './furniture.js';
 import { chooseContent, markShady, scoreCandidates } from './candidates.js';
 import { classify, dropLooseText, extendCore, textLength, tidyBlocks } from './selection.js';
@@ -54,16 +54,16 @@ interface Pass {
   length: number;
   method: 'candidate' | 'fallback';
   containers: Element[];
-  junk: Set<Element>;
-  shady: Set<Element>;
+  junk: ElementSet;
+  shady: ElementSet;
   scores: Map<Element, number>;
 }
 
 /** One extraction pass: furniture marking, container choice, block selection, fallback. */
-function runPass(body: Element, raw: Map<Element, Info>, total: number, lenient: boolean, title: string | null | undefined): Pass {
+function runPass(body: Element, raw: InfoTable, total: number, lenient: boolean, title: string | null | undefined): Pass {
   const { junk, soft, spareable } = markJunk(body, raw, total, lenient);
   // Soft regions (article heads, teasers) neither vote for nor become the container.
-  const excluded = new Set<Element>([...junk, ...soft]);
+  const excluded = new ElementSet([...junk, ...soft]);
   // From here on `raw` describes the page without furniture (updated in place).
   subtractRemoved(body, raw, excluded);
   const infos = raw;
@@ -73,7 +73,7 @@ function runPass(body: Element, raw: Map<Element, Info>, total: number, lenient:
   const skip = (el: Element): boolean => junk.has(el) || shady.has(el);
 
   // Serialise the whole body once; blocks inside the chosen containers are the core.
-  const contSet = new Set(containers);
+  const contSet = new ElementSet(containers);
   const all = collectBlocks(body, { skip, region: (el) => contSet.has(el), soft: (el) => soft.has(el) });
   const core = all.map((b) => b.text !== '' && b.inRegion);
   const keep = extendCore(all, core, containers, infos);
@@ -86,7 +86,9 @@ function runPass(body: Element, raw: Map<Element, Info>, total: number, lenient:
   if (length < MIN_TEXT) {
     // Too little: fall back to every non-furniture block of the page (ignoring the
     // candidate's conditional cleaning) that is not a link list.
-    const whole = collectBlocks(body, { skip: (el) => junk.has(el), soft: (el) => soft.has(el) });
+    // Without shady blocks the first serialisation is already that page (only its
+    // inRegion flags differ, which the fallback does not read).
+    const whole = shady.size === 0 ? all : collectBlocks(body, { skip: (el) => junk.has(el), soft: (el) => soft.has(el) });
     const fallback = tidyBlocks(whole, whole.map((b) => b.text !== '' && (b.soft ? classify(b) === 'good' : classify(b) !== 'bad')), title, infos);
     const fallbackLength = textLength(fallback);
     if (fallbackLength > length * 1.5) {
@@ -108,15 +110,15 @@ export function extractMainText(doc: Document, options: MainTextOptions = {}): M
     for (const child of doc.children) child.parent = body;
   }
 
-  const raw = new Map<Element, Info>();
-  const rawTotal = measure(body, raw, () => false);
+  const raw = new InfoTable();
+  const rawTotal = measure(body, raw);
   let pass = runPass(body, raw, rawTotal.len, false, options.title);
   if (pass.length < MIN_TEXT && pass.spareable > Math.max(pass.length * 0.5, 50)) {
     // Almost nothing survived: forum threads ("comments"), content inside <form>.
     // Retry with discussion words and wrapper tags allowed (on fresh measurements:
     // the first pass updated `raw` in place).
-    const fresh = new Map<Element, Info>();
-    measure(body, fresh, () => false);
+    const fresh = new InfoTable();
+    measure(body, fresh);
     const lenient = runPass(body, fresh, rawTotal.len, true, options.title);
     if (lenient.length > Math.max(pass.length * 1.5, 50)) pass = lenient;
   }

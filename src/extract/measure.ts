@@ -5,8 +5,8 @@
  * numbers from the ancestors instead of measuring again.
  */
 import type { Element } from './dom.js';
-import { isElement } from './dom.js';
-import { Break, HEADING_TAGS, NON_TEXT_TAGS, breakOf } from './blocks.js';
+import { cacheOf, isElement, peekCache, type ElementSet } from './dom.js';
+import { Break, HEADING_TAGS, KIND_BREAK, KIND_HEADING, KIND_NON_TEXT, breakOf, tagKind } from './blocks.js';
 import { hasContentHint } from './boilerplate.js';
 
 /** Measurements of one element (junk subtrees excluded once marked). */
@@ -33,7 +33,40 @@ export interface Info {
   markerLen: number;
 }
 
+/**
+ * Element → Info, as one measuring pass left it. Stored in the elements' own
+ * caches (dom.ts) rather than in a Map; the generation number keeps the
+ * semantics of a separate map per pass (an entry written by an older table
+ * reads as absent).
+ */
+export class InfoTable {
+  private static lastGen = 0;
+  private readonly gen = ++InfoTable.lastGen;
+
+  get(el: Element): Info | undefined {
+    const c = peekCache(el);
+    return c !== undefined && c.infoGen === this.gen ? c.info! : undefined;
+  }
+
+  set(el: Element, info: Info): void {
+    const c = cacheOf(el);
+    c.info = info;
+    c.infoGen = this.gen;
+  }
+}
+
 export function countText(s: string): { len: number; commas: number; sentences: number } {
+  const acc = emptyInfo();
+  addText(acc, s, false);
+  return { len: acc.len, commas: acc.commas, sentences: acc.sentences };
+}
+
+export function emptyInfo(): Info {
+  return { len: 0, linkLen: 0, commas: 0, inlineLen: 0, blockCount: 0, p: 0, img: 0, li: 0, input: 0, embed: 0, headingLen: 0, sentences: 0, markerLen: 0 };
+}
+
+/** Add the counts of one text to `info`: visible characters, commas, sentence ends (no result object per text node). */
+function addText(info: Info, s: string, link: boolean): void {
   let len = 0;
   let commas = 0;
   let sentences = 0;
@@ -47,27 +80,23 @@ export function countText(s: string): { len: number; commas: number; sentences: 
       if (Number.isNaN(n) || n <= 32 || n === 0xa0) sentences++;
     }
   }
-  return { len, commas, sentences };
-}
-
-export function emptyInfo(): Info {
-  return { len: 0, linkLen: 0, commas: 0, inlineLen: 0, blockCount: 0, p: 0, img: 0, li: 0, input: 0, embed: 0, headingLen: 0, sentences: 0, markerLen: 0 };
+  info.len += len;
+  info.inlineLen += len;
+  info.commas += commas;
+  info.sentences += sentences;
+  if (link) info.linkLen += len;
 }
 
 /** Measure the subtree; `exclude` elements (and their subtrees) count as absent. */
-export function measure(root: Element, infos: Map<Element, Info>, exclude: (el: Element) => boolean): Info {
+export function measure(root: Element, infos: InfoTable, exclude?: (el: Element) => boolean): Info {
   const visit = (el: Element, inLink: boolean): Info => {
     const info = emptyInfo();
-    const tag = el.name;
-    const link = inLink || tag === 'a';
-    for (const child of el.children) {
+    const link = inLink || el.name === 'a';
+    const children = el.children;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
       if (child.type === 'text') {
-        const t = countText(child.data);
-        info.len += t.len;
-        info.inlineLen += t.len;
-        info.commas += t.commas;
-        info.sentences += t.sentences;
-        if (link) info.linkLen += t.len;
+        addText(info, child.data, link);
         continue;
       }
       if (!isElement(child)) continue;
@@ -75,7 +104,8 @@ export function measure(root: Element, infos: Map<Element, Info>, exclude: (el: 
       if (ct === 'img') info.img++;
       else if (ct === 'input' || ct === 'textarea' || ct === 'select') info.input++;
       else if (ct === 'embed' || ct === 'object' || ct === 'iframe') info.embed++;
-      if (NON_TEXT_TAGS.has(ct) || exclude(child)) continue;
+      const kind = tagKind(ct);
+      if (kind & KIND_NON_TEXT || (exclude !== undefined && exclude(child))) continue;
       const ci = visit(child, link);
       info.len += ci.len;
       info.linkLen += ci.linkLen;
@@ -86,10 +116,10 @@ export function measure(root: Element, infos: Map<Element, Info>, exclude: (el: 
       info.li += ci.li + (ct === 'li' ? 1 : 0);
       info.input += ci.input;
       info.embed += ci.embed;
-      info.headingLen += HEADING_TAGS.has(ct) ? ci.len : ci.headingLen;
+      info.headingLen += kind & KIND_HEADING ? ci.len : ci.headingLen;
       const marker = isContentMarker(child) ? ci.len : ci.markerLen;
       if (marker > info.markerLen) info.markerLen = marker;
-      if (breakOf(ct) !== Break.None) info.blockCount++;
+      if ((kind & KIND_BREAK) !== Break.None) info.blockCount++;
       else {
         info.inlineLen += ci.inlineLen;
         info.blockCount += ci.blockCount;
@@ -106,7 +136,7 @@ export function measure(root: Element, infos: Map<Element, Info>, exclude: (el: 
  * place: each removed element that has no removed ancestor takes its numbers
  * out of every ancestor up to `root`. Much cheaper than measuring again.
  */
-export function subtractRemoved(root: Element, infos: Map<Element, Info>, removed: Set<Element>): void {
+export function subtractRemoved(root: Element, infos: InfoTable, removed: ElementSet): void {
   for (const el of removed) {
     let topLevel = true;
     for (let a = el.parent; a && isElement(a) && a !== root; a = a.parent) {

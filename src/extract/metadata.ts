@@ -4,7 +4,6 @@
  * kind of evidence it came from (JSON-LD, article meta, other meta, <time>,
  * URL), most trusted first.
  */
-import { load } from 'cheerio/slim';
 import type { Document, Element } from './dom.js';
 import { contentRoot, findFirst, isElement, textOf } from './dom.js';
 import type { DateSource } from '../types.js';
@@ -227,9 +226,7 @@ export function extractMetadata(doc: Document, opts: MetadataOptions = {}): Page
     }
   };
 
-  // cheerio over the same DOM (no second parse) for text of the few elements read whole;
-  // the collection itself is one direct walk, far cheaper than selector passes.
-  const $ = load(doc);
+  // One direct walk collects everything (far cheaper than selector passes).
   const walk = (el: Element): void => {
     for (const child of el.children) {
       if (!isElement(child)) continue;
@@ -237,10 +234,10 @@ export function extractMetadata(doc: Document, opts: MetadataOptions = {}): Page
       const a = child.attribs;
       if (tag === 'meta') onMeta(a);
       else if (tag === 'script') {
-        if (a.type && a.type.trim().toLowerCase() === 'application/ld+json') jsonLdTexts.push($(child).text());
+        if (a.type && a.type.trim().toLowerCase() === 'application/ld+json') jsonLdTexts.push(textOf(child, true));
         continue;
       } else if (tag === 'title') {
-        if (titleTag === null) titleTag = $(child).text();
+        if (titleTag === null) titleTag = textOf(child, true);
         continue;
       } else if (tag === 'h1') {
         if (h1s.length < 5) h1s.push(normaliseTitle(textOf(child)));

@@ -9,7 +9,7 @@ import type { AnyNode, Element } from './dom.js';
 import { isElement } from './dom.js';
 import type { Block } from './blocks.js';
 import { isBoilerplatePhrase } from './phrases.js';
-import { countText, type Info } from './measure.js';
+import { countText, type Info, type InfoTable } from './measure.js';
 
 /** "Read also: <link>" lines shorter than this are dropped even inside the article. */
 const LINK_LINE_MAX = 200;
@@ -49,7 +49,7 @@ function isLabel(b: Block): boolean {
  * dropped or link-dense block), a leading heading that repeats the title,
  * <h1> titles, and headings left dangling at the end.
  */
-export function tidyBlocks(blocks: Block[], keep: boolean[], title: string | null | undefined, infos: Map<Element, Info>): Block[] {
+export function tidyBlocks(blocks: Block[], keep: boolean[], title: string | null | undefined, infos: InfoTable): Block[] {
   const orphan = new Set<number>();
   for (let i = 0; i < blocks.length; i++) {
     if (!keep[i] || !isLabel(blocks[i])) continue;
@@ -88,9 +88,15 @@ export function tidyBlocks(blocks: Block[], keep: boolean[], title: string | nul
   return out;
 }
 
+/** countText of a block's text, computed once per block. */
+function blockCounts(b: Block): { len: number; commas: number; sentences: number } {
+  if (b.counts === null) b.counts = countText(b.text);
+  return b.counts;
+}
+
 export function textLength(blocks: Block[]): number {
   let n = 0;
-  for (const b of blocks) n += countText(b.text).len;
+  for (const b of blocks) n += blockCounts(b).len;
   return n;
 }
 
@@ -104,7 +110,7 @@ export type BlockClass = 'good' | 'neutral' | 'bad';
 
 /** jusText-style block class from length and link density alone. */
 export function classify(b: Block): BlockClass {
-  const { len, sentences } = countText(b.text);
+  const { len, sentences } = blockCounts(b);
   if (len === 0) return 'neutral';
   const ld = b.linkChars / Math.max(1, b.text.length);
   if (ld >= 0.4) return 'bad';
@@ -122,7 +128,7 @@ export function classify(b: Block): BlockClass {
  * lines, headings) only when a good block lies beyond them, and a bad
  * (link-dense) block stops the growth. Removed furniture is stepped over.
  */
-export function extendCore(blocks: Block[], core: boolean[], containers: Element[], infos: Map<Element, Info>): boolean[] {
+export function extendCore(blocks: Block[], core: boolean[], containers: Element[], infos: InfoTable): boolean[] {
   const keep = core.slice();
   const first = core.indexOf(true);
   if (first < 0) return keep;
