@@ -51,13 +51,12 @@ export interface ExtractPool {
 export const WORKER_HEAP_MB = 160;
 
 /**
- * Young-generation size per worker thread. Extraction builds a whole DOM per
- * page and keeps it for the page's lifetime; with V8's default young space a
- * large DOM outlives two scavenges and is copied into the old generation, and
- * a larger young space measurably cuts that GC work (see bench/extract-bench.ts
- * --threads).
+ * Young-generation size per worker thread. Extraction builds a whole DOM per page; a
+ * larger young space keeps more of it from being promoted (faster: 96 MB gave +13 %
+ * docs/s on the bench) but every MB is paid per worker in RSS, so this is the compromise
+ * that keeps a 2-worker scan near 400 MB.
  */
-export const WORKER_YOUNG_MB = 96;
+export const WORKER_YOUNG_MB = 32;
 
 /** Default worker count: one per core (the main thread mostly waits on I/O and zlib). */
 export function defaultExtractThreads(): number {
