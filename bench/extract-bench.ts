@@ -15,55 +15,22 @@
  * `--out FILE` writes every document's result (JSON lines) for before/after diffs.
  * Profile with: node --cpu-prof --import tsx bench/extract-bench.ts --passes 2
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { readWarcFile } from '../src/warc/index.js';
-import { extractionInput, isHtmlResponse } from '../src/pipeline.js';
+import { extractionInput } from '../src/pipeline.js';
+import { loadHtmlRecords } from './sources.js';
 import { extractDocument } from '../src/extract/index.js';
 import { createExtractPool, type ExtractPool } from '../src/extract/pool.js';
-import type { WarcRecord } from '../src/types.js';
-
-/** The same real per-record-gzip WARC files as bench/scan-bench.ts. */
-const SOURCE_FILES = [
-  'cc/jwarc/cc.warc.gz',
-  'cc/resiliparse/warcfile.warc.gz',
-  'cc/whirlwind/whirlwind.warc.gz',
-  'edge-cases/dolma/sample-0000.warc.gz',
-  'edge-cases/dolma/sample-0001.warc.gz',
-  'edge-cases/ipwb/sample-1.warc.gz',
-  'edge-cases/ipwb/IAH-20080430204825-00000-blackbook.warc.gz',
-  'edge-cases/pywb/iana.warc.gz',
-  'recent/warc2zim/solidaritenum.warc.gz',
-  'recent/replayweb.page/data.warc.gz',
-  'recent/js-wacz/lil-projects.warc.gz',
-];
 
 function arg(name: string, dflt: string | null): string | null {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : dflt;
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const sharedDir =
-  process.env.CCAUDIT_SHARED ??
-  [path.resolve(here, '../../shared'), path.resolve(here, '../../../shared')].find((p) => existsSync(path.join(p, 'corpora/warc'))) ??
-  '/work/shared';
-const warcDir = path.join(sharedDir, 'corpora/warc');
-
 type Job = ReturnType<typeof extractionInput>;
 
 async function loadJobs(): Promise<Job[]> {
-  const jobs: Job[] = [];
-  for (const f of SOURCE_FILES) {
-    for await (const item of readWarcFile(path.join(warcDir, f))) {
-      if ((item as { kind?: string }).kind === 'error') continue;
-      const rec = item as WarcRecord;
-      if (isHtmlResponse(rec)) jobs.push(extractionInput(rec));
-    }
-  }
-  return jobs;
+  return (await loadHtmlRecords()).map(extractionInput);
 }
 
 interface PassResult {

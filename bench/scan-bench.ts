@@ -19,26 +19,9 @@ import path from 'node:path';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { SOURCE_FILES, WARC_DIR } from './sources.js';
 
 const here = fileURLToPath(import.meta.url);
-const SHARED = process.env.CCAUDIT_SHARED ?? path.resolve(path.dirname(here), '../../../shared');
-const WARC_DIR = path.join(SHARED, 'corpora/warc');
-
-/** Real per-record-gzip WARC files (each record its own gzip member, as CC writes them). */
-const SOURCE_FILES = [
-  'cc/jwarc/cc.warc.gz',
-  'cc/resiliparse/warcfile.warc.gz',
-  'cc/whirlwind/whirlwind.warc.gz',
-  'edge-cases/dolma/sample-0000.warc.gz',
-  'edge-cases/dolma/sample-0001.warc.gz',
-  'edge-cases/ipwb/sample-1.warc.gz',
-  'edge-cases/ipwb/IAH-20080430204825-00000-blackbook.warc.gz',
-  'edge-cases/pywb/iana.warc.gz',
-  'recent/warc2zim/solidaritenum.warc.gz',
-  'recent/replayweb.page/data.warc.gz',
-  'recent/js-wacz/lil-projects.warc.gz',
-];
-
 async function buildInput(target: string, minBytes: number): Promise<number> {
   if (existsSync(target) && statSync(target).size >= minBytes) return statSync(target).size;
   const parts = SOURCE_FILES.map((f) => readFileSync(path.join(WARC_DIR, f)));

@@ -11,43 +11,19 @@
  * page may cost at most what reading + extracting + storing it costs; extraction alone is the
  * lower part of that budget, so the report compares scoring with it.
  */
-import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readWarcFile } from '../src/warc/index.js';
-import { extractRecord, isHtmlResponse } from '../src/pipeline.js';
-import { isReadError, type ExtractedDocument, type WarcRecord } from '../src/types.js';
+import { extractRecord } from '../src/pipeline.js';
+import type { ExtractedDocument, WarcRecord } from '../src/types.js';
 import { BUILTIN_NAMES, createBuiltinDetector } from '../detectors/index.js';
 import { selectDetectors } from '../src/detect/runner.js';
 import { scoreDocument } from '../src/detect/scan-scoring.js';
 import type { Detector } from '../src/detect/types.js';
 
-const here = fileURLToPath(import.meta.url);
-// Run from bench/ (tsx) or dist/bench/ (compiled): ../shared sits beside the checkout either way.
-const SHARED =
-  process.env.CCAUDIT_SHARED ??
-  [path.resolve(path.dirname(here), '../../shared'), path.resolve(path.dirname(here), '../../../shared')].find((d) =>
-    existsSync(path.join(d, 'corpora/warc')),
-  ) ??
-  path.resolve(path.dirname(here), '../../shared');
-const WARC_DIR = path.join(SHARED, 'corpora/warc');
+import { SOURCE_FILES, loadHtmlRecords } from './sources.js';
 
-/** The files bench/scan-bench.ts repeats to build its input (kept in step by hand). */
-export const SOURCE_FILES = [
-  'cc/jwarc/cc.warc.gz',
-  'cc/resiliparse/warcfile.warc.gz',
-  'cc/whirlwind/whirlwind.warc.gz',
-  'edge-cases/dolma/sample-0000.warc.gz',
-  'edge-cases/dolma/sample-0001.warc.gz',
-  'edge-cases/ipwb/sample-1.warc.gz',
-  'edge-cases/ipwb/IAH-20080430204825-00000-blackbook.warc.gz',
-  'edge-cases/pywb/iana.warc.gz',
-  'recent/warc2zim/solidaritenum.warc.gz',
-  'recent/replayweb.page/data.warc.gz',
-  'recent/js-wacz/lil-projects.warc.gz',
-];
+export { SOURCE_FILES };
 
 export interface WebBenchRow {
   label: string;
@@ -65,15 +41,7 @@ export interface WebBenchResult {
   rows: WebBenchRow[];
 }
 
-async function readHtmlRecords(): Promise<WarcRecord[]> {
-  const out: WarcRecord[] = [];
-  for (const f of SOURCE_FILES) {
-    for await (const item of readWarcFile(path.join(WARC_DIR, f))) {
-      if (!isReadError(item) && isHtmlResponse(item)) out.push(item);
-    }
-  }
-  return out;
-}
+const readHtmlRecords = loadHtmlRecords;
 
 function extractAll(records: readonly WarcRecord[]): ExtractedDocument[] {
   const docs: ExtractedDocument[] = [];
