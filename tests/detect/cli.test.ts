@@ -7,7 +7,7 @@ import { createBuiltinDetector } from '../../detectors/index.js';
 import { heldoutSample, useTempDir } from './helpers.js';
 import type { ExtractedDocument, WarcRecord } from '../../src/types.js';
 
-const ENTRY = resolve('tests/detect/support/cli-entry.ts');
+const ENTRY = resolve('tests/support/ccaudit-cli.ts');
 
 /** Synthetic WARC record / extracted document wrapping a real labeled text. */
 function syntheticRecord(i: number): WarcRecord {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { articleHtml, drawMixture, heldoutPool, warcResponse, writeMixtureWarc, type MixtureMonth, type MonthPlan } from '../../scripts/lib/mixtures.js';
 
-export const ENTRY = resolve('tests/report/support/cli-entry.ts');
+export const ENTRY = resolve('tests/support/ccaudit-cli.ts');
 export const TSX = resolve('node_modules/.bin/tsx');
 
 export interface CliResult {
