@@ -14,7 +14,7 @@ import { BUILTIN_NAMES } from '../../detectors/index.js';
 import { EstimateAggregator, type DetectorSpec, type MethodFamily } from '../estimate/aggregate.js';
 import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../estimate/types.js';
 import { assembleReport, type ShareReport } from './model.js';
-import { fileOperatingPoint, loadResources } from './resources.js';
+import { aggregateConfig, fileOperatingPoint, loadResources } from './resources.js';
 
 export interface JsonlReportOptions {
   /** Group by the lines' `month` (default when the first line has one) or treat all as one group. */
@@ -107,19 +107,7 @@ export async function buildJsonlReport(path: string, input: Readable, o: JsonlRe
         });
       }
       for (const d of detectors) if (!d.calibration) notes.push(`${d.name}@${d.version} has no calibration: labels use threshold 0.5 and no corrected estimate is possible.`);
-      agg = new EstimateAggregator(detectors, {
-        level: o.level,
-        replicates,
-        seed,
-        minDocs: o.minDocs,
-        methods: o.methods,
-        pageFraction: o.pageFraction,
-        reference: res.reference,
-        markers: res.markers,
-        groupsAreMonths: by === 'month',
-        baselineBefore: o.baselineBefore,
-        baseline: o.baseline,
-      });
+      agg = new EstimateAggregator(detectors, aggregateConfig(o, res, by === 'month'));
     }
     let scores: Array<number | null>;
     if (live) {

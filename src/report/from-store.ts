@@ -14,7 +14,7 @@ import {
 import { EstimateAggregator, type DetectorSpec, type MethodFamily } from '../estimate/aggregate.js';
 import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../estimate/types.js';
 import { assembleReport, type ReportExample, type ShareReport } from './model.js';
-import { fileOperatingPoint, loadResources } from './resources.js';
+import { aggregateConfig, fileOperatingPoint, loadResources } from './resources.js';
 
 export interface StoreReportOptions {
   by: ReportGrouping;
@@ -95,19 +95,7 @@ export function buildStoreReport(store: Store, o: StoreReportOptions): ShareRepo
 
   const replicates = o.replicates ?? DEFAULT_REPLICATES;
   const seed = o.seed ?? DEFAULT_SEED;
-  const agg = new EstimateAggregator(detectors, {
-    level: o.level,
-    replicates,
-    seed,
-    minDocs: o.minDocs,
-    methods: o.methods,
-    pageFraction: o.pageFraction,
-    reference: res.reference,
-    markers: res.markers,
-    groupsAreMonths: o.by === 'month',
-    baselineBefore: o.baselineBefore,
-    baseline: o.baseline,
-  });
+  const agg = new EstimateAggregator(detectors, aggregateConfig(o, res, o.by === 'month'));
   for (const doc of reportDocuments(store, {
     by: o.by,
     dateBasis: o.dateBasis,

@@ -7,7 +7,8 @@
 import { findCalibration, readCalibrationFile, type CalibrationFile } from '../detect/calibration.js';
 import { DEFAULT_FILES } from '../detect/paths.js';
 import type { OperatingPoint } from '../estimate/corrected.js';
-import type { MethodFamily } from '../estimate/aggregate.js';
+import type { AggregateConfig, MethodFamily } from '../estimate/aggregate.js';
+import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../estimate/types.js';
 import { DEFAULT_MARKER_FILE, loadMarkerLexicon, MarkerCounter } from '../estimate/markers.js';
 import { DEFAULT_REFERENCE_FILE, loadReference, type MixtureReference } from '../estimate/reference.js';
 import type { ShareReport } from './model.js';
@@ -74,4 +75,33 @@ export function fileOperatingPoint(file: CalibrationFile, detector: string, vers
   const entry = findCalibration(file, detector, version ?? undefined);
   if (!entry || (version !== null && entry.detectorVersion !== version)) return null;
   return { threshold: entry.threshold, tpr: entry.tpr, fpr: entry.fpr, nPos: entry.nPos, nNeg: entry.nNeg, dataset: entry.dataset };
+}
+
+/** The estimator settings both report sources (store and JSONL) take from their flags. */
+export interface EstimatorFlags {
+  level: number;
+  replicates?: number;
+  seed?: number;
+  minDocs: number;
+  methods: ReadonlySet<MethodFamily>;
+  pageFraction?: number;
+  baselineBefore?: string;
+  baseline?: 'mean' | 'linear';
+}
+
+/** One place that turns flags + loaded resources into the aggregator's configuration. */
+export function aggregateConfig(o: EstimatorFlags, res: EstimatorResources, groupsAreMonths: boolean): AggregateConfig {
+  return {
+    level: o.level,
+    replicates: o.replicates ?? DEFAULT_REPLICATES,
+    seed: o.seed ?? DEFAULT_SEED,
+    minDocs: o.minDocs,
+    methods: o.methods,
+    pageFraction: o.pageFraction,
+    reference: res.reference,
+    markers: res.markers,
+    groupsAreMonths,
+    baselineBefore: o.baselineBefore,
+    baseline: o.baseline,
+  };
 }
