@@ -1,9 +1,8 @@
 /** `ccaudit estimate --jsonl FILE`: the report's estimators over a JSONL corpus outside any store. */
 import { createReadStream, existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { METHOD_FAMILIES } from '../estimate/aggregate.js';
 import { buildJsonlReport } from '../report/from-jsonl.js';
-import { addReportFlags, type CommonReportFlags } from './report-flags.js';
+import { addReportFlags, estimatorOptions, type CommonReportFlags } from './report-flags.js';
 import { renderReport, writeReport } from './report-output.js';
 
 interface EstimateFlags extends CommonReportFlags {
@@ -30,20 +29,8 @@ export function register(program: Command): void {
     let bad = 0;
     const report = await buildJsonlReport(o.jsonl, input, {
       by: o.by,
-      detectors: o.detector,
+      ...estimatorOptions(o),
       detectorModules: o.detectorModule,
-      methods: new Set(o.method ?? METHOD_FAMILIES),
-      methodsExplicit: o.method !== undefined,
-      minDocs: o.minDocs,
-      level: o.level,
-      replicates: o.replicates,
-      seed: o.seed,
-      pageFraction: o.pageFraction,
-      referencePath: o.reference,
-      lexiconPath: o.lexicon,
-      calibrationPath: o.calibration,
-      baselineBefore: o.baselineBefore,
-      baseline: o.baseline,
       onBadLine: (n, msg) => {
         bad++;
         process.stderr.write(`ccaudit estimate: ${o.jsonl}:${n}: ${msg} (skipped)\n`);

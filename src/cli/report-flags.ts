@@ -58,6 +58,25 @@ export interface CommonReportFlags {
   baseline: 'mean' | 'linear';
 }
 
+/** The estimator options both `report` and `estimate` pass on, from the shared flags. */
+export function estimatorOptions(o: CommonReportFlags) {
+  return {
+    detectors: o.detector,
+    methods: new Set<MethodFamily>(o.method ?? METHOD_FAMILIES),
+    methodsExplicit: o.method !== undefined,
+    minDocs: o.minDocs,
+    level: o.level,
+    replicates: o.replicates,
+    seed: o.seed,
+    pageFraction: o.pageFraction,
+    referencePath: o.reference,
+    lexiconPath: o.lexicon,
+    calibrationPath: o.calibration,
+    baselineBefore: o.baselineBefore,
+    baseline: o.baseline,
+  };
+}
+
 /** Adds the estimator and output flags to a command. */
 export function addReportFlags(cmd: Command, defaultFormat: ReportFormat): Command {
   return cmd

@@ -2,9 +2,8 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { openStore } from '../store/index.js';
-import { METHOD_FAMILIES } from '../estimate/aggregate.js';
 import { buildStoreReport } from '../report/from-store.js';
-import { addReportFlags, type CommonReportFlags } from './report-flags.js';
+import { addReportFlags, estimatorOptions, type CommonReportFlags } from './report-flags.js';
 import { renderReport, writeReport } from './report-output.js';
 import { DEFAULT_DB } from './options.js';
 
@@ -40,20 +39,8 @@ export function register(program: Command): void {
       const report = buildStoreReport(store, {
         by: o.by,
         dateBasis: o.date,
-        detectors: o.detector,
-        methods: new Set(o.method ?? METHOD_FAMILIES),
-        methodsExplicit: o.method !== undefined,
-        minDocs: o.minDocs,
-        level: o.level,
-        replicates: o.replicates,
-        seed: o.seed,
+        ...estimatorOptions(o),
         lang: o.lang,
-        pageFraction: o.pageFraction,
-        referencePath: o.reference,
-        lexiconPath: o.lexicon,
-        calibrationPath: o.calibration,
-        baselineBefore: o.baselineBefore,
-        baseline: o.baseline,
         examples: o.examples,
       });
       await writeReport(await renderReport(report, o.format), o.out, 'report');
