@@ -33,3 +33,4 @@ export {
 } from './scores.js';
 export * from './queries.js';
 export { urlParts, monthOf, sourceKind, type UrlParts } from './derive.js';
+export * from './references.js';
