@@ -13,7 +13,9 @@ export type MethodKind =
   /** Pages with at least a given fraction of AI chunks (`segments` detector). */
   | 'ai-fraction'
   /** Kobak et al. excess-vocabulary lower bound. */
-  | 'excess-lower-bound';
+  | 'excess-lower-bound'
+  /** Mixture of baseline (human) and AI-reference detector-score distributions (issue 7). */
+  | 'score-mixture';
 
 /**
  * Why an estimate has no number: too few documents in the group, the detector has no
@@ -43,6 +45,17 @@ export interface ShareEstimate {
   note?: string;
   /** Method-specific numbers (observed rate, α per sentence, baseline frequency …). */
   details?: Record<string, unknown>;
+  /**
+   * Which reference measured the error rates: labelled research corpora ('development'), the
+   * web's own pre-cutoff pages ('baseline') or a corpus the user supplied ('user-labeled').
+   * Absent for estimates that need no calibration (naive, page shares).
+   */
+  calibration?: 'development' | 'baseline' | 'user-labeled';
+  /**
+   * Systematic-error band from the drift check: how far the same method moves on purely
+   * human pages of a later baseline period. Shown next to the statistical interval, not in it.
+   */
+  systematic?: { halfWidth: number; shift: number; periods: string } | null;
 }
 
 /** Options common to the bootstrap estimators. */

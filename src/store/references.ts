@@ -192,3 +192,90 @@ export function referenceSummary(store: Store): Array<{ setName: string; label: 
     )
     .all() as Array<{ setName: string; label: ReferenceLabel; origin: ReferenceOrigin; generator: string | null; n: number; promptTokens: number; completionTokens: number }>;
 }
+
+/**
+ * Reference texts without a score from (detector, version), read in pages of `batchSize` rows
+ * (keyset pagination on id) so a large set never sits in memory at once.
+ */
+export function* referencesMissingScorePaged(
+  store: Store,
+  detector: string,
+  detectorVersion: string,
+  batchSize = 256,
+): Generator<{ id: number; text: string; lang: string | null; words: number }> {
+  const size = Math.max(1, Math.trunc(batchSize));
+  const stmt = store.statement(
+    `SELECT r.id, r.text, r.lang, r.words FROM reference_texts r
+     WHERE r.id > ? AND NOT EXISTS (
+       SELECT 1 FROM reference_scores s WHERE s.reference_id = r.id AND s.detector = ? AND s.detector_version = ?)
+     ORDER BY r.id LIMIT ?`,
+  );
+  let after = 0;
+  for (;;) {
+    const batch = stmt.all(after, detector, detectorVersion, size) as Array<{ id: number; text: string; lang: string | null; words: number }>;
+    if (batch.length === 0) return;
+    after = batch[batch.length - 1].id;
+    yield* batch;
+    if (batch.length < size) return;
+  }
+}
+
+/** Which stored documents count as the pre-AI baseline a synthesis imitates. */
+export interface BaselineFilter {
+  /** ISO date (YYYY-MM-DD); documents strictly before it qualify. */
+  cutoff: string;
+  /** Compare the crawl date (WARC-Date) or the extracted publication date. */
+  basis: 'crawl' | 'publication';
+  /** Fewest words a page needs. */
+  minWords: number;
+}
+
+function baselineWhere(f: BaselineFilter): { where: string; params: unknown[] } {
+  const column = f.basis === 'publication' ? 'd.date' : 'd.crawl_date';
+  return {
+    where: `${column} IS NOT NULL AND ${column} < ? AND d.words >= ? AND length(d.text) > 0`,
+    params: [f.cutoff, f.minWords],
+  };
+}
+
+/** Baseline documents per (lang, tld): the stratum sizes a proportional sample is drawn from. */
+export function baselineStrataCounts(store: Store, f: BaselineFilter): Array<{ lang: string; tld: string | null; n: number }> {
+  const { where, params } = baselineWhere(f);
+  return store.db
+    .prepare(`SELECT d.lang, d.tld, count(*) AS n FROM documents d WHERE ${where} GROUP BY d.lang, d.tld ORDER BY d.lang, d.tld`)
+    .all(...params) as Array<{ lang: string; tld: string | null; n: number }>;
+}
+
+/** Ids and strata of the baseline documents, streamed (no text). */
+export function* baselineCandidates(store: Store, f: BaselineFilter): Generator<{ id: number; lang: string; tld: string | null }> {
+  const { where, params } = baselineWhere(f);
+  yield* store.db.prepare(`SELECT d.id, d.lang, d.tld FROM documents d WHERE ${where} ORDER BY d.id`).iterate(...params) as Iterable<{
+    id: number;
+    lang: string;
+    tld: string | null;
+  }>;
+}
+
+/** What synthesize needs of one baseline page. */
+export interface BaselinePage {
+  id: number;
+  url: string | null;
+  title: string | null;
+  text: string;
+  lang: string;
+  tld: string | null;
+  domain: string | null;
+  words: number;
+  crawlDate: string | null;
+  date: string | null;
+}
+
+/** One stored document as a page to imitate, or null when the id is unknown. */
+export function baselinePage(store: Store, id: number): BaselinePage | null {
+  const row = store
+    .statement(
+      `SELECT id, url, title, text, lang, tld, domain, words, crawl_date AS crawlDate, date FROM documents WHERE id = ?`,
+    )
+    .get(id) as BaselinePage | undefined;
+  return row ?? null;
+}

@@ -1,0 +1,141 @@
+/**
+ * Runs the baseline-calibrated estimators for every detector over any number of groups
+ * (months), and the drift check. Used by reports (from-store.ts) and the known-answer script.
+ */
+import { mixSeed } from '../stats.js';
+import type { BootstrapOptions, ShareEstimate } from '../types.js';
+import { baselineCorrectedShare } from './baseline-corrected.js';
+import { BaselineScoreModel, type ScoreModelOptions } from './score-model.js';
+import { scoreMixtureShare } from './score-mixture.js';
+import { targetCells } from './target.js';
+import type { StratumFields } from './types.js';
+
+/** A baseline page, AI reference or audited document with one score per detector. */
+export interface BaselineItem {
+  fields: StratumFields;
+  /** Aligned with the estimator's detector list; null = not scored / unsupported. */
+  scores: ReadonlyArray<number | null>;
+  /** "YYYY-MM" (crawl or publication month) — baseline pages only, for the drift check. */
+  month?: string | null;
+}
+
+export type BaselineMethod = 'baseline-corrected' | 'score-mixture';
+export const BASELINE_METHODS: readonly BaselineMethod[] = ['baseline-corrected', 'score-mixture'];
+
+export interface BaselineEstimatorOptions extends ScoreModelOptions {
+  /** Per-detector fixed thresholds (e.g. development thresholds) instead of the baseline-FPR rule. */
+  thresholds?: ReadonlyMap<string, number>;
+  methods?: readonly BaselineMethod[];
+}
+
+export interface GroupEstimateOptions extends BootstrapOptions {
+  minDocs?: number;
+}
+
+export class BaselineEstimator {
+  readonly models: BaselineScoreModel[];
+  private readonly methods: readonly BaselineMethod[];
+
+  constructor(
+    readonly detectors: readonly string[],
+    readonly baseline: readonly BaselineItem[],
+    readonly ai: readonly BaselineItem[],
+    readonly opts: BaselineEstimatorOptions = {},
+  ) {
+    this.methods = opts.methods ?? BASELINE_METHODS;
+    this.models = detectors.map((name, i) => {
+      const fixed = opts.thresholds?.get(name);
+      return BaselineScoreModel.build(
+        name,
+        baseline.map((x) => ({ fields: x.fields, score: x.scores[i] })),
+        ai.map((x) => ({ fields: x.fields, score: x.scores[i] })),
+        { ...opts, threshold: fixed !== undefined ? { kind: 'fixed', value: fixed } : opts.threshold },
+      );
+    });
+  }
+
+  /** Every method × detector estimate of one group. */
+  estimate(items: readonly BaselineItem[], o: GroupEstimateOptions = {}): ShareEstimate[] {
+    const out: ShareEstimate[] = [];
+    this.models.forEach((model, i) => {
+      const cells = targetCells(model, items.map((x) => ({ fields: x.fields, score: x.scores[i] })));
+      const opts = { ...o, seed: mixSeed(o.seed ?? 1, i) };
+      for (const m of this.methods) {
+        const e = m === 'baseline-corrected' ? baselineCorrectedShare(model, cells, opts) : scoreMixtureShare(model, cells, opts);
+        e.calibration = model.calibration;
+        out.push(e);
+      }
+    });
+    return out;
+  }
+}
+
+/** Result of the drift check for one method series. */
+export interface DriftResult {
+  method: string;
+  /** Unclipped estimate on the later period with the earlier one as baseline, and vice versa. */
+  forward: number | null;
+  backward: number | null;
+  halfWidth: number | null;
+  periods: string;
+  nA: number;
+  nB: number;
+}
+
+/**
+ * The drift check: splits the baseline into two periods (`split` = first month of period B,
+ * default the median month), uses A as the baseline for B and B for A, and reports how far
+ * each method moves away from 0 on these purely human pages. The band's half-width is the
+ * larger of the two moves: the systematic error that topic and style drift alone cause over
+ * that time span (it also contains the check's own sampling noise, so it is conservative).
+ */
+export function driftCheck(
+  detectors: readonly string[],
+  baseline: readonly BaselineItem[],
+  ai: readonly BaselineItem[],
+  opts: BaselineEstimatorOptions & GroupEstimateOptions & { split?: string; periodA?: [string, string]; periodB?: [string, string] } = {},
+): DriftResult[] {
+  const dated = baseline.filter((x) => x.month);
+  let inA: (m: string) => boolean;
+  let inB: (m: string) => boolean;
+  let label: string;
+  if (opts.periodA && opts.periodB) {
+    const [a0, a1] = opts.periodA;
+    const [b0, b1] = opts.periodB;
+    inA = (m) => m >= a0 && m <= a1;
+    inB = (m) => m >= b0 && m <= b1;
+    label = `${a0}–${a1} vs ${b0}–${b1}`;
+  } else {
+    const months = dated.map((x) => x.month!).sort();
+    const split = opts.split ?? months[Math.floor(months.length / 2)];
+    if (!split || months.length === 0 || months[0] >= split) return [];
+    inA = (m) => m < split;
+    inB = (m) => m >= split;
+    label = `${months[0]}–${prevMonth(split)} vs ${split}–${months[months.length - 1]}`;
+  }
+  const A = dated.filter((x) => inA(x.month!));
+  const B = dated.filter((x) => inB(x.month!));
+  if (A.length === 0 || B.length === 0) return [];
+  const forward = new BaselineEstimator(detectors, A, ai, opts).estimate(B, opts);
+  const backward = new BaselineEstimator(detectors, B, ai, opts).estimate(A, opts);
+  return forward.map((f, i) => {
+    const b = backward[i];
+    const uf = f.status === 'ok' ? Number(f.details?.unclipped ?? f.share) : null;
+    const ub = b.status === 'ok' ? Number(b.details?.unclipped ?? b.share) : null;
+    const moves = [uf, ub].filter((x): x is number => x !== null && Number.isFinite(x)).map(Math.abs);
+    return { method: f.method, forward: uf, backward: ub, halfWidth: moves.length ? Math.max(...moves) : null, periods: label, nA: A.length, nB: B.length };
+  });
+}
+
+function prevMonth(m: string): string {
+  const [y, mo] = m.split('-').map(Number);
+  return mo === 1 ? `${y - 1}-12` : `${y}-${String(mo - 1).padStart(2, '0')}`;
+}
+
+/** Attaches drift bands to the estimates of matching methods. */
+export function attachDrift(estimates: ShareEstimate[], drift: readonly DriftResult[]): void {
+  for (const e of estimates) {
+    const d = drift.find((x) => x.method === e.method);
+    if (d && d.halfWidth !== null) e.systematic = { halfWidth: d.halfWidth, shift: d.forward ?? d.backward ?? 0, periods: d.periods };
+  }
+}
