@@ -6,8 +6,9 @@ import { buildStoreReport } from '../report/from-store.js';
 import { addReportFlags, estimatorOptions, type CommonReportFlags } from './report-flags.js';
 import { renderReport, writeReport } from './report-output.js';
 import { DEFAULT_DB } from './options.js';
+import { addBaselineFlags, domainOptions, type BaselineFlags } from './baseline-flags.js';
 
-interface ReportFlags extends CommonReportFlags {
+interface ReportFlags extends CommonReportFlags, BaselineFlags {
   db: string;
   by: 'month' | 'crawl' | 'lang' | 'domain' | 'tld';
   date: 'publication' | 'crawl';
@@ -21,7 +22,10 @@ export function register(program: Command): void {
     .description(
       'AI share over time from a scored store, by several estimators with 95% intervals:\n' +
         'classify-and-count, error-corrected (Rogan–Gladen with calibrated TPR/FPR), word-occurrence mixture MLE\n' +
-        '(Liang et al. 2024), primarily-AI page shares, and the excess-vocabulary lower bound (Kobak et al. 2024).',
+        '(Liang et al. 2024), primarily-AI page shares, and the excess-vocabulary lower bound (Kobak et al. 2024).\n' +
+        'With a baseline (pages crawled before --cutoff, or control texts) and scored AI references (`synthesize`,\n' +
+        '`references import`), also domain-matched estimates: baseline-corrected counts, score-distribution mixtures,\n' +
+        'per stratum, with a drift band from two baseline periods.',
     )
     .option('--db <path>', 'SQLite store written by scan/score', DEFAULT_DB)
     .addOption(new Option('--by <key>', 'group documents by').choices(['month', 'crawl', 'lang', 'domain', 'tld']).default('month'))
@@ -32,7 +36,7 @@ export function register(program: Command): void {
       if (!Number.isInteger(n) || n < 0) throw new Error(`--examples: expected an integer ≥ 0, got "${v}"`);
       return n;
     }, 10);
-  addReportFlags(cmd, 'table').action(async (o: ReportFlags) => {
+  addBaselineFlags(addReportFlags(cmd, 'table')).action(async (o: ReportFlags) => {
     if (!existsSync(o.db)) throw new Error(`report: store not found: ${o.db}`);
     const store = openStore(o.db, { readonly: true });
     try {
@@ -42,6 +46,7 @@ export function register(program: Command): void {
         ...estimatorOptions(o),
         lang: o.lang,
         examples: o.examples,
+        domain: domainOptions(o),
       });
       await writeReport(await renderReport(report, o.format), o.out, 'report');
     } finally {

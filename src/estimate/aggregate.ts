@@ -14,6 +14,8 @@ import { binRatios, mixtureShare, packRatios } from './mixture.js';
 import { aiFractionShare, isPrimarilyAi, primarilyAiShare } from './pages.js';
 import type { MixtureReference } from './reference.js';
 import { DEFAULT_LEVEL, DEFAULT_REPLICATES, DEFAULT_SEED, noEstimate, type ShareEstimate } from './types.js';
+import { attachDrift, type BaselineEstimator, type BaselineGroup, type DriftResult } from './baseline/estimator.js';
+import { mixSeed } from './stats.js';
 
 /** A detector whose scores the report reads. */
 export interface DetectorSpec {
@@ -50,6 +52,16 @@ export interface AggregateConfig {
   groupsAreMonths?: boolean;
   baselineBefore?: string;
   baseline?: 'mean' | 'linear';
+  /** Domain-matched calibration (issue 7): estimators against pre-cutoff pages and AI references. */
+  domainBaseline?: DomainBaselineConfig | null;
+}
+
+export interface DomainBaselineConfig {
+  estimator: BaselineEstimator;
+  /** Drift-check results, attached to the matching estimates as systematic bands. */
+  drift: readonly DriftResult[];
+  /** Groups that ARE baseline (months before the cutoff): estimating them against themselves is circular. */
+  isBaselineGroup?: (key: string) => boolean;
 }
 
 /** One document handed to the aggregator. */
@@ -59,6 +71,9 @@ export interface AggregateDocument {
   /** Where the document's date came from (for the date-source shares). */
   dateSource?: string;
   lang?: string | null;
+  /** Stratum fields (tld, word count) for the baseline estimators. */
+  tld?: string | null;
+  words?: number;
   /** Text, needed by the mixture and marker-word statistics. */
   text?: string | null;
   /** Scores aligned with the aggregator's detectors. */
@@ -110,6 +125,7 @@ interface GroupState {
   /** Mixture ratios: one per document (document unit) or per-document arrays (sentence unit). */
   docRatios: number[];
   unitRatios: Float64Array[];
+  baseline: BaselineGroup | null;
 }
 
 export class EstimateAggregator {
@@ -119,7 +135,7 @@ export class EstimateAggregator {
   private readonly segIndex: number;
   private excluded = 0;
   private mixtureSkippedLanguage = 0;
-  private readonly cfg: Required<Omit<AggregateConfig, 'reference' | 'markers'>> & Pick<AggregateConfig, 'reference' | 'markers'>;
+  private readonly cfg: Required<Omit<AggregateConfig, 'reference' | 'markers' | 'domainBaseline'>> & Pick<AggregateConfig, 'reference' | 'markers' | 'domainBaseline'>;
 
   constructor(readonly detectors: readonly DetectorSpec[], config: AggregateConfig = {}) {
     this.cfg = {
@@ -135,6 +151,7 @@ export class EstimateAggregator {
       groupsAreMonths: config.groupsAreMonths ?? false,
       baselineBefore: config.baselineBefore ?? '2023-01',
       baseline: config.baseline ?? 'mean',
+      domainBaseline: config.domainBaseline ?? null,
     };
     this.segIndex = detectors.findIndex((d) => d.name === this.cfg.segmentsDetector);
     this.pairs = [];
@@ -154,10 +171,12 @@ export class EstimateAggregator {
     let g = this.groups.get(doc.group);
     if (!g) {
       const k = this.detectors.length;
-      g = { documents: 0, dateSources: new Map(), positives: new Array(k).fill(0), scored: new Array(k).fill(0), segScored: 0, segPrimarily: 0, segAtLeast: 0, docRatios: [], unitRatios: [] };
+      g = { documents: 0, dateSources: new Map(), positives: new Array(k).fill(0), scored: new Array(k).fill(0), segScored: 0, segPrimarily: 0, segAtLeast: 0, docRatios: [], unitRatios: [],
+        baseline: this.cfg.domainBaseline ? this.cfg.domainBaseline.estimator.group() : null };
       this.groups.set(doc.group, g);
     }
     g.documents++;
+    if (g.baseline) g.baseline.add({ fields: { lang: doc.lang ?? null, tld: doc.tld ?? null, words: doc.words ?? 0 }, scores: doc.scores });
     const ds = doc.dateSource ?? 'unknown';
     g.dateSources.set(ds, (g.dateSources.get(ds) ?? 0) + 1);
 
@@ -234,8 +253,24 @@ export class EstimateAggregator {
       const estimates: ShareEstimate[] = [];
       this.detectors.forEach((d, i) => {
         if (methods.has('naive')) estimates.push(classifyAndCount(g.positives[i], g.scored[i], { detector: d.name, threshold: d.threshold, level, minDocs }));
-        if (methods.has('corrected')) estimates.push(correctedShare(g.positives[i], g.scored[i], d.calibration, { ...common, detector: d.name }));
+        if (methods.has('corrected')) {
+          const e = correctedShare(g.positives[i], g.scored[i], d.calibration, { ...common, detector: d.name });
+          if (d.calibration) e.calibration = 'development';
+          estimates.push(e);
+        }
       });
+      const db = this.cfg.domainBaseline;
+      if (g.baseline && db) {
+        if (db.isBaselineGroup?.(key)) {
+          for (const e of g.baseline.estimate({ ...common })) {
+            estimates.push({ ...noEstimate(e.method, e.kind, e.detector, 'baseline-period', e.n, level, 'this month is part of the baseline (before the cutoff)'), calibration: e.calibration });
+          }
+        } else {
+          const list = g.baseline.estimate({ ...common, seed: mixSeed(seed, key.length, g.documents) });
+          attachDrift(list, db.drift);
+          estimates.push(...list);
+        }
+      }
       if (methods.has('mixture') && this.cfg.reference) {
         const unit = this.cfg.reference.params.unit;
         const data = unit === 'document' ? (g.docRatios.length > 20000 ? binRatios(g.docRatios) : packRatios(g.docRatios.map((r) => [r]))) : packRatios(g.unitRatios);

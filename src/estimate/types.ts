@@ -20,9 +20,9 @@ export type MethodKind =
 /**
  * Why an estimate has no number: too few documents in the group, the detector has no
  * calibration for the scored version, TPR ≈ FPR (the correction is undefined), no text to
- * work on, or nothing scored.
+ * work on, nothing scored, or (baseline estimators) the group is itself part of the baseline.
  */
-export type EstimateStatus = 'ok' | 'too-few-documents' | 'uncalibrated' | 'not-identifiable' | 'no-data';
+export type EstimateStatus = 'ok' | 'too-few-documents' | 'uncalibrated' | 'not-identifiable' | 'no-data' | 'baseline-period';
 
 /** One estimate of the AI share of a group, with its interval. */
 export interface ShareEstimate {

@@ -15,7 +15,9 @@ export function statusText(e: ShareEstimate, minDocs: number): string {
     case 'too-few-documents':
       return `too few documents (${e.n} < ${minDocs})`;
     case 'uncalibrated':
-      return 'no calibration for this detector version';
+      return e.note ?? 'no calibration for this detector version';
+    case 'baseline-period':
+      return 'baseline period (before the cutoff)';
     case 'not-identifiable':
       return `detector does not separate: ${e.note ?? ''}`.trim();
     case 'no-data':

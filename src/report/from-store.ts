@@ -15,6 +15,7 @@ import { EstimateAggregator, type DetectorSpec, type MethodFamily } from '../est
 import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../estimate/types.js';
 import { assembleReport, type ReportExample, type ShareReport } from './model.js';
 import { aggregateConfig, fileOperatingPoint, loadResources } from './resources.js';
+import { loadDomainCalibration, type DomainCalibrationOptions } from './baseline.js';
 
 export interface StoreReportOptions {
   by: ReportGrouping;
@@ -36,6 +37,8 @@ export interface StoreReportOptions {
   baseline?: 'mean' | 'linear';
   /** Example documents to list (highest scores of the headline detector); default 10. */
   examples?: number;
+  /** Domain-matched calibration settings (issue 7); default: both calibrations when a baseline and AI references exist. */
+  domain?: Omit<DomainCalibrationOptions, 'level' | 'replicates' | 'seed' | 'lang' | 'groupBy' | 'groupDateBasis'>;
 }
 
 export class ReportInputError extends Error {}
@@ -95,7 +98,17 @@ export function buildStoreReport(store: Store, o: StoreReportOptions): ShareRepo
 
   const replicates = o.replicates ?? DEFAULT_REPLICATES;
   const seed = o.seed ?? DEFAULT_SEED;
-  const agg = new EstimateAggregator(detectors, aggregateConfig(o, res, o.by === 'month'));
+  const domain = loadDomainCalibration(store, chosen, {
+    ...(o.domain ?? {}),
+    level: o.level,
+    replicates,
+    seed,
+    lang: o.lang,
+    groupBy: o.by,
+    groupDateBasis: o.dateBasis,
+  });
+  notes.push(...domain.notes);
+  const agg = new EstimateAggregator(detectors, { ...aggregateConfig(o, res, o.by === 'month'), domainBaseline: domain.config });
   for (const doc of reportDocuments(store, {
     by: o.by,
     dateBasis: o.dateBasis,
@@ -127,6 +140,7 @@ export function buildStoreReport(store: Store, o: StoreReportOptions): ShareRepo
       detectors,
       mixture: res.mixtureInfo,
       examples,
+      domainCalibration: domain.info,
       notes,
     },
     agg.finish(),

@@ -7,6 +7,7 @@
 import type { SharePoint } from '../collapse/shares.js';
 import type { AgreementRow, AggregateResult, DetectorSpec, GroupResult } from '../estimate/aggregate.js';
 import type { ExcessAnalysis } from '../estimate/excess.js';
+import type { DomainCalibrationInfo } from './baseline.js';
 
 export const REPORT_FORMAT = 'ccaudit-share-report-v1';
 
@@ -53,6 +54,8 @@ export interface ShareReport {
   gptWords: ExcessAnalysis | null;
   agreement: AgreementRow[];
   examples: ReportExample[];
+  /** Domain-matched calibration (baseline pages, AI references, strata, drift), when used. */
+  domainCalibration: DomainCalibrationInfo | null;
   notes: string[];
 }
 
@@ -81,6 +84,7 @@ export interface ReportFrame {
   detectors: DetectorSpec[];
   mixture: ShareReport['mixture'];
   examples: ReportExample[];
+  domainCalibration?: DomainCalibrationInfo | null;
   notes: string[];
 }
 
@@ -115,6 +119,7 @@ export function assembleReport(frame: ReportFrame, result: AggregateResult): Sha
     gptWords: result.excess,
     agreement: result.agreement,
     examples: frame.examples,
+    domainCalibration: frame.domainCalibration ?? null,
     notes,
   };
 }

@@ -48,6 +48,8 @@ export interface ReportDocument {
   dateSource: string;
   lang: string;
   words: number;
+  /** Last host label, for baseline strata. */
+  tld: string | null;
   /** Main text, only when asked for (mixture estimator, GPT-word counts). */
   text: string | null;
   /** Score per requested detector (null = not scored or unsupported). */
@@ -140,6 +142,7 @@ export function* reportDocuments(store: Store, q: ReportQuery): Generator<Report
       dateSource,
       lang: row.lang,
       words: row.words,
+      tld: row.tld,
       text: row.text,
       scores: q.detectors.map((_, i) => row[`s${i}`] ?? null),
     };

@@ -7,7 +7,7 @@ import type { BootstrapOptions, ShareEstimate } from '../types.js';
 import { baselineCorrectedShare } from './baseline-corrected.js';
 import { BaselineScoreModel, type ScoreModelOptions } from './score-model.js';
 import { scoreMixtureShare } from './score-mixture.js';
-import { targetCells } from './target.js';
+import { TargetCellsBuilder } from './target.js';
 import type { StratumFields } from './types.js';
 
 /** A baseline page, AI reference or audited document with one score per detector. */
@@ -54,11 +54,37 @@ export class BaselineEstimator {
     });
   }
 
+  /** An accumulator for one group's documents (counts only). */
+  group(): BaselineGroup {
+    return new BaselineGroup(this.models, this.methods);
+  }
+
   /** Every method × detector estimate of one group. */
   estimate(items: readonly BaselineItem[], o: GroupEstimateOptions = {}): ShareEstimate[] {
+    const g = this.group();
+    for (const x of items) g.add(x);
+    return g.estimate(o);
+  }
+}
+
+export class BaselineGroup {
+  private readonly builders: TargetCellsBuilder[];
+
+  constructor(
+    private readonly models: readonly BaselineScoreModel[],
+    private readonly methods: readonly BaselineMethod[],
+  ) {
+    this.builders = models.map((m) => new TargetCellsBuilder(m));
+  }
+
+  add(x: Pick<BaselineItem, 'fields' | 'scores'>): void {
+    this.builders.forEach((b, i) => b.add({ fields: x.fields, score: x.scores[i] ?? null }));
+  }
+
+  estimate(o: GroupEstimateOptions = {}): ShareEstimate[] {
     const out: ShareEstimate[] = [];
     this.models.forEach((model, i) => {
-      const cells = targetCells(model, items.map((x) => ({ fields: x.fields, score: x.scores[i] })));
+      const cells = this.builders[i].build();
       const opts = { ...o, seed: mixSeed(o.seed ?? 1, i) };
       for (const m of this.methods) {
         const e = m === 'baseline-corrected' ? baselineCorrectedShare(model, cells, opts) : scoreMixtureShare(model, cells, opts);

@@ -22,25 +22,37 @@ export interface TargetCells {
   n: number;
 }
 
-export function targetCells(model: BaselineScoreModel, target: Iterable<ScoredItem>): TargetCells {
-  const byKey = new Map<string, TargetCell>();
-  let n = 0;
-  for (const x of target) {
-    if (x.score === null || !Number.isFinite(x.score)) continue;
-    const c = model.cellsFor(x.fields);
+/** Builds a group's cells one document at a time (bounded memory: counts only). */
+export class TargetCellsBuilder {
+  private readonly byKey = new Map<string, TargetCell>();
+  private n = 0;
+
+  constructor(private readonly model: BaselineScoreModel) {}
+
+  add(x: ScoredItem): void {
+    if (x.score === null || !Number.isFinite(x.score)) return;
+    const c = this.model.cellsFor(x.fields);
     const key = `${c.baseline}#${c.ai}`;
-    let cell = byKey.get(key);
+    let cell = this.byKey.get(key);
     if (!cell) {
-      cell = { ...c, n: 0, above: 0, hist: new Float64Array(model.bins) };
-      byKey.set(key, cell);
+      cell = { ...c, n: 0, above: 0, hist: new Float64Array(this.model.bins) };
+      this.byKey.set(key, cell);
     }
     cell.n++;
-    n++;
-    if (x.score >= model.threshold) cell.above++;
-    cell.hist[model.binOf(x.score)]++;
+    this.n++;
+    if (x.score >= this.model.threshold) cell.above++;
+    cell.hist[this.model.binOf(x.score)]++;
   }
-  const cells = [...byKey.values()].sort((a, b) => b.n - a.n);
-  return { cells, n };
+
+  build(): TargetCells {
+    return { cells: [...this.byKey.values()].sort((a, b) => b.n - a.n), n: this.n };
+  }
+}
+
+export function targetCells(model: BaselineScoreModel, target: Iterable<ScoredItem>): TargetCells {
+  const b = new TargetCellsBuilder(model);
+  for (const x of target) b.add(x);
+  return b.build();
 }
 
 /** "3 strata (finest used: lang=eng|tld=com|length=<300); 1 pooled" style summary for notes. */

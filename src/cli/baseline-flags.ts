@@ -1,0 +1,104 @@
+/** `ccaudit report` flags for domain-matched calibration (issue 7), with parsers that reject bad values. */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_CUTOFF, STRATUM_DIMS, type StratumDim } from '../estimate/baseline/types.js';
+import { DEFAULT_STRATA } from '../estimate/baseline/strata.js';
+import type { DomainCalibrationOptions } from '../report/baseline.js';
+
+export interface BaselineFlags {
+  calibrate: 'development' | 'baseline' | 'both';
+  cutoff: string;
+  baselineDate: 'crawl' | 'publication';
+  humanReference: 'auto' | 'baseline' | 'control' | 'both';
+  aiSet?: string[];
+  strata: StratumDim[];
+  lengthBands: number[];
+  minBaseline: number;
+  minAi: number;
+  baselineFpr: number;
+  drift: 'auto' | 'off' | { a: [string, string]; b: [string, string] };
+}
+
+function isoDay(value: string): string {
+  if (!/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    throw new InvalidArgumentError(`expected a date YYYY-MM-DD, got "${value}"`);
+  }
+  return value;
+}
+
+function dims(value: string): StratumDim[] {
+  const out = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const d of out) if (!STRATUM_DIMS.includes(d as StratumDim)) throw new InvalidArgumentError(`unknown stratum "${d}" (choose from ${STRATUM_DIMS.join(', ')})`);
+  if (new Set(out).size !== out.length) throw new InvalidArgumentError(`a stratum is listed twice in "${value}"`);
+  return out as StratumDim[];
+}
+
+function edges(value: string): number[] {
+  const out = value.split(',').map((s) => Number(s.trim()));
+  if (out.length === 0 || !out.every((e, i) => Number.isInteger(e) && e > 0 && (i === 0 || e > out[i - 1]))) {
+    throw new InvalidArgumentError(`expected increasing positive word counts like "300,1000", got "${value}"`);
+  }
+  return out;
+}
+
+const positiveInt = (value: string): number => {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected an integer ≥ 1, got "${value}"`);
+  return n;
+};
+
+function fraction(value: string): number {
+  const x = Number(value);
+  if (value.trim() === '' || !(x > 0 && x < 1)) throw new InvalidArgumentError(`expected a number between 0 and 1, got "${value}"`);
+  return x;
+}
+
+const MONTH_RANGE = /^(\d{4}-(?:0[1-9]|1[0-2]))\.\.(\d{4}-(?:0[1-9]|1[0-2]))$/;
+
+/** "auto", "off" or "2019-01..2019-12,2021-01..2021-12". */
+export function driftSpec(value: string): BaselineFlags['drift'] {
+  if (value === 'auto' || value === 'off') return value;
+  const parts = value.split(',');
+  const ranges = parts.map((p) => MONTH_RANGE.exec(p.trim()));
+  if (parts.length !== 2 || ranges.some((r) => !r || r[1] > r[2])) {
+    throw new InvalidArgumentError(`expected auto, off or two month ranges like "2019-01..2019-12,2021-01..2021-12", got "${value}"`);
+  }
+  return { a: [ranges[0]![1], ranges[0]![2]], b: [ranges[1]![1], ranges[1]![2]] };
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function addBaselineFlags(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option('--calibrate <mode>', 'error rates from labelled development corpora, from the baseline (pre-cutoff pages + AI references), or both series')
+        .choices(['development', 'baseline', 'both'])
+        .default('both'),
+    )
+    .option('--cutoff <date>', 'pages dated before this day are the human baseline', isoDay, DEFAULT_CUTOFF)
+    .addOption(new Option('--baseline-date <basis>', 'which date makes a page baseline: crawl (WARC-Date) or extracted publication date').choices(['crawl', 'publication']).default('crawl'))
+    .addOption(
+      new Option('--human-reference <which>', 'human reference: pre-cutoff pages, stored control texts (`references import --as control`), both, or auto')
+        .choices(['auto', 'baseline', 'control', 'both'])
+        .default('auto'),
+    )
+    .option('--ai-set <name>', 'only AI references of this set (repeatable; default all)', collect)
+    .option('--strata <dims>', `stratum dimensions, finest last-dropped first: ${STRATUM_DIMS.join(', ')}`, dims, DEFAULT_STRATA.dims)
+    .option('--length-bands <words>', 'upper word-count edges of the length bands', edges, DEFAULT_STRATA.lengthEdges)
+    .option('--min-baseline <n>', 'baseline pages a stratum needs before it stands alone (else it falls back to a coarser one)', positiveInt, DEFAULT_STRATA.minBaseline)
+    .option('--min-ai <n>', 'AI references a stratum needs for its own TPR and score distribution', positiveInt, DEFAULT_STRATA.minAi)
+    .option('--baseline-fpr <f>', 'threshold of the baseline-corrected count: the score flagging this share of the baseline', fraction, 0.05)
+    .option('--drift <spec>', 'drift check: auto (split the baseline at its median month), off, or "A0..A1,B0..B1" month ranges', driftSpec, 'auto' as BaselineFlags['drift']);
+}
+
+export function domainOptions(o: BaselineFlags): NonNullable<Omit<DomainCalibrationOptions, 'level' | 'replicates' | 'seed' | 'lang' | 'groupBy' | 'groupDateBasis'>> {
+  return {
+    calibration: o.calibrate,
+    cutoff: o.cutoff,
+    baselineDateBasis: o.baselineDate,
+    human: o.humanReference,
+    aiSets: o.aiSet,
+    strata: { dims: o.strata, lengthEdges: o.lengthBands, minBaseline: o.minBaseline, minAi: o.minAi },
+    baselineFpr: o.baselineFpr,
+    drift: o.drift,
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * Domain-matched calibration for store reports (issue 7): loads the baseline (documents dated
+ * before the cutoff and/or stored control texts) and the AI references with their scores,
+ * builds the baseline estimators and runs the drift check. Everything the report needs to say
+ * which calibration an estimate used ends up in `DomainCalibrationInfo`.
+ */
+import type { Store } from '../store/index.js';
+import { baselineDocuments, referenceRows, type CalibrationRow, type DetectorVersion } from '../store/baseline-queries.js';
+import { BaselineEstimator, driftCheck, type BaselineItem, type DriftResult } from '../estimate/baseline/estimator.js';
+import { resolveStrata } from '../estimate/baseline/strata.js';
+import { DEFAULT_BASELINE_FPR, type StratumSummary } from '../estimate/baseline/score-model.js';
+import { DEFAULT_CUTOFF, type CalibrationKind, type StrataSpec } from '../estimate/baseline/types.js';
+import type { DomainBaselineConfig } from '../estimate/aggregate.js';
+
+export type CalibrationMode = 'development' | 'baseline' | 'both';
+export type HumanReference = 'auto' | 'baseline' | 'control' | 'both';
+
+export interface DomainCalibrationOptions {
+  /** Which calibrations to report (default both: development-calibrated and baseline-calibrated series). */
+  calibration?: CalibrationMode;
+  /** "YYYY-MM-DD" (default 2022-11-30). */
+  cutoff?: string;
+  /** Which date makes a document baseline (default crawl). */
+  baselineDateBasis?: 'crawl' | 'publication';
+  strata?: Partial<StrataSpec>;
+  /** Baseline FPR the counting estimator's threshold is set to (default 0.05). */
+  baselineFpr?: number;
+  /** 'auto' (split the baseline at its median month), 'off', or two explicit month ranges. */
+  drift?: 'auto' | 'off' | { a: [string, string]; b: [string, string] };
+  /** Human reference: pre-cutoff pages, stored control texts, or both (auto: pages when there are enough, else control). */
+  human?: HumanReference;
+  /** Only AI references of these sets (default all). */
+  aiSets?: string[];
+  lang?: string;
+  /** The report's grouping: a month is a baseline month only when grouped on the baseline's own date basis. */
+  groupBy?: string;
+  groupDateBasis?: 'crawl' | 'publication';
+  level: number;
+  replicates: number;
+  seed: number;
+}
+
+/** What the report prints about the domain-matched calibration. */
+export interface DomainCalibrationInfo {
+  cutoff: string;
+  dateBasis: 'crawl' | 'publication';
+  kind: CalibrationKind;
+  humanSource: string;
+  nBaseline: number;
+  nControl: number;
+  nAi: number;
+  aiSets: string[] | null;
+  thresholdRule: string;
+  strata: { dims: string[]; lengthEdges: number[]; minBaseline: number; minAi: number };
+  /** Per detector: its operating threshold and the strata of the baseline (cells with enough pages, plus the pooled one). */
+  detectors: Array<{ detector: string; threshold: number; nBaseline: number; nAi: number; strata: StratumSummary[] }>;
+  drift: DriftResult[];
+}
+
+export interface LoadedDomainCalibration {
+  config: DomainBaselineConfig | null;
+  info: DomainCalibrationInfo | null;
+  notes: string[];
+}
+
+const toItem = (r: CalibrationRow): BaselineItem => ({
+  fields: { lang: r.lang, tld: r.tld, words: r.words, genre: r.genre },
+  scores: r.scores,
+  month: r.month,
+});
+
+export function loadDomainCalibration(store: Store, detectors: readonly DetectorVersion[], o: DomainCalibrationOptions): LoadedDomainCalibration {
+  const notes: string[] = [];
+  if ((o.calibration ?? 'both') === 'development' || detectors.length === 0) return { config: null, info: null, notes };
+  const cutoff = o.cutoff ?? DEFAULT_CUTOFF;
+  const dateBasis = o.baselineDateBasis ?? 'crawl';
+  const spec = resolveStrata(o.strata);
+  const pages = [...baselineDocuments(store, { detectors, cutoff, dateBasis, lang: o.lang })].map(toItem);
+  const control = [...referenceRows(store, { detectors, label: 'human', lang: o.lang })].map(toItem);
+  const ai = [...referenceRows(store, { detectors, label: 'ai', sets: o.aiSets, lang: o.lang })].map(toItem);
+  const want = o.human ?? 'auto';
+  let human: BaselineItem[];
+  let kind: CalibrationKind;
+  let humanSource: string;
+  if (want === 'control' || (want === 'auto' && pages.length < spec.minBaseline && control.length > 0)) {
+    human = control;
+    kind = 'user-labeled';
+    humanSource = `${control.length} stored human control texts`;
+  } else if (want === 'both') {
+    human = [...pages, ...control];
+    kind = 'baseline';
+    humanSource = `${pages.length} pages ${dateBasis === 'crawl' ? 'crawled' : 'published'} before ${cutoff} + ${control.length} control texts`;
+  } else {
+    human = pages;
+    kind = 'baseline';
+    humanSource = `${pages.length} pages ${dateBasis === 'crawl' ? 'crawled' : 'published'} before ${cutoff}`;
+  }
+  const strict = o.calibration === 'baseline';
+  if (human.length === 0 || ai.length === 0) {
+    const missing = [
+      human.length === 0 ? `no human baseline (no documents ${dateBasis === 'crawl' ? 'crawled' : 'published'} before ${cutoff} and no control texts)` : null,
+      ai.length === 0 ? 'no scored AI references (run `ccaudit synthesize` or `ccaudit references import`, then `ccaudit score`)' : null,
+    ].filter(Boolean).join('; ');
+    if (strict) throw new Error(`baseline calibration impossible: ${missing}`);
+    notes.push(`baseline-calibrated estimates off: ${missing}.`);
+    return { config: null, info: null, notes };
+  }
+  const names = detectors.map((d) => d.detector);
+  const opts = {
+    strata: spec,
+    threshold: { kind: 'baseline-fpr' as const, fpr: o.baselineFpr ?? DEFAULT_BASELINE_FPR },
+    calibration: kind,
+    humanSource,
+    aiSource: `${ai.length} AI references${o.aiSets?.length ? ` (${o.aiSets.join(', ')})` : ''}`,
+  };
+  const estimator = new BaselineEstimator(names, human, ai, opts);
+  let drift: DriftResult[] = [];
+  const d = o.drift ?? 'auto';
+  if (d !== 'off') {
+    const dOpts = { ...opts, level: o.level, replicates: Math.min(o.replicates, 200), seed: o.seed };
+    drift = typeof d === 'object' ? driftCheck(names, human, ai, { ...dOpts, periodA: d.a, periodB: d.b }) : driftCheck(names, human, ai, dOpts);
+    if (drift.length === 0) notes.push('drift check skipped: the baseline does not span two periods with documents (needs dated baseline pages in at least two months).');
+  }
+  const info: DomainCalibrationInfo = {
+    cutoff,
+    dateBasis,
+    kind,
+    humanSource,
+    nBaseline: pages.length,
+    nControl: control.length,
+    nAi: ai.length,
+    aiSets: o.aiSets ?? null,
+    thresholdRule: `score at which ${((o.baselineFpr ?? DEFAULT_BASELINE_FPR) * 100).toFixed(0)}% of the baseline is flagged`,
+    strata: { dims: spec.dims, lengthEdges: spec.lengthEdges, minBaseline: spec.minBaseline, minAi: spec.minAi },
+    detectors: estimator.models.map((m) => ({
+      detector: m.detector,
+      threshold: m.threshold,
+      nBaseline: m.nBaseline,
+      nAi: m.nAi,
+      strata: m.summarize([...m.baselineCells.entries()].filter(([k, c]) => k === '*' || c.n >= spec.minBaseline).map(([k]) => k)),
+    })),
+    drift,
+  };
+  return {
+    config: {
+      estimator,
+      drift,
+      // Months that began before the cutoff hold the baseline pages themselves: estimating them
+      // against themselves says nothing.
+      isBaselineGroup: (key) =>
+        kind === 'baseline' && o.groupBy === 'month' && o.groupDateBasis === dateBasis && /^\d{4}-\d{2}$/.test(key) && `${key}-01` < cutoff,
+    },
+    info,
+    notes,
+  };
+}
