@@ -100,6 +100,15 @@ async function main(): Promise<void> {
         devAi,
       });
     }
+    // Detectors trained without a source may not support its languages at all (they return
+    // null): such a fold cannot be estimated by any score-based method, and says so.
+    const coverage = Math.min(...detectors.map((d) => [...d.scores.values()].filter((s) => s !== null).length / test.length));
+    if (coverage < 0.5) {
+      const langs = [...new Set(test.map((r) => r.lang))].sort().join(', ');
+      console.error(`fold ${fold}: SKIPPED — detectors trained without it score only ${(coverage * 100).toFixed(0)}% of its texts (languages ${langs}); nothing to estimate with.`);
+      foldInfo[fold] = { skipped: true, coverage, languages: langs };
+      continue;
+    }
     const reference = values['no-words'] ? null : buildFoldReference(others);
     const humans = test.filter((r) => r.label === 'human');
     const ais = test.filter((r) => r.label === 'ai');
@@ -157,7 +166,7 @@ async function main(): Promise<void> {
       ),
     );
   };
-  for (const fold of folds) print(`left-out source: ${fold}`, rows.filter((r) => r.fold === fold));
+  for (const fold of folds) if (rows.some((r) => r.fold === fold)) print(`left-out source: ${fold}`, rows.filter((r) => r.fold === fold));
   print('all folds pooled', rows);
   if (values.json) {
     writeFileSync(values.json, `${JSON.stringify({ draws, replicates, seed, fractions: FRACTIONS, folds: foldInfo, summary: summarise(rows), byFold: Object.fromEntries(folds.map((f) => [f, summarise(rows.filter((r) => r.fold === f))])) }, null, 1)}\n`);

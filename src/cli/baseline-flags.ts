@@ -16,6 +16,8 @@ export interface BaselineFlags {
   minAi: number;
   baselineFpr: number;
   drift: 'auto' | 'off' | { a: [string, string]; b: [string, string] };
+  control?: string[];
+  controlDb?: string[];
 }
 
 function isoDay(value: string): string {
@@ -81,6 +83,8 @@ export function addBaselineFlags(cmd: Command): Command {
         .choices(['auto', 'baseline', 'control', 'both'])
         .default('auto'),
     )
+    .option('--control <file.jsonl>', 'human-only corpus (JSONL with text, lang, domain) scored now and used as the baseline (repeatable)', collect)
+    .option('--control-db <file>', 'another ccaudit store whose documents are all human-written, used as the baseline (repeatable)', collect)
     .option('--ai-set <name>', 'only AI references of this set (repeatable; default all)', collect)
     .option('--strata <dims>', `stratum dimensions, finest last-dropped first: ${STRATUM_DIMS.join(', ')}`, dims, DEFAULT_STRATA.dims)
     .option('--length-bands <words>', 'upper word-count edges of the length bands', edges, DEFAULT_STRATA.lengthEdges)

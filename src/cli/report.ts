@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { openStore } from '../store/index.js';
-import { buildStoreReport } from '../report/from-store.js';
+import { buildStoreReport, chooseDetectorVersions } from '../report/from-store.js';
+import { controlDatabase, scoreControlFile, type ControlCorpus } from '../report/control-corpus.js';
 import { addReportFlags, estimatorOptions, type CommonReportFlags } from './report-flags.js';
 import { renderReport, writeReport } from './report-output.js';
 import { DEFAULT_DB } from './options.js';
@@ -40,13 +41,19 @@ export function register(program: Command): void {
     if (!existsSync(o.db)) throw new Error(`report: store not found: ${o.db}`);
     const store = openStore(o.db, { readonly: true });
     try {
+      const controls: ControlCorpus[] = [];
+      if ((o.control?.length || o.controlDb?.length) && o.calibrate !== 'development') {
+        const chosen = chooseDetectorVersions(store, o.detector);
+        for (const f of o.control ?? []) controls.push(await scoreControlFile(f, chosen));
+        for (const f of o.controlDb ?? []) controls.push(controlDatabase(f, chosen));
+      }
       const report = buildStoreReport(store, {
         by: o.by,
         dateBasis: o.date,
         ...estimatorOptions(o),
         lang: o.lang,
         examples: o.examples,
-        domain: domainOptions(o),
+        domain: { ...domainOptions(o), controls },
       });
       await writeReport(await renderReport(report, o.format), o.out, 'report');
     } finally {

@@ -11,6 +11,7 @@ import { resolveStrata } from '../estimate/baseline/strata.js';
 import { DEFAULT_BASELINE_FPR, type StratumSummary } from '../estimate/baseline/score-model.js';
 import { DEFAULT_CUTOFF, type CalibrationKind, type StrataSpec } from '../estimate/baseline/types.js';
 import type { DomainBaselineConfig } from '../estimate/aggregate.js';
+import type { ControlCorpus } from './control-corpus.js';
 
 export type CalibrationMode = 'development' | 'baseline' | 'both';
 export type HumanReference = 'auto' | 'baseline' | 'control' | 'both';
@@ -31,6 +32,8 @@ export interface DomainCalibrationOptions {
   human?: HumanReference;
   /** Only AI references of these sets (default all). */
   aiSets?: string[];
+  /** Human-only corpora the user supplied (`--control FILE.jsonl`, `--control-db FILE`), already scored. */
+  controls?: ControlCorpus[];
   lang?: string;
   /** The report's grouping: a month is a baseline month only when grouped on the baseline's own date basis. */
   groupBy?: string;
@@ -76,24 +79,34 @@ export function loadDomainCalibration(store: Store, detectors: readonly Detector
   const dateBasis = o.baselineDateBasis ?? 'crawl';
   const spec = resolveStrata(o.strata);
   const pages = [...baselineDocuments(store, { detectors, cutoff, dateBasis, lang: o.lang })].map(toItem);
-  const control = [...referenceRows(store, { detectors, label: 'human', lang: o.lang })].map(toItem);
+  const stored = [...referenceRows(store, { detectors, label: 'human', lang: o.lang })].map(toItem);
+  const given = (o.controls ?? []).flatMap((c) => c.items.filter((x) => !o.lang || x.fields.lang === o.lang));
+  for (const c of o.controls ?? []) notes.push(...c.notes);
+  const control = [...stored, ...given];
+  const controlSource = [
+    stored.length ? `${stored.length} stored control texts` : null,
+    ...(o.controls ?? []).map((c) => c.description),
+  ].filter(Boolean).join(' + ');
   const ai = [...referenceRows(store, { detectors, label: 'ai', sets: o.aiSets, lang: o.lang })].map(toItem);
   const want = o.human ?? 'auto';
   let human: BaselineItem[];
   let kind: CalibrationKind;
   let humanSource: string;
-  if (want === 'control' || (want === 'auto' && pages.length < spec.minBaseline && control.length > 0)) {
+  const pagesSource = `${pages.length} pages ${dateBasis === 'crawl' ? 'crawled' : 'published'} before ${cutoff}`;
+  // auto: a corpus named on the command line wins; else the pre-cutoff pages, unless too few.
+  const useControl = want === 'control' || (want === 'auto' && (given.length > 0 || (pages.length < spec.minBaseline && control.length > 0)));
+  if (useControl) {
     human = control;
     kind = 'user-labeled';
-    humanSource = `${control.length} stored human control texts`;
+    humanSource = controlSource || 'no control texts';
   } else if (want === 'both') {
     human = [...pages, ...control];
     kind = 'baseline';
-    humanSource = `${pages.length} pages ${dateBasis === 'crawl' ? 'crawled' : 'published'} before ${cutoff} + ${control.length} control texts`;
+    humanSource = `${pagesSource} + ${controlSource || 'no control texts'}`;
   } else {
     human = pages;
     kind = 'baseline';
-    humanSource = `${pages.length} pages ${dateBasis === 'crawl' ? 'crawled' : 'published'} before ${cutoff}`;
+    humanSource = pagesSource;
   }
   const strict = o.calibration === 'baseline';
   if (human.length === 0 || ai.length === 0) {
