@@ -16,6 +16,7 @@ import type { Split } from '../detect/splits.js';
 import { evaluateScores, formatEvaluationTable, scoreRecords, DEFAULT_EVALUATE, type SliceKind } from '../detect/evaluate.js';
 import { scoreJsonlStream } from '../detect/score-jsonl.js';
 import { scoreStoredDocuments } from '../detect/score-store.js';
+import { scoreStoredReferences, referencesHandled } from '../detect/score-references.js';
 import {
   buildGptWordsLexicon,
   readPublishedLexicon,
@@ -175,9 +176,25 @@ export function register(program: Command): void {
           onBatch: (name, n) => process.stderr.write(`\rccaudit score: ${name}: ${n} documents`),
         });
         process.stderr.write('\n');
-        writer.finishRun(runId, interrupted ? 'interrupted' : 'completed', summaries);
+        // Reference texts (AI references, imported/control sets) are scored the same way, after the documents.
+        const refSummaries = interrupted
+          ? []
+          : await scoreStoredReferences(store, dets, {
+              batchSize: Math.max(1, o.batch),
+              shouldStop: () => interrupted,
+              onBatch: (name, n) => process.stderr.write(`\rccaudit score: ${name}: ${n} reference texts`),
+            });
+        const refsHandled = referencesHandled(refSummaries);
+        if (refsHandled > 0) process.stderr.write('\n');
+        writer.finishRun(runId, interrupted ? 'interrupted' : 'completed', refsHandled > 0 ? { documents: summaries, references: refSummaries } : summaries);
         for (const s of summaries) {
           process.stdout.write(`${s.detector.padEnd(14)} ${s.version.padEnd(18)} scored ${s.scored}, unsupported ${s.unsupported}, errors ${s.errors}\n`);
+        }
+        if (refsHandled > 0) {
+          process.stdout.write('reference texts:\n');
+          for (const s of refSummaries) {
+            process.stdout.write(`${s.detector.padEnd(14)} ${s.version.padEnd(18)} scored ${s.scored}, unsupported ${s.unsupported}, errors ${s.errors}\n`);
+          }
         }
       } catch (err) {
         writer.finishRun(runId, 'failed', { message: (err as Error).message });

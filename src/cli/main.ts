@@ -10,6 +10,8 @@ import { register as registerReport } from './report.js';
 import { register as registerEstimate } from './estimate.js';
 import { register as registerSample } from './sample.js';
 import { register as registerIndex } from './index-cmd.js';
+import { register as registerSynthesize } from './synthesize.js';
+import { register as registerReferences } from './references.js';
 
 function packageVersion(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
@@ -42,6 +44,8 @@ export function buildProgram(): Command {
   registerDetect(program);
   registerReport(program);
   registerEstimate(program);
+  registerSynthesize(program);
+  registerReferences(program);
   registerCollapse(program);
   return program;
 }

@@ -38,3 +38,43 @@ export function byteProgress(totalBytes: number, label: string): ByteProgress {
     },
   };
 }
+
+/** A count-based progress bar ("12/100 pages") on stderr, drawn only when stderr is a terminal. */
+export interface CountProgress {
+  /** `n` more items done. */
+  add(n?: number): void;
+  setStatus(text: string): void;
+  stop(): void;
+}
+
+export function countProgress(total: number, label: string, unit = 'items'): CountProgress {
+  if (!process.stderr.isTTY || process.env.CI || total <= 0) {
+    return { add() {}, setStatus() {}, stop() {} };
+  }
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: `${label} {bar} {value}/{total} ${unit} | {status}`,
+      hideCursor: true,
+      clearOnComplete: false,
+      fps: 5,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let done = 0;
+  let status = '';
+  bar.start(total, 0, { status });
+  return {
+    add(n = 1) {
+      done += n;
+      bar.update(done, { status });
+    },
+    setStatus(text) {
+      status = text;
+      bar.update(done, { status });
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}

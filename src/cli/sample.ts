@@ -1,6 +1,15 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { runSample, type SampleEvent, type SampleRunOptions, type SampleSummary } from '../commoncrawl/run.js';
+import {
+  BaselineUsageError,
+  DEFAULT_BASELINE_CRAWLS,
+  runBaselineSample,
+  type BaselinePlan,
+  type BaselineRunOptions,
+} from '../commoncrawl/baseline.js';
+import { DEFAULT_MIN_SHARE } from '../commoncrawl/baseline-strata.js';
+import { DEFAULT_CUTOFF } from '../estimate/baseline/types.js';
 import { DEFAULT_DB, positiveInt } from './options.js';
 import { addScoringOptions, createScoringPool, type ScoringFlags } from './scoring-options.js';
 import type { ExtractPool } from '../extract/pool.js';
@@ -35,6 +44,12 @@ interface SampleCliOptions extends ScoringFlags {
   retryFailed?: boolean;
   dryRun?: boolean;
   json?: boolean;
+  baseline?: boolean;
+  cutoff?: string;
+  baselineCrawls?: number;
+  matchDb?: string;
+  matchStrata?: string;
+  minShare?: number;
 }
 
 const collect = (v: string, acc: string[]) => [...acc, v];
@@ -45,6 +60,27 @@ const positiveNumber = (v: string) => {
   if (!(n > 0)) throw new InvalidArgumentError(`expected a positive number, got "${v}"`);
   return n;
 };
+const shareArg = (v: string) => {
+  const n = Number(v);
+  if (!(n >= 0 && n < 1)) throw new InvalidArgumentError(`expected a share in [0, 1), got "${v}"`);
+  return n;
+};
+
+const BASELINE_HELP = `
+Baseline mode (--baseline, issue 7): a pre-AI calibration sample. Crawls: only crawls whose whole
+capture window ends before --cutoff (default ${DEFAULT_CUTOFF}); by default the ${DEFAULT_BASELINE_CRAWLS} newest of them
+(--baseline-crawls N), or --crawl ids / --from/--to months before the cutoff (a crawl after it is
+refused, exit 2). Strata: each crawl's --per-crawl quota is split across (language, TLD) strata in
+the proportions of the audited documents crawled on or after the cutoff in --match-db (default: the
+--db store), or of hand-given weights (--match-strata eng:com=3,eng:*=1,other=1). Quotas use
+largest-remainder rounding and sum to the quota exactly. Cells below --min-share (default
+${DEFAULT_MIN_SHARE} with --match-db, 0 with --match-strata) are pooled: the rest of a language into
+"<lang>/*" (its other TLDs), the rest into "other" (every line not in a named stratum). Languages are
+the index's ISO 639-3 codes (franc's cmn, arb, pes … are matched as zho, ara, fas …).
+Length cannot be filtered from the index: it is matched later by post-stratification in the
+estimator. Rows are stored with sample keys "baseline:<cutoff>:<stratum>:<hash>"; re-running the
+same command resumes. --dry-run prints the allocation table and draws nothing.
+`;
 
 export function register(program: Command): void {
   const cmd = program
@@ -85,15 +121,52 @@ export function register(program: Command): void {
     .option('--lines-per-block <n>', 'zipnum lines per block (3000 for Common Crawl)', positiveInt, 3000)
     .option('--max-pages <n>', 'CDX API: most result pages read per crawl', positiveInt, 10)
     .option('--retry-failed', 'also fetch records that failed in earlier runs')
-    .option('--dry-run', 'draw (or load) the sample and show what would be fetched; fetch and store nothing')
-    .option('--json', 'print the summary as JSON on stdout');
+    .option('--dry-run', 'draw (or load) the sample and show what would be fetched; fetch and store nothing (--baseline: print the allocation, draw nothing)')
+    .option('--json', 'print the summary as JSON on stdout')
+    .option('--baseline', 'draw a pre-AI baseline sample matched to the audited strata (see below)')
+    .option('--cutoff <YYYY-MM-DD>', `--baseline: crawls must end before this day (default ${DEFAULT_CUTOFF})`)
+    .option('--baseline-crawls <n>', `--baseline: the N newest crawls ending before the cutoff (default ${DEFAULT_BASELINE_CRAWLS})`, positiveInt)
+    .option('--match-db <file>', '--baseline: audit store whose documents after the cutoff give the strata shares (default: --db)')
+    .option('--match-strata <list>', '--baseline: strata weights by hand, LANG:TLD=W,LANG:*=W,other=W')
+    .option('--min-share <x>', '--baseline: cells with a smaller share of the audit are pooled', shareArg)
+    .addHelpText('after', BASELINE_HELP);
   addScoringOptions(cmd).action(async (opts: SampleCliOptions) => {
       process.exitCode = await runSampleCommand(opts);
     });
 }
 
+/** Flags that do not go together; null when the combination is fine. */
+export function flagConflict(opts: SampleCliOptions): string | null {
+  if (!opts.baseline) {
+    const only = (
+      [
+        ['--cutoff', opts.cutoff],
+        ['--baseline-crawls', opts.baselineCrawls],
+        ['--match-db', opts.matchDb],
+        ['--match-strata', opts.matchStrata],
+        ['--min-share', opts.minShare],
+      ] as const
+    ).find(([, v]) => v !== undefined);
+    return only ? `${only[0]} needs --baseline` : null;
+  }
+  if (opts.matchDb !== undefined && opts.matchStrata !== undefined) return 'give --match-db or --match-strata, not both';
+  if (opts.lang.length || opts.tld.length || opts.host.length) {
+    return '--baseline sets the language and TLD of each stratum itself: use --match-strata instead of --lang/--tld/--host';
+  }
+  if (opts.url !== undefined || opts.matchType !== undefined || opts.backend === 'cdx-api') {
+    return '--baseline samples whole crawls (zipnum); --url, --match-type and --backend cdx-api do not apply';
+  }
+  if (opts.latest !== undefined) return 'with --baseline use --baseline-crawls N instead of --latest N';
+  return null;
+}
+
 /** Runs the command; returns the exit code. */
 export async function runSampleCommand(opts: SampleCliOptions): Promise<number> {
+  const conflict = flagConflict(opts);
+  if (conflict) {
+    process.stderr.write(`ccaudit sample: ${conflict}\n`);
+    return 2;
+  }
   let pool: ExtractPool | undefined;
   if (!opts.dryRun) {
     try {
@@ -149,22 +222,90 @@ export async function runSampleCommand(opts: SampleCliOptions): Promise<number> 
     pool,
     onEvent: (e) => progress.event(e),
   };
-  let summary: SampleSummary;
+  let summary: SampleSummary | null;
+  let plan: BaselinePlan | null = null;
   try {
-    summary = await runSample(runOpts);
+    if (opts.baseline) {
+      const result = await runBaselineSample(baselineOptions(runOpts, opts));
+      plan = result.plan;
+      summary = result.summary;
+    } else summary = await runSample(runOpts);
   } catch (err) {
     progress.stop();
     process.stderr.write(`ccaudit sample: ${(err as Error).message}\n`);
-    return 1;
+    return err instanceof BaselineUsageError ? 2 : 1;
   } finally {
     await pool?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
   progress.stop();
-  if (opts.json) process.stdout.write(JSON.stringify(summaryJson(summary), null, 2) + '\n');
-  else process.stdout.write(formatSummary(summary));
-  return summary.interrupted ? 130 : 0;
+  if (opts.json) {
+    const json = plan ? { baseline: baselinePlanJson(plan), ...(summary ? summaryJson(summary) : { dryRun: true }) } : summaryJson(summary!);
+    process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+  } else {
+    if (plan) process.stdout.write(formatBaselinePlan(plan) + (summary ? '' : 'Dry run: nothing drawn, fetched or stored.\n'));
+    if (summary) process.stdout.write(formatSummary(summary));
+  }
+  return summary?.interrupted ? 130 : 0;
+}
+
+function baselineOptions(run: SampleRunOptions, opts: SampleCliOptions): BaselineRunOptions {
+  const { crawls, perCrawl, urlPattern: _u, matchType: _m, backend: _b, ...rest } = run;
+  return {
+    ...rest,
+    perCrawl,
+    cutoff: opts.cutoff,
+    crawls: { ids: crawls.ids, from: crawls.from, to: crawls.to, perMonth: crawls.perMonth, count: opts.baselineCrawls },
+    match: opts.matchStrata !== undefined ? { strata: opts.matchStrata } : { db: opts.matchDb ?? opts.db },
+    minShare: opts.minShare,
+  };
+}
+
+function baselinePlanJson(p: BaselinePlan) {
+  return {
+    cutoff: p.cutoff,
+    crawls: p.crawls.map((c) => ({ id: c.id, from: c.from, to: c.to })),
+    leftOut: p.leftOut.map((c) => c.id),
+    matchedTo: p.matchedTo,
+    total: p.allocation.total,
+    perCrawl: p.allocation.perCrawl,
+    minShare: p.allocation.minShare,
+    strata: p.allocation.strata.map((s) => ({
+      id: s.id,
+      kind: s.kind,
+      count: s.count,
+      share: s.share,
+      quota: s.quota,
+      cells: s.cells,
+      filter: s.describe,
+    })),
+  };
+}
+
+/** The allocation table: stratum, share in the audit, quota per crawl, index filter. */
+export function formatBaselinePlan(p: BaselinePlan): string {
+  const a = p.allocation;
+  const byHand = p.matchedTo === '--match-strata';
+  const num = (n: number) => (Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(4))));
+  const lines = [
+    `Baseline: cutoff ${p.cutoff}; ` +
+      (byHand ? `strata weights from --match-strata` : `matched to ${num(a.total)} audited documents crawled on or after it in ${p.matchedTo}`) +
+      `; cells under ${(a.minShare * 100).toFixed(1)}% pooled`,
+    `Crawls ending before the cutoff: ${p.crawls.map((c) => `${c.id} (${c.from.slice(0, 10)} to ${c.to.slice(0, 10)})`).join(', ')}`,
+  ];
+  if (p.leftOut.length) lines.push(`Left out (not ended before the cutoff): ${p.leftOut.map((c) => c.id).join(', ')}`);
+  const rows = [
+    ['stratum', byHand ? 'weight' : 'audited', 'share', 'quota/crawl', 'index filter'],
+    ...a.strata.map((s) => [s.id, num(s.count), `${(s.share * 100).toFixed(1)}%`, String(s.quota), s.describe]),
+    ['total', num(a.total), '100.0%', String(a.strata.reduce((n, s) => n + s.quota, 0)), ''],
+  ];
+  const width = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows) {
+    lines.push(r.map((c, i) => (i === 0 || i === 4 ? c.padEnd(width[i]) : c.padStart(width[i]))).join('  ').trimEnd());
+  }
+  lines.push('Length is not matched here: the estimator post-stratifies the baseline by length.');
+  return lines.join('\n') + '\n';
 }
 
 /** cli-progress bar on stderr (TTY only): records fetched / total, rate, retries. Logs otherwise. */
@@ -184,11 +325,11 @@ class SampleProgress {
         this.log(`crawls: ${e.crawls.join(', ')}`);
         break;
       case 'draw-start':
-        this.log(`${e.crawl}: drawing the sample (${e.backend})…`);
+        this.log(`${e.crawl}${e.stratum ? ` ${e.stratum}` : ''}: drawing the sample (${e.backend})…`);
         break;
       case 'draw-done':
         this.log(
-          `${e.crawl}: ${e.reused ? 'stored sample reused' : 'drew'} ${e.drawn}/${e.wanted} lines` +
+          `${e.crawl}${e.stratum ? ` ${e.stratum}` : ''}: ${e.reused ? 'stored sample reused' : 'drew'} ${e.drawn}/${e.wanted} lines` +
             (e.reused ? '' : ` (${e.indexRequests} index requests)`),
         );
         break;
@@ -259,7 +400,7 @@ export function formatSummary(s: SampleSummary): string {
     for (const p of s.plans) {
       const bytes = p.toFetch.reduce((n, r) => n + r.length, 0);
       lines.push(
-        `${p.crawl} (${p.backend}${p.reused ? ', stored sample' : ''}): ${p.toFetch.length} records to fetch, ` +
+        `${p.crawl}${p.stratum ? ` ${p.stratum}` : ''} (${p.backend}${p.reused ? ', stored sample' : ''}): ${p.toFetch.length} records to fetch, ` +
           `${(bytes / 1e6).toFixed(2)} MB` + (p.short ? ` (only ${p.drawn} of ${p.wanted} eligible lines found)` : ''),
       );
       for (const r of p.toFetch) lines.push(`  ${r.filename}\t${r.offset}\t${r.length}\t${r.url}`);
@@ -271,7 +412,9 @@ export function formatSummary(s: SampleSummary): string {
       (s.interrupted ? ' (interrupted: run the same command again to resume)' : ''),
   );
   for (const c of s.counts) lines.push(`  ${c.crawl}: fetched ${c.fetched}, failed ${c.failed}, pending ${c.pending}`);
-  for (const p of s.plans) if (p.short) lines.push(`  ${p.crawl}: only ${p.drawn} of ${p.wanted} eligible lines found`);
+  for (const p of s.plans) {
+    if (p.short) lines.push(`  ${p.crawl}${p.stratum ? ` ${p.stratum}` : ''}: only ${p.drawn} of ${p.wanted} eligible lines found`);
+  }
   if (Object.keys(s.failures).length) {
     lines.push(`  failures: ${Object.entries(s.failures).map(([k, v]) => `${k} ×${v}`).join(', ')}`);
   }

@@ -32,10 +32,11 @@ import {
   filterSurtPrefixes,
   normalizeFilter,
   sampleKey,
+  type NormalizedFilter,
   type SampleFilter,
   type SampleSpec,
 } from './sampler.js';
-import { BlockReader, CC_LINES_PER_BLOCK, openClusterIndex } from './zipnum.js';
+import { BlockReader, CC_LINES_PER_BLOCK, openClusterIndex, type ClusterIndex } from './zipnum.js';
 
 export interface SampleRunOptions {
   /** Extraction/scoring pool (worker threads, detectors); default: inline extraction, no scoring. */
@@ -46,8 +47,22 @@ export interface SampleRunOptions {
   dataUrl?: string;
   /** Read the crawl list from this local file instead of <index-url>/collinfo.json. */
   collinfoFile?: string;
+  /** The crawl list, already loaded (then neither collinfoFile nor the index server is read). */
+  crawlList?: CrawlInfo[];
   crawls: CrawlSelection;
   perCrawl: number;
+  /**
+   * Draw these sub-samples from every crawl instead of one sample of `perCrawl` lines
+   * (baseline strata). Each has its own quota, filter, random stream and store key.
+   */
+  strata?: SampleStratum[];
+  /**
+   * More sample keys whose pending rows this run fetches besides its own draws' (a baseline
+   * re-run finishes earlier draws of the same strata). Called with the open store.
+   */
+  fetchKeys?(store: Store, planKeys: string[]): string[];
+  /** Extra fields for the run's `args` in the runs table. */
+  runArgs?: Record<string, unknown>;
   seed: string;
   /** 'auto': CDX API when a URL pattern is given, else zipnum. */
   backend?: 'auto' | 'zipnum' | 'cdx-api';
@@ -84,10 +99,24 @@ export interface SampleRunOptions {
   onEvent?(event: SampleEvent): void;
 }
 
+/** One sub-sample drawn from every crawl of a run (a baseline stratum). */
+export interface SampleStratum {
+  /** Names it in plans and events ("eng/com"). */
+  id: string;
+  /** Lines wanted from each crawl (> 0). */
+  want: number;
+  /** Merged over the run's filter (statuses and MIME types stay the run's). */
+  filter: Pick<SampleFilter, 'languages' | 'tlds' | 'hosts' | 'exclude'>;
+  /** Seed of its random stream: distinct per stratum, so strata draws are independent. */
+  seed: string;
+  /** Put before the spec hash to form the store key ("baseline:2022-11-30:eng/com:"). */
+  keyPrefix: string;
+}
+
 export type SampleEvent =
   | { type: 'crawls'; crawls: string[] }
-  | { type: 'draw-start'; crawl: string; backend: string }
-  | { type: 'draw-done'; crawl: string; drawn: number; wanted: number; reused: boolean; indexRequests: number }
+  | { type: 'draw-start'; crawl: string; backend: string; stratum?: string }
+  | { type: 'draw-done'; crawl: string; drawn: number; wanted: number; reused: boolean; indexRequests: number; stratum?: string }
   | { type: 'fetch-start'; total: number }
   | { type: 'record'; ok: boolean; crawl: string; url: string; code?: string; message?: string }
   | { type: 'retry'; url: string; code: string; attempt: number; delayMs: number }
@@ -95,6 +124,8 @@ export type SampleEvent =
 
 export interface CrawlPlan {
   crawl: string;
+  /** The stratum of a stratified (baseline) run. */
+  stratum?: string;
   sampleKey: string;
   backend: 'zipnum' | 'cdx-api';
   wanted: number;
@@ -157,7 +188,14 @@ export async function runSample(opts: SampleRunOptions): Promise<SampleSummary> 
   const started = Date.now();
   const { indexUrl, dataUrl } = endpoints(opts);
   if (!Number.isInteger(opts.perCrawl) || opts.perCrawl <= 0) throw new Error('--per-crawl must be a positive integer');
+  for (const st of opts.strata ?? []) {
+    if (!Number.isInteger(st.want) || st.want <= 0) throw new Error(`stratum ${st.id}: quota must be a positive integer, got ${st.want}`);
+  }
   const filter = normalizeFilter(opts.filter);
+  // One sub-sample per stratum, or the classic single sample per crawl.
+  const draws: Array<{ stratum?: SampleStratum; filter: NormalizedFilter; want: number }> = opts.strata
+    ? opts.strata.map((st) => ({ stratum: st, filter: normalizeFilter({ ...opts.filter, ...st.filter }), want: st.want }))
+    : [{ filter, want: opts.perCrawl }];
   const backendChoice = opts.backend ?? 'auto';
   const backend: 'zipnum' | 'cdx-api' =
     backendChoice === 'auto' ? (opts.urlPattern ? 'cdx-api' : 'zipnum') : backendChoice;
@@ -196,7 +234,7 @@ export async function runSample(opts: SampleRunOptions): Promise<SampleSummary> 
   };
 
   try {
-    const all = await loadCrawlList(indexHttp, indexUrl, opts.collinfoFile);
+    const all = opts.crawlList ?? (await loadCrawlList(indexHttp, indexUrl, opts.collinfoFile));
     const crawls = selectCrawls(all, opts.crawls);
     opts.onEvent?.({ type: 'crawls', crawls: crawls.map((c) => c.id) });
 
@@ -220,76 +258,85 @@ export async function runSample(opts: SampleRunOptions): Promise<SampleSummary> 
         backend,
         urlPattern: opts.urlPattern ?? null,
         filter,
+        ...opts.runArgs,
       });
       summary.runId = runId;
     }
 
+    const zipnum = new ZipnumIndexes(fetcher.http, dataUrl, opts.cacheDir ?? defaultCacheDir());
     for (const crawl of crawls) {
-      const spec: SampleSpec = {
-        crawl: crawl.id,
-        seed: opts.seed,
-        want: opts.perCrawl,
-        backend,
-        filter,
-        urlPattern: opts.urlPattern ?? null,
-        matchType: opts.matchType ?? null,
-        linesPerBlock: opts.linesPerBlock ?? CC_LINES_PER_BLOCK,
-      };
-      const key = sampleKey(spec);
-      const stored = store ? findSampleDraw(store, crawl.id, key) : undefined;
-      if (stored && store) {
-        const rows = opts.dryRun ? rowsToFetch(store, [key], { includeFailed: opts.retryFailed, limit: 1_000_000 }) : [];
+      zipnum.forCrawl(crawl.id);
+      for (const draw of draws) {
+        const stratum = draw.stratum?.id;
+        const spec: SampleSpec = {
+          crawl: crawl.id,
+          seed: draw.stratum?.seed ?? opts.seed,
+          want: draw.want,
+          backend,
+          filter: draw.filter,
+          urlPattern: opts.urlPattern ?? null,
+          matchType: opts.matchType ?? null,
+          linesPerBlock: opts.linesPerBlock ?? CC_LINES_PER_BLOCK,
+        };
+        const key = (draw.stratum?.keyPrefix ?? '') + sampleKey(spec);
+        const stored = store ? findSampleDraw(store, crawl.id, key) : undefined;
+        if (stored && store) {
+          const rows = opts.dryRun ? rowsToFetch(store, [key], { includeFailed: opts.retryFailed, limit: 1_000_000 }) : [];
+          summary.plans.push({
+            crawl: crawl.id,
+            stratum,
+            sampleKey: key,
+            backend,
+            wanted: stored.wanted,
+            drawn: stored.drawn,
+            reused: true,
+            short: stored.drawn < stored.wanted,
+            toFetch: rows,
+          });
+          opts.onEvent?.({ type: 'draw-done', crawl: crawl.id, stratum, drawn: stored.drawn, wanted: stored.wanted, reused: true, indexRequests: 0 });
+          continue;
+        }
+        opts.onEvent?.({ type: 'draw-start', crawl: crawl.id, backend, stratum });
+        const result =
+          backend === 'zipnum'
+            ? await drawZipnum(spec, zipnum, opts.maxDraws)
+            : await drawFromCdxApi(spec, new CdxApiClient(indexHttp, cdxEndpoint(indexUrl, crawl.id, crawl.cdxApi)), {
+                maxPages: opts.maxPages,
+              });
+        if (store && !opts.dryRun) {
+          saveSampleDraw(
+            store,
+            { crawl: crawl.id, sampleKey: key, settings: spec, wanted: spec.want, indexRequests: result.indexRequests, runId },
+            result.records,
+          );
+        }
         summary.plans.push({
           crawl: crawl.id,
+          stratum,
           sampleKey: key,
           backend,
-          wanted: stored.wanted,
-          drawn: stored.drawn,
-          reused: true,
-          short: stored.drawn < stored.wanted,
-          toFetch: rows,
+          wanted: spec.want,
+          drawn: result.records.length,
+          reused: false,
+          short: result.short,
+          toFetch: opts.dryRun ? result.records : [],
         });
-        opts.onEvent?.({ type: 'draw-done', crawl: crawl.id, drawn: stored.drawn, wanted: stored.wanted, reused: true, indexRequests: 0 });
-        continue;
+        opts.onEvent?.({
+          type: 'draw-done',
+          crawl: crawl.id,
+          stratum,
+          drawn: result.records.length,
+          wanted: spec.want,
+          reused: false,
+          indexRequests: result.indexRequests,
+        });
       }
-      opts.onEvent?.({ type: 'draw-start', crawl: crawl.id, backend });
-      const result =
-        backend === 'zipnum'
-          ? await drawZipnum(spec, fetcher.http, dataUrl, opts.cacheDir ?? defaultCacheDir(), opts.maxDraws)
-          : await drawFromCdxApi(spec, new CdxApiClient(indexHttp, cdxEndpoint(indexUrl, crawl.id, crawl.cdxApi)), {
-              maxPages: opts.maxPages,
-            });
-      if (store && !opts.dryRun) {
-        saveSampleDraw(
-          store,
-          { crawl: crawl.id, sampleKey: key, settings: spec, wanted: spec.want, indexRequests: result.indexRequests, runId },
-          result.records,
-        );
-      }
-      summary.plans.push({
-        crawl: crawl.id,
-        sampleKey: key,
-        backend,
-        wanted: spec.want,
-        drawn: result.records.length,
-        reused: false,
-        short: result.short,
-        toFetch: opts.dryRun ? result.records : [],
-      });
-      opts.onEvent?.({
-        type: 'draw-done',
-        crawl: crawl.id,
-        drawn: result.records.length,
-        wanted: spec.want,
-        reused: false,
-        indexRequests: result.indexRequests,
-      });
     }
 
     if (!opts.dryRun && store && writer) {
       await fetchPending(store, writer, fetcher, summary, opts, runId);
     }
-    if (store) summary.counts = sampleCounts(store, summary.plans.map((p) => p.sampleKey));
+    if (store) summary.counts = sampleCounts(store, fetchKeys(store, summary, opts));
     summary.pending = summary.counts.reduce((n, c) => n + c.pending, 0);
     if (writer && runId !== null) {
       writer.finishRun(runId, summary.interrupted ? 'interrupted' : 'completed', {
@@ -317,19 +364,64 @@ export async function runSample(opts: SampleRunOptions): Promise<SampleSummary> 
   }
 }
 
-async function drawZipnum(
-  spec: SampleSpec,
-  http: HttpClient,
-  dataUrl: string,
-  cacheDir: string,
-  maxDraws?: number,
-) {
-  const prefixes = filterSurtPrefixes(spec.filter) ?? undefined;
-  const { index, downloaded } = await openClusterIndex(http, dataUrl, spec.crawl, cacheDir, { prefixes });
-  const reader = new BlockReader(http, dataUrl, spec.crawl, index);
+interface ZipnumEntry {
+  index: ClusterIndex;
+  reader: BlockReader;
+  /** cluster.idx was downloaded for it and no draw has counted that request yet. */
+  uncountedDownload: boolean;
+}
+
+/**
+ * The zipnum indexes of the crawl being drawn, one per SURT-prefix restriction, each with its
+ * block reader: strata of one crawl share the parsed cluster.idx (≈100 MB for a recent crawl)
+ * and the block cache instead of loading them once per stratum.
+ */
+class ZipnumIndexes {
+  private crawl = '';
+  private readonly byPrefixes = new Map<string, Promise<ZipnumEntry>>();
+
+  constructor(
+    readonly http: HttpClient,
+    readonly dataUrl: string,
+    readonly cacheDir: string,
+  ) {}
+
+  /** Drops the previous crawl's indexes (bounded memory: one crawl at a time). */
+  forCrawl(crawl: string): void {
+    if (crawl !== this.crawl) this.byPrefixes.clear();
+    this.crawl = crawl;
+  }
+
+  get(prefixes: string[] | null) {
+    const k = JSON.stringify(prefixes);
+    let entry = this.byPrefixes.get(k);
+    if (!entry) {
+      const crawl = this.crawl;
+      entry = openClusterIndex(this.http, this.dataUrl, crawl, this.cacheDir, { prefixes: prefixes ?? undefined }).then(
+        ({ index, downloaded }) => ({ index, reader: new BlockReader(this.http, this.dataUrl, crawl, index), uncountedDownload: downloaded }),
+      );
+      entry.catch(() => this.byPrefixes.delete(k));
+      this.byPrefixes.set(k, entry);
+    }
+    return entry;
+  }
+}
+
+async function drawZipnum(spec: SampleSpec, zipnum: ZipnumIndexes, maxDraws?: number) {
+  const entry = await zipnum.get(filterSurtPrefixes(spec.filter));
+  const { index, reader } = entry;
+  const readsBefore = reader.reads;
+  const download = entry.uncountedDownload ? 1 : 0;
+  entry.uncountedDownload = false;
   const result = await drawFromZipnum(spec, index, (i) => reader.lines(i), { maxDraws });
   // Count HTTP requests, not block look-ups (cached blocks cost nothing).
-  return { ...result, indexRequests: reader.reads + (downloaded ? 1 : 0) };
+  return { ...result, indexRequests: reader.reads - readsBefore + download };
+}
+
+/** Sample keys this run fetches and counts: its draws' and any the caller adds. */
+function fetchKeys(store: Store, summary: SampleSummary, opts: SampleRunOptions): string[] {
+  const own = summary.plans.map((p) => p.sampleKey);
+  return opts.fetchKeys ? [...new Set([...own, ...opts.fetchKeys(store, own)])] : own;
 }
 
 /**
@@ -344,7 +436,7 @@ async function fetchPending(
   opts: SampleRunOptions,
   runId: number | null,
 ): Promise<void> {
-  const keys = summary.plans.map((p) => p.sampleKey);
+  const keys = fetchKeys(store, summary, opts);
   const total = sampleCounts(store, keys).reduce((n, c) => n + c.pending + (opts.retryFailed ? c.failed : 0), 0);
   opts.onEvent?.({ type: 'fetch-start', total });
   const t0 = Date.now();

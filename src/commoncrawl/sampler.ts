@@ -81,10 +81,22 @@ export interface SampleFilter {
   /** Top-level domains ("de", "co.uk"). */
   tlds?: string[];
   /**
+   * Lines to leave out, by primary language (and TLD): a baseline stratum "language L, other
+   * TLDs" or the pooled "other" stratum is the complement of the strata named beside it.
+   * Lines without a language are never excluded.
+   */
+  exclude?: FilterExclusion[];
+  /**
    * Keep only CC's `warc/` subset (drop `robotstxt/` and `crawldiagnostics/`). Default true.
    * Filenames without a subset folder (local indexes) are kept.
    */
   warcSubsetOnly?: boolean;
+}
+
+/** Lines whose primary language is `language` and, when `tlds` is given, whose host is under one of them. */
+export interface FilterExclusion {
+  language: string;
+  tlds?: string[] | null;
 }
 
 export const DEFAULT_MIMES = ['text/html', 'application/xhtml+xml'];
@@ -96,6 +108,8 @@ export interface NormalizedFilter {
   hosts: string[] | null;
   tlds: string[] | null;
   warcSubsetOnly: boolean;
+  /** Absent (not null) when empty, so the sample keys of filters without exclusions stay as they were. */
+  exclude?: Array<{ language: string; tlds: string[] | null }>;
 }
 
 export function normalizeFilter(f: SampleFilter = {}): NormalizedFilter {
@@ -108,8 +122,29 @@ export function normalizeFilter(f: SampleFilter = {}): NormalizedFilter {
     hosts: list(f.hosts),
     tlds: list(f.tlds),
     warcSubsetOnly: f.warcSubsetOnly ?? true,
+    exclude: normalizeExclusions(f.exclude),
   };
 }
+
+function normalizeExclusions(xs: FilterExclusion[] | undefined): NormalizedFilter['exclude'] {
+  if (!xs || xs.length === 0) return undefined;
+  const byLang = new Map<string, Set<string> | null>();
+  for (const x of xs) {
+    const language = x.language.trim().toLowerCase();
+    if (!language) continue;
+    const tlds = x.tlds && x.tlds.length > 0 ? x.tlds.map((t) => t.trim().toLowerCase().replace(/^\*?\.+|\.+$/g, '')).filter(Boolean) : null;
+    const had = byLang.get(language);
+    // A whole-language exclusion swallows TLD-restricted ones of the same language.
+    if (had === null || tlds === null) byLang.set(language, null);
+    else byLang.set(language, new Set([...(had ?? []), ...tlds]));
+  }
+  if (byLang.size === 0) return undefined;
+  return [...byLang]
+    .sort(([a], [b]) => cmp(a, b))
+    .map(([language, tlds]) => ({ language, tlds: tlds ? [...tlds].sort() : null }));
+}
+
+const hostUnder = (host: string, tlds: string[]) => tlds.some((t) => host.endsWith('.' + t));
 
 /** Does the line pass the filter? */
 export function matchesFilter(r: CdxRecord, f: NormalizedFilter): boolean {
@@ -117,12 +152,18 @@ export function matchesFilter(r: CdxRecord, f: NormalizedFilter): boolean {
   const mime = (r.mimeDetected ?? r.mime ?? '').split(';')[0].trim().toLowerCase();
   if (!f.mimes.includes(mime)) return false;
   if (f.warcSubsetOnly && /\/(robotstxt|crawldiagnostics)\//.test(r.filename)) return false;
-  if (f.languages && !(r.languages && f.languages.includes(r.languages[0].toLowerCase()))) return false;
-  if (f.hosts || f.tlds) {
+  const lang = r.languages?.[0]?.toLowerCase();
+  if (f.languages && !(lang && f.languages.includes(lang))) return false;
+  if (f.hosts || f.tlds || f.exclude) {
     const host = urlHost(r.url);
-    if (!host) return false;
-    if (f.hosts && !f.hosts.some((h) => host === h || host.endsWith('.' + h))) return false;
-    if (f.tlds && !f.tlds.some((t) => host.endsWith('.' + t))) return false;
+    if (!host && (f.hosts || f.tlds)) return false;
+    if (f.hosts && !f.hosts.some((h) => host === h || host!.endsWith('.' + h))) return false;
+    if (f.tlds && !hostUnder(host!, f.tlds)) return false;
+    if (f.exclude && lang) {
+      for (const e of f.exclude) {
+        if (e.language === lang && (e.tlds === null || (host !== null && hostUnder(host, e.tlds)))) return false;
+      }
+    }
   }
   return true;
 }

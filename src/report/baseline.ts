@@ -56,7 +56,9 @@ export interface DomainCalibrationInfo {
   thresholdRule: string;
   strata: { dims: string[]; lengthEdges: number[]; minBaseline: number; minAi: number };
   /** Per detector: its operating threshold and the strata of the baseline (cells with enough pages, plus the pooled one). */
-  detectors: Array<{ detector: string; threshold: number; nBaseline: number; nAi: number; strata: StratumSummary[] }>;
+  detectors: Array<{ detector: string; threshold: number; nBaseline: number; nAi: number; auroc: number | null; strata: StratumSummary[] }>;
+  /** Detector that best separates baseline pages from AI references (highest AUROC): its series are the ones to read first. */
+  recommended: string | null;
   drift: DriftResult[];
 }
 
@@ -150,9 +152,11 @@ export function loadDomainCalibration(store: Store, detectors: readonly Detector
       threshold: m.threshold,
       nBaseline: m.nBaseline,
       nAi: m.nAi,
+      auroc: m.auroc,
       strata: m.summarize([...m.baselineCells.entries()].filter(([k, c]) => k === '*' || c.n >= spec.minBaseline).map(([k]) => k)),
     })),
     drift,
+    recommended: estimator.models.reduce<{ name: string | null; auc: number }>((best, m) => (m.auroc !== null && m.auroc > best.auc ? { name: m.detector, auc: m.auroc } : best), { name: null, auc: 0.5 }).name,
   };
   return {
     config: {

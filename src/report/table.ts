@@ -1,7 +1,24 @@
 /** The aligned plain-text report `ccaudit report` prints by default. */
 import type { ShareReport } from './model.js';
-import { alignTable, commonFailure, dateSourceText, groupLabel, interval, pct, statusText } from './format.js';
+import {
+  alignTable,
+  calibrationLabel,
+  commonFailure,
+  dateSourceText,
+  driftText,
+  groupLabel,
+  interval,
+  pct,
+  ppText,
+  signedPct,
+  statusText,
+  strataFallbackLines,
+  strataSpecText,
+  strataViews,
+  stratumLevelText,
+} from './format.js';
 import type { ShareEstimate } from '../estimate/types.js';
+import type { DomainCalibrationInfo } from './baseline.js';
 
 function okNote(e: ShareEstimate): string {
   if (e.kind === 'excess-lower-bound') return 'lower bound';
@@ -34,14 +51,16 @@ export function renderTable(r: ShareReport): string {
         i === 0 ? g.key : '',
         i === 0 ? String(g.documents) : '',
         e.method,
+        calibrationLabel(e),
         e.status === 'ok' ? pct(e.share) : '–',
-        interval(e),
+        // The drift band sits next to the statistical interval, not inside it.
+        [interval(e), e.status === 'ok' ? driftText(e) : ''].filter(Boolean).join(' '),
         String(e.n),
         e.status === 'ok' ? okNote(e) : statusText(e, r.minDocs),
       ]);
     });
   }
-  out.push(rows.length > 0 ? alignTable([label, 'docs', 'method', 'share', `${Math.round(r.level * 100)}% interval`, 'n', 'note'], rows) : '(no documents)');
+  out.push(rows.length > 0 ? alignTable([label, 'docs', 'method', 'calib', 'share', `${Math.round(r.level * 100)}% interval`, 'n', 'note'], rows) : '(no documents)');
 
   if (r.groupBy === 'month' || r.groups.some((g) => Object.keys(g.dateSources).length > 1)) {
     out.push('', `dates from (${r.dateBasis === 'crawl' ? 'WARC-Date' : 'extracted publication date'}):`);
@@ -51,6 +70,8 @@ export function renderTable(r: ShareReport): string {
   const disagreements = r.groups.flatMap((g) => g.disagreements.map((d) => `${g.key}: ${d.message}`));
   out.push('', disagreements.length > 0 ? 'estimators disagree beyond their intervals:' : 'estimators agree within their intervals in every group.');
   for (const d of disagreements) out.push(`  ${d}`);
+
+  if (r.domainCalibration) out.push('', ...domainCalibrationText(r.domainCalibration));
 
   if (r.gptWords && r.gptWords.periods.length > 0) {
     const gw = r.gptWords;
@@ -84,4 +105,47 @@ export function renderTable(r: ShareReport): string {
     for (const n of r.notes) out.push(`  - ${n}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+/** The "domain-matched calibration" section: references, threshold rule, strata per detector, drift check. */
+export function domainCalibrationText(dc: DomainCalibrationInfo): string[] {
+  const out: string[] = [];
+  out.push(`domain-matched calibration (calib "${dc.kind === 'user-labeled' ? 'user' : 'baseline'}"): pages ${dc.dateBasis === 'crawl' ? 'crawled' : 'published'} before ${dc.cutoff} are the human baseline`);
+  out.push(`  human reference: ${dc.humanSource} (baseline pages ${dc.nBaseline}, control texts ${dc.nControl})`);
+  out.push(`  AI references: ${dc.nAi}${dc.aiSets && dc.aiSets.length > 0 ? ` from ${dc.aiSets.join(', ')}` : ' (all stored sets)'}`);
+  out.push(`  threshold rule: ${dc.thresholdRule}`);
+  out.push(`  strata: ${strataSpecText(dc.strata)}`);
+  for (const d of dc.detectors) {
+    out.push('', `detector ${d.detector}: operating threshold ${d.threshold.toFixed(3)}, ${d.nBaseline} baseline pages, ${d.nAi} AI references`);
+    const views = strataViews(d.strata, dc.strata.minAi);
+    out.push(
+      alignTable(
+        ['stratum', 'level', 'baseline n', 'fallback n', 'FPR', 'TPR', 'AI n', 'AI stratum'],
+        views.map((v) => [
+          v.stratum.key,
+          stratumLevelText(v),
+          String(v.stratum.baselineN),
+          v.role === 'own' ? '' : String(v.fallbackPages),
+          pct(v.stratum.fpr),
+          pct(v.stratum.tpr),
+          String(v.stratum.aiN),
+          v.aiStratum === v.stratum.key ? 'own' : v.aiStratum,
+        ]),
+      ),
+    );
+    for (const line of strataFallbackLines(views, dc.strata.minBaseline, dc.strata.minAi, d.nBaseline)) out.push(`  ${line}`);
+  }
+  out.push('');
+  if (dc.drift.length === 0) {
+    out.push('drift check: not run (needs baseline pages in at least two months).');
+  } else {
+    out.push('drift check (human pages of one baseline period estimated against the other; the band half-width is the larger move):');
+    out.push(
+      alignTable(
+        ['method', 'periods', 'forward', 'backward', 'band', 'pages A+B'],
+        dc.drift.map((d) => [d.method, d.periods, signedPct(d.forward), signedPct(d.backward), ppText(d.halfWidth), `${d.nA}+${d.nB}`]),
+      ),
+    );
+  }
+  return out;
 }

@@ -96,14 +96,18 @@ export async function importReferencesJsonl(store: Store, file: string, o: Impor
   let batch: ReferenceInput[] = [];
   const flush = () => {
     if (batch.length === 0) return;
-    // Count new rows per label: addReferences only returns the total.
-    for (const row of batch) {
-      const added = addReferences(store, [row]);
-      if (added) summary.byLabel[row.label]++;
-      else summary.duplicates++;
-      summary.added += added;
-    }
+    const rows = batch;
     batch = [];
+    // One transaction per batch; addReferences nests as savepoints, one per row, so the new
+    // rows can be counted per label (it returns only a total).
+    store.db.transaction(() => {
+      for (const row of rows) {
+        const added = addReferences(store, [row]);
+        if (added) summary.byLabel[row.label]++;
+        else summary.duplicates++;
+        summary.added += added;
+      }
+    })();
   };
   const input = createReadStream(file, { encoding: 'utf8' });
   const rl = createInterface({ input, crlfDelay: Infinity });

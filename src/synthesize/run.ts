@@ -43,7 +43,7 @@ export interface SynthesisOptions {
 }
 
 export type SynthesisEvent =
-  | { type: 'selected'; selection: Selection; todo: number; skipped: number }
+  | { type: 'selected'; selection: Selection; todo: number; skipped: number; wanted: number }
   | { type: 'page'; documentId: number; outcome: 'stored' | 'failed'; reason?: string }
   | { type: 'retry'; code: string; attempt: number; delayMs: number };
 
@@ -58,7 +58,7 @@ export function planSynthesis(store: Store, o: Pick<SynthesisOptions, 'selection
 export async function runSynthesis(store: Store, o: SynthesisOptions): Promise<SynthesisSummary> {
   const started = performance.now();
   const { selection, todo, skipped } = planSynthesis(store, o);
-  o.onEvent?.({ type: 'selected', selection, todo: todo.length, skipped });
+  o.onEvent?.({ type: 'selected', selection, todo: todo.length, skipped, wanted: o.selection.n });
 
   const summary: SynthesisSummary = {
     model: o.model,

@@ -9,6 +9,7 @@
  * at every fallback level; a document uses the finest cell with enough items (strata.ts).
  */
 import { quantileSorted } from '../stats.js';
+import { auroc } from '../../detect/metrics.js';
 import { StratumCounter, levelsOf, resolveStrata, stratumKey } from './strata.js';
 import type { CalibrationKind, ScoredItem, StrataSpec, StratumFields } from './types.js';
 
@@ -93,6 +94,11 @@ export class BaselineScoreModel {
   private readonly baselineScores = new Map<string, number[]>();
   readonly nBaseline: number;
   readonly nAi: number;
+  /**
+   * AUROC of baseline pages vs AI references: how well this detector separates human and AI
+   * text IN THIS DOMAIN (null without both). The report recommends the best-separating series.
+   */
+  readonly auroc: number | null;
 
   private constructor(
     readonly detector: string,
@@ -110,6 +116,7 @@ export class BaselineScoreModel {
     this.nAi = a.length;
     const bSorted = Float64Array.from(b, (x) => x.score!).sort();
     const aSorted = Float64Array.from(a, (x) => x.score!).sort();
+    this.auroc = bSorted.length > 0 && aSorted.length > 0 ? auroc(aSorted, bSorted) : null;
     this.thresholdRule = opts.threshold ?? { kind: 'baseline-fpr', fpr: DEFAULT_BASELINE_FPR };
     if (this.thresholdRule.kind === 'fixed') this.threshold = this.thresholdRule.value;
     else {
