@@ -172,8 +172,19 @@ export async function runSynthesis(store: Store, o: SynthesisOptions): Promise<S
     o.onEvent?.({ type: 'page', documentId: doc.id, outcome: 'stored' });
   };
 
+  // An unexpected error (e.g. the store refusing a write) halts the run like a fatal LLM error,
+  // but only after the requests in flight have settled, so none of them outlives the run.
+  const guarded = async (page: SelectedPage): Promise<void> => {
+    try {
+      await one(page);
+    } catch (err) {
+      if (!halted) summary.fatal = `doc ${page.id}: ${(err as Error).message}`;
+      halted = true;
+      fail(page.id, 'error');
+    }
+  };
   const limit = pLimit(Math.max(1, o.concurrency));
-  await Promise.all(todo.map((p) => limit(() => one(p))));
+  await Promise.all(todo.map((p) => limit(() => guarded(p))));
 
   summary.interrupted = !halted && (o.shouldStop?.() ?? false) && summary.notAttempted > 0;
   summary.costUsd = estimateCost(summary.promptTokens, summary.completionTokens, o.priceIn, o.priceOut);

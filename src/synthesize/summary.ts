@@ -17,7 +17,7 @@ export interface SynthesisSummary {
   /** Pages a request was sent for. */
   attempted: number;
   stored: number;
-  /** Failed pages by reason: refusal, empty, gave-up:<code>, fatal:<code>, page-missing. */
+  /** Failed pages by reason: refusal, empty, gave-up:<code>, fatal:http-<status>, page-missing, error. */
   failed: Record<string, number>;
   /** Chosen pages not tried because the run stopped (fatal error or Ctrl-C). */
   notAttempted: number;
