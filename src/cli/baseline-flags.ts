@@ -91,7 +91,7 @@ export function addBaselineFlags(cmd: Command): Command {
     .option('--min-baseline <n>', 'baseline pages a stratum needs before it stands alone (else it falls back to a coarser one)', positiveInt, DEFAULT_STRATA.minBaseline)
     .option('--min-ai <n>', 'AI references a stratum needs for its own TPR and score distribution', positiveInt, DEFAULT_STRATA.minAi)
     .option('--baseline-fpr <f>', 'threshold of the baseline-corrected count: the score flagging this share of the baseline', fraction, 0.05)
-    .option('--drift <spec>', 'drift check: auto (split the baseline at its median month), off, or "A0..A1,B0..B1" month ranges', driftSpec, 'auto' as BaselineFlags['drift']);
+    .option('--drift <spec>', 'drift check: auto (split the baseline where its pages divide most evenly), off, or "A0..A1,B0..B1" month ranges', driftSpec, 'auto' as BaselineFlags['drift']);
 }
 
 export function domainOptions(o: BaselineFlags): NonNullable<Omit<DomainCalibrationOptions, 'level' | 'replicates' | 'seed' | 'lang' | 'groupBy' | 'groupDateBasis'>> {

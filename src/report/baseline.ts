@@ -26,7 +26,7 @@ export interface DomainCalibrationOptions {
   strata?: Partial<StrataSpec>;
   /** Baseline FPR the counting estimator's threshold is set to (default 0.05). */
   baselineFpr?: number;
-  /** 'auto' (split the baseline at its median month), 'off', or two explicit month ranges. */
+  /** 'auto' (split the baseline where its pages divide most evenly), 'off', or two explicit month ranges. */
   drift?: 'auto' | 'off' | { a: [string, string]; b: [string, string] };
   /** Human reference: pre-cutoff pages, stored control texts, or both (auto: pages when there are enough, else control). */
   human?: HumanReference;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rng, sampleBeta } from '../../src/estimate/stats.js';
-import { BaselineEstimator, driftCheck, type BaselineItem } from '../../src/estimate/baseline/estimator.js';
+import { BaselineEstimator, balancedSplit, driftCheck, type BaselineItem } from '../../src/estimate/baseline/estimator.js';
 import { BaselineScoreModel, thresholdForFpr } from '../../src/estimate/baseline/score-model.js';
 import { binnedMixtureMle } from '../../src/estimate/baseline/score-mixture.js';
 import { StratumCounter, lengthBand, resolveStrata, stratumKey } from '../../src/estimate/baseline/strata.js';
@@ -197,5 +197,13 @@ describe('drift check', () => {
   it('returns nothing when the baseline spans a single month', () => {
     const rng = new Rng(4);
     expect(driftCheck(['det'], items(rng, 100, EN_LONG, false, '2021-01'), items(rng, 50, EN_LONG, true))).toEqual([]);
+  });
+});
+
+describe('balancedSplit', () => {
+  it('splits where the pages divide most evenly, even when one month dominates', () => {
+    expect(balancedSplit(['2013-04', '2013-04', '2013-04', '2019-12', '2020-08'])).toBe('2019-12');
+    expect(balancedSplit(['2019-01', '2020-01', '2021-01', '2022-01'])).toBe('2021-01');
+    expect(balancedSplit(['2021-01', '2021-01'])).toBeNull();
   });
 });

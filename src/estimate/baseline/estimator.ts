@@ -110,7 +110,7 @@ export interface DriftResult {
 
 /**
  * The drift check: splits the baseline into two periods (`split` = first month of period B,
- * default the median month), uses A as the baseline for B and B for A, and reports how far
+ * default the month that splits the pages most evenly), uses A as the baseline for B and B for A, and reports how far
  * each method moves away from 0 on these purely human pages. The band's half-width is the
  * larger of the two moves: the systematic error that topic and style drift alone cause over
  * that time span (it also contains the check's own sampling noise, so it is conservative).
@@ -133,7 +133,7 @@ export function driftCheck(
     label = `${a0}–${a1} vs ${b0}–${b1}`;
   } else {
     const months = dated.map((x) => x.month!).sort();
-    const split = opts.split ?? months[Math.floor(months.length / 2)];
+    const split = opts.split ?? balancedSplit(months);
     if (!split || months.length === 0 || months[0] >= split) return [];
     inA = (m) => m < split;
     inB = (m) => m >= split;
@@ -151,6 +151,24 @@ export function driftCheck(
     const moves = [uf, ub].filter((x): x is number => x !== null && Number.isFinite(x)).map(Math.abs);
     return { method: f.method, forward: uf, backward: ub, halfWidth: moves.length ? Math.max(...moves) : null, periods: label, nA: A.length, nB: B.length };
   });
+}
+
+/**
+ * The month that splits sorted months into the two most equal non-empty periods (a plain
+ * median fails when one month holds most pages); null with a single distinct month.
+ */
+export function balancedSplit(sortedMonths: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestGap = Infinity;
+  for (let i = 1; i < sortedMonths.length; i++) {
+    if (sortedMonths[i] === sortedMonths[i - 1]) continue;
+    const gap = Math.abs(sortedMonths.length - 2 * i);
+    if (gap < bestGap) {
+      bestGap = gap;
+      best = sortedMonths[i];
+    }
+  }
+  return best;
 }
 
 function prevMonth(m: string): string {

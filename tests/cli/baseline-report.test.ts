@@ -1,0 +1,95 @@
+/**
+ * End to end, real parts only: scan the real sample WARCs (2013–2025 pages) → import a real
+ * slice of labelled AI text as AI references → score → `report` with domain-matched
+ * calibration (pre-cutoff pages as the human baseline), with a control corpus, and its flag
+ * errors.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, SHARED, runCli } from '../support/run-cli.js';
+import type { ShareReport } from '../../src/report/model.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ccaudit-baseline-report-'));
+const db = join(dir, 'audit.db');
+const aiRefs = join(dir, 'ai-refs.jsonl');
+const control = join(dir, 'control.jsonl');
+
+/** First `n` rows with the given label of a real labelled file, as JSONL. */
+function slice(file: string, label: 'human' | 'ai', n: number): string {
+  const rows = readFileSync(join(SHARED, 'corpora/labeled', file), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { label: string; lang: string });
+  return rows.filter((r) => r.label === label && r.lang === 'eng').slice(0, n).map((r) => JSON.stringify(r)).join('\n') + '\n';
+}
+
+beforeAll(() => {
+  const scan = runCli(['scan', join(ROOT, 'samples'), '--db', db, '--threads', '0', '--detector', 'classifier', '--detector', 'gpt-words']);
+  expect(scan.status, scan.stderr).toBe(0);
+  writeFileSync(aiRefs, slice('detectrl.jsonl', 'ai', 80));
+  writeFileSync(control, slice('detectrl.jsonl', 'human', 80));
+  const imp = runCli(['references', 'import', aiRefs, '--db', db, '--set', 'detectrl-ai', '--detector', 'classifier', '--detector', 'gpt-words']);
+  expect(imp.status, imp.stderr).toBe(0);
+}, 240_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const report = (...extra: string[]): ShareReport => {
+  const r = runCli(['report', '--db', db, '--format', 'json', '--date', 'crawl', '--min-docs', '5', '--replicates', '200', '--min-baseline', '10', '--min-ai', '10', ...extra]);
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as ShareReport;
+};
+
+describe('report with domain-matched calibration', () => {
+  it('adds baseline-calibrated series after the cutoff, marks baseline months, and describes the calibration', () => {
+    const rep = report();
+    const info = rep.domainCalibration!;
+    expect(info).not.toBeNull();
+    expect(info.cutoff).toBe('2022-11-30');
+    expect(info.kind).toBe('baseline');
+    expect(info.nBaseline).toBeGreaterThan(10);
+    expect(info.nAi).toBe(80);
+    expect(info.detectors.map((d) => d.detector).sort()).toEqual(['classifier', 'gpt-words']);
+    for (const d of info.detectors) {
+      expect(d.strata.some((s) => s.key === '*')).toBe(true);
+      expect(d.auroc).toBeGreaterThan(0.5);
+    }
+    const after = rep.groups.find((g) => g.key === '2024-04')!;
+    const bc = after.estimates.find((e) => e.method === 'baseline-corrected:classifier')!;
+    expect(bc.status).toBe('ok');
+    expect(bc.calibration).toBe('baseline');
+    expect(bc.lo!).toBeLessThanOrEqual(bc.share!);
+    expect(after.estimates.find((e) => e.method === 'corrected:classifier')!.calibration).toBe('development');
+    const before = rep.groups.find((g) => g.key === '2013-04')!;
+    expect(before.estimates.find((e) => e.method === 'score-mixture:classifier')!.status).toBe('baseline-period');
+    // The drift check splits the baseline at its median month; its bands reach the estimates.
+    expect(info.drift.length).toBeGreaterThan(0);
+    if (info.drift.some((d) => d.method === 'baseline-corrected:classifier' && d.halfWidth !== null)) expect(bc.systematic).toBeTruthy();
+  });
+
+  it('uses a control corpus given on the command line as a user-labeled baseline', () => {
+    const rep = report('--control', control);
+    expect(rep.domainCalibration!.kind).toBe('user-labeled');
+    expect(rep.domainCalibration!.humanSource).toMatch(/80 texts of/);
+    const est = rep.groups.find((g) => g.key === '2024-04')!.estimates.find((e) => e.method === 'baseline-corrected:classifier')!;
+    expect(est.calibration).toBe('user-labeled');
+    // With a control corpus the pre-cutoff months are ordinary months again.
+    expect(rep.groups.find((g) => g.key === '2013-04')!.estimates.find((e) => e.method === 'baseline-corrected:classifier')!.status).not.toBe('baseline-period');
+  });
+
+  it('development-only reports have no baseline series; --calibrate baseline fails clearly without AI references', () => {
+    const dev = report('--calibrate', 'development');
+    expect(dev.domainCalibration).toBeNull();
+    expect(dev.groups.flatMap((g) => g.estimates).some((e) => e.method.startsWith('baseline-corrected'))).toBe(false);
+    const r = runCli(['report', '--db', db, '--calibrate', 'baseline', '--ai-set', 'no-such-set']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/baseline calibration impossible: no scored AI references/);
+  });
+
+  it('rejects bad flags with one line and exit 2', () => {
+    for (const args of [['--cutoff', '2022-13-01'], ['--strata', 'lang,colour'], ['--drift', '2019'], ['--baseline-fpr', '1.5'], ['--length-bands', '500,100']]) {
+      const r = runCli(['report', '--db', db, ...args]);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('npm warn'))).toHaveLength(1);
+    }
+  });
+});
