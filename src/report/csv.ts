@@ -2,11 +2,19 @@
  * `--format csv`: one row per group and method (long format, for spreadsheets and tools),
  * including groups with "too few documents" (empty share/lo/hi and a status). The share
  * series for `ccaudit collapse --shares` is the JSON report's `series` array.
+ *
+ * Columns added later are appended at the end, so readers that index columns keep working:
+ * `calibration` (development / baseline / user-labeled: which reference measured the error
+ * rates; empty for estimates that need none), `drift_half_width` (the drift check's
+ * systematic band, a share in [0, 1], next to — not inside — [lo, hi]) and `drift_periods`.
+ * The CSV is one table; the domain-matched calibration's strata (baseline n, FPR, TPR, AI n
+ * and fallback level per stratum and detector) and the drift-check rows are in the JSON
+ * report (`--format json`): `domainCalibration.detectors[].strata` and `domainCalibration.drift`.
  */
 import { stringify } from 'csv-stringify/sync';
 import type { ShareReport } from './model.js';
 
-export const CSV_COLUMNS = ['group', 'group_by', 'method', 'share', 'lo', 'hi', 'n', 'documents', 'kind', 'detector', 'status', 'level', 'date_sources', 'note'] as const;
+export const CSV_COLUMNS = ['group', 'group_by', 'method', 'share', 'lo', 'hi', 'n', 'documents', 'kind', 'detector', 'status', 'level', 'date_sources', 'note', 'calibration', 'drift_half_width', 'drift_periods'] as const;
 
 export function renderCsv(r: ShareReport): string {
   const rows = r.groups.flatMap((g) =>
@@ -27,6 +35,9 @@ export function renderCsv(r: ShareReport): string {
         .map(([k, v]) => `${k}:${v}`)
         .join(';'),
       note: e.note ?? '',
+      calibration: e.calibration ?? '',
+      drift_half_width: e.systematic?.halfWidth ?? '',
+      drift_periods: e.systematic?.periods ?? '',
     })),
   );
   return stringify(rows, { header: true, columns: [...CSV_COLUMNS] });

@@ -106,8 +106,12 @@ export function driftText(e: Pick<ShareEstimate, 'systematic'>): string {
 }
 
 /** A signed share ("+5.1%", "−14.9%"): the drift check's unclipped estimates may be negative. */
-export const signedPct = (x: number | null | undefined, digits = 1): string =>
-  x === null || x === undefined || !Number.isFinite(x) ? '–' : `${x < 0 ? '−' : '+'}${pct(Math.abs(x), digits)}`;
+export function signedPct(x: number | null | undefined, digits = 1): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '–';
+  const abs = pct(Math.abs(x), digits);
+  // A value that rounds to zero gets no sign ("−0.0%" would suggest a direction).
+  return Number((Math.abs(x) * 100).toFixed(digits)) === 0 ? abs : `${x < 0 ? '−' : '+'}${abs}`;
+}
 
 /** The stratum fields a report needs (a subset of score-model.ts StratumSummary). */
 export interface StratumLike {
@@ -142,13 +146,15 @@ const isAncestor = (coarse: StratumLike, fine: StratumLike): boolean =>
  * cell's fallback pages are its pages not in any listed direct child.
  */
 export function strataViews<S extends StratumLike>(strata: readonly S[], minAi: number): Array<StratumView<S>> {
-  return strata.map((s) => {
+  const views = strata.map((s): StratumView<S> => {
     const role = s.key === '*' ? 'pooled' : s.level === 0 ? 'own' : 'coarser';
     const inChildren = strata.filter((c) => c.level === s.level - 1 && isAncestor(s, c)).reduce((sum, c) => sum + c.baselineN, 0);
     const ancestors = strata.filter((a) => isAncestor(a, s)).sort((a, b) => a.level - b.level);
     const ai = [s, ...ancestors].find((a) => a.key !== '*' && a.aiN >= minAi);
     return { stratum: s, role, fallbackPages: role === 'own' ? 0 : Math.max(0, s.baselineN - inChildren), aiStratum: ai?.key ?? '*' };
   });
+  // Own strata first, then ever coarser ones, the pooled stratum last; larger first within a level.
+  return views.sort((a, b) => a.stratum.level - b.stratum.level || b.stratum.baselineN - a.stratum.baselineN);
 }
 
 /** "0 own", "1 coarser", "3 pooled". */

@@ -7,8 +7,25 @@
 import { vegaLiteToSvg, type VegaLiteSpec } from './charts.js';
 import { el, figure, htmlPage, safe, table, type SafeHtml } from './html.js';
 import type { ShareReport } from './model.js';
-import { commonFailure, dateSourceText, groupLabel, interval, pct, statusText } from './format.js';
+import {
+  calibrationLabel,
+  commonFailure,
+  dateSourceText,
+  driftText,
+  groupLabel,
+  interval,
+  isDomainCalibrated,
+  pct,
+  ppText,
+  signedPct,
+  statusText,
+  strataFallbackLines,
+  strataSpecText,
+  strataViews,
+  stratumLevelText,
+} from './format.js';
 import type { ShareEstimate } from '../estimate/types.js';
+import type { DomainCalibrationInfo } from './baseline.js';
 
 const WIDTH = 460;
 const HEIGHT = 240;
@@ -25,39 +42,68 @@ interface ShareRow {
   share: number;
   lo: number;
   hi: number;
+  /** share ± the drift band's half-width (clipped to [0, 1]), when the estimate has one. */
+  driftLo?: number;
+  driftHi?: number;
 }
 
 function shareRows(r: ShareReport, keep: (e: ShareEstimate) => boolean): ShareRow[] {
   return r.groups.flatMap((g) =>
     g.estimates
       .filter((e) => e.status === 'ok' && keep(e))
-      .map((e) => ({ date: PERIOD.test(g.key) ? `${g.key}-01` : undefined, group: g.key, method: e.method, share: e.share!, lo: e.lo!, hi: e.hi! })),
+      .map((e) => {
+        const row: ShareRow = { date: PERIOD.test(g.key) ? `${g.key}-01` : undefined, group: g.key, method: e.method, share: e.share!, lo: e.lo!, hi: e.hi! };
+        const hw = e.systematic?.halfWidth;
+        if (hw !== undefined && hw !== null && Number.isFinite(hw)) {
+          row.driftLo = Math.max(0, e.share! - hw);
+          row.driftHi = Math.min(1, e.share! + hw);
+        }
+        return row;
+      }),
   );
 }
 
-/** Lines with interval bands per method over months; points with error bars for other groupings. */
+/** Layer name of the drift band (also the SVG class prefix of its marks: `drift_band_marks`). */
+export const DRIFT_LAYER = 'drift_band';
+
+/**
+ * Lines with interval bands per method over months; points with error bars for other
+ * groupings. Series with a drift band get a lighter band (share ± half-width) beneath the
+ * interval band: the systematic error, drawn next to the statistical one, not merged into it.
+ */
 function shareChart(title: string, rows: ShareRow[], monthly: boolean): VegaLiteSpec {
-  const color = { field: 'method', type: 'nominal' as const, legend };
+  // Opaque swatches: the legend otherwise takes the faint band layer's opacity.
+  const color = { field: 'method', type: 'nominal' as const, legend: { ...legend, symbolOpacity: 1 } };
   const y = { field: 'share', type: 'quantitative' as const, title: 'AI share', axis: { format: '.0%' }, scale: { domain: [0, 1] } };
+  const drifting = rows.filter((r) => r.driftLo !== undefined);
   if (monthly) {
+    const driftLayer = { name: DRIFT_LAYER, data: { values: drifting }, mark: { type: 'area', opacity: 0.07 }, encoding: { x: monthAxis, y: { ...y, field: 'driftLo' }, y2: { field: 'driftHi' }, color } };
     return {
       title: { text: title, fontSize: 13 },
       width: WIDTH,
       height: HEIGHT,
       data: { values: rows },
       layer: [
+        ...(drifting.length > 0 ? [driftLayer] : []),
         { mark: { type: 'area', opacity: 0.15 }, encoding: { x: monthAxis, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color } },
         { mark: { type: 'line', strokeWidth: 2, point: true }, encoding: { x: monthAxis, y, color } },
       ],
     } as VegaLiteSpec;
   }
   const x = { field: 'group', type: 'nominal' as const, title: null, sort: null, axis: { labelAngle: -40, labelLimit: 140 } };
+  const driftLayer = {
+    name: DRIFT_LAYER,
+    data: { values: drifting },
+    mark: { type: 'rule', strokeWidth: 7, opacity: 0.25 },
+    encoding: { x, xOffset: { field: 'method' }, y: { ...y, field: 'driftLo' }, y2: { field: 'driftHi' }, color },
+  };
   return {
     title: { text: title, fontSize: 13 },
     width: WIDTH,
     height: HEIGHT,
     data: { values: rows },
     layer: [
+      ...(drifting.length > 0 ? [driftLayer] : []),
       { mark: { type: 'rule' }, encoding: { x, xOffset: { field: 'method' }, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color } },
       { mark: { type: 'point', filled: true }, encoding: { x, xOffset: { field: 'method' }, y, color } },
     ],
@@ -163,7 +209,7 @@ function estimatesTable(r: ShareReport): SafeHtml {
   for (const g of r.groups) {
     const failure = g.tooFew ? `too few documents (minimum ${r.minDocs})` : commonFailure(g.estimates, r.minDocs);
     if (failure) {
-      rows.push([g.key, g.documents, failure, '', '', '', '']);
+      rows.push([g.key, g.documents, failure, '', '', '', '', '', '']);
       continue;
     }
     g.estimates.forEach((e, i) => {
@@ -171,14 +217,16 @@ function estimatesTable(r: ShareReport): SafeHtml {
         i === 0 ? g.key : '',
         i === 0 ? g.documents : '',
         e.method,
+        calibrationLabel(e, 'long'),
         e.status === 'ok' ? pct(e.share) : '–',
         interval(e),
+        e.status === 'ok' ? driftText(e) : '',
         e.n,
         e.status === 'ok' ? (e.note ?? '') : statusText(e, r.minDocs),
       ]);
     });
   }
-  return table([groupLabel(r), 'documents', 'method', 'share', `${Math.round(r.level * 100)}% interval`, 'n', 'note'], rows);
+  return table([groupLabel(r), 'documents', 'method', 'calibration', 'share', `${Math.round(r.level * 100)}% interval`, 'drift band', 'n', 'note'], rows);
 }
 
 const METHOD_NOTES: Array<[string, string]> = [
@@ -187,6 +235,8 @@ const METHOD_NOTES: Array<[string, string]> = [
   ['mixture', 'Liang et al. (2024) word-occurrence mixture MLE; bootstrap over documents.'],
   ['primarily-ai:segments', 'pages with more than half of their chunks judged AI (uncorrected, as published web studies report).'],
   ['ai-fraction-NN:segments', 'pages with at least NN% of their chunks judged AI (uncorrected).'],
+  ['baseline-corrected:*', 'Rogan–Gladen per stratum with the FPR measured on the corpus’s own pages from before the cutoff and the TPR on AI references (domain-matched calibration); Bayesian bootstrap over documents, baseline pages and references.'],
+  ['score-mixture:*', 'per stratum, the month’s detector scores as a mixture of the baseline (human) and the AI references’ score distributions; maximum-likelihood AI share, bootstrap as above.'],
   ['excess-lower-bound', 'Kobak et al. excess vocabulary: (p − q)/(1 − q), p = share of documents with a marker word, q = baseline share; a lower bound.'],
 ];
 
@@ -196,12 +246,25 @@ export async function renderShareHtml(r: ShareReport): Promise<string> {
   const head = headline(r);
   if (head) body.push(head);
 
-  const corrected = shareRows(r, (e) => e.kind === 'corrected' || e.kind === 'mixture' || e.kind === 'excess-lower-bound');
+  const isCorrected = (e: ShareEstimate) => e.kind === 'corrected' || e.kind === 'mixture' || e.kind === 'score-mixture' || e.kind === 'excess-lower-bound';
+  // Domain-matched series get their own chart (with drift bands) so neither chart runs out of colours.
+  const corrected = shareRows(r, (e) => isCorrected(e) && !isDomainCalibrated(e));
+  const domain = shareRows(r, (e) => isCorrected(e) && isDomainCalibrated(e));
   const raw = shareRows(r, (e) => e.kind === 'naive' || e.kind === 'primarily-ai' || e.kind === 'ai-fraction');
   const charts: SafeHtml[] = [];
+  const how = monthly ? 'Lines: point estimates; bands: intervals.' : 'Points: estimates; bars: intervals.';
   if (corrected.length > 0) {
-    const how = monthly ? 'Lines: point estimates; bands: intervals.' : 'Points: estimates; bars: intervals.';
-    charts.push(figure(await vegaLiteToSvg(shareChart('AI share: error-corrected estimates', corrected, monthly)), `${how} The excess-vocabulary series is a lower bound.`));
+    const title = domain.length > 0 ? 'AI share: error-corrected estimates (development calibration)' : 'AI share: error-corrected estimates';
+    charts.push(figure(await vegaLiteToSvg(shareChart(title, corrected, monthly)), `${how} The excess-vocabulary series is a lower bound.`));
+  }
+  if (domain.length > 0) {
+    const band = monthly ? 'lighter bands' : 'thick pale bars';
+    charts.push(
+      figure(
+        await vegaLiteToSvg(shareChart('AI share: domain-matched calibration (baseline)', domain, monthly)),
+        `${how} ${domain.some((d) => d.driftLo !== undefined) ? `The ${band} are ± the drift band: the systematic error the drift check measured on human pages of two baseline periods, shown next to the interval, not in it.` : 'No drift band (the drift check did not run).'}`,
+      ),
+    );
   }
   if (raw.length > 0) {
     charts.push(figure(await vegaLiteToSvg(shareChart('AI share: raw detector labels and page shares', raw, monthly)), 'Uncorrected shares, as detectors and published web studies report them.'));
@@ -213,6 +276,7 @@ export async function renderShareHtml(r: ShareReport): Promise<string> {
   body.push(el('h2', ['Charts']), charts.length > 0 ? el('div', charts, 'charts') : el('p', ['No documents to chart.']));
 
   body.push(el('h2', ['Estimates']), estimatesTable(r));
+  if (r.domainCalibration) body.push(...domainCalibrationSection(r.domainCalibration));
   const disagreements = r.groups.flatMap((g) => g.disagreements.map((d) => [g.key, d.message] as [string, string]));
   body.push(
     el('h2', ['Agreement between estimators']),
@@ -273,4 +337,64 @@ export async function renderShareHtml(r: ShareReport): Promise<string> {
     safe('<style>.headline{font-size:1.15rem;margin:1rem 0}</style>'),
   );
   return htmlPage({ title: `ccaudit — AI share by ${groupLabel(r)}`, subtitle: `${r.input.path}`, body });
+}
+
+/** The "Domain-matched calibration" section: references, threshold rule, strata per detector, drift check. */
+function domainCalibrationSection(dc: DomainCalibrationInfo): SafeHtml[] {
+  const out: SafeHtml[] = [
+    el('h2', ['Domain-matched calibration']),
+    el(
+      'p',
+      [
+        `Estimates marked “${dc.kind}” measure the detectors’ error rates on this corpus itself instead of on labelled research corpora (“development”): ` +
+          `the human reference is ${dc.kind === 'user-labeled' ? 'a corpus the user supplied' : `the pages ${dc.dateBasis === 'crawl' ? 'crawled' : 'published'} before ${dc.cutoff}`}, ` +
+          'the AI reference is a set of AI-written texts imitating the domain, both per stratum.',
+      ],
+      'note',
+    ),
+    table(
+      ['setting', 'value'],
+      [
+        ['calibration', dc.kind],
+        ['cutoff', `${dc.cutoff} (${dc.dateBasis} date)`],
+        ['human reference', `${dc.humanSource} (baseline pages ${dc.nBaseline}, control texts ${dc.nControl})`],
+        ['AI references', `${dc.nAi}${dc.aiSets && dc.aiSets.length > 0 ? ` from ${dc.aiSets.join(', ')}` : ' (all stored sets)'}`],
+        ['threshold rule', dc.thresholdRule],
+        ['strata', strataSpecText(dc.strata)],
+      ],
+    ),
+  ];
+  for (const d of dc.detectors) {
+    const views = strataViews(d.strata, dc.strata.minAi);
+    out.push(
+      el('h3', [`${d.detector}: operating threshold ${d.threshold.toFixed(3)}, ${d.nBaseline} baseline pages, ${d.nAi} AI references`]),
+      table(
+        ['stratum', 'level', 'baseline n', 'fallback n', 'FPR', 'TPR', 'AI n', 'AI stratum'],
+        views.map((v) => [
+          v.stratum.key,
+          stratumLevelText(v),
+          v.stratum.baselineN,
+          v.role === 'own' ? '' : v.fallbackPages,
+          pct(v.stratum.fpr),
+          pct(v.stratum.tpr),
+          v.stratum.aiN,
+          v.aiStratum === v.stratum.key ? 'own' : v.aiStratum,
+        ]),
+      ),
+      el('ul', strataFallbackLines(views, dc.strata.minBaseline, dc.strata.minAi, d.nBaseline).map((line) => el('li', [line])), 'note'),
+    );
+  }
+  out.push(el('h3', ['Drift check']));
+  if (dc.drift.length === 0) {
+    out.push(el('p', ['Not run: the baseline needs dated pages in at least two months.'], 'note'));
+  } else {
+    out.push(
+      el('p', ['Human pages of one baseline period estimated with the other period as baseline, both ways. The band half-width is the larger move away from 0; it is shown next to each baseline-calibrated estimate and drawn as the lighter band in the chart.'], 'note'),
+      table(
+        ['method', 'periods', 'forward', 'backward', 'band half-width', 'pages A + B'],
+        dc.drift.map((x) => [x.method, x.periods, signedPct(x.forward), signedPct(x.backward), ppText(x.halfWidth), `${x.nA} + ${x.nB}`]),
+      ),
+    );
+  }
+  return out;
 }

@@ -108,9 +108,13 @@ export function renderTable(r: ShareReport): string {
 }
 
 /** The "domain-matched calibration" section: references, threshold rule, strata per detector, drift check. */
-export function domainCalibrationText(dc: DomainCalibrationInfo): string[] {
+function domainCalibrationText(dc: DomainCalibrationInfo): string[] {
   const out: string[] = [];
-  out.push(`domain-matched calibration (calib "${dc.kind === 'user-labeled' ? 'user' : 'baseline'}"): pages ${dc.dateBasis === 'crawl' ? 'crawled' : 'published'} before ${dc.cutoff} are the human baseline`);
+  out.push(
+    dc.kind === 'user-labeled'
+      ? 'domain-matched calibration (calib "user"): the human reference is a corpus the user supplied'
+      : `domain-matched calibration (calib "baseline"): pages ${dc.dateBasis === 'crawl' ? 'crawled' : 'published'} before ${dc.cutoff} are the human baseline`,
+  );
   out.push(`  human reference: ${dc.humanSource} (baseline pages ${dc.nBaseline}, control texts ${dc.nControl})`);
   out.push(`  AI references: ${dc.nAi}${dc.aiSets && dc.aiSets.length > 0 ? ` from ${dc.aiSets.join(', ')}` : ' (all stored sets)'}`);
   out.push(`  threshold rule: ${dc.thresholdRule}`);

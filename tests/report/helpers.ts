@@ -4,10 +4,11 @@
  * labelled texts, plus CLI runners.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { articleHtml, drawMixture, heldoutPool, warcResponse, writeMixtureWarc, type MixtureMonth, type MonthPlan } from '../../scripts/lib/mixtures.js';
+import { Rng } from '../../src/estimate/stats.js';
 
 export const ENTRY = resolve('tests/support/ccaudit-cli.ts');
 export const TSX = resolve('node_modules/.bin/tsx');
@@ -73,4 +74,45 @@ export async function buildScoredStore(dir: string, plan: MonthPlan[], seed: num
   const score = await runCliAsync(['score', '--db', db]);
   if (score.code !== 0) throw new Error(`score failed (${score.code}): ${score.stderr}`);
   return { db, warc, months };
+}
+
+/**
+ * Domain-matched calibration needs AI references: imports `n` REAL held-out AI texts that are
+ * not on any page of `months` (drawn at random with `seed`) through `ccaudit references import`,
+ * which scores them with every built-in detector. Returns the number imported.
+ */
+export async function importAiReferences(db: string, dir: string, months: readonly MixtureMonth[], n: number, seed: number): Promise<number> {
+  const used = new Set(months.flatMap((m) => m.docs.map((d) => d.record.id)));
+  const unused = (await heldoutPool()).ai.filter((r) => !used.has(r.id));
+  if (unused.length < n) throw new Error(`only ${unused.length} unused held-out AI texts, need ${n}`);
+  const rng = new Rng(seed);
+  for (let i = 0; i < n; i++) {
+    const j = i + rng.int(unused.length - i);
+    [unused[i], unused[j]] = [unused[j], unused[i]];
+  }
+  const file = join(dir, 'ai-references.jsonl');
+  writeFileSync(file, `${unused.slice(0, n).map((r) => JSON.stringify({ id: r.id, text: r.text, label: 'ai', lang: r.lang, generator: r.generator })).join('\n')}\n`);
+  const r = await runCliAsync(['references', 'import', file, '--db', db]);
+  if (r.code !== 0) throw new Error(`references import failed (${r.code}): ${r.stderr}`);
+  return n;
+}
+
+/**
+ * Reads one aligned table of a text report (format.ts alignTable): the header line starting
+ * with `headerStart`, the dashed rule under it, and the rows up to the next blank line. Cells
+ * are cut at the rule's column spans; the last column runs to the end of the line.
+ */
+export function readAlignedTable(text: string, headerStart: string): Array<Record<string, string>> {
+  const lines = text.split('\n');
+  const at = lines.findIndex((l, i) => l.startsWith(headerStart) && /^-+( +-+)*$/.test(lines[i + 1] ?? ''));
+  if (at < 0) throw new Error(`no table with a header starting "${headerStart}"`);
+  const spans = [...lines[at + 1].matchAll(/-+/g)].map((m) => [m.index!, m.index! + m[0].length] as const);
+  const cut = (line: string) => spans.map(([a, b], i) => (i === spans.length - 1 ? line.slice(a) : line.slice(a, b)).trim());
+  const names = cut(lines[at]);
+  const rows: Array<Record<string, string>> = [];
+  for (let i = at + 2; i < lines.length && lines[i].trim() !== ''; i++) {
+    const cells = cut(lines[i]);
+    rows.push(Object.fromEntries(names.map((n, j) => [n, cells[j]])));
+  }
+  return rows;
 }

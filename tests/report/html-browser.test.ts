@@ -1,8 +1,10 @@
 /**
  * The HTML report in a real headless browser (Debian's chromium, installed by
  * scripts/install-chromium.sh): charts render with no console errors, nothing is fetched
- * from the network, and a page whose title holds <script> stays inert. A full-page
- * screenshot is kept as tests/artifacts/report.png.
+ * from the network, and a page whose title holds <script> stays inert. The store has two
+ * months crawled before the cutoff and imported AI references, so the report also has
+ * domain-matched calibration: its chart with drift bands and its strata and drift tables. A
+ * full-page screenshot is kept as tests/artifacts/report.png.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +12,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { buildScoredStore, HOSTILE_TITLE, makeTempDir, runCliAsync } from './helpers.js';
+import { buildScoredStore, HOSTILE_TITLE, importAiReferences, makeTempDir, runCliAsync } from './helpers.js';
+import { DRIFT_LAYER } from '../../src/report/share-html.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = resolve('tests/artifacts');
@@ -25,9 +28,10 @@ describe('HTML report in headless chromium', () => {
     if (!existsSync(CHROMIUM)) {
       throw new Error(`Debian chromium not found at ${CHROMIUM}: run scripts/install-chromium.sh (the browser test must not be skipped)`);
     }
-    const { db } = await buildScoredStore(
+    const { db, months } = await buildScoredStore(
       tmp.dir,
       [
+        { period: '2022-06', fraction: 0, n: 40 },
         { period: '2022-10', fraction: 0, n: 40 },
         { period: '2022-12', fraction: 0.05, n: 40 },
         { period: '2024-02', fraction: 0.2, n: 40 },
@@ -36,6 +40,7 @@ describe('HTML report in headless chromium', () => {
       424242,
       { hostile: true },
     );
+    await importAiReferences(db, tmp.dir, months, 60, 4242);
     reportPath = join(tmp.dir, 'report.html');
     const r = await runCliAsync(['report', '--db', db, '--format', 'html', '--out', reportPath, '--replicates', '200', '--examples', '500']);
     if (r.code !== 0) throw new Error(`report failed (${r.code}): ${r.stderr}`);
@@ -79,6 +84,13 @@ describe('HTML report in headless chromium', () => {
       expect(c.marks).toBeGreaterThan(10);
     }
     expect(await page.title()).toContain('AI share by publication month');
+
+    // Domain-matched calibration: the drift band is drawn (an area with real extent) in its chart.
+    const bands = await page.$$eval(`figure svg g.${DRIFT_LAYER}_marks path`, (paths) => paths.map((p) => p.getBoundingClientRect().height));
+    expect(bands.length).toBeGreaterThan(0);
+    expect(Math.max(...bands)).toBeGreaterThan(1);
+    await expect(page.getByRole('heading', { name: 'Domain-matched calibration' }).isVisible()).resolves.toBe(true);
+    expect(await page.locator('h2:has-text("Domain-matched calibration") ~ table').count()).toBeGreaterThanOrEqual(3);
 
     // The hostile title is shown as text, ran nothing, and added no elements.
     expect(await page.evaluate(() => (window as unknown as { __ccauditInjected?: number }).__ccauditInjected)).toBeUndefined();

@@ -74,7 +74,8 @@ describe('report CLI', () => {
     const r = runCli([...base(), '--format', 'csv', '--method', 'naive,corrected']);
     expect(r.code, r.stderr).toBe(0);
     const [header, ...rows] = r.stdout.trim().split('\n');
-    expect(header).toBe('group,group_by,method,share,lo,hi,n,documents,kind,detector,status,level,date_sources,note');
+    // Columns added later (calibration, drift band) come after the original ones.
+    expect(header).toBe('group,group_by,method,share,lo,hi,n,documents,kind,detector,status,level,date_sources,note,calibration,drift_half_width,drift_periods');
     expect(rows.some((l) => l.startsWith('2025-01,publication-month,corrected:classifier,,,,') && l.includes('too-few-documents'))).toBe(true);
     expect(rows.every((l) => /,(naive|corrected):/.test(l))).toBe(true);
   });
