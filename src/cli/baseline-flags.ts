@@ -94,7 +94,7 @@ export function addBaselineFlags(cmd: Command): Command {
     .option('--drift <spec>', 'drift check: auto (split the baseline where its pages divide most evenly), off, or "A0..A1,B0..B1" month ranges', driftSpec, 'auto' as BaselineFlags['drift']);
 }
 
-export function domainOptions(o: BaselineFlags): NonNullable<Omit<DomainCalibrationOptions, 'level' | 'replicates' | 'seed' | 'lang' | 'groupBy' | 'groupDateBasis'>> {
+export function domainOptions(o: BaselineFlags): NonNullable<Omit<DomainCalibrationOptions, 'level' | 'replicates' | 'seed' | 'lang'>> {
   return {
     calibration: o.calibrate,
     cutoff: o.cutoff,

@@ -30,8 +30,8 @@ export interface DetectorSpec {
 }
 
 /** Estimator families that can be switched on and off (`--method`). */
-export type MethodFamily = 'naive' | 'corrected' | 'mixture' | 'pages' | 'excess';
-export const METHOD_FAMILIES: readonly MethodFamily[] = ['naive', 'corrected', 'mixture', 'pages', 'excess'];
+export type MethodFamily = 'naive' | 'corrected' | 'mixture' | 'pages' | 'excess' | 'baseline';
+export const METHOD_FAMILIES: readonly MethodFamily[] = ['naive', 'corrected', 'mixture', 'pages', 'excess', 'baseline'];
 
 export interface AggregateConfig {
   level?: number;
@@ -60,8 +60,6 @@ export interface DomainBaselineConfig {
   estimator: BaselineEstimator;
   /** Drift-check results, attached to the matching estimates as systematic bands. */
   drift: readonly DriftResult[];
-  /** Groups that ARE baseline (months before the cutoff): estimating them against themselves is circular. */
-  isBaselineGroup?: (key: string) => boolean;
 }
 
 /** One document handed to the aggregator. */
@@ -71,6 +69,11 @@ export interface AggregateDocument {
   /** Where the document's date came from (for the date-source shares). */
   dateSource?: string;
   lang?: string | null;
+  /**
+   * True for a document that is itself in the human baseline (dated before the cutoff): it is
+   * left out of the baseline-calibrated estimates, which would otherwise be circular.
+   */
+  isBaseline?: boolean;
   /** Stratum fields (tld, word count) for the baseline estimators. */
   tld?: string | null;
   words?: number;
@@ -126,6 +129,8 @@ interface GroupState {
   docRatios: number[];
   unitRatios: Float64Array[];
   baseline: BaselineGroup | null;
+  /** Documents of the group that belong to the baseline itself. */
+  baselineDocs: number;
 }
 
 export class EstimateAggregator {
@@ -151,7 +156,7 @@ export class EstimateAggregator {
       groupsAreMonths: config.groupsAreMonths ?? false,
       baselineBefore: config.baselineBefore ?? '2023-01',
       baseline: config.baseline ?? 'mean',
-      domainBaseline: config.domainBaseline ?? null,
+      domainBaseline: config.methods && !config.methods.has('baseline') ? null : config.domainBaseline ?? null,
     };
     this.segIndex = detectors.findIndex((d) => d.name === this.cfg.segmentsDetector);
     this.pairs = [];
@@ -172,11 +177,12 @@ export class EstimateAggregator {
     if (!g) {
       const k = this.detectors.length;
       g = { documents: 0, dateSources: new Map(), positives: new Array(k).fill(0), scored: new Array(k).fill(0), segScored: 0, segPrimarily: 0, segAtLeast: 0, docRatios: [], unitRatios: [],
-        baseline: this.cfg.domainBaseline ? this.cfg.domainBaseline.estimator.group() : null };
+        baseline: this.cfg.domainBaseline ? this.cfg.domainBaseline.estimator.group() : null, baselineDocs: 0 };
       this.groups.set(doc.group, g);
     }
     g.documents++;
-    if (g.baseline) g.baseline.add({ fields: { lang: doc.lang ?? null, tld: doc.tld ?? null, words: doc.words ?? 0 }, scores: doc.scores });
+    if (doc.isBaseline) g.baselineDocs++;
+    else if (g.baseline) g.baseline.add({ fields: { lang: doc.lang ?? null, tld: doc.tld ?? null, words: doc.words ?? 0 }, scores: doc.scores });
     const ds = doc.dateSource ?? 'unknown';
     g.dateSources.set(ds, (g.dateSources.get(ds) ?? 0) + 1);
 
@@ -261,15 +267,17 @@ export class EstimateAggregator {
       });
       const db = this.cfg.domainBaseline;
       if (g.baseline && db) {
-        if (db.isBaselineGroup?.(key)) {
-          for (const e of g.baseline.estimate({ ...common })) {
-            estimates.push({ ...noEstimate(e.method, e.kind, e.detector, 'baseline-period', e.n, level, 'this month is part of the baseline (before the cutoff)'), calibration: e.calibration });
+        const list = g.baseline.estimate({ ...common, seed: mixSeed(seed, key.length, g.documents) });
+        for (const e of list) {
+          if (e.status === 'no-data' && g.baselineDocs > 0) {
+            // Every scored document of the group is a baseline page: estimating it against itself says nothing.
+            estimates.push({ ...noEstimate(e.method, e.kind, e.detector, 'baseline-period', g.baselineDocs, level, 'all documents of this group are baseline pages (before the cutoff)'), calibration: e.calibration });
+            continue;
           }
-        } else {
-          const list = g.baseline.estimate({ ...common, seed: mixSeed(seed, key.length, g.documents) });
-          attachDrift(list, db.drift);
-          estimates.push(...list);
+          if (g.baselineDocs > 0) e.note = `${e.note ? `${e.note}; ` : ''}${g.baselineDocs} baseline pages of this group left out`;
+          estimates.push(e);
         }
+        attachDrift(list, db.drift);
       }
       if (methods.has('mixture') && this.cfg.reference) {
         const unit = this.cfg.reference.params.unit;

@@ -35,9 +35,6 @@ export interface DomainCalibrationOptions {
   /** Human-only corpora the user supplied (`--control FILE.jsonl`, `--control-db FILE`), already scored. */
   controls?: ControlCorpus[];
   lang?: string;
-  /** The report's grouping: a month is a baseline month only when grouped on the baseline's own date basis. */
-  groupBy?: string;
-  groupDateBasis?: 'crawl' | 'publication';
   level: number;
   replicates: number;
   seed: number;
@@ -64,6 +61,8 @@ export interface DomainCalibrationInfo {
 
 export interface LoadedDomainCalibration {
   config: DomainBaselineConfig | null;
+  /** When pages are the baseline: the rule that makes a document a baseline page (those are left out of the estimates). */
+  baselineRule?: { cutoff: string; dateBasis: 'crawl' | 'publication' } | null;
   info: DomainCalibrationInfo | null;
   notes: string[];
 }
@@ -159,14 +158,8 @@ export function loadDomainCalibration(store: Store, detectors: readonly Detector
     recommended: estimator.models.reduce<{ name: string | null; auc: number }>((best, m) => (m.auroc !== null && m.auroc > best.auc ? { name: m.detector, auc: m.auroc } : best), { name: null, auc: 0.5 }).name,
   };
   return {
-    config: {
-      estimator,
-      drift,
-      // Months that began before the cutoff hold the baseline pages themselves: estimating them
-      // against themselves says nothing.
-      isBaselineGroup: (key) =>
-        kind === 'baseline' && o.groupBy === 'month' && o.groupDateBasis === dateBasis && /^\d{4}-\d{2}$/.test(key) && `${key}-01` < cutoff,
-    },
+    config: { estimator, drift },
+    baselineRule: kind === 'baseline' ? { cutoff, dateBasis } : null,
     info,
     notes,
   };

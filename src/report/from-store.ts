@@ -38,7 +38,7 @@ export interface StoreReportOptions {
   /** Example documents to list (highest scores of the headline detector); default 10. */
   examples?: number;
   /** Domain-matched calibration settings (issue 7); default: both calibrations when a baseline and AI references exist. */
-  domain?: Omit<DomainCalibrationOptions, 'level' | 'replicates' | 'seed' | 'lang' | 'groupBy' | 'groupDateBasis'>;
+  domain?: Omit<DomainCalibrationOptions, 'level' | 'replicates' | 'seed' | 'lang'>;
 }
 
 export class ReportInputError extends Error {}
@@ -104,8 +104,6 @@ export function buildStoreReport(store: Store, o: StoreReportOptions): ShareRepo
     replicates,
     seed,
     lang: o.lang,
-    groupBy: o.by,
-    groupDateBasis: o.dateBasis,
   });
   notes.push(...domain.notes);
   const agg = new EstimateAggregator(detectors, { ...aggregateConfig(o, res, o.by === 'month'), domainBaseline: domain.config });
@@ -115,6 +113,7 @@ export function buildStoreReport(store: Store, o: StoreReportOptions): ShareRepo
     detectors: chosen,
     lang: o.lang,
     withText: agg.needsText,
+    baselineRule: domain.baselineRule ?? null,
   })) {
     agg.add(doc);
   }

@@ -50,6 +50,8 @@ export interface ReportDocument {
   words: number;
   /** Last host label, for baseline strata. */
   tld: string | null;
+  /** Dated before the baseline cutoff (only when the query gave a baseline rule). */
+  isBaseline: boolean;
   /** Main text, only when asked for (mixture estimator, GPT-word counts). */
   text: string | null;
   /** Score per requested detector (null = not scored or unsupported). */
@@ -66,6 +68,8 @@ export interface ReportQuery {
   lang?: string;
   /** Read document text too. */
   withText: boolean;
+  /** Mark documents dated before this cutoff (on this date basis) as baseline pages. */
+  baselineRule?: { cutoff: string; dateBasis: 'crawl' | 'publication' } | null;
 }
 
 const CC_CRAWL = /CC-MAIN-\d{4}-\d{2}/;
@@ -85,6 +89,7 @@ interface Row {
   crawl_month: string | null;
   domain: string | null;
   tld: string | null;
+  is_baseline: number;
   source_path: string;
   text: string | null;
   [score: `s${number}`]: number | null;
@@ -101,7 +106,12 @@ export function* reportDocuments(store: Store, q: ReportQuery): Generator<Report
         `(SELECT sc.score FROM scores sc WHERE sc.document_id = d.id AND sc.detector = @det${i} AND sc.detector_version = @ver${i}) AS s${i}`,
     )
     .join(',\n       ');
-  const sql = `SELECT d.id, d.lang, d.words, d.date_source, d.pub_month, d.crawl_month, d.domain, d.tld,
+  const rule = q.baselineRule ?? null;
+  // The same test as store/baseline-queries.ts baselineDocuments.
+  const baselineCol = rule
+    ? `(${rule.dateBasis === 'publication' ? 'd.date' : 'd.crawl_date'} IS NOT NULL AND substr(${rule.dateBasis === 'publication' ? 'd.date' : 'd.crawl_date'}, 1, 10) < @cutoff AND ${rule.dateBasis === 'publication' ? 'd.pub_month' : 'd.crawl_month'} IS NOT NULL)`
+    : '0';
+  const sql = `SELECT d.id, d.lang, d.words, d.date_source, d.pub_month, d.crawl_month, d.domain, d.tld, ${baselineCol} AS is_baseline,
        src.path AS source_path, ${q.withText ? 'd.text' : 'NULL'} AS text${scoreCols ? `,\n       ${scoreCols}` : ''}
      FROM documents d
      JOIN records r ON r.id = d.record_pk
@@ -109,6 +119,7 @@ export function* reportDocuments(store: Store, q: ReportQuery): Generator<Report
      WHERE (@lang IS NULL OR d.lang = @lang)
      ORDER BY d.id`;
   const params: Record<string, unknown> = { lang: q.lang ?? null };
+  if (rule) params.cutoff = rule.cutoff;
   q.detectors.forEach((d, i) => {
     params[`det${i}`] = d.detector;
     params[`ver${i}`] = d.detectorVersion;
@@ -143,6 +154,7 @@ export function* reportDocuments(store: Store, q: ReportQuery): Generator<Report
       lang: row.lang,
       words: row.words,
       tld: row.tld,
+      isBaseline: row.is_baseline === 1,
       text: row.text,
       scores: q.detectors.map((_, i) => row[`s${i}`] ?? null),
     };
