@@ -4,11 +4,12 @@ import { runSample, type SampleEvent, type SampleRunOptions, type SampleSummary 
 import {
   BaselineUsageError,
   DEFAULT_BASELINE_CRAWLS,
+  parseCutoff,
   runBaselineSample,
   type BaselinePlan,
   type BaselineRunOptions,
 } from '../commoncrawl/baseline.js';
-import { DEFAULT_MIN_SHARE } from '../commoncrawl/baseline-strata.js';
+import { DEFAULT_MIN_SHARE, parseMatchStrata } from '../commoncrawl/baseline-strata.js';
 import { DEFAULT_CUTOFF } from '../estimate/baseline/types.js';
 import { DEFAULT_DB, positiveInt } from './options.js';
 import { addScoringOptions, createScoringPool, type ScoringFlags } from './scoring-options.js';
@@ -67,19 +68,22 @@ const shareArg = (v: string) => {
 };
 
 const BASELINE_HELP = `
-Baseline mode (--baseline, issue 7): a pre-AI calibration sample. Crawls: only crawls whose whole
-capture window ends before --cutoff (default ${DEFAULT_CUTOFF}); by default the ${DEFAULT_BASELINE_CRAWLS} newest of them
-(--baseline-crawls N), or --crawl ids / --from/--to months before the cutoff (a crawl after it is
-refused, exit 2). Strata: each crawl's --per-crawl quota is split across (language, TLD) strata in
-the proportions of the audited documents crawled on or after the cutoff in --match-db (default: the
---db store), or of hand-given weights (--match-strata eng:com=3,eng:*=1,other=1). Quotas use
-largest-remainder rounding and sum to the quota exactly. Cells below --min-share (default
-${DEFAULT_MIN_SHARE} with --match-db, 0 with --match-strata) are pooled: the rest of a language into
-"<lang>/*" (its other TLDs), the rest into "other" (every line not in a named stratum). Languages are
-the index's ISO 639-3 codes (franc's cmn, arb, pes … are matched as zho, ara, fas …).
-Length cannot be filtered from the index: it is matched later by post-stratification in the
-estimator. Rows are stored with sample keys "baseline:<cutoff>:<stratum>:<hash>"; re-running the
-same command resumes. --dry-run prints the allocation table and draws nothing.
+Baseline mode (--baseline): a pre-AI calibration sample. Crawls: only crawls
+whose whole capture window ends before --cutoff (default ${DEFAULT_CUTOFF}); by default
+the ${DEFAULT_BASELINE_CRAWLS} newest of them (--baseline-crawls N), or --crawl ids / --from/--to months
+before the cutoff (a crawl after it is refused, exit 2). Strata: each crawl's
+--per-crawl quota is split across (language, TLD) strata in the proportions of
+the audited documents crawled on or after the cutoff in --match-db (default: the
+--db store), or of hand-given weights (--match-strata
+eng:com=3,eng:*=1,other=1). Quotas use largest-remainder rounding and sum to the
+quota exactly. Cells below --min-share (default ${DEFAULT_MIN_SHARE} with --match-db, 0 with
+--match-strata) are pooled: the rest of a language into "<lang>/*" (its other
+TLDs), the rest into "other" (every line not in a named stratum). Languages are
+the index's ISO 639-3 codes (franc's cmn, arb, pes … are matched as zho, ara,
+fas …). Length cannot be filtered from the index: it is matched later by
+post-stratification in the estimator. Rows are stored with sample keys
+"baseline:<cutoff>:<stratum>:<hash>"; re-running the same command resumes.
+--dry-run prints the allocation table and draws nothing.
 `;
 
 export function register(program: Command): void {
@@ -162,7 +166,16 @@ export function flagConflict(opts: SampleCliOptions): string | null {
 
 /** Runs the command; returns the exit code. */
 export async function runSampleCommand(opts: SampleCliOptions): Promise<number> {
-  const conflict = flagConflict(opts);
+  let conflict = flagConflict(opts);
+  if (!conflict && opts.baseline) {
+    // Checked before the scoring pool starts: bad flag values are refused at once.
+    try {
+      if (opts.cutoff !== undefined) parseCutoff(opts.cutoff);
+      if (opts.matchStrata !== undefined) parseMatchStrata(opts.matchStrata);
+    } catch (err) {
+      conflict = (err as Error).message;
+    }
+  }
   if (conflict) {
     process.stderr.write(`ccaudit sample: ${conflict}\n`);
     return 2;

@@ -342,6 +342,7 @@ export class RecordFetcher {
       validate: (r) => {
         checkRangeReply(r, line.offset, line.length);
         record = parseRecord(r.body, url, line.offset);
+        checkSpan(record, line.length);
         checkTarget(record, line.url);
       },
     });
@@ -364,6 +365,21 @@ function parseRecord(bytes: Buffer, source: string, offset: number): WarcRecord 
     throw new AttemptError('retry', 'bad-record', `range did not parse as a WARC record: ${item.code}: ${item.message}`, CONTENT_RETRIES);
   }
   return item;
+}
+
+/**
+ * The record must fill the range exactly, as the index's length says. Without this, bytes from
+ * elsewhere that begin with the same capture's metadata or request record (same target URI)
+ * would be stored as the capture.
+ */
+function checkSpan(record: WarcRecord, length: number): void {
+  if (record.length === length) return;
+  throw new AttemptError(
+    'retry',
+    'bad-record',
+    `record at this range is ${record.length} bytes (${record.warcType ?? 'no WARC-Type'}), index says ${length}`,
+    CONTENT_RETRIES,
+  );
 }
 
 /** The record must be the capture the index names; SURT equality tolerates trivial URL spelling. */

@@ -208,6 +208,28 @@ describe('fetching', () => {
     }
   });
 
+  it('rejects a wrong body that holds the same capture\'s request or metadata record (same target URI)', async () => {
+    // In the 2020 CC extract each response sits between its request and metadata records, so the
+    // 'wrong-body' fault (bytes one range-length before or after) begins with a record of the same
+    // URL. Only the record's span tells it apart; it must be retried, not stored as the capture.
+    const fetcher = new RecordFetcher({ dataUrl: srv.url, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+    try {
+      const lines = srv.fixture.crawls.find((c) => c.id === 'CC-MAIN-2020-32')!.lines.map(parseCdxjLine).filter((r) => r.status === 200);
+      for (const line of lines.slice(0, 3)) {
+        await srv.setFaults([{ kind: 'wrong-body', path: line.filename, range: rangeOf(line), times: 1 }]);
+        await srv.clearLog();
+        const got = await fetcher.fetch(line);
+        expect(got.attempts, line.url).toBe(2);
+        expect(got.record.length).toBe(line.length);
+        expect(got.record.warcType).toBe('response');
+        expect(got.bytes.equals(await readBytes(srv.fixture.files.get(line.filename)!, line.offset, line.length))).toBe(true);
+        expect((await srv.getLog()).map((e) => e.fault)).toEqual(['wrong-body', null]);
+      }
+    } finally {
+      await fetcher.close();
+    }
+  });
+
   it('stores every sampled record exactly once through the extract → store path', async () => {
     const o = opts();
     await srv.clearLog();
