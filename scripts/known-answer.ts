@@ -9,6 +9,7 @@
  *   npx tsx scripts/known-answer.ts [--draws 20] [--n 300] [--fractions 0,0.05,0.2,0.5]
  *        [--months 2022-11,2023-06,2024-03,2025-03] [--replicates 1000] [--seed 20250301]
  *        [--out-dir DIR] [--json results.json]
+ *        [--baseline-months 2021-06,2022-06 --baseline-n 200 --ai-refs 200]   (baseline-calibrated series too)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,9 @@ import { selectDetectors, initDetectors } from '../src/detect/runner.js';
 import { scoreStoredDocuments } from '../src/detect/score-store.js';
 import { buildStoreReport } from '../src/report/from-store.js';
 import { METHOD_FAMILIES } from '../src/estimate/aggregate.js';
-import { mixSeed } from '../src/estimate/stats.js';
+import { Rng, mixSeed } from '../src/estimate/stats.js';
+import { addReferences } from '../src/store/references.js';
+import { scoreStoredReferences } from '../src/detect/score-references.js';
 import { alignTable, pct } from '../src/report/format.js';
 import { drawMixture, heldoutPool, writeMixtureWarc, type MonthPlan } from './lib/mixtures.js';
 import { compareToTruth, summarise, type Comparison } from './lib/known-answer.js';
@@ -38,6 +41,11 @@ async function main(): Promise<void> {
       'out-dir': { type: 'string' },
       json: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      // Domain-matched calibration (issue 7): human-only months before the cutoff as the
+      // baseline, and held-out AI texts that are on no page imported as AI references.
+      'baseline-months': { type: 'string', default: '' },
+      'baseline-n': { type: 'string', default: '200' },
+      'ai-refs': { type: 'string', default: '0' },
     },
   });
   const draws = Number(values.draws);
@@ -48,7 +56,10 @@ async function main(): Promise<void> {
   const months = values.months!.split(',');
   if (months.length !== fractions.length) throw new Error('--months and --fractions need the same number of entries');
   if (![draws, n, seed, replicates].every((x) => Number.isInteger(x) && x > 0)) throw new Error('--draws, --n, --seed and --replicates must be positive integers');
-  const plan: MonthPlan[] = months.map((period, i) => ({ period, fraction: fractions[i], n }));
+  const target: MonthPlan[] = months.map((period, i) => ({ period, fraction: fractions[i], n }));
+  const baselineMonths = values['baseline-months'] ? values['baseline-months'].split(',') : [];
+  const plan: MonthPlan[] = [...baselineMonths.map((period) => ({ period, fraction: 0, n: Number(values['baseline-n']) })), ...target];
+  const aiRefs = Number(values['ai-refs']);
   const outDir = values['out-dir'] ?? mkdtempSync(join(tmpdir(), 'ccaudit-known-answer-'));
   mkdirSync(outDir, { recursive: true });
 
@@ -76,6 +87,14 @@ async function main(): Promise<void> {
       }
       writer.finishRun(run, 'completed', {});
       await scoreStoredDocuments(store, detectors);
+      if (aiRefs > 0) {
+        const used = new Set(mixture.flatMap((m) => m.docs.map((x) => x.record.id)));
+        const unused = pool.ai.filter((r) => !used.has(r.id));
+        const rng = new Rng(mixSeed(seed, d, 3));
+        const picked = unused.map((r) => ({ r, k: rng.uniform() })).sort((a, b) => a.k - b.k).slice(0, aiRefs).map((x) => x.r);
+        addReferences(store, picked.map((r) => ({ setName: 'known-answer-ai', externalId: r.id, label: 'ai', origin: 'import', generator: r.generator, text: r.text, lang: r.lang, genre: r.domain, words: r.text.split(/\s+/).filter(Boolean).length })));
+        await scoreStoredReferences(store, detectors);
+      }
       const report = buildStoreReport(store, {
         by: 'month',
         dateBasis: 'publication',
@@ -85,7 +104,7 @@ async function main(): Promise<void> {
         replicates,
         seed: mixSeed(seed, d, 1),
       });
-      const rows = compareToTruth(report, mixture);
+      const rows = compareToTruth(report, mixture.filter((m) => !baselineMonths.includes(m.period)));
       all.push(...rows);
       const docs = report.groups.reduce((s, g) => s + g.documents, 0);
       const best = rows.filter((r) => r.method === 'corrected:classifier').map((r) => `${r.period} ${pct(r.truth)}→${pct(r.share)}`).join(', ');
