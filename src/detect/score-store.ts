@@ -37,18 +37,29 @@ export function toScoreRow(documentId: number, detector: Detector, version: stri
   return { documentId, detector: detector.name, detectorVersion: version, score: r.score, raw: r.raw ?? null, details: detailsOf(r) };
 }
 
-export async function scoreStoredDocuments(store: Store, detectors: readonly Detector[], opts: StoreScoringOptions = {}): Promise<StoreScoringSummary[]> {
+/** Where the texts missing a score come from and where their scores go (documents or reference texts). */
+export interface MissingScoreSource<T extends { id: number; text: string; lang: string | null; words: number }> {
+  missing(detector: string, version: string, batchSize: number): Iterable<T>;
+  write(items: readonly T[], detector: Detector, version: string, results: readonly DetectorResult[]): void;
+}
+
+/** Scores every text a source reports as missing a score, per detector, batch by batch. */
+export async function scoreMissing<T extends { id: number; text: string; lang: string | null; words: number }>(
+  source: MissingScoreSource<T>,
+  detectors: readonly Detector[],
+  opts: StoreScoringOptions = {},
+): Promise<StoreScoringSummary[]> {
   const batchSize = opts.batchSize ?? 256;
   const summaries: StoreScoringSummary[] = [];
   for (const det of detectors) {
     const version = det.version;
     const summary: StoreScoringSummary = { detector: det.name, version, scored: 0, unsupported: 0, errors: 0 };
     summaries.push(summary);
-    let batch: Array<{ id: number; text: string; lang: string; words: number }> = [];
+    let batch: T[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
       const results = await safeScoreMany(det, batch.map((d) => ({ text: d.text, lang: d.lang, words: d.words })));
-      upsertScores(store, results.map((r, i) => toScoreRow(batch[i].id, det, version, r)));
+      source.write(batch, det, version, results);
       for (const r of results) {
         if (r.score !== null) summary.scored++;
         else if (r.reason === 'error') summary.errors++;
@@ -57,8 +68,8 @@ export async function scoreStoredDocuments(store: Store, detectors: readonly Det
       batch = [];
       opts.onBatch?.(det.name, summary.scored + summary.unsupported + summary.errors);
     };
-    for (const doc of documentsMissingScore(store, det.name, version, batchSize)) {
-      batch.push(doc);
+    for (const item of source.missing(det.name, version, batchSize)) {
+      batch.push(item);
       if (batch.length >= batchSize) {
         await flush();
         if (opts.shouldStop?.()) return summaries;
@@ -68,4 +79,15 @@ export async function scoreStoredDocuments(store: Store, detectors: readonly Det
     if (opts.shouldStop?.()) return summaries;
   }
   return summaries;
+}
+
+export function scoreStoredDocuments(store: Store, detectors: readonly Detector[], opts: StoreScoringOptions = {}): Promise<StoreScoringSummary[]> {
+  return scoreMissing(
+    {
+      missing: (detector, version, batchSize) => documentsMissingScore(store, detector, version, batchSize),
+      write: (items, det, version, results) => upsertScores(store, results.map((r, i) => toScoreRow(items[i].id, det, version, r))),
+    },
+    detectors,
+    opts,
+  );
 }

@@ -16,7 +16,7 @@
 import { Rng, clip01, mixSeed, percentileInterval, sampleBeta, sampleGamma } from '../stats.js';
 import { DEFAULT_LEVEL, DEFAULT_REPLICATES, DEFAULT_SEED, noEstimate, okEstimate, type BootstrapOptions, type ShareEstimate } from '../types.js';
 import type { BaselineScoreModel } from './score-model.js';
-import { describeCells, type TargetCells } from './target.js';
+import { baselinePrecheck, describeCells, type TargetCells } from './target.js';
 import { levelsOf } from './strata.js';
 
 export interface BaselineEstimateOptions extends BootstrapOptions {
@@ -30,12 +30,8 @@ export function baselineCorrectedShare(model: BaselineScoreModel, t: TargetCells
   const level = opts.level ?? DEFAULT_LEVEL;
   const det = model.detector;
   const method = `baseline-corrected:${det}`;
-  if (t.n === 0) return noEstimate(method, 'corrected', det, 'no-data', 0, level);
-  if (t.n < (opts.minDocs ?? 1)) return noEstimate(method, 'corrected', det, 'too-few-documents', t.n, level);
-  if (!model.usable) {
-    return noEstimate(method, 'corrected', det, 'uncalibrated', t.n, level,
-      model.nBaseline === 0 ? 'no baseline documents scored by this detector' : 'no AI references scored by this detector');
-  }
+  const early = baselinePrecheck(model, t, method, 'corrected', level, opts.minDocs);
+  if (early) return early;
   // A cell whose own references barely separate would blow the ratio up: it is measured
   // against the pooled references instead (and the note says how many documents that affected).
   let remapped = 0;

@@ -23,7 +23,7 @@ import { DEFAULT_LEVEL, DEFAULT_REPLICATES, DEFAULT_SEED, noEstimate, okEstimate
 import type { BaselineEstimateOptions } from './baseline-corrected.js';
 import type { BaselineScoreModel } from './score-model.js';
 import { levelsOf } from './strata.js';
-import { describeCells, type TargetCells } from './target.js';
+import { baselinePrecheck, describeCells, type TargetCells } from './target.js';
 
 /** Normalised histogram with a ½ pseudo-count per bin. */
 function smoothed(hist: ArrayLike<number>, out = new Float64Array(hist.length)): Float64Array {
@@ -86,12 +86,8 @@ export function scoreMixtureShare(model: BaselineScoreModel, t: TargetCells, opt
   const level = opts.level ?? DEFAULT_LEVEL;
   const det = model.detector;
   const method = `score-mixture:${det}`;
-  if (t.n === 0) return noEstimate(method, 'score-mixture', det, 'no-data', 0, level);
-  if (t.n < (opts.minDocs ?? 1)) return noEstimate(method, 'score-mixture', det, 'too-few-documents', t.n, level);
-  if (!model.usable) {
-    return noEstimate(method, 'score-mixture', det, 'uncalibrated', t.n, level,
-      model.nBaseline === 0 ? 'no baseline documents scored by this detector' : 'no AI references scored by this detector');
-  }
+  const early = baselinePrecheck(model, t, method, 'score-mixture', level, opts.minDocs);
+  if (early) return early;
   const B = model.bins;
   const perCell = t.cells.map((c) => {
     const h = smoothed(model.baselineCells.get(c.baseline)!.hist);
