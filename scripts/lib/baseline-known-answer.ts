@@ -4,6 +4,7 @@ import { BaselineEstimator, attachDrift, driftCheck, type BaselineItem } from '.
 import type { ScoredItem, StratumFields } from '../../src/estimate/baseline/types.js';
 import { buildReference, calibrateReference, DEFAULT_REFERENCE_PARAMS, MixtureReference } from '../../src/estimate/reference.js';
 import { mixtureShare, packRatios } from '../../src/estimate/mixture.js';
+import { BaselineWordMixture } from '../../src/estimate/baseline/word-mixture.js';
 import { inSplit } from '../../src/detect/dataset.js';
 import type { LabeledRecord } from '../../src/detect/types.js';
 import type { ShareEstimate } from '../../src/estimate/types.js';
@@ -57,6 +58,9 @@ export function runBaselineEstimators(input: DrawInput): Map<string, ShareEstima
   }
   const nonMatched = new BaselineEstimator(names, baseline, devAiItems, { strata: STRATA, aiSource: 'development AI texts' });
   const drift = driftCheck(names, baseline, input.aiRefs.map(item), { strata: STRATA, replicates: 50, seed: input.seed });
+  const text = (r: LabeledRecord) => ({ fields: input.fieldsOf(r), text: r.text });
+  // Word mixture with P from the baseline and q from the (matched) AI references, as reports run it.
+  const words = BaselineWordMixture.build(input.baseline.map(text), { strata: STRATA, ai: input.aiRefs.map(text), reference: null, replicates: input.replicates, seed: input.seed });
   const out = new Map<string, ShareEstimate[]>();
   input.months.forEach((m, mi) => {
     const items = m.docs.map(item);
@@ -64,6 +68,7 @@ export function runBaselineEstimators(input: DrawInput): Map<string, ShareEstima
     const list = matched.estimate(items, opts);
     for (const e of nonMatched.estimate(items, opts)) list.push({ ...e, method: `${e.method}/dev-ai` });
     attachDrift(list, drift);
+    list.push(words.estimate(m.docs.map(text), { replicates: input.replicates, seed: input.seed + mi }));
     if (input.reference) {
       const ref = input.reference;
       const langs = ref.params.languages;

@@ -15,7 +15,8 @@ import { aiFractionShare, isPrimarilyAi, primarilyAiShare } from './pages.js';
 import type { MixtureReference } from './reference.js';
 import { DEFAULT_LEVEL, DEFAULT_REPLICATES, DEFAULT_SEED, noEstimate, type ShareEstimate } from './types.js';
 import { attachDrift, type BaselineEstimator, type BaselineGroup, type DriftResult } from './baseline/estimator.js';
-import { mixSeed } from './stats.js';
+import { Rng, mixSeed } from './stats.js';
+import type { BaselineWordMixture, PreparedTextItem } from './baseline/word-mixture.js';
 
 /** A detector whose scores the report reads. */
 export interface DetectorSpec {
@@ -60,6 +61,15 @@ export interface DomainBaselineConfig {
   estimator: BaselineEstimator;
   /** Drift-check results, attached to the matching estimates as systematic bands. */
   drift: readonly DriftResult[];
+  /** Word-occurrence mixture with P from the baseline (null = off). */
+  words?: BaselineWordMixture | null;
+  /** Calibration label of the word mixture's estimates. */
+  wordsCalibration?: 'baseline' | 'user-labeled';
+  /**
+   * At most this many documents per group enter the word mixture (a seeded uniform reservoir
+   * sample, so memory stays bounded on huge months; default 5000).
+   */
+  wordsCap?: number;
 }
 
 /** One document handed to the aggregator. */
@@ -131,6 +141,9 @@ interface GroupState {
   baseline: BaselineGroup | null;
   /** Documents of the group that belong to the baseline itself. */
   baselineDocs: number;
+  /** Reservoir of the group's documents as vocabulary ids for the baseline word mixture. */
+  wordItems: PreparedTextItem[];
+  wordSeen: number;
 }
 
 export class EstimateAggregator {
@@ -163,9 +176,26 @@ export class EstimateAggregator {
     for (let i = 0; i < detectors.length; i++) for (let j = i + 1; j < detectors.length; j++) this.pairs.push({ n11: 0, n10: 0, n01: 0, n00: 0 });
   }
 
-  /** Whether documents need their text (mixture or marker words are on). */
+  /** Whether documents need their text (mixture, marker words or the baseline word mixture are on). */
   get needsText(): boolean {
-    return Boolean(this.cfg.reference || this.cfg.markers);
+    return Boolean(this.cfg.reference || this.cfg.markers || this.cfg.domainBaseline?.words);
+  }
+
+  private readonly reservoirRng = new Rng(20251122);
+
+  /** Keeps a uniform sample of at most `cap` prepared documents per group (Algorithm R). */
+  private addWordItem(g: GroupState, doc: AggregateDocument): void {
+    const words = this.cfg.domainBaseline?.words;
+    if (!words || !doc.text || doc.isBaseline) return;
+    const item = words.prepare({ fields: { lang: doc.lang ?? null, tld: doc.tld ?? null, words: doc.words ?? 0 }, text: doc.text });
+    if (!item) return;
+    const cap = this.cfg.domainBaseline?.wordsCap ?? 5000;
+    g.wordSeen++;
+    if (g.wordItems.length < cap) g.wordItems.push(item);
+    else {
+      const j = this.reservoirRng.int(g.wordSeen);
+      if (j < cap) g.wordItems[j] = item;
+    }
   }
 
   add(doc: AggregateDocument): void {
@@ -177,10 +207,11 @@ export class EstimateAggregator {
     if (!g) {
       const k = this.detectors.length;
       g = { documents: 0, dateSources: new Map(), positives: new Array(k).fill(0), scored: new Array(k).fill(0), segScored: 0, segPrimarily: 0, segAtLeast: 0, docRatios: [], unitRatios: [],
-        baseline: this.cfg.domainBaseline ? this.cfg.domainBaseline.estimator.group() : null, baselineDocs: 0 };
+        baseline: this.cfg.domainBaseline ? this.cfg.domainBaseline.estimator.group() : null, baselineDocs: 0, wordItems: [], wordSeen: 0 };
       this.groups.set(doc.group, g);
     }
     g.documents++;
+    this.addWordItem(g, doc);
     if (doc.isBaseline) g.baselineDocs++;
     else if (g.baseline) g.baseline.add({ fields: { lang: doc.lang ?? null, tld: doc.tld ?? null, words: doc.words ?? 0 }, scores: doc.scores });
     const ds = doc.dateSource ?? 'unknown';
@@ -278,6 +309,13 @@ export class EstimateAggregator {
           estimates.push(e);
         }
         attachDrift(list, db.drift);
+        if (db.words) {
+          const e = db.words.estimate(g.wordItems, { ...common, seed: mixSeed(seed, key.length, g.documents, 2) });
+          e.calibration = db.wordsCalibration ?? 'baseline';
+          if (e.status === 'no-data' && g.baselineDocs > 0) e.status = 'baseline-period';
+          if (g.wordSeen > g.wordItems.length) e.note = `${e.note ?? ''}; a uniform sample of ${g.wordItems.length} of ${g.wordSeen} documents`;
+          estimates.push(e);
+        }
       }
       if (methods.has('mixture') && this.cfg.reference) {
         const unit = this.cfg.reference.params.unit;

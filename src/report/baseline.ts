@@ -12,6 +12,7 @@ import { DEFAULT_BASELINE_FPR, type StratumSummary } from '../estimate/baseline/
 import { DEFAULT_CUTOFF, type CalibrationKind, type StrataSpec } from '../estimate/baseline/types.js';
 import type { DomainBaselineConfig } from '../estimate/aggregate.js';
 import type { ControlCorpus } from './control-corpus.js';
+import { BaselineWordMixture, type TextItem } from '../estimate/baseline/word-mixture.js';
 
 export type CalibrationMode = 'development' | 'baseline' | 'both';
 export type HumanReference = 'auto' | 'baseline' | 'control' | 'both';
@@ -32,6 +33,8 @@ export interface DomainCalibrationOptions {
   human?: HumanReference;
   /** Only AI references of these sets (default all). */
   aiSets?: string[];
+  /** The word mixture with P from the baseline (default on; it needs the texts). */
+  words?: boolean;
   /** Human-only corpora the user supplied (`--control FILE.jsonl`, `--control-db FILE`), already scored. */
   controls?: ControlCorpus[];
   lang?: string;
@@ -71,6 +74,7 @@ const toItem = (r: CalibrationRow): BaselineItem => ({
   fields: { lang: r.lang, tld: r.tld, words: r.words, genre: r.genre },
   scores: r.scores,
   month: r.month,
+  text: r.text ?? null,
 });
 
 export function loadDomainCalibration(store: Store, detectors: readonly DetectorVersion[], o: DomainCalibrationOptions): LoadedDomainCalibration {
@@ -79,8 +83,9 @@ export function loadDomainCalibration(store: Store, detectors: readonly Detector
   const cutoff = o.cutoff ?? DEFAULT_CUTOFF;
   const dateBasis = o.baselineDateBasis ?? 'crawl';
   const spec = resolveStrata(o.strata);
-  const pages = [...baselineDocuments(store, { detectors, cutoff, dateBasis, lang: o.lang })].map(toItem);
-  const stored = [...referenceRows(store, { detectors, label: 'human', lang: o.lang })].map(toItem);
+  const withText = o.words !== false;
+  const pages = [...baselineDocuments(store, { detectors, cutoff, dateBasis, lang: o.lang, withText })].map(toItem);
+  const stored = [...referenceRows(store, { detectors, label: 'human', lang: o.lang, withText })].map(toItem);
   const given = (o.controls ?? []).flatMap((c) => c.items.filter((x) => !o.lang || x.fields.lang === o.lang));
   for (const c of o.controls ?? []) notes.push(...c.notes);
   const control = [...stored, ...given];
@@ -88,7 +93,7 @@ export function loadDomainCalibration(store: Store, detectors: readonly Detector
     stored.length ? `${stored.length} stored control texts` : null,
     ...(o.controls ?? []).map((c) => c.description),
   ].filter(Boolean).join(' + ');
-  const ai = [...referenceRows(store, { detectors, label: 'ai', sets: o.aiSets, lang: o.lang })].map(toItem);
+  const ai = [...referenceRows(store, { detectors, label: 'ai', sets: o.aiSets, lang: o.lang, withText })].map(toItem);
   const want = o.human ?? 'auto';
   let human: BaselineItem[];
   let kind: CalibrationKind;
@@ -157,8 +162,18 @@ export function loadDomainCalibration(store: Store, detectors: readonly Detector
     drift,
     recommended: estimator.models.reduce<{ name: string | null; auc: number }>((best, m) => (m.auroc !== null && m.auroc > best.auc ? { name: m.detector, auc: m.auroc } : best), { name: null, auc: 0.5 }).name,
   };
+  let words: BaselineWordMixture | null = null;
+  if (withText) {
+    const texts = (xs: readonly BaselineItem[]): TextItem[] => xs.filter((x) => x.text).map((x) => ({ fields: x.fields, text: x.text! }));
+    try {
+      // q from the AI references (no shipped reference: it would need ../shared at run time).
+      words = BaselineWordMixture.build(texts(human), { strata: spec, ai: texts(ai), reference: null, level: o.level, replicates: o.replicates, seed: o.seed });
+    } catch (err) {
+      notes.push(`word mixture against the baseline off: ${(err as Error).message}`);
+    }
+  }
   return {
-    config: { estimator, drift },
+    config: { estimator, drift, words, wordsCalibration: kind === 'user-labeled' ? 'user-labeled' : 'baseline' },
     baselineRule: kind === 'baseline' ? { cutoff, dateBasis } : null,
     info,
     notes,

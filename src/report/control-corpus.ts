@@ -54,7 +54,7 @@ export async function scoreControlFile(file: string, detectors: readonly Detecto
         scores.push(null);
       }
     }
-    items.push({ fields: { lang: row.lang ?? null, tld: null, words: row.words, genre: row.genre ?? null }, scores, month: null });
+    items.push({ fields: { lang: row.lang ?? null, tld: null, words: row.words, genre: row.genre ?? null }, scores, month: null, text: row.text });
   }
   if (bad > 5) notes.push(`control corpus ${file}: ${bad} bad lines skipped in all`);
   return { items, description: `${items.length} texts of ${file}`, notes };
@@ -67,9 +67,9 @@ export function controlDatabase(path: string, detectors: readonly DetectorVersio
   try {
     const items: BaselineItem[] = [];
     let unscored = 0;
-    for (const r of baselineDocuments(store, { detectors, cutoff: '9999-12-31', dateBasis: 'crawl' })) {
+    for (const r of baselineDocuments(store, { detectors, cutoff: '9999-12-31', dateBasis: 'crawl', withText: true })) {
       if (r.scores.every((s) => s === null)) unscored++;
-      items.push({ fields: { lang: r.lang, tld: r.tld, words: r.words, genre: r.genre }, scores: r.scores, month: null });
+      items.push({ fields: { lang: r.lang, tld: r.tld, words: r.words, genre: r.genre }, scores: r.scores, month: null, text: r.text ?? null });
     }
     const notes = unscored > 0 ? [`control database ${path}: ${unscored} documents have no score from the report's detector versions (run \`ccaudit score --db ${path}\`)`] : [];
     return { items, description: `${items.length} documents of ${path}`, notes };

@@ -19,6 +19,8 @@ export interface CalibrationRow {
   /** "YYYY-MM" of the date the baseline rule used (null for reference texts without one). */
   month: string | null;
   scores: Array<number | null>;
+  /** Main text, when asked for (`withText`). */
+  text?: string | null;
 }
 
 export interface BaselineQuery {
@@ -28,6 +30,7 @@ export interface BaselineQuery {
   /** Which date decides: the crawl (WARC-Date, default; a page crawled before the cutoff existed then) or the extracted publication date. */
   dateBasis: 'crawl' | 'publication';
   lang?: string | null;
+  withText?: boolean;
 }
 
 function scoreColumns(table: 'scores' | 'reference_scores', idCol: string, own: string, n: number): string {
@@ -45,10 +48,12 @@ function params(detectors: readonly DetectorVersion[], extra: Record<string, unk
   return p;
 }
 
-type Row = { id: number; lang: string | null; tld: string | null; words: number; genre: string | null; month: string | null } & Record<string, number | null>;
+type Row = { id: number; lang: string | null; tld: string | null; words: number; genre: string | null; month: string | null; text: string | null } & Record<string, number | null>;
 
 function toRow(r: Row, n: number): CalibrationRow {
-  return { id: r.id, lang: r.lang, tld: r.tld, words: r.words, genre: r.genre, month: r.month, scores: Array.from({ length: n }, (_, i) => r[`s${i}`] ?? null) };
+  const row: CalibrationRow = { id: r.id, lang: r.lang, tld: r.tld, words: r.words, genre: r.genre, month: r.month, scores: Array.from({ length: n }, (_, i) => r[`s${i}`] ?? null) };
+  if (r.text !== null && r.text !== undefined) row.text = r.text;
+  return row;
 }
 
 /** Baseline documents: crawled (or published) before the cutoff. Streams in id order. */
@@ -58,7 +63,7 @@ export function* baselineDocuments(store: Store, q: BaselineQuery): Generator<Ca
   const monthCol = q.dateBasis === 'publication' ? 'd.pub_month' : 'd.crawl_month';
   const cols = scoreColumns('scores', 'document_id', 'd', n);
   // Publication dates are compared on their first 10 characters (ISO dates, possibly with a time).
-  const sql = `SELECT d.id, d.lang, d.tld, d.words, NULL AS genre, ${monthCol} AS month${cols ? `, ${cols}` : ''}
+  const sql = `SELECT d.id, d.lang, d.tld, d.words, NULL AS genre, ${monthCol} AS month, ${q.withText ? 'd.text' : 'NULL'} AS text${cols ? `, ${cols}` : ''}
      FROM documents d
      WHERE ${dateCol} IS NOT NULL AND substr(${dateCol}, 1, 10) < @cutoff AND ${monthCol} IS NOT NULL
        AND (@lang IS NULL OR d.lang = @lang)
@@ -69,12 +74,12 @@ export function* baselineDocuments(store: Store, q: BaselineQuery): Generator<Ca
 /** Reference texts of one label (optionally one origin), with their scores. */
 export function* referenceRows(
   store: Store,
-  q: { detectors: readonly DetectorVersion[]; label: 'human' | 'ai'; origin?: 'synthesize' | 'import' | 'control'; sets?: readonly string[]; lang?: string | null },
+  q: { detectors: readonly DetectorVersion[]; label: 'human' | 'ai'; origin?: 'synthesize' | 'import' | 'control'; sets?: readonly string[]; lang?: string | null; withText?: boolean },
 ): Generator<CalibrationRow> {
   const n = q.detectors.length;
   const cols = scoreColumns('reference_scores', 'reference_id', 'r', n);
   const sets = q.sets && q.sets.length > 0 ? `AND r.set_name IN (${q.sets.map((_, i) => `@set${i}`).join(',')})` : '';
-  const sql = `SELECT r.id, r.lang, r.tld, r.words, r.genre, NULL AS month${cols ? `, ${cols}` : ''}
+  const sql = `SELECT r.id, r.lang, r.tld, r.words, r.genre, NULL AS month, ${q.withText ? 'r.text' : 'NULL'} AS text${cols ? `, ${cols}` : ''}
      FROM reference_texts r
      WHERE r.label = @label AND (@origin IS NULL OR r.origin = @origin) AND (@lang IS NULL OR r.lang = @lang) ${sets}
      ORDER BY r.id`;

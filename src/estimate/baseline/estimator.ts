@@ -17,6 +17,8 @@ export interface BaselineItem {
   scores: ReadonlyArray<number | null>;
   /** "YYYY-MM" (crawl or publication month) — baseline pages only, for the drift check. */
   month?: string | null;
+  /** Text, for the word mixture (baseline pages and references only). */
+  text?: string | null;
 }
 
 export type BaselineMethod = 'baseline-corrected' | 'score-mixture';
@@ -148,7 +150,8 @@ export function driftCheck(
     const b = backward[i];
     const uf = f.status === 'ok' ? Number(f.details?.unclipped ?? f.share) : null;
     const ub = b.status === 'ok' ? Number(b.details?.unclipped ?? b.share) : null;
-    const moves = [uf, ub].filter((x): x is number => x !== null && Number.isFinite(x)).map(Math.abs);
+    // An unclipped mixture estimate may leave [0, 1]; a band wider than the whole scale says nothing more.
+    const moves = [uf, ub].filter((x): x is number => x !== null && Number.isFinite(x)).map((x) => Math.min(1, Math.abs(x)));
     return { method: f.method, forward: uf, backward: ub, halfWidth: moves.length ? Math.max(...moves) : null, periods: label, nA: A.length, nB: B.length };
   });
 }
