@@ -1,6 +1,7 @@
 /** Number and label formatting shared by the report renderers. */
 import type { ShareEstimate } from '../estimate/types.js';
 import type { ShareReport } from './model.js';
+import type { DomainCalibrationInfo } from './baseline.js';
 
 export const pct = (x: number | null | undefined, digits = 1): string =>
   x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(digits)}%`;
@@ -198,4 +199,15 @@ export function strataSpecText(spec: { dims: string[]; lengthEdges: number[]; mi
   const bands = edges.length === 0 ? [] : [`<${edges[0]}`, ...edges.slice(1).map((e, i) => `${edges[i]}-${e - 1}`), `>=${edges[edges.length - 1]}`];
   const dims = spec.dims.length > 0 ? spec.dims.join(' × ') : 'none (everything pooled)';
   return `${dims}${spec.dims.includes('length') ? ` (length bands ${bands.join(', ')} words)` : ''}; a stratum needs ≥ ${spec.minBaseline} baseline pages and ≥ ${spec.minAi} AI references of its own, else the nearest coarser one is used (dimensions dropped from the end)`;
+}
+
+/** "AUROC 0.91 baseline vs AI references" (how well a detector separates them in this domain). */
+export const aurocText = (auroc: number | null): string =>
+  auroc === null || !Number.isFinite(auroc) ? 'AUROC n/a' : `AUROC ${auroc.toFixed(2)} baseline vs AI references`;
+
+/** Which detector's baseline series to read first, and why. */
+export function recommendationText(dc: Pick<DomainCalibrationInfo, 'recommended' | 'detectors'>): string {
+  if (!dc.recommended) return 'no detector separates baseline pages from AI references better than chance: read no baseline series as a measurement';
+  const d = dc.detectors.find((x) => x.detector === dc.recommended);
+  return `read the ${dc.recommended} series first: it separates baseline pages from AI references best (${aurocText(d?.auroc ?? null)})`;
 }

@@ -21,6 +21,8 @@ import {
   statusText,
   strataFallbackLines,
   strataSpecText,
+  aurocText,
+  recommendationText,
   strataViews,
   stratumLevelText,
 } from './format.js';
@@ -361,13 +363,14 @@ function domainCalibrationSection(dc: DomainCalibrationInfo): SafeHtml[] {
         ['AI references', `${dc.nAi}${dc.aiSets && dc.aiSets.length > 0 ? ` from ${dc.aiSets.join(', ')}` : ' (all stored sets)'}`],
         ['threshold rule', dc.thresholdRule],
         ['strata', strataSpecText(dc.strata)],
+        ['series to read first', recommendationText(dc)],
       ],
     ),
   ];
   for (const d of dc.detectors) {
     const views = strataViews(d.strata, dc.strata.minAi);
     out.push(
-      el('h3', [`${d.detector}: operating threshold ${d.threshold.toFixed(3)}, ${d.nBaseline} baseline pages, ${d.nAi} AI references`]),
+      el('h3', [`${d.detector}: operating threshold ${d.threshold.toFixed(3)}, ${d.nBaseline} baseline pages, ${d.nAi} AI references, ${aurocText(d.auroc)}`]),
       table(
         ['stratum', 'level', 'baseline n', 'fallback n', 'FPR', 'TPR', 'AI n', 'AI stratum'],
         views.map((v) => [

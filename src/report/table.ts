@@ -14,6 +14,8 @@ import {
   statusText,
   strataFallbackLines,
   strataSpecText,
+  aurocText,
+  recommendationText,
   strataViews,
   stratumLevelText,
 } from './format.js';
@@ -119,8 +121,9 @@ function domainCalibrationText(dc: DomainCalibrationInfo): string[] {
   out.push(`  AI references: ${dc.nAi}${dc.aiSets && dc.aiSets.length > 0 ? ` from ${dc.aiSets.join(', ')}` : ' (all stored sets)'}`);
   out.push(`  threshold rule: ${dc.thresholdRule}`);
   out.push(`  strata: ${strataSpecText(dc.strata)}`);
+  out.push(`  ${recommendationText(dc)}`);
   for (const d of dc.detectors) {
-    out.push('', `detector ${d.detector}: operating threshold ${d.threshold.toFixed(3)}, ${d.nBaseline} baseline pages, ${d.nAi} AI references`);
+    out.push('', `detector ${d.detector}: operating threshold ${d.threshold.toFixed(3)}, ${d.nBaseline} baseline pages, ${d.nAi} AI references, ${aurocText(d.auroc)}`);
     const views = strataViews(d.strata, dc.strata.minAi);
     out.push(
       alignTable(

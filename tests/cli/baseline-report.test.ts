@@ -53,6 +53,8 @@ describe('report with domain-matched calibration', () => {
       expect(d.strata.some((s) => s.key === '*')).toBe(true);
       expect(d.auroc).toBeGreaterThan(0.5);
     }
+    const best = [...info.detectors].sort((a, b) => b.auroc! - a.auroc!)[0];
+    expect(info.recommended).toBe(best.detector);
     const after = rep.groups.find((g) => g.key === '2024-04')!;
     const bc = after.estimates.find((e) => e.method === 'baseline-corrected:classifier')!;
     expect(bc.status).toBe('ok');
@@ -64,6 +66,16 @@ describe('report with domain-matched calibration', () => {
     // The drift check splits the baseline at its median month; its bands reach the estimates.
     expect(info.drift.length).toBeGreaterThan(0);
     if (info.drift.some((d) => d.method === 'baseline-corrected:classifier' && d.halfWidth !== null)) expect(bc.systematic).toBeTruthy();
+  });
+
+  it('the text report names the detector to read first and shows the word mixture against the baseline', () => {
+    const r = runCli(['report', '--db', db, '--date', 'crawl', '--min-docs', '5', '--replicates', '200', '--min-baseline', '10', '--min-ai', '10']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/read the (classifier|gpt-words) series first: it separates baseline pages from AI references best \(AUROC 0\.\d\d/);
+    const rep = report();
+    const words = rep.groups.find((g) => g.key === '2024-04')!.estimates.find((e) => e.method === 'word-mixture:baseline')!;
+    expect(words.calibration).toBe('baseline');
+    expect(['ok', 'too-few-documents']).toContain(words.status);
   });
 
   it('uses a control corpus given on the command line as a user-labeled baseline', () => {

@@ -59,7 +59,8 @@ const DOMAIN: DomainCalibrationInfo = {
   aiSets: [HOSTILE_SET],
   thresholdRule: 'score at which 5% of the baseline is flagged',
   strata: { dims: ['lang', 'tld', 'length'], lengthEdges: [300, 1000], minBaseline: 50, minAi: 30 },
-  detectors: [{ detector: 'det', threshold: 0.6123, nBaseline: 330, nAi: 70, strata: STRATA }],
+  detectors: [{ detector: 'det', threshold: 0.6123, nBaseline: 330, nAi: 70, auroc: 0.87, strata: STRATA }],
+  recommended: 'det',
   drift: [
     { method: 'baseline-corrected:det', forward: -0.021, backward: 0.013, halfWidth: 0.021, periods: PERIODS, nA: 150, nB: 180 },
     { method: 'score-mixture:det', forward: null, backward: null, halfWidth: null, periods: PERIODS, nA: 150, nB: 180 },
@@ -173,7 +174,7 @@ describe('renderers on a SYNTHETIC report with domain-matched calibration', () =
     expect(out).toContain('domain-matched calibration (calib "baseline"): pages crawled before 2022-11-30 are the human baseline');
     expect(out).toContain(`  AI references: 70 from ${HOSTILE_SET}`);
     expect(out).toContain('  strata: lang × tld × length (length bands <300, 300-999, >=1000 words); a stratum needs ≥ 50 baseline pages and ≥ 30 AI references');
-    expect(out).toContain('detector det: operating threshold 0.612, 330 baseline pages, 70 AI references');
+    expect(out).toContain('detector det: operating threshold 0.612, 330 baseline pages, 70 AI references, AUROC 0.87 baseline vs AI references');
     const strata = readAlignedTable(out, 'stratum').slice(0, STRATA.length);
     expect(strata.map((r) => [r.stratum, r.level, r['baseline n'], r['fallback n'], r.FPR, r.TPR, r['AI n'], r['AI stratum']])).toEqual([
       ['lang=eng|tld=com|length=<300', '0 own', '120', '', '6.1%', '79.0%', '40', 'own'],
@@ -243,7 +244,8 @@ describe('renderers on a SYNTHETIC report with domain-matched calibration', () =
     expect(domain).toContain('± the drift band');
 
     const section = html.slice(html.indexOf('<h2>Domain-matched calibration</h2>'));
-    expect(section).toContain('<h3>det: operating threshold 0.612, 330 baseline pages, 70 AI references</h3>');
+    expect(section).toContain('<h3>det: operating threshold 0.612, 330 baseline pages, 70 AI references, AUROC 0.87 baseline vs AI references</h3>');
+    expect(section).toContain('read the det series first');
     expect(section).toContain('<tr><td>lang=eng|tld=com|length=300-999</td><td>0 own</td><td class="num">60</td><td></td><td>3.3%</td><td>90.0%</td><td class="num">10</td><td>lang=eng|tld=com</td></tr>');
     expect(section).toContain('<tr><td>*</td><td>3 pooled</td><td class="num">330</td><td class="num">12</td>');
     expect(section).toContain('<li>baseline: 95 of 330 pages (28.8%) are in strata with fewer than 50 pages;');
