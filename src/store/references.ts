@@ -148,17 +148,6 @@ export function scoredReferences(store: Store, detector: string, detectorVersion
   return store.db.prepare(`SELECT ${REF_COLUMNS}, s.score FROM reference_texts r ${join} ${where} ORDER BY r.id`).all(detector, detectorVersion, ...params) as ScoredReference[];
 }
 
-/** Reference texts without a score from (detector, version). */
-export function referencesMissingScore(store: Store, detector: string, detectorVersion: string): Array<{ id: number; text: string; lang: string | null; words: number }> {
-  return store.db
-    .prepare(
-      `SELECT r.id, r.text, r.lang, r.words FROM reference_texts r WHERE NOT EXISTS (
-         SELECT 1 FROM reference_scores s WHERE s.reference_id = r.id AND s.detector = ? AND s.detector_version = ?)
-       ORDER BY r.id`,
-    )
-    .all(detector, detectorVersion) as Array<{ id: number; text: string; lang: string | null; words: number }>;
-}
-
 /** Inserts or replaces reference scores in one transaction. */
 export function upsertReferenceScores(
   store: Store,
