@@ -313,7 +313,8 @@ export class EstimateAggregator {
           const e = db.words.estimate(g.wordItems, { ...common, seed: mixSeed(seed, key.length, g.documents, 2) });
           e.calibration = db.wordsCalibration ?? 'baseline';
           if (e.status === 'no-data' && g.baselineDocs > 0) e.status = 'baseline-period';
-          if (g.wordSeen > g.wordItems.length) e.note = `${e.note ?? ''}; a uniform sample of ${g.wordItems.length} of ${g.wordSeen} documents`;
+          if (g.wordSeen > g.wordItems.length) e.note = `${e.note ? `${e.note}; ` : ''}a uniform sample of ${g.wordItems.length} of ${g.wordSeen} documents`;
+          attachDrift([e], db.drift);
           estimates.push(e);
         }
       }

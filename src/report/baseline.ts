@@ -6,7 +6,7 @@
  */
 import type { Store } from '../store/index.js';
 import { baselineDocuments, referenceRows, type CalibrationRow, type DetectorVersion } from '../store/baseline-queries.js';
-import { BaselineEstimator, driftCheck, type BaselineItem, type DriftResult } from '../estimate/baseline/estimator.js';
+import { BaselineEstimator, driftCheck, driftPeriods, driftResult, type BaselineItem, type DriftResult } from '../estimate/baseline/estimator.js';
 import { resolveStrata } from '../estimate/baseline/strata.js';
 import { DEFAULT_BASELINE_FPR, type StratumSummary } from '../estimate/baseline/score-model.js';
 import { DEFAULT_CUTOFF, type CalibrationKind, type StrataSpec } from '../estimate/baseline/types.js';
@@ -167,7 +167,16 @@ export function loadDomainCalibration(store: Store, detectors: readonly Detector
     const texts = (xs: readonly BaselineItem[]): TextItem[] => xs.filter((x) => x.text).map((x) => ({ fields: x.fields, text: x.text! }));
     try {
       // q from the AI references (no shipped reference: it would need ../shared at run time).
-      words = BaselineWordMixture.build(texts(human), { strata: spec, ai: texts(ai), reference: null, level: o.level, replicates: o.replicates, seed: o.seed });
+      const wOpts = { strata: spec, ai: texts(ai), reference: null, level: o.level, replicates: o.replicates, seed: o.seed };
+      words = BaselineWordMixture.build(texts(human), wOpts);
+      // The drift check for the word mixture: the same two baseline periods, both directions.
+      const p = d === 'off' ? null : driftPeriods(human.filter((x) => x.text), typeof d === 'object' ? { periodA: d.a, periodB: d.b } : {});
+      if (p) {
+        const small = { replicates: Math.min(o.replicates, 200), seed: o.seed };
+        const forward = BaselineWordMixture.build(texts(p.A), { ...wOpts, ...small }).estimate(texts(p.B), small);
+        const backward = BaselineWordMixture.build(texts(p.B), { ...wOpts, ...small }).estimate(texts(p.A), small);
+        drift.push(driftResult(forward, backward, p.label, p.A.length, p.B.length));
+      }
     } catch (err) {
       notes.push(`word mixture against the baseline off: ${(err as Error).message}`);
     }

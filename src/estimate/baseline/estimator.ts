@@ -117,12 +117,15 @@ export interface DriftResult {
  * larger of the two moves: the systematic error that topic and style drift alone cause over
  * that time span (it also contains the check's own sampling noise, so it is conservative).
  */
-export function driftCheck(
-  detectors: readonly string[],
-  baseline: readonly BaselineItem[],
-  ai: readonly BaselineItem[],
-  opts: BaselineEstimatorOptions & GroupEstimateOptions & { split?: string; periodA?: [string, string]; periodB?: [string, string] } = {},
-): DriftResult[] {
+export interface DriftOptions {
+  /** First month of period B (default: where the pages divide most evenly). */
+  split?: string;
+  periodA?: [string, string];
+  periodB?: [string, string];
+}
+
+/** The two baseline periods of the drift check, or null when the baseline does not span two. */
+export function driftPeriods<T extends { month?: string | null }>(baseline: readonly T[], opts: DriftOptions = {}): { A: T[]; B: T[]; label: string } | null {
   const dated = baseline.filter((x) => x.month);
   let inA: (m: string) => boolean;
   let inB: (m: string) => boolean;
@@ -136,24 +139,36 @@ export function driftCheck(
   } else {
     const months = dated.map((x) => x.month!).sort();
     const split = opts.split ?? balancedSplit(months);
-    if (!split || months.length === 0 || months[0] >= split) return [];
+    if (!split || months.length === 0 || months[0] >= split) return null;
     inA = (m) => m < split;
     inB = (m) => m >= split;
     label = `${months[0]}–${prevMonth(split)} vs ${split}–${months[months.length - 1]}`;
   }
   const A = dated.filter((x) => inA(x.month!));
   const B = dated.filter((x) => inB(x.month!));
-  if (A.length === 0 || B.length === 0) return [];
-  const forward = new BaselineEstimator(detectors, A, ai, opts).estimate(B, opts);
-  const backward = new BaselineEstimator(detectors, B, ai, opts).estimate(A, opts);
-  return forward.map((f, i) => {
-    const b = backward[i];
-    const uf = f.status === 'ok' ? Number(f.details?.unclipped ?? f.share) : null;
-    const ub = b.status === 'ok' ? Number(b.details?.unclipped ?? b.share) : null;
-    // An unclipped mixture estimate may leave [0, 1]; a band wider than the whole scale says nothing more.
-    const moves = [uf, ub].filter((x): x is number => x !== null && Number.isFinite(x)).map((x) => Math.min(1, Math.abs(x)));
-    return { method: f.method, forward: uf, backward: ub, halfWidth: moves.length ? Math.max(...moves) : null, periods: label, nA: A.length, nB: B.length };
-  });
+  return A.length > 0 && B.length > 0 ? { A, B, label } : null;
+}
+
+/** A drift result from the estimates of the two directions (A as baseline for B, and B for A). */
+export function driftResult(forward: ShareEstimate, backward: ShareEstimate, periods: string, nA: number, nB: number): DriftResult {
+  const uf = forward.status === 'ok' ? Number(forward.details?.unclipped ?? forward.share) : null;
+  const ub = backward.status === 'ok' ? Number(backward.details?.unclipped ?? backward.share) : null;
+  // An unclipped mixture estimate may leave [0, 1]; a band wider than the whole scale says nothing more.
+  const moves = [uf, ub].filter((x): x is number => x !== null && Number.isFinite(x)).map((x) => Math.min(1, Math.abs(x)));
+  return { method: forward.method, forward: uf, backward: ub, halfWidth: moves.length ? Math.max(...moves) : null, periods, nA, nB };
+}
+
+export function driftCheck(
+  detectors: readonly string[],
+  baseline: readonly BaselineItem[],
+  ai: readonly BaselineItem[],
+  opts: BaselineEstimatorOptions & GroupEstimateOptions & DriftOptions = {},
+): DriftResult[] {
+  const p = driftPeriods(baseline, opts);
+  if (!p) return [];
+  const forward = new BaselineEstimator(detectors, p.A, ai, opts).estimate(p.B, opts);
+  const backward = new BaselineEstimator(detectors, p.B, ai, opts).estimate(p.A, opts);
+  return forward.map((f, i) => driftResult(f, backward[i], p.label, p.A.length, p.B.length));
 }
 
 /**
