@@ -88,6 +88,24 @@ describe('report with domain-matched calibration', () => {
     expect(rep.groups.find((g) => g.key === '2013-04')!.estimates.find((e) => e.method === 'baseline-corrected:classifier')!.status).not.toBe('baseline-period');
   });
 
+  it('takes another store as a human control database, and can pool pages with stored control texts', () => {
+    const other = join(dir, 'control.db');
+    const scan = runCli(['scan', join(ROOT, 'samples/warc/edge-cases/ipwb/sample-1.warc.gz'), '--db', other, '--threads', '0', '--detector', 'classifier', '--detector', 'gpt-words']);
+    expect(scan.status, scan.stderr).toBe(0);
+    const viaDb = report('--control-db', other);
+    expect(viaDb.domainCalibration!.kind).toBe('user-labeled');
+    expect(viaDb.domainCalibration!.humanSource).toMatch(/documents of .*control\.db/);
+    const imp = runCli(['references', 'import', control, '--db', db, '--as', 'control', '--detector', 'classifier', '--detector', 'gpt-words']);
+    expect(imp.status, imp.stderr).toBe(0);
+    const both = report('--human-reference', 'both');
+    expect(both.domainCalibration!.kind).toBe('baseline');
+    expect(both.domainCalibration!.nControl).toBe(80);
+    expect(both.domainCalibration!.humanSource).toMatch(/pages crawled before 2022-11-30 \+ 80 stored control texts/);
+    const missing = runCli(['report', '--db', db, '--control-db', join(dir, 'nope.db')]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/control database not found/);
+  });
+
   it('development-only reports have no baseline series; --calibrate baseline fails clearly without AI references', () => {
     const dev = report('--calibrate', 'development');
     expect(dev.domainCalibration).toBeNull();
