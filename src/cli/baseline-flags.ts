@@ -86,8 +86,12 @@ export function addBaselineFlags(cmd: Command): Command {
     .option('--control <file.jsonl>', 'human-only corpus (JSONL with text, lang, domain) scored now and used as the baseline (repeatable)', collect)
     .option('--control-db <file>', 'another ccaudit store whose documents are all human-written, used as the baseline (repeatable)', collect)
     .option('--ai-set <name>', 'only AI references of this set (repeatable; default all)', collect)
-    .option('--strata <dims>', `stratum dimensions, finest last-dropped first: ${STRATUM_DIMS.join(', ')}`, dims, DEFAULT_STRATA.dims)
-    .option('--length-bands <words>', 'upper word-count edges of the length bands', edges, DEFAULT_STRATA.lengthEdges)
+    .addOption(
+      new Option('--strata <dims>', `stratum dimensions (${STRATUM_DIMS.join(', ')}); the last one listed is dropped first when a stratum is too small`)
+        .argParser(dims)
+        .default(DEFAULT_STRATA.dims, DEFAULT_STRATA.dims.join(',')),
+    )
+    .addOption(new Option('--length-bands <words>', 'upper word-count edges of the length bands').argParser(edges).default(DEFAULT_STRATA.lengthEdges, DEFAULT_STRATA.lengthEdges.join(',')))
     .option('--min-baseline <n>', 'baseline pages a stratum needs before it stands alone (else it falls back to a coarser one)', positiveInt, DEFAULT_STRATA.minBaseline)
     .option('--min-ai <n>', 'AI references a stratum needs for its own TPR and score distribution', positiveInt, DEFAULT_STRATA.minAi)
     .option('--baseline-fpr <f>', 'threshold of the baseline-corrected count: the score flagging this share of the baseline', fraction, 0.05)

@@ -21,12 +21,12 @@ export function register(program: Command): void {
   const cmd = program
     .command('report')
     .description(
-      'AI share over time from a scored store, by several estimators with 95% intervals:\n' +
-        'classify-and-count, error-corrected (Rogan–Gladen with calibrated TPR/FPR), word-occurrence mixture MLE\n' +
-        '(Liang et al. 2024), primarily-AI page shares, and the excess-vocabulary lower bound (Kobak et al. 2024).\n' +
-        'With a baseline (pages crawled before --cutoff, or control texts) and scored AI references (`synthesize`,\n' +
-        '`references import`), also domain-matched estimates: baseline-corrected counts, score-distribution mixtures,\n' +
-        'per stratum, with a drift band from two baseline periods.',
+      'AI share over time from a scored store, by several estimators with 95% intervals: classify-and-count, ' +
+        'error-corrected (Rogan–Gladen with calibrated TPR/FPR), word-occurrence mixture MLE (Liang et al. 2024), ' +
+        'primarily-AI page shares, and the excess-vocabulary lower bound (Kobak et al. 2024). With a baseline (pages ' +
+        'crawled before --cutoff, or control texts) and scored AI references (`synthesize`, `references import`), also ' +
+        'domain-matched estimates per stratum: baseline-corrected counts, score-distribution and word mixtures, with a ' +
+        'drift band from two baseline periods.',
     )
     .option('--db <path>', 'SQLite store written by scan/score', DEFAULT_DB)
     .addOption(new Option('--by <key>', 'group documents by').choices(['month', 'crawl', 'lang', 'domain', 'tld']).default('month'))
