@@ -146,6 +146,13 @@ interface GroupState {
   wordSeen: number;
 }
 
+/** 32-bit FNV-1a of a group key: each group gets its own bootstrap stream (not one per key length). */
+function keyHash(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 export class EstimateAggregator {
   private readonly groups = new Map<string, GroupState>();
   private readonly markers = new MarkerAccumulator();
@@ -298,7 +305,7 @@ export class EstimateAggregator {
       });
       const db = this.cfg.domainBaseline;
       if (g.baseline && db) {
-        const list = g.baseline.estimate({ ...common, seed: mixSeed(seed, key.length, g.documents) });
+        const list = g.baseline.estimate({ ...common, seed: mixSeed(seed, keyHash(key)) });
         for (const e of list) {
           if (e.status === 'no-data' && g.baselineDocs > 0) {
             // Every scored document of the group is a baseline page: estimating it against itself says nothing.
@@ -310,7 +317,7 @@ export class EstimateAggregator {
         }
         attachDrift(list, db.drift);
         if (db.words) {
-          const e = db.words.estimate(g.wordItems, { ...common, seed: mixSeed(seed, key.length, g.documents, 2) });
+          const e = db.words.estimate(g.wordItems, { ...common, seed: mixSeed(seed, keyHash(key), 2) });
           e.calibration = db.wordsCalibration ?? 'baseline';
           if (e.status === 'no-data' && g.baselineDocs > 0) e.status = 'baseline-period';
           if (g.wordSeen > g.wordItems.length) e.note = `${e.note ? `${e.note}; ` : ''}a uniform sample of ${g.wordItems.length} of ${g.wordSeen} documents`;

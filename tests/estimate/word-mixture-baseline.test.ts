@@ -113,7 +113,7 @@ describe('baseline word mixture: strata, languages, uncertainty, input', () => {
   it('falls back to a coarser cell for a tiny stratum and reports it', () => {
     // SYNTHETIC metadata on real texts: 20 baseline pages are labelled tld "de", the rest "com".
     const tagged = baseline.map((t, i) => ({ ...t, fields: { ...t.fields, tld: i < 20 ? 'de' : 'com', words: 100 } }));
-    const model = BaselineWordMixture.build(tagged, { ai: aiRefs, replicates: 50, minDocs: 5 });
+    const model = BaselineWordMixture.build(tagged, { ai: aiRefs, replicates: 50, minDocs: 5, strata: { dims: ['lang', 'tld', 'length'] } });
     const target = heldHuman.slice(0, 60).map((t, i) => ({ ...t, fields: { ...t.fields, tld: i < 10 ? 'de' : 'com', words: 100 } }));
     const e = model.estimate(target);
     expect(e.status).toBe('ok');

@@ -16,7 +16,7 @@
 import { Rng, clip01, mixSeed, percentileInterval, sampleBeta, sampleGamma } from '../stats.js';
 import { DEFAULT_LEVEL, DEFAULT_REPLICATES, DEFAULT_SEED, noEstimate, okEstimate, type BootstrapOptions, type ShareEstimate } from '../types.js';
 import type { BaselineScoreModel } from './score-model.js';
-import { baselinePrecheck, describeCells, type TargetCells } from './target.js';
+import { baselinePrecheck, describeCells, identifiableCells, leftOutNote, type TargetCell, type TargetCells } from './target.js';
 import { levelsOf } from './strata.js';
 
 export interface BaselineEstimateOptions extends BootstrapOptions {
@@ -32,27 +32,23 @@ export function baselineCorrectedShare(model: BaselineScoreModel, t: TargetCells
   const method = `baseline-corrected:${det}`;
   const early = baselinePrecheck(model, t, method, 'corrected', level, opts.minDocs);
   if (early) return early;
-  // A cell whose own references barely separate would blow the ratio up: it is measured
-  // against the pooled references instead (and the note says how many documents that affected).
-  let remapped = 0;
-  const cells = t.cells.map((c) => {
+  const separation = (c: TargetCell): number => {
     const b = model.baselineCells.get(c.baseline)!;
     const a = model.aiCells.get(c.ai)!;
-    if (a.above / a.n - b.above / b.n >= MIN_BASELINE_SEPARATION) return c;
-    remapped += c.n;
-    return { ...c, baseline: '*', ai: '*' };
-  });
-  t = { ...t, cells };
+    return a.above / a.n - b.above / b.n;
+  };
+  const total = t.n;
+  const { kept, leftOut } = identifiableCells(t, (c) => separation(c) < MIN_BASELINE_SEPARATION);
+  if (kept.n === 0) {
+    return noEstimate(method, 'corrected', det, 'not-identifiable', total, level,
+      `baseline TPR − FPR < ${MIN_BASELINE_SEPARATION} at threshold ${model.threshold.toFixed(3)} in every stratum of this group`);
+  }
+  t = kept;
   const cellStats = t.cells.map((c) => {
     const b = model.baselineCells.get(c.baseline)!;
     const a = model.aiCells.get(c.ai)!;
     return { c, b, a, fpr: b.above / b.n, tpr: a.above / a.n };
   });
-  const sep = cellStats.reduce((s, x) => s + (x.c.n / t.n) * (x.tpr - x.fpr), 0);
-  if (!(sep >= MIN_BASELINE_SEPARATION)) {
-    return noEstimate(method, 'corrected', det, 'not-identifiable', t.n, level,
-      `baseline TPR − FPR = ${sep.toFixed(3)} < ${MIN_BASELINE_SEPARATION} at threshold ${model.threshold.toFixed(3)}`);
-  }
   const unclipped = cellStats.reduce((s, x) => s + (x.c.n / t.n) * rg(x.c.above / x.c.n, x.tpr, x.fpr), 0);
 
   const replicates = opts.replicates ?? DEFAULT_REPLICATES;
@@ -97,7 +93,7 @@ export function baselineCorrectedShare(model: BaselineScoreModel, t: TargetCells
     hi,
     level,
     n: t.n,
-    note: `baseline FPR ${pooledFpr.toFixed(3)} / AI-reference TPR ${pooledTpr.toFixed(3)} at ${model.threshold.toFixed(3)}; ${describeCells(t, levelsOf(model.spec))}${remapped ? `; ${remapped} documents in weakly separating strata use pooled rates` : ''}`,
+    note: `baseline FPR ${pooledFpr.toFixed(3)} / AI-reference TPR ${pooledTpr.toFixed(3)} at ${model.threshold.toFixed(3)}; ${describeCells(t, levelsOf(model.spec))}${leftOutNote(leftOut, total)}`,
     details: {
       calibration: model.calibration,
       unclipped,
@@ -107,6 +103,7 @@ export function baselineCorrectedShare(model: BaselineScoreModel, t: TargetCells
       tpr: pooledTpr,
       nBaseline: model.nBaseline,
       nAi: model.nAi,
+      leftOut,
       humanSource: model.humanSource,
       aiSource: model.aiSource,
       cells: cellStats.map((x) => ({ baseline: x.c.baseline, ai: x.c.ai, n: x.c.n, observed: x.c.above / x.c.n, fpr: x.fpr, tpr: x.tpr, baselineN: x.b.n, aiN: x.a.n })),

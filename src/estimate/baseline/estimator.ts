@@ -2,7 +2,7 @@
  * Runs the baseline-calibrated estimators for every detector over any number of groups
  * (months), and the drift check. Used by reports (from-store.ts) and the known-answer script.
  */
-import { mixSeed } from '../stats.js';
+import { mixSeed, zForLevel } from '../stats.js';
 import type { BootstrapOptions, ShareEstimate } from '../types.js';
 import { baselineCorrectedShare } from './baseline-corrected.js';
 import { BaselineScoreModel, type ScoreModelOptions } from './score-model.js';
@@ -149,13 +149,25 @@ export function driftPeriods<T extends { month?: string | null }>(baseline: read
   return A.length > 0 && B.length > 0 ? { A, B, label } : null;
 }
 
-/** A drift result from the estimates of the two directions (A as baseline for B, and B for A). */
+/**
+ * A drift result from the estimates of the two directions (A as baseline for B, and B for A).
+ * The band comes from the FORWARD direction only (the earlier period calibrating the later, as
+ * the audited months are calibrated), with its own sampling noise taken out:
+ * half-width = √max(0, shift² − se²), se from the forward interval — the baseline's sampling
+ * error is already inside every estimate's statistical interval. The backward move is reported,
+ * not used. The band is NOT scaled to the time between the baseline and an audited month.
+ */
 export function driftResult(forward: ShareEstimate, backward: ShareEstimate, periods: string, nA: number, nB: number): DriftResult {
   const uf = forward.status === 'ok' ? Number(forward.details?.unclipped ?? forward.share) : null;
   const ub = backward.status === 'ok' ? Number(backward.details?.unclipped ?? backward.share) : null;
-  // An unclipped mixture estimate may leave [0, 1]; a band wider than the whole scale says nothing more.
-  const moves = [uf, ub].filter((x): x is number => x !== null && Number.isFinite(x)).map((x) => Math.min(1, Math.abs(x)));
-  return { method: forward.method, forward: uf, backward: ub, halfWidth: moves.length ? Math.max(...moves) : null, periods, nA, nB };
+  let halfWidth: number | null = null;
+  if (uf !== null && Number.isFinite(uf) && forward.lo !== null && forward.hi !== null) {
+    const se = (forward.hi - forward.lo) / (2 * zForLevel(forward.level));
+    // A mixture estimate may leave [0, 1]; a band wider than the whole scale says nothing more.
+    const shift = Math.min(1, Math.abs(uf));
+    halfWidth = Math.sqrt(Math.max(0, shift * shift - se * se));
+  }
+  return { method: forward.method, forward: uf, backward: ub, halfWidth, periods, nA, nB };
 }
 
 export function driftCheck(

@@ -4,7 +4,7 @@
  * In each calibration cell c, the group's detector scores are modelled as
  *   f(s) = (1 − α_c)·F_human,c(s) + α_c·F_ai,c(s)
  * with F_human,c the binned score distribution of the cell's pre-cutoff baseline pages and
- * F_ai,c that of its AI references (bins: score-model.ts; ½ pseudo-count per bin). α_c
+ * F_ai,c that of its AI references (bins: score-model.ts; a prior mass of ½ spread over the bins). α_c
  * maximises Σ_b n_b·log((1 − α)·h_b + α·a_b), which is concave in α; it is searched over the
  * whole range where the mixture density stays positive (it may leave [0, 1]), because clipping
  * each small cell at 0 would bias the combination upward when the truth is 0. The group's
@@ -14,23 +14,39 @@
  * whose baseline scores are shifted (a web page style the labelled corpora never had) is
  * judged against that shifted distribution rather than against a fixed cut.
  *
- * Interval: Bayesian bootstrap — h ~ Dirichlet(baseline counts + ½) per baseline cell,
- * a ~ Dirichlet(AI counts + ½) per AI cell, the group's bin counts and cell weights
- * ~ Dirichlet(counts) — so the baseline's and references' sampling error is included.
+ * Interval: Bayesian bootstrap — h ~ Dirichlet(baseline counts + ½/B) per baseline cell,
+ * a ~ Dirichlet(AI counts + ½/B) per AI cell, the group's bin counts ~ Dirichlet(counts + ½/B)
+ * and cell weights ~ Dirichlet(cell sizes) — so the baseline's and references' sampling error
+ * is included. Strata where the two distributions do not differ are left out (see the note).
  */
 import { Rng, clip01, mixSeed, percentileInterval, sampleGamma } from '../stats.js';
 import { DEFAULT_LEVEL, DEFAULT_REPLICATES, DEFAULT_SEED, noEstimate, okEstimate, type ShareEstimate } from '../types.js';
-import type { BaselineEstimateOptions } from './baseline-corrected.js';
+import { MIN_BASELINE_SEPARATION, type BaselineEstimateOptions } from './baseline-corrected.js';
 import type { BaselineScoreModel } from './score-model.js';
 import { levelsOf } from './strata.js';
-import { baselinePrecheck, describeCells, type TargetCells } from './target.js';
+import { baselinePrecheck, describeCells, identifiableCells, leftOutNote, type TargetCells } from './target.js';
 
-/** Normalised histogram with a ½ pseudo-count per bin. */
+/**
+ * Total prior mass spread evenly over the bins of every histogram: enough to keep densities
+ * positive, small enough not to pull a 100-page stratum toward uniform (a ½ pseudo-count PER
+ * bin biased α̂ down by ≈ 1–2 pp at 5 % AI).
+ */
+const PRIOR_MASS = 0.5;
+
+/** Normalised histogram with PRIOR_MASS spread over the bins. */
 function smoothed(hist: ArrayLike<number>, out = new Float64Array(hist.length)): Float64Array {
+  const extra = PRIOR_MASS / hist.length;
   let total = 0;
-  for (let i = 0; i < hist.length; i++) total += hist[i] + 0.5;
-  for (let i = 0; i < hist.length; i++) out[i] = (hist[i] + 0.5) / total;
+  for (let i = 0; i < hist.length; i++) total += hist[i] + extra;
+  for (let i = 0; i < hist.length; i++) out[i] = (hist[i] + extra) / total;
   return out;
+}
+
+/** Total-variation distance of two normalised histograms: the largest TPR − FPR any threshold set could reach. */
+export function totalVariation(h: ArrayLike<number>, a: ArrayLike<number>): number {
+  let d = 0;
+  for (let i = 0; i < h.length; i++) d += Math.abs(h[i] - a[i]);
+  return d / 2;
 }
 
 /** Dirichlet(counts + extra) draw into `out`; bins with zero parameter get 0. */
@@ -46,15 +62,15 @@ function dirichlet(rng: Rng, counts: ArrayLike<number>, extra: number, out: Floa
 }
 
 /**
- * Maximum-likelihood α of Σ_b n_b·log(h_b + α(a_b − h_b)) over the open interval where every
- * bin with n_b > 0 keeps a positive density (bounded to [−2, 3] so far-off cells stay finite).
+ * Maximum-likelihood α of Σ_b n_b·log(h_b + α(a_b − h_b)) over the interval where the mixture
+ * is a distribution — a non-negative density in EVERY bin, not only in bins with data (else a
+ * month with no AI-like pages runs α̂ off to the search bound) — and within [−2, 3].
  * ℓ is concave, so bisection on ℓ′ finds the unique maximum.
  */
 export function binnedMixtureMle(n: ArrayLike<number>, h: ArrayLike<number>, a: ArrayLike<number>): number {
   let lo = -2;
   let hi = 3;
   for (let b = 0; b < n.length; b++) {
-    if (!(n[b] > 0)) continue;
     const d = a[b] - h[b];
     if (d > 0) lo = Math.max(lo, -h[b] / d);
     else if (d < 0) hi = Math.min(hi, h[b] / -d);
@@ -89,6 +105,17 @@ export function scoreMixtureShare(model: BaselineScoreModel, t: TargetCells, opt
   const early = baselinePrecheck(model, t, method, 'score-mixture', level, opts.minDocs);
   if (early) return early;
   const B = model.bins;
+  // Strata whose baseline and AI score distributions barely differ carry no information on α:
+  // left out (pairing them with another stratum's distributions would bring the shift back).
+  const total = t.n;
+  const { kept, leftOut } = identifiableCells(t, (c) =>
+    totalVariation(smoothed(model.baselineCells.get(c.baseline)!.hist), smoothed(model.aiCells.get(c.ai)!.hist)) < MIN_BASELINE_SEPARATION,
+  );
+  if (kept.n === 0) {
+    return noEstimate(method, 'score-mixture', det, 'not-identifiable', total, level,
+      `baseline and AI-reference score distributions differ by less than ${MIN_BASELINE_SEPARATION} (total variation) in every stratum of this group`);
+  }
+  t = kept;
   const perCell = t.cells.map((c) => {
     const h = smoothed(model.baselineCells.get(c.baseline)!.hist);
     const a = smoothed(model.aiCells.get(c.ai)!.hist);
@@ -108,14 +135,16 @@ export function scoreMixtureShare(model: BaselineScoreModel, t: TargetCells, opt
   const w = new Float64Array(t.cells.length);
   const draws = new Float64Array(replicates);
   for (let r = 0; r < replicates; r++) {
-    bKeys.forEach((k, i) => dirichlet(rng, model.baselineCells.get(k)!.hist, 0.5, hStar[i]));
-    aKeys.forEach((k, i) => dirichlet(rng, model.aiCells.get(k)!.hist, 0.5, aStar[i]));
+    bKeys.forEach((k, i) => dirichlet(rng, model.baselineCells.get(k)!.hist, PRIOR_MASS / B, hStar[i]));
+    aKeys.forEach((k, i) => dirichlet(rng, model.aiCells.get(k)!.hist, PRIOR_MASS / B, aStar[i]));
     let wSum = 0;
     for (let i = 0; i < t.cells.length; i++) wSum += w[i] = sampleGamma(rng, t.cells[i].n);
     let alpha = 0;
     for (let i = 0; i < t.cells.length; i++) {
       const c = t.cells[i];
-      dirichlet(rng, c.hist, 0, nStar);
+      // The same small prior: an empty bin can gain documents in a replicate (else a month
+      // with no AI-like pages gets a zero-width interval).
+      dirichlet(rng, c.hist, PRIOR_MASS / B, nStar);
       for (let b = 0; b < B; b++) nStar[b] *= c.n;
       alpha += (w[i] / wSum) * binnedMixtureMle(nStar, hStar[bIndex[i]], aStar[aIndex[i]]);
     }
@@ -131,11 +160,12 @@ export function scoreMixtureShare(model: BaselineScoreModel, t: TargetCells, opt
     hi,
     level,
     n: t.n,
-    note: `score distributions of ${model.nBaseline} baseline pages and ${model.nAi} AI references, ${B} bins; ${describeCells(t, levelsOf(model.spec))}`,
+    note: `score distributions of ${model.nBaseline} baseline pages and ${model.nAi} AI references, ${B} bins; ${describeCells(t, levelsOf(model.spec))}${leftOutNote(leftOut, total)}`,
     details: {
       calibration: model.calibration,
       unclipped,
       bins: B,
+      leftOut,
       nBaseline: model.nBaseline,
       nAi: model.nAi,
       humanSource: model.humanSource,

@@ -127,8 +127,9 @@ export class BaselineScoreModel {
     }
     const bins = opts.bins ?? DEFAULT_BINS;
     if (!(Number.isInteger(bins) && bins >= 2)) throw new Error(`bins must be an integer ≥ 2, got ${bins}`);
+    // bins − 1 inner edges: ⌈bins/2⌉ − 1 baseline quantiles and the rest AI quantiles (fewer when they coincide).
     const half = Math.max(1, Math.round(bins / 2));
-    const raw = [...(bSorted.length ? quantileEdges(bSorted, half) : []), ...(aSorted.length ? quantileEdges(aSorted, bins - half) : [])];
+    const raw = [...(bSorted.length ? quantileEdges(bSorted, half) : []), ...(aSorted.length ? quantileEdges(aSorted, bins - half + 1) : [])];
     this.edges = Float64Array.from([...new Set(raw)].sort((x, y) => x - y));
 
     this.baselineCounter = new StratumCounter(this.spec, this.spec.minBaseline);

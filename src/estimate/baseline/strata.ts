@@ -5,7 +5,7 @@
  * pages …), so baseline FPRs and score distributions are measured per stratum and the month's
  * estimate is the document-share-weighted combination. A stratum with too few baseline (or AI
  * reference) items falls back to a coarser one by dropping dimensions from the end of
- * `dims` (genre → length → tld → lang → everything pooled); the level used is reported.
+ * `dims` (with the defaults: tld → length → lang → everything pooled); the level used is reported.
  */
 import type { StrataSpec, StratumDim, StratumFields } from './types.js';
 
@@ -36,8 +36,13 @@ const DEFAULT_TLD_GROUPS: Record<string, string> = {
   in: 'in',
 };
 
+/**
+ * Default order: length before TLD, so TLD is given up first — detector error rates depend
+ * more on length than on TLD, and imported AI references have no TLD at all (their TPR is
+ * then still measured per language × length band).
+ */
 export const DEFAULT_STRATA: StrataSpec = {
-  dims: ['lang', 'tld', 'length'],
+  dims: ['lang', 'length', 'tld'],
   lengthEdges: [300, 1000],
   tldGroups: DEFAULT_TLD_GROUPS,
   minBaseline: 50,

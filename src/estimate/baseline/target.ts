@@ -79,3 +79,19 @@ export function baselinePrecheck(model: BaselineScoreModel, t: TargetCells, meth
   }
   return null;
 }
+
+/**
+ * Leaves out the cells a detector cannot separate in (their own baseline and AI references
+ * barely differ): pairing their documents with another stratum's error rates would bring
+ * back exactly the shift the strata remove. The estimate then covers the remaining documents,
+ * and says how many were left out.
+ */
+export function identifiableCells(t: TargetCells, weak: (c: TargetCell) => boolean): { kept: TargetCells; leftOut: number } {
+  const cells = t.cells.filter((c) => !weak(c));
+  const n = cells.reduce((s, c) => s + c.n, 0);
+  return { kept: { cells, n }, leftOut: t.n - n };
+}
+
+/** The note part for left-out cells. */
+export const leftOutNote = (leftOut: number, total: number): string =>
+  leftOut > 0 ? `; ${leftOut} of ${total} documents are in strata where the detector does not separate baseline from AI references and are not in this estimate` : '';
