@@ -19,6 +19,7 @@
  *
  *   npx tsx scripts/known-answer-baseline.ts [--draws 20] [--n 300] [--baseline 400] [--ai-refs 200]
  *        [--folds detectrl,fastdetectgpt,…] [--detectors classifier,gpt-words] [--replicates 400] [--json FILE]
+ *        [--design same|split-generators]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -28,6 +29,7 @@ import { readPublishedLexicon } from '../src/detect/train.js';
 import { detectorsFromModels, trainAllModels, DEFAULT_SEED as TRAIN_SEED } from '../src/detect/defaults.js';
 import { calibrate } from '../src/detect/calibration.js';
 import { scoreRecords } from '../src/detect/evaluate.js';
+import { groupKey } from '../src/detect/splits.js';
 import type { LabeledRecord } from '../src/detect/types.js';
 import { correctedShare } from '../src/estimate/corrected.js';
 import { Rng, mixSeed } from '../src/estimate/stats.js';
@@ -41,6 +43,42 @@ const FRACTIONS = [0, 0.05, 0.2, 0.5];
 
 function fieldsOf(r: LabeledRecord): StratumFields {
   return { lang: r.lang, tld: null, words: r.text.split(/\s+/).filter(Boolean).length, genre: r.domain };
+}
+
+type Design = 'same' | 'split-generators';
+
+/**
+ * Splits a source's texts into a calibration part (baseline pages + AI references) and a
+ * target part (the audited months), by GROUP (splits.ts groupKey: a human article and the AI
+ * continuations of its opening share it), so no target text shares its opening with a
+ * baseline or reference text. With 'split-generators' the AI texts of a random half of the
+ * generators may only be references and the others only target texts.
+ */
+function partition(rng: Rng, texts: readonly LabeledRecord[], nb: number, na: number, design: Design) {
+  const generators = [...new Set(texts.filter((r) => r.label === 'ai').map((r) => r.generator ?? '?'))].sort();
+  const refGenerators = design === 'split-generators' ? shuffled(rng, generators).slice(0, Math.max(1, Math.floor(generators.length / 2))).sort() : null;
+  const groups = new Map<string, LabeledRecord[]>();
+  for (const r of texts) {
+    const k = groupKey(r.text);
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  const calibration: LabeledRecord[] = [];
+  const target: LabeledRecord[] = [];
+  let hb = 0;
+  let ar = 0;
+  for (const g of shuffled(rng, [...groups.values()])) {
+    const toCalibration = hb < nb || ar < na;
+    for (const r of g) {
+      const refGen = refGenerators === null || refGenerators.includes(r.generator ?? '?');
+      if (toCalibration) {
+        if (r.label === 'human') hb++;
+        else if (refGen) ar++;
+        else continue; // a target-only generator's text cannot be a reference
+        calibration.push(r);
+      } else if (r.label === 'human' || refGenerators === null || !refGen) target.push(r);
+    }
+  }
+  return { calibration, target, refGenerators };
 }
 
 function shuffled<T>(rng: Rng, xs: readonly T[]): T[] {
@@ -64,6 +102,10 @@ async function main(): Promise<void> {
       replicates: { type: 'string', default: '400' },
       seed: { type: 'string', default: '20251122' },
       'no-words': { type: 'boolean', default: false },
+      // same: references and target AI texts from the same generators (the favourable case);
+      // split-generators: references from half of the source's generators, target AI texts
+      // from the other half (a synthesizer model is not the model that wrote the web's AI text).
+      design: { type: 'string', default: 'same' },
       json: { type: 'string' },
     },
   });
@@ -71,6 +113,8 @@ async function main(): Promise<void> {
   const replicates = Number(values.replicates);
   const seed = Number(values.seed);
   const wantDetectors = values.detectors!.split(',');
+  const design = values.design as Design;
+  if (design !== 'same' && design !== 'split-generators') throw new Error(`--design must be same or split-generators, got ${design}`);
   const all = await loadLabeled(sharedLabeledFiles());
   const published = readPublishedLexicon(sharedLexiconFile('gpt_words_union.csv'), sharedLexiconFile('antislop_slop_phrase_prob_adjustments.csv'));
   const stems = [...new Set(all.map((r) => r.file))].sort();
@@ -115,19 +159,29 @@ async function main(): Promise<void> {
     // Scale the design down for small sources so every part of a draw stays disjoint.
     const needH = Number(values.baseline) + FRACTIONS.reduce((s, f) => s + Number(values.n) - Math.round(f * Number(values.n)), 0);
     const needA = Number(values['ai-refs']) + FRACTIONS.reduce((s, f) => s + Math.round(f * Number(values.n)), 0);
-    const scale = Math.min(1, humans.length / needH, ais.length / needA);
+    // Partitioning by group (a human text and its AI continuations stay together) and, with
+    // --design split-generators, by generator, wastes some texts: keep a margin.
+    const margin = design === 'split-generators' ? 0.6 : 0.85;
+    const scale = Math.min(1, (margin * humans.length) / needH, (margin * ais.length) / needA);
     const n = Math.floor(Number(values.n) * scale);
     const nb = Math.floor(Number(values.baseline) * scale);
     const na = Math.floor(Number(values['ai-refs']) * scale);
+    const needHs = nb + FRACTIONS.reduce((s, f) => s + n - Math.round(f * n), 0);
+    const needAs = na + FRACTIONS.reduce((s, f) => s + Math.round(f * n), 0);
     foldInfo[fold] = { humans: humans.length, ai: ais.length, n, baseline: nb, aiRefs: na, trainSeconds: (Date.now() - t0) / 1000 };
     console.error(`fold ${fold}: ${humans.length} human / ${ais.length} AI texts; per draw baseline ${nb}, AI refs ${na}, ${n} documents per month; trained in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
     for (let d = 0; d < draws; d++) {
       const rng = new Rng(mixSeed(seed, stems.indexOf(fold), d));
-      const h = shuffled(rng, humans);
-      const a = shuffled(rng, ais);
-      const baseline = h.splice(0, nb);
-      const aiRefs = a.splice(0, na);
+      const { calibration, target, refGenerators } = partition(rng, test, nb, na, design);
+      const h = shuffled(rng, target.filter((r) => r.label === 'human'));
+      const a = shuffled(rng, target.filter((r) => r.label === 'ai'));
+      const baseline = shuffled(rng, calibration.filter((r) => r.label === 'human')).slice(0, nb);
+      const aiRefs = shuffled(rng, calibration.filter((r) => r.label === 'ai')).slice(0, na);
+      if (baseline.length < nb || aiRefs.length < na || h.length < needHs - nb || a.length < needAs - na) {
+        throw new Error(`fold ${fold} draw ${d}: not enough texts for the design (${baseline.length}/${nb} baseline, ${aiRefs.length}/${na} references, ${h.length} + ${a.length} for the months)`);
+      }
+      if (d === 0 && refGenerators) console.error(`fold ${fold}: references from ${refGenerators.join(', ')}; target AI from the other generators`);
       const months = FRACTIONS.map((f, i) => {
         const k = Math.round(f * n);
         return { period: `m${i}`, fraction: f, truth: k / n, docs: [...a.splice(0, k), ...h.splice(0, n - k)] };
@@ -169,7 +223,7 @@ async function main(): Promise<void> {
   for (const fold of folds) if (rows.some((r) => r.fold === fold)) print(`left-out source: ${fold}`, rows.filter((r) => r.fold === fold));
   print('all folds pooled', rows);
   if (values.json) {
-    writeFileSync(values.json, `${JSON.stringify({ draws, replicates, seed, fractions: FRACTIONS, folds: foldInfo, summary: summarise(rows), byFold: Object.fromEntries(folds.map((f) => [f, summarise(rows.filter((r) => r.fold === f))])) }, null, 1)}\n`);
+    writeFileSync(values.json, `${JSON.stringify({ design, draws, replicates, seed, fractions: FRACTIONS, folds: foldInfo, summary: summarise(rows), byFold: Object.fromEntries(folds.map((f) => [f, summarise(rows.filter((r) => r.fold === f))])) }, null, 1)}\n`);
     console.log(`wrote ${values.json}`);
   }
 }
