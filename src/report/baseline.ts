@@ -169,16 +169,20 @@ export function loadDomainCalibration(store: Store, detectors: readonly Detector
       // q from the AI references (no shipped reference: it would need ../shared at run time).
       const wOpts = { strata: spec, ai: texts(ai), reference: null, level: o.level, replicates: o.replicates, seed: o.seed };
       words = BaselineWordMixture.build(texts(human), wOpts);
-      // The drift check for the word mixture: the same two baseline periods, both directions.
-      const p = d === 'off' ? null : driftPeriods(human.filter((x) => x.text), typeof d === 'object' ? { periodA: d.a, periodB: d.b } : {});
-      if (p) {
-        const small = { replicates: Math.min(o.replicates, 200), seed: o.seed };
-        const forward = BaselineWordMixture.build(texts(p.A), { ...wOpts, ...small }).estimate(texts(p.B), small);
-        const backward = BaselineWordMixture.build(texts(p.B), { ...wOpts, ...small }).estimate(texts(p.A), small);
-        drift.push(driftResult(forward, backward, p.label, p.A.length, p.B.length));
-      }
     } catch (err) {
       notes.push(`word mixture against the baseline off: ${(err as Error).message}`);
+    }
+    // The drift check for the word mixture: the same two baseline periods, both directions.
+    const p = words && d !== 'off' ? driftPeriods(human.filter((x) => x.text), typeof d === 'object' ? { periodA: d.a, periodB: d.b } : {}) : null;
+    if (p) {
+      try {
+        const small = { strata: spec, ai: texts(ai), reference: null, level: o.level, replicates: Math.min(o.replicates, 200), seed: o.seed };
+        const forward = BaselineWordMixture.build(texts(p.A), small).estimate(texts(p.B), small);
+        const backward = BaselineWordMixture.build(texts(p.B), small).estimate(texts(p.A), small);
+        drift.push(driftResult(forward, backward, p.label, p.A.length, p.B.length));
+      } catch (err) {
+        notes.push(`drift check of the word mixture skipped: ${(err as Error).message}`);
+      }
     }
   }
   return {
