@@ -239,6 +239,7 @@ const METHOD_NOTES: Array<[string, string]> = [
   ['ai-fraction-NN:segments', 'pages with at least NN% of their chunks judged AI (uncorrected).'],
   ['baseline-corrected:*', 'Rogan–Gladen per stratum with the FPR measured on the corpus’s own pages from before the cutoff and the TPR on AI references (domain-matched calibration); Bayesian bootstrap over documents, baseline pages and references.'],
   ['score-mixture:*', 'per stratum, the month’s detector scores as a mixture of the baseline (human) and the AI references’ score distributions; maximum-likelihood AI share, bootstrap as above.'],
+  ['word-mixture:baseline', 'Liang et al. word-occurrence mixture with the human word frequencies measured on the baseline pages of the same stratum and the AI ones on the AI references; bootstrap over the month’s documents, baseline pages and references.'],
   ['excess-lower-bound', 'Kobak et al. excess vocabulary: (p − q)/(1 − q), p = share of documents with a marker word, q = baseline share; a lower bound.'],
 ];
 
@@ -251,7 +252,10 @@ export async function renderShareHtml(r: ShareReport): Promise<string> {
   const isCorrected = (e: ShareEstimate) => e.kind === 'corrected' || e.kind === 'mixture' || e.kind === 'score-mixture' || e.kind === 'excess-lower-bound';
   // Domain-matched series get their own chart (with drift bands) so neither chart runs out of colours.
   const corrected = shareRows(r, (e) => isCorrected(e) && !isDomainCalibrated(e));
-  const domain = shareRows(r, (e) => isCorrected(e) && isDomainCalibrated(e));
+  // With a recommended detector (best separation of baseline pages from AI references), the
+  // domain chart shows its series and the word mixture only; the table lists every series.
+  const best = r.domainCalibration?.recommended ?? null;
+  const domain = shareRows(r, (e) => isCorrected(e) && isDomainCalibrated(e) && (best === null || e.detector === null || e.detector === best));
   const raw = shareRows(r, (e) => e.kind === 'naive' || e.kind === 'primarily-ai' || e.kind === 'ai-fraction');
   const charts: SafeHtml[] = [];
   const how = monthly ? 'Lines: point estimates; bands: intervals.' : 'Points: estimates; bars: intervals.';
@@ -263,8 +267,8 @@ export async function renderShareHtml(r: ShareReport): Promise<string> {
     const band = monthly ? 'lighter bands' : 'thick pale bars';
     charts.push(
       figure(
-        await vegaLiteToSvg(shareChart('AI share: domain-matched calibration (baseline)', domain, monthly)),
-        `${how} ${domain.some((d) => d.driftLo !== undefined) ? `The ${band} are ± the drift band: the systematic error the drift check measured on human pages of two baseline periods, shown next to the interval, not in it.` : 'No drift band (the drift check did not run).'}`,
+        await vegaLiteToSvg(shareChart(`AI share: domain-matched calibration (baseline)${best ? ` — ${best}` : ''}`, domain, monthly)),
+        `${how} ${best ? `Series of ${best}, the detector that separates baseline pages from AI references best, and the word mixture; every series is in the table. ` : ''}${domain.some((d) => d.driftLo !== undefined) ? `The ${band} are ± the drift band: the systematic error the drift check measured on human pages of two baseline periods, shown next to the interval, not in it.` : 'No drift band (the drift check did not run).'}`,
       ),
     );
   }
