@@ -258,22 +258,24 @@ export async function renderShareHtml(r: ShareReport): Promise<string> {
   const domain = shareRows(r, (e) => isCorrected(e) && isDomainCalibrated(e) && (best === null || e.detector === null || e.detector === best));
   const raw = shareRows(r, (e) => e.kind === 'naive' || e.kind === 'primarily-ai' || e.kind === 'ai-fraction');
   const charts: SafeHtml[] = [];
-  const how = monthly ? 'Lines: point estimates; bands: intervals.' : 'Points: estimates; bars: intervals.';
+  // A time axis needs two months: a single month is drawn like a category (points with interval bars).
+  const overTime = (rows: readonly ShareRow[]) => monthly && new Set(rows.map((x) => x.group)).size > 1;
+  const howOf = (rows: readonly ShareRow[]) => (overTime(rows) ? 'Lines: point estimates; bands: intervals.' : 'Points: estimates; bars: intervals.');
   if (corrected.length > 0) {
     const title = domain.length > 0 ? 'AI share: error-corrected estimates (development calibration)' : 'AI share: error-corrected estimates';
-    charts.push(figure(await vegaLiteToSvg(shareChart(title, corrected, monthly)), `${how} The excess-vocabulary series is a lower bound.`));
+    charts.push(figure(await vegaLiteToSvg(shareChart(title, corrected, overTime(corrected))), `${howOf(corrected)} The excess-vocabulary series is a lower bound.`));
   }
   if (domain.length > 0) {
-    const band = monthly ? 'lighter bands' : 'thick pale bars';
+    const band = overTime(domain) ? 'lighter bands' : 'thick pale bars';
     charts.push(
       figure(
-        await vegaLiteToSvg(shareChart(`AI share: domain-matched calibration (baseline)${best ? ` — ${best}` : ''}`, domain, monthly)),
-        `${how} ${best ? `Series of ${best}, the detector that separates baseline pages from AI references best, and the word mixture; every series is in the table. ` : ''}${domain.some((d) => d.driftLo !== undefined) ? `The ${band} are ± the drift band: the systematic error the drift check measured on human pages of two baseline periods, shown next to the interval, not in it.` : 'No drift band (the drift check did not run).'}`,
+        await vegaLiteToSvg(shareChart(`AI share: domain-matched calibration (baseline)${best ? ` — ${best}` : ''}`, domain, overTime(domain))),
+        `${howOf(domain)} ${best ? `Series of ${best}, the detector that separates baseline pages from AI references best, and the word mixture; every series is in the table. ` : ''}${domain.some((d) => d.driftLo !== undefined) ? `The ${band} are ± the drift band: the systematic error the drift check measured on human pages of two baseline periods, shown next to the interval, not in it.` : 'No drift band (the drift check did not run).'}`,
       ),
     );
   }
   if (raw.length > 0) {
-    charts.push(figure(await vegaLiteToSvg(shareChart('AI share: raw detector labels and page shares', raw, monthly)), 'Uncorrected shares, as detectors and published web studies report them.'));
+    charts.push(figure(await vegaLiteToSvg(shareChart('AI share: raw detector labels and page shares', raw, overTime(raw))), 'Uncorrected shares, as detectors and published web studies report them.'));
   }
   if (r.groups.length > 0) charts.push(figure(await vegaLiteToSvg(documentsChart(r, monthly)), 'Documents per group, coloured by where their date came from.'));
   for (const spec of gptWordCharts(r, monthly)) charts.push(figure(await vegaLiteToSvg(spec)));
