@@ -133,14 +133,17 @@ describe('domain-matched calibration in the report formats', () => {
     const withDrift = domainEstimates().find(({ e }) => e.status === 'ok' && e.systematic)!.e;
     expect(html).toContain(`<td>${withDrift.method}</td><td>baseline</td>`);
     expect(html).toContain(`<td>${driftText(withDrift)}</td>`);
-    // Only the domain-matched chart has a drift band: its own layer, drawn before (beneath) the interval bands.
+    // Only the domain-matched chart has a drift band: its own layer, drawn before (beneath) the
+    // interval marks — an area over time, or a pale bar when the chart has a single month (as here).
     const figures = html.split('<figure>').slice(1).map((f) => f.slice(0, f.indexOf('</figure>')));
-    const banded = figures.filter((f) => f.includes(`class="mark-area role-mark ${DRIFT_LAYER}_marks"`));
+    const banded = figures.filter((f) => /class="mark-(area|rule) role-mark drift_band_marks"/.test(f));
+    expect(DRIFT_LAYER).toBe('drift_band');
     expect(banded).toHaveLength(1);
     expect(banded[0]).toContain('AI share: domain-matched calibration (baseline)');
     const band = banded[0].indexOf(`${DRIFT_LAYER}_marks`);
     expect(band).toBeLessThan(banded[0].indexOf('layer_1_marks'));
-    expect(banded[0].slice(band, banded[0].indexOf('</g>', band))).toMatch(/<path /);
+    // An area is drawn as a <path>, a bar (rule mark) as a <line>.
+    expect(banded[0].slice(band, banded[0].indexOf('</g>', band))).toMatch(/<(path|line) /);
     const section = html.slice(html.indexOf('<h2>Domain-matched calibration</h2>'));
     expect(section.length).toBeLessThan(html.length);
     const dc = report.domainCalibration!;
