@@ -33,6 +33,18 @@ export interface BaselineQuery {
   withText?: boolean;
 }
 
+/**
+ * THE rule that makes a stored document a baseline page, as an SQL condition on `documents d`
+ * with one parameter (`cutoffParam`, e.g. "@cutoff" or "?"): a crawl (or publication) date whose
+ * day is before the cutoff, and a month derived from it (so a year-only date never qualifies).
+ * Used by reports, the report's own exclusion of baseline pages and `synthesize`'s page choice.
+ */
+export function baselineCondition(dateBasis: 'crawl' | 'publication', cutoffParam: string): string {
+  const dateCol = dateBasis === 'publication' ? 'd.date' : 'd.crawl_date';
+  const monthCol = dateBasis === 'publication' ? 'd.pub_month' : 'd.crawl_month';
+  return `(${dateCol} IS NOT NULL AND substr(${dateCol}, 1, 10) < ${cutoffParam} AND ${monthCol} IS NOT NULL)`;
+}
+
 function scoreColumns(table: 'scores' | 'reference_scores', idCol: string, own: string, n: number): string {
   return Array.from({ length: n }, (_, i) =>
     `(SELECT sc.score FROM ${table} sc WHERE sc.${idCol} = ${own}.id AND sc.detector = @det${i} AND sc.detector_version = @ver${i}) AS s${i}`,
@@ -59,13 +71,12 @@ function toRow(r: Row, n: number): CalibrationRow {
 /** Baseline documents: crawled (or published) before the cutoff. Streams in id order. */
 export function* baselineDocuments(store: Store, q: BaselineQuery): Generator<CalibrationRow> {
   const n = q.detectors.length;
-  const dateCol = q.dateBasis === 'publication' ? 'd.date' : 'd.crawl_date';
   const monthCol = q.dateBasis === 'publication' ? 'd.pub_month' : 'd.crawl_month';
   const cols = scoreColumns('scores', 'document_id', 'd', n);
   // Publication dates are compared on their first 10 characters (ISO dates, possibly with a time).
   const sql = `SELECT d.id, d.lang, d.tld, d.words, NULL AS genre, ${monthCol} AS month, ${q.withText ? 'd.text' : 'NULL'} AS text${cols ? `, ${cols}` : ''}
      FROM documents d
-     WHERE ${dateCol} IS NOT NULL AND substr(${dateCol}, 1, 10) < @cutoff AND ${monthCol} IS NOT NULL
+     WHERE ${baselineCondition(q.dateBasis, '@cutoff')}
        AND (@lang IS NULL OR d.lang = @lang)
      ORDER BY d.id`;
   for (const r of store.db.prepare(sql).iterate(params(q.detectors, { cutoff: q.cutoff, lang: q.lang ?? null })) as Iterable<Row>) yield toRow(r, n);

@@ -5,6 +5,7 @@
  */
 import type { Store } from './db.js';
 import { StoreError } from './errors.js';
+import { baselineCondition } from './baseline-queries.js';
 
 export type ReferenceLabel = 'human' | 'ai';
 export type ReferenceOrigin = 'synthesize' | 'import' | 'control';
@@ -220,9 +221,8 @@ export interface BaselineFilter {
 }
 
 function baselineWhere(f: BaselineFilter): { where: string; params: unknown[] } {
-  const column = f.basis === 'publication' ? 'd.date' : 'd.crawl_date';
   return {
-    where: `${column} IS NOT NULL AND ${column} < ? AND d.words >= ? AND length(d.text) > 0`,
+    where: `${baselineCondition(f.basis, '?')} AND d.words >= ? AND length(d.text) > 0`,
     params: [f.cutoff, f.minWords],
   };
 }

@@ -5,6 +5,7 @@
  */
 import { basename } from 'node:path';
 import type { Store } from './db.js';
+import { baselineCondition } from './baseline-queries.js';
 import { getCalibration, type Calibration } from './scores.js';
 
 /** A detector version present in the scores table. */
@@ -107,10 +108,7 @@ export function* reportDocuments(store: Store, q: ReportQuery): Generator<Report
     )
     .join(',\n       ');
   const rule = q.baselineRule ?? null;
-  // The same test as store/baseline-queries.ts baselineDocuments.
-  const baselineCol = rule
-    ? `(${rule.dateBasis === 'publication' ? 'd.date' : 'd.crawl_date'} IS NOT NULL AND substr(${rule.dateBasis === 'publication' ? 'd.date' : 'd.crawl_date'}, 1, 10) < @cutoff AND ${rule.dateBasis === 'publication' ? 'd.pub_month' : 'd.crawl_month'} IS NOT NULL)`
-    : '0';
+  const baselineCol = rule ? baselineCondition(rule.dateBasis, '@cutoff') : '0';
   const sql = `SELECT d.id, d.lang, d.words, d.date_source, d.pub_month, d.crawl_month, d.domain, d.tld, ${baselineCol} AS is_baseline,
        src.path AS source_path, ${q.withText ? 'd.text' : 'NULL'} AS text${scoreCols ? `,\n       ${scoreCols}` : ''}
      FROM documents d
