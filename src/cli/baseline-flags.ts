@@ -3,6 +3,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CUTOFF, STRATUM_DIMS, type StratumDim } from '../estimate/baseline/types.js';
 import { DEFAULT_STRATA } from '../estimate/baseline/strata.js';
 import type { DomainCalibrationOptions } from '../report/baseline.js';
+import { positiveInt } from './options.js';
+import { collect, openFraction } from './report-flags.js';
 
 export interface BaselineFlags {
   calibrate: 'development' | 'baseline' | 'both';
@@ -42,17 +44,6 @@ function edges(value: string): number[] {
   return out;
 }
 
-const positiveInt = (value: string): number => {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected an integer ≥ 1, got "${value}"`);
-  return n;
-};
-
-function fraction(value: string): number {
-  const x = Number(value);
-  if (value.trim() === '' || !(x > 0 && x < 1)) throw new InvalidArgumentError(`expected a number between 0 and 1, got "${value}"`);
-  return x;
-}
 
 const MONTH_RANGE = /^(\d{4}-(?:0[1-9]|1[0-2]))\.\.(\d{4}-(?:0[1-9]|1[0-2]))$/;
 
@@ -67,7 +58,6 @@ export function driftSpec(value: string): BaselineFlags['drift'] {
   return { a: [ranges[0]![1], ranges[0]![2]], b: [ranges[1]![1], ranges[1]![2]] };
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function addBaselineFlags(cmd: Command): Command {
   return cmd
@@ -94,7 +84,7 @@ export function addBaselineFlags(cmd: Command): Command {
     .addOption(new Option('--length-bands <words>', 'upper word-count edges of the length bands').argParser(edges).default(DEFAULT_STRATA.lengthEdges, DEFAULT_STRATA.lengthEdges.join(',')))
     .option('--min-baseline <n>', 'baseline pages a stratum needs before it stands alone (else it falls back to a coarser one)', positiveInt, DEFAULT_STRATA.minBaseline)
     .option('--min-ai <n>', 'AI references a stratum needs for its own TPR and score distribution', positiveInt, DEFAULT_STRATA.minAi)
-    .option('--baseline-fpr <f>', 'threshold of the baseline-corrected count: the score flagging this share of the baseline', fraction, 0.05)
+    .option('--baseline-fpr <f>', 'threshold of the baseline-corrected count: the score flagging this share of the baseline', openFraction, 0.05)
     .option('--drift <spec>', 'drift check: auto (split the baseline where its pages divide most evenly), off, or "A0..A1,B0..B1" month ranges', driftSpec, 'auto' as BaselineFlags['drift']);
 }
 

@@ -6,7 +6,7 @@ import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../estimate/types.js';
 export const REPORT_FORMATS = ['table', 'csv', 'json', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 function intAtLeast(min: number) {
   return (value: string): number => {
@@ -16,7 +16,7 @@ function intAtLeast(min: number) {
   };
 }
 
-function openFraction(value: string): number {
+export function openFraction(value: string): number {
   const x = Number(value);
   if (value.trim() === '' || !(x > 0 && x < 1)) throw new InvalidArgumentError(`expected a number between 0 and 1, got "${value}"`);
   return x;
