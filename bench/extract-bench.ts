@@ -8,7 +8,7 @@
  *
  *   npx tsx bench/extract-bench.ts [--passes 5] [--json] [--top 10] [--out FILE] [--threads N]
  *
- * `--threads N` sends the documents through the worker pool (src/extract/pool.ts)
+ * `--threads N` sends the documents through the worker pool (src/pipeline/pool.ts)
  * with N threads instead of calling extractDocument inline; CPU time then
  * counts every thread (process.cpuUsage is process-wide).
  * `--top N` lists the N slowest documents of the last pass (URL, KiB, ms).
@@ -17,10 +17,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { extractionInput } from '../src/pipeline.js';
+import { extractionInput } from '../src/pipeline/scan-file.js';
 import { loadHtmlRecords } from './sources.js';
 import { extractDocument } from '../src/extract/index.js';
-import { createExtractPool, type ExtractPool } from '../src/extract/pool.js';
+import { createExtractPool, type ExtractPool } from '../src/pipeline/pool.js';
 
 function arg(name: string, dflt: string | null): string | null {
   const i = process.argv.indexOf(`--${name}`);

@@ -65,7 +65,7 @@ async function phaseGunzip(file: string): Promise<Omit<PhaseResult, 'maxRssMb'>>
 }
 
 async function phaseRead(file: string): Promise<Omit<PhaseResult, 'maxRssMb'>> {
-  const { readWarcFile } = await import('../src/warc/index.js');
+  const { readWarcFile } = await import('../src/sources/warc/index.js');
   const t0 = performance.now();
   let records = 0;
   let errors = 0;
@@ -77,9 +77,9 @@ async function phaseRead(file: string): Promise<Omit<PhaseResult, 'maxRssMb'>> {
 }
 
 async function phaseScan(file: string, db: string, phase: string): Promise<Omit<PhaseResult, 'maxRssMb'>> {
-  const { scanFile } = await import('../src/pipeline.js');
+  const { scanFile } = await import('../src/pipeline/scan-file.js');
   const { openStore } = await import('../src/store/index.js');
-  const { createExtractPool, defaultExtractThreads } = await import('../src/extract/pool.js');
+  const { createExtractPool, defaultExtractThreads } = await import('../src/pipeline/pool.js');
   const pool = createExtractPool({
     threads: phase === 'scan-parallel' ? defaultExtractThreads() : 0,
     detectors: phase === 'scan' ? null : [],

@@ -5,9 +5,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readWarcFile } from '../src/warc/index.js';
-import { isHtmlResponse } from '../src/pipeline.js';
-import type { WarcRecord } from '../src/types.js';
+import { readWarcFile } from '../src/sources/warc/index.js';
+import { isHtmlResponse } from '../src/pipeline/scan-file.js';
+import type { WarcRecord } from '../src/core/types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // Run from bench/ (tsx) or dist/bench/ (compiled): ../shared sits beside the checkout either way.

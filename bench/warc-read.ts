@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { readWarcFile } from '../src/warc/index.js';
+import { readWarcFile } from '../src/sources/warc/index.js';
 
 interface PhaseResult {
   phase: string;

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { loadLabeled } from '../src/detect/labeled.js';
 import { inSplit, sharedLabeledFiles, sharedLexiconFile } from '../src/detect/dataset.js';
 import { readPublishedLexicon } from '../src/detect/train.js';
-import { DEFAULT_SEED, detectorsFromModels, segmentsOver, trainAllModels } from '../src/detect/defaults.js';
+import { DEFAULT_SEED, detectorsFromModels, segmentsOver, trainAllModels } from '../detectors/train-defaults.js';
 import { calibrate, findCalibration, readCalibrationFile } from '../src/detect/calibration.js';
 import { evaluateScores, formatEvaluationTable, scoreRecords, type EvaluationRow } from '../src/detect/evaluate.js';
 import { createBuiltinDetector, BUILTIN_NAMES } from '../detectors/index.js';

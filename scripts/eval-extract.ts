@@ -22,7 +22,7 @@ import { gunzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { parseDocument } from 'htmlparser2';
 import { extractDocument } from '../src/extract/index.js';
-import type { ExtractedDocument } from '../src/types.js';
+import type { ExtractedDocument } from '../src/core/types.js';
 
 const DEFAULT_CORPUS = '/work/shared/corpora/extraction';
 const HELD_OUT_PERCENT = 20;

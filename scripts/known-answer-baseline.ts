@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import { loadLabeled } from '../src/detect/labeled.js';
 import { inSplit, sharedLabeledFiles, sharedLexiconFile } from '../src/detect/dataset.js';
 import { readPublishedLexicon } from '../src/detect/train.js';
-import { detectorsFromModels, trainAllModels, DEFAULT_SEED as TRAIN_SEED } from '../src/detect/defaults.js';
+import { detectorsFromModels, trainAllModels, DEFAULT_SEED as TRAIN_SEED } from '../detectors/train-defaults.js';
 import { calibrate } from '../src/detect/calibration.js';
 import { scoreRecords } from '../src/detect/evaluate.js';
 import { groupKey } from '../src/detect/splits.js';

@@ -1,8 +1,8 @@
 /**
  * Known-answer measurement of the estimators, end to end on the real path:
  *   held-out labelled texts mixed at known AI fractions per month (SYNTHETIC mixtures of REAL
- *   text, scripts/lib/mixtures.ts) → WARC files (warcio) → scan (src/pipeline.ts scanFile,
- *   extraction + detector scoring) → score any missing (src/detect/score-store.ts) → report
+ *   text, scripts/lib/mixtures.ts) → WARC files (warcio) → scan (src/pipeline/scan-file.ts scanFile,
+ *   extraction + detector scoring) → score any missing (src/pipeline/score-store.ts) → report
  *   (src/report/from-store.ts) → compare with the truth.
  * Repeated over independent draws to measure errors and interval coverage per method.
  *
@@ -15,16 +15,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { scanFile, type StageTimes } from '../src/pipeline.js';
-import { createExtractPool } from '../src/extract/pool.js';
+import { scanFile, type StageTimes } from '../src/pipeline/scan-file.js';
+import { createExtractPool } from '../src/pipeline/pool.js';
 import { openStore } from '../src/store/index.js';
 import { selectDetectors, initDetectors } from '../src/detect/runner.js';
-import { scoreStoredDocuments } from '../src/detect/score-store.js';
+import { scoreStoredDocuments } from '../src/pipeline/score-store.js';
 import { buildStoreReport } from '../src/report/from-store.js';
 import { METHOD_FAMILIES } from '../src/estimate/aggregate.js';
 import { Rng, mixSeed } from '../src/estimate/stats.js';
 import { addReferences } from '../src/store/references.js';
-import { scoreStoredReferences } from '../src/detect/score-references.js';
+import { scoreStoredReferences } from '../src/pipeline/score-references.js';
 import { alignTable, pct } from '../src/report/format.js';
 import { drawMixture, heldoutPool, writeMixtureWarc, type MonthPlan } from './lib/mixtures.js';
 import { compareToTruth, summarise, type Comparison } from './lib/known-answer.js';

@@ -14,12 +14,12 @@ import { parseArgs } from 'node:util';
 import { loadLabeled } from '../src/detect/labeled.js';
 import { inSplit, sharedLabeledFiles, sharedLexiconFile } from '../src/detect/dataset.js';
 import { readPublishedLexicon } from '../src/detect/train.js';
-import { DEFAULT_SEED, detectorsFromModels, segmentsOver, trainAllModels } from '../src/detect/defaults.js';
+import { DEFAULT_SEED, detectorsFromModels, segmentsOver, trainAllModels } from '../detectors/train-defaults.js';
 import { writeModel } from '../src/detect/models.js';
 import { calibrate, type CalibrationFile } from '../src/detect/calibration.js';
 import { scoreRecords } from '../src/detect/evaluate.js';
 import { projectRoot } from '../src/detect/paths.js';
-import { sha256Hex } from '../src/detect/hash.js';
+import { sha256Hex } from '../src/core/hash.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -15,8 +15,8 @@ import { inSplit, sharedLabeledFiles, sharedLexiconFile } from '../detect/datase
 import type { Split } from '../detect/splits.js';
 import { evaluateScores, formatEvaluationTable, scoreRecords, DEFAULT_EVALUATE, type SliceKind } from '../detect/evaluate.js';
 import { scoreJsonlStream } from '../detect/score-jsonl.js';
-import { scoreStoredDocuments } from '../detect/score-store.js';
-import { scoreStoredReferences, referencesHandled } from '../detect/score-references.js';
+import { scoreStoredDocuments } from '../pipeline/score-store.js';
+import { scoreStoredReferences, referencesHandled } from '../pipeline/score-references.js';
 import {
   buildGptWordsLexicon,
   readPublishedLexicon,
@@ -26,7 +26,7 @@ import {
   COMPRESSION_DEFAULTS,
   STYLOMETRY_DEFAULTS,
 } from '../detect/train.js';
-import { DEFAULT_SEED, GPT_WORDS_PROVENANCE } from '../detect/defaults.js';
+import { DEFAULT_SEED, GPT_WORDS_PROVENANCE } from '../../detectors/train-defaults.js';
 import { writeModel } from '../detect/models.js';
 import { openStore, saveCalibration } from '../store/index.js';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import path from 'node:path';
-import { expandWarcPaths } from '../source/expand-paths.js';
-import { buildIndex, type BuildIndexInput } from '../commoncrawl/index-writer.js';
+import { expandWarcPaths } from '../sources/local/expand-paths.js';
+import { buildIndex, type BuildIndexInput } from '../sources/commoncrawl/index-writer.js';
 import { positiveInt } from './options.js';
 
 interface IndexCliOptions {

@@ -5,8 +5,8 @@
 import type { Command } from 'commander';
 import type { Store } from '../store/index.js';
 import { initDetectors, selectDetectors } from '../detect/runner.js';
-import { scoreStoredReferences } from '../detect/score-references.js';
-import type { StoreScoringSummary } from '../detect/score-store.js';
+import { scoreStoredReferences } from '../pipeline/score-references.js';
+import type { StoreScoringSummary } from '../pipeline/score-store.js';
 
 export interface ReferenceScoringFlags {
   /** false with --no-score */

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { runSample, type SampleEvent, type SampleRunOptions, type SampleSummary } from '../commoncrawl/run.js';
+import { runSample, type SampleEvent, type SampleRunOptions, type SampleSummary } from '../pipeline/sample.js';
 import {
   BaselineUsageError,
   DEFAULT_BASELINE_CRAWLS,
@@ -8,12 +8,12 @@ import {
   runBaselineSample,
   type BaselinePlan,
   type BaselineRunOptions,
-} from '../commoncrawl/baseline.js';
-import { DEFAULT_MIN_SHARE, parseMatchStrata } from '../commoncrawl/baseline-strata.js';
+} from '../pipeline/baseline-sample.js';
+import { DEFAULT_MIN_SHARE, parseMatchStrata } from '../sources/commoncrawl/baseline-strata.js';
 import { DEFAULT_CUTOFF } from '../estimate/baseline/types.js';
 import { DEFAULT_DB, positiveInt } from './options.js';
 import { addScoringOptions, createScoringPool, type ScoringFlags } from './scoring-options.js';
-import type { ExtractPool } from '../extract/pool.js';
+import type { ExtractPool } from '../pipeline/pool.js';
 
 interface SampleCliOptions extends ScoringFlags {
   crawl: string[];

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { expandWarcPaths } from '../source/expand-paths.js';
-import { scanFile, type SourceSummary, type StageTimes } from '../pipeline.js';
+import { expandWarcPaths } from '../sources/local/expand-paths.js';
+import { scanFile, type SourceSummary, type StageTimes } from '../pipeline/scan-file.js';
 import { openStore } from '../store/index.js';
 import { byteProgress } from './progress.js';
 import { DEFAULT_DB, positiveInt } from './options.js';
-import { WorkerPoolError, type ExtractPool } from '../extract/pool.js';
+import { WorkerPoolError, type ExtractPool } from '../pipeline/pool.js';
 import { addScoringOptions, createScoringPool, type ScoringFlags } from './scoring-options.js';
 
 interface ScanOptions extends ScoringFlags {

@@ -1,7 +1,7 @@
 /** The extraction/scoring flags shared by `scan` and `sample`, and the pool they configure. */
 import type { Command } from 'commander';
-import { createExtractPool, defaultExtractThreads, type ExtractPool } from '../extract/pool.js';
-import { loadScorers } from '../detect/scan-scoring.js';
+import { createExtractPool, defaultExtractThreads, type ExtractPool } from '../pipeline/pool.js';
+import { loadScorers } from '../pipeline/score-document.js';
 import { nonNegativeInt } from './options.js';
 
 export interface ScoringFlags {

@@ -3,7 +3,7 @@
  * Each rule maps the model's distribution w to the distribution q of one
  * generated sample; samples are independent, so N samples are Multinomial(N, q).
  */
-import type { Rng } from './rng.js';
+import type { Rng } from '../core/rng.js';
 
 export type Decoding =
   /** Ancestral sampling at a temperature: q ∝ w^(1/T). T = 1 samples the model as it is. */

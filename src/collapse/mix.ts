@@ -3,7 +3,7 @@
  * from the previous generation's model) and fresh human samples (drawn from
  * the true distribution). Generation 0 is always trained on human data only.
  */
-import type { Rng } from './rng.js';
+import type { Rng } from '../core/rng.js';
 
 export type DataMix =
   /**

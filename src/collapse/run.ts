@@ -6,9 +6,9 @@ import type { SharePoint } from './shares.js';
 import { readShareFile } from './shares.js';
 import { DEFAULT_PARAMS, type ModelName, type ModelParams } from './scenarios.js';
 import { simulate, recordedGenerations, type SimulationResult } from './simulate.js';
-import { quantileSorted } from './stats.js';
+import { quantileSorted } from '../core/quantiles.js';
 import { generationMonth, generationShares, projectShares, type ShareProjection, type TrendFit } from './trend.js';
-import { mixSeed } from './rng.js';
+import { mixSeed } from '../core/rng.js';
 import { shareAt } from './mix.js';
 import { periodOf, selectMethod, type ShareSeries } from './shares.js';
 

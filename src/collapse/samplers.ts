@@ -8,7 +8,7 @@
  * - multinomial: sequential conditional binomials, exact by the chain rule
  *   P(x1..xK) = Π P(x_k | x_1..x_{k−1}).
  */
-import type { Rng } from './rng.js';
+import type { Rng } from '../core/rng.js';
 
 const LOG_FACTORIAL_TABLE_SIZE = 1024;
 const logFactorialTable = (() => {

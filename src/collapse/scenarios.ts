@@ -7,7 +7,7 @@ import type { DataMix } from './mix.js';
 import { runCategorical, tailStartIndex, zipfDistribution, CATEGORICAL_METRICS } from './models/categorical.js';
 import { runGaussian, GAUSSIAN_METRICS } from './models/gaussian.js';
 import { runRegression, REGRESSION_METRICS } from './models/regression.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../core/rng.js';
 
 export const MODEL_NAMES = ['tail', 'gaussian', 'regression', 'decoding', 'anchoring'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];

@@ -6,9 +6,9 @@
  * results for a seed do not depend on which other models run or in what order.
  */
 import { expectedSyntheticShare, type DataMix } from './mix.js';
-import { mixSeed, Rng } from './rng.js';
+import { mixSeed, Rng } from '../core/rng.js';
 import { hashId, scenariosFor, type ModelName, type ModelParams, type ScenarioSpec } from './scenarios.js';
-import { summarize, type Summary } from './stats.js';
+import { summarize, type Summary } from '../core/quantiles.js';
 
 export interface SimulationOptions {
   models: readonly ModelName[];

@@ -10,9 +10,9 @@
  * When the points scatter more than their intervals allow (reduced χ² > 1),
  * all se are scaled up by √χ²_red (the usual over-dispersion correction).
  */
-import { Rng } from './rng.js';
+import { Rng } from '../core/rng.js';
 import { periodOf, monthIndex, type ShareInput } from './shares.js';
-import { quantileSorted } from './stats.js';
+import { quantileSorted } from '../core/quantiles.js';
 
 export interface TrendOptions {
   /** Ceiling L of the logistic curve, in (0, 1]. */

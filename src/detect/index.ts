@@ -9,7 +9,7 @@
 export type { Detector, DetectorInput, DetectorResult, ScoredResult, UnscoredResult, UnsupportedReason, ScoredSpan, LabeledRecord } from './types.js';
 export { selectDetectors, initDetectors, safeScore, safeScoreMany, scoreWithAll, type DetectorSelection } from './runner.js';
 export { loadDetectorModule, validateDetector, PluginError } from './plugin-loader.js';
-export { scoreStoredDocuments, type StoreScoringOptions, type StoreScoringSummary } from './score-store.js';
+export { scoreStoredDocuments, type StoreScoringOptions, type StoreScoringSummary } from '../pipeline/score-store.js';
 export { scoreJsonlStream } from './score-jsonl.js';
 export { readCalibrationFile, findCalibration, calibrate, type CalibrationEntry, type CalibrationFile } from './calibration.js';
 export { splitOf, groupKey, type Split } from './splits.js';

@@ -3,7 +3,7 @@
  * AUROC, TPR at fixed FPR (1 %, 5 %), and accuracy / F1 at a given threshold.
  * Documents a detector declined to score (score null) are excluded and reported as coverage.
  */
-import { mulberry32 } from './hash.js';
+import { mulberry32 } from '../core/hash.js';
 
 export interface Estimate {
   value: number;

@@ -14,7 +14,7 @@ import { encodeFloat32, roundSig, type LinearModelFile, type CompressionModelFil
 import { compressionDelta } from './compress.js';
 import { LexiconMatcher, stemPhrase } from './lexicon.js';
 import { parseCsv } from './csv.js';
-import { sha256Hex } from './hash.js';
+import { sha256Hex } from '../core/hash.js';
 
 export const DEFAULT_NGRAM: NgramConfig = { bits: 18, wordOrders: [1, 2], charOrders: [4], maxChars: 20_000 };
 

@@ -1,11 +1,11 @@
 /**
  * Small statistical building blocks for the prevalence estimators: quantiles, the Wilson
  * score interval, and exact seeded samplers (gamma, beta, binomial) on top of the project's
- * xoshiro128** generator (src/collapse/rng.ts), so every interval is reproducible from a seed.
+ * xoshiro128** generator (src/core/rng.ts), so every interval is reproducible from a seed.
  */
-import { Rng } from '../collapse/rng.js';
+import { Rng } from '../core/rng.js';
 
-export { Rng, mixSeed } from '../collapse/rng.js';
+export { Rng, mixSeed } from '../core/rng.js';
 
 /** Two-sided standard-normal quantile for a confidence level (0.95 → 1.95996…). */
 export function zForLevel(level: number): number {
@@ -31,8 +31,8 @@ export function normalQuantile(p: number): number {
 }
 
 /** Quantile with linear interpolation between order statistics (R type 7), shared with the simulations. */
-export { quantileSorted } from '../collapse/stats.js';
-import { quantileSorted } from '../collapse/stats.js';
+export { quantileSorted } from '../core/quantiles.js';
+import { quantileSorted } from '../core/quantiles.js';
 
 /** Equal-tailed percentile interval of bootstrap replicates (NaN replicates are ignored). */
 export function percentileInterval(replicates: ArrayLike<number>, level: number): { lo: number; hi: number } {

@@ -2,7 +2,7 @@
  * HTML bytes → ExtractedDocument: charset, main text, title, date, language.
  * The page is parsed once (htmlparser2) and the same DOM feeds text and metadata.
  */
-import type { ExtractInput, ExtractedDocument } from '../types.js';
+import type { ExtractInput, ExtractedDocument } from '../core/types.js';
 import { decodeHtml } from './charset.js';
 import { isElement, parseHtml, type AnyNode, type Document } from './dom.js';
 import { countWords, detectLanguage } from './language.js';

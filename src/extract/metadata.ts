@@ -6,7 +6,7 @@
  */
 import type { Document, Element } from './dom.js';
 import { contentRoot, findFirst, isElement, textOf } from './dom.js';
-import type { DateSource } from '../types.js';
+import type { DateSource } from '../core/types.js';
 import { dateFromUrl, isPlausibleDate, parseDateString } from './dates.js';
 
 export interface PageMetadata {

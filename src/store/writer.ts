@@ -9,7 +9,7 @@
  * re-read after resuming hit the (source, offset) keys and are ignored, never duplicated.
  */
 import { hostname } from 'node:os';
-import type { DocumentScore, ExtractedDocument, WarcReadError, WarcRecord } from '../types.js';
+import type { DocumentScore, ExtractedDocument, WarcReadError, WarcRecord } from '../core/types.js';
 import type { Store } from './db.js';
 import { monthOf, sourceKind, urlParts } from './derive.js';
 import { StoreError } from './errors.js';

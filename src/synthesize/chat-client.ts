@@ -3,7 +3,7 @@
  * `{base}/chat/completions`, retried with exponential backoff and jitter on 429, 408, 5xx,
  * connection resets and timeouts (honouring Retry-After / retry-after-ms), paced by a shared
  * Throttle (--rps). 400/401/403/404 and other 4xx are fatal: the same request would fail
- * again, and so would every other one. Retry machinery is src/commoncrawl/retry.ts.
+ * again, and so would every other one. Retry machinery is src/core/retry.ts.
  */
 import { performance } from 'node:perf_hooks';
 import { request, type Dispatcher } from 'undici';
@@ -15,7 +15,7 @@ import {
   parseRetryAfter,
   withRetry,
   type RetryPolicy,
-} from '../commoncrawl/retry.js';
+} from '../core/retry.js';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';

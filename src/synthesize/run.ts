@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import type { Store } from '../store/db.js';
 import { addReferences, baselinePage, referenceIdsInSet, type ReferenceInput } from '../store/references.js';
-import { GaveUpError, Throttle, type AttemptError } from '../commoncrawl/retry.js';
+import { GaveUpError, Throttle, type AttemptError } from '../core/retry.js';
 import { ChatClient, FatalLlmError, type ChatClientOptions, type ChatReply } from './chat-client.js';
 import { buildPrompt } from './prompt.js';
 import { judgeOutput } from './output.js';

@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
-import { readWarcFile } from '../../src/warc/index.js';
-import { expandWarcPaths } from '../../src/source/expand-paths.js';
+import { readWarcFile } from '../../src/sources/warc/index.js';
+import { expandWarcPaths } from '../../src/sources/local/expand-paths.js';
 import { runCli, startCli, WARC_DIR, ROOT } from '../support/run-cli.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ccaudit-scan-'));

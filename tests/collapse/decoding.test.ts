@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Decoding } from '../../src/collapse/decoding.js';
 import { runCategorical } from '../../src/collapse/models/categorical.js';
-import { mixSeed, Rng } from '../../src/collapse/rng.js';
+import { mixSeed, Rng } from '../../src/core/rng.js';
 import { meanAndSe } from './theory.js';
 
 const DIALECTS = Float64Array.from([0.85, 0.1, 0.05]);

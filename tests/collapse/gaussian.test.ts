@@ -10,7 +10,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runGaussian } from '../../src/collapse/models/gaussian.js';
-import { mixSeed, Rng } from '../../src/collapse/rng.js';
+import { mixSeed, Rng } from '../../src/core/rng.js';
 import { digamma, meanAndSe, trigamma } from './theory.js';
 
 const N = 100;

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runRegression } from '../../src/collapse/models/regression.js';
-import { mixSeed, Rng } from '../../src/collapse/rng.js';
+import { mixSeed, Rng } from '../../src/core/rng.js';
 import { meanAndSe } from './theory.js';
 
 const G = 40;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mixSeed, Rng } from '../../src/collapse/rng.js';
+import { mixSeed, Rng } from '../../src/core/rng.js';
 import { AliasTable, binomial, logFactorial, multinomialAdd } from '../../src/collapse/samplers.js';
 import { binomialPmf, chiSquare, chiSquareCritical, logGamma, meanAndSe, Z_1E4 } from './theory.js';
 

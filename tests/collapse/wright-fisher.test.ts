@@ -17,7 +17,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DataMix } from '../../src/collapse/mix.js';
 import { runCategorical, tailStartIndex, zipfDistribution } from '../../src/collapse/models/categorical.js';
-import { mixSeed, Rng } from '../../src/collapse/rng.js';
+import { mixSeed, Rng } from '../../src/core/rng.js';
 import { binomialPmf, meanAndSe } from './theory.js';
 
 const sampleDecoding = { kind: 'sample' as const, temperature: 1 };

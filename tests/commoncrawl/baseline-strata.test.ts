@@ -1,6 +1,6 @@
 /**
- * Baseline strata (src/commoncrawl/baseline-strata.ts), crawl choice before the cutoff
- * (src/commoncrawl/baseline.ts) and baseline sample keys (src/store/sample.ts): pure functions,
+ * Baseline strata (src/sources/commoncrawl/baseline-strata.ts), crawl choice before the cutoff
+ * (src/pipeline/baseline-sample.ts) and baseline sample keys (src/store/sample.ts): pure functions,
  * checked on hand-made cell counts (synthetic, named so), Common Crawl's real collinfo.json and
  * real index lines (/work/shared/corpora/warc).
  */
@@ -14,12 +14,12 @@ import {
   largestRemainder,
   parseMatchStrata,
   type StratumCell,
-} from '../../src/commoncrawl/baseline-strata.js';
-import { BaselineUsageError, endsBeforeCutoff, parseCutoff, selectBaselineCrawls } from '../../src/commoncrawl/baseline.js';
-import { parseCdxjLine, urlHost, type CdxRecord } from '../../src/commoncrawl/cdxj.js';
-import { CollinfoError, parseCollinfo } from '../../src/commoncrawl/collinfo.js';
-import { indexWarcFile, formatEntry } from '../../src/commoncrawl/index-writer.js';
-import { createRng, matchesFilter, normalizeFilter, sampleKey, shuffle } from '../../src/commoncrawl/sampler.js';
+} from '../../src/sources/commoncrawl/baseline-strata.js';
+import { BaselineUsageError, endsBeforeCutoff, parseCutoff, selectBaselineCrawls } from '../../src/pipeline/baseline-sample.js';
+import { parseCdxjLine, urlHost, type CdxRecord } from '../../src/sources/commoncrawl/cdxj.js';
+import { CollinfoError, parseCollinfo } from '../../src/sources/commoncrawl/collinfo.js';
+import { indexWarcFile, formatEntry } from '../../src/sources/commoncrawl/index-writer.js';
+import { createRng, matchesFilter, normalizeFilter, sampleKey, shuffle } from '../../src/sources/commoncrawl/sampler.js';
 import { baselineKeyPrefix, isBaselineSampleKey, parseBaselineSampleKey } from '../../src/store/sample.js';
 import { DEFAULT_CUTOFF } from '../../src/estimate/baseline/types.js';
 

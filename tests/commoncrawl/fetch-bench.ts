@@ -12,9 +12,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseCdxjLine } from '../../src/commoncrawl/cdxj.js';
-import { RecordFetcher } from '../../src/commoncrawl/fetcher.js';
-import { runSample } from '../../src/commoncrawl/run.js';
+import { parseCdxjLine } from '../../src/sources/commoncrawl/cdxj.js';
+import { RecordFetcher } from '../../src/sources/commoncrawl/fetcher.js';
+import { runSample } from '../../src/pipeline/sample.js';
 import { buildCcFixture, startCcServer } from '../support/cc-server.js';
 
 const total = Number(process.argv[2] ?? 2000);

@@ -16,13 +16,13 @@ import {
   parseCdxjLine,
   surt,
   timestampToIso,
-} from '../../src/commoncrawl/cdxj.js';
-import { crawlMonth, parseCollinfo, selectCrawls, CollinfoError } from '../../src/commoncrawl/collinfo.js';
-import { buildIndex, indexWarcFile, parseCcMetadata, sortLines } from '../../src/commoncrawl/index-writer.js';
-import { blockMayHold, loadClusterIndex, parseClusterIdxLine } from '../../src/commoncrawl/zipnum.js';
-import { backoffDelay, parseRetryAfter, DEFAULT_RETRY_POLICY, Throttle } from '../../src/commoncrawl/retry.js';
-import { createRng, matchesFilter, normalizeFilter, sampleKey } from '../../src/commoncrawl/sampler.js';
-import { checkRangeReply, parseContentRange } from '../../src/commoncrawl/fetcher.js';
+} from '../../src/sources/commoncrawl/cdxj.js';
+import { crawlMonth, parseCollinfo, selectCrawls, CollinfoError } from '../../src/sources/commoncrawl/collinfo.js';
+import { buildIndex, indexWarcFile, parseCcMetadata, sortLines } from '../../src/sources/commoncrawl/index-writer.js';
+import { blockMayHold, loadClusterIndex, parseClusterIdxLine } from '../../src/sources/commoncrawl/zipnum.js';
+import { backoffDelay, parseRetryAfter, DEFAULT_RETRY_POLICY, Throttle } from '../../src/core/retry.js';
+import { createRng, matchesFilter, normalizeFilter, sampleKey } from '../../src/sources/commoncrawl/sampler.js';
+import { checkRangeReply, parseContentRange } from '../../src/sources/commoncrawl/fetcher.js';
 
 const CORPUS = '/work/shared/corpora/warc';
 const INDEX = path.join(CORPUS, 'index');

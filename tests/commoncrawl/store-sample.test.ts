@@ -19,7 +19,7 @@ import {
   sampleRows,
   saveSampleDraw,
 } from '../../src/store/sample.js';
-import { parseCdxjLine } from '../../src/commoncrawl/cdxj.js';
+import { parseCdxjLine } from '../../src/sources/commoncrawl/cdxj.js';
 
 const lines = gunzipSync(readFileSync('/work/shared/corpora/warc/index/cdxj/filtered_CC-MAIN-2024-30_cdx-00187.gz'))
   .toString('utf8')

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openStore, getCalibration } from '../../src/store/index.js';
 import { createBuiltinDetector } from '../../detectors/index.js';
 import { heldoutSample, useTempDir } from './helpers.js';
-import type { ExtractedDocument, WarcRecord } from '../../src/types.js';
+import type { ExtractedDocument, WarcRecord } from '../../src/core/types.js';
 
 const ENTRY = resolve('tests/support/ccaudit-cli.ts');
 

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readWarcFile } from '../../src/warc/index.js';
-import { extractRecord, isHtmlResponse } from '../../src/pipeline.js';
-import { isReadError, type ExtractedDocument } from '../../src/types.js';
+import { readWarcFile } from '../../src/sources/warc/index.js';
+import { extractRecord, isHtmlResponse } from '../../src/pipeline/scan-file.js';
+import { isReadError, type ExtractedDocument } from '../../src/core/types.js';
 import { sharedDir } from '../../src/detect/dataset.js';
-import { loadScorers, scoreDocument } from '../../src/detect/scan-scoring.js';
-import { detailsOf } from '../../src/detect/score-store.js';
+import { loadScorers, scoreDocument } from '../../src/pipeline/score-document.js';
+import { detailsOf } from '../../src/pipeline/score-store.js';
 import { prepare } from '../../src/detect/prepared.js';
 import { tokenize } from '../../src/detect/text.js';
 import { modelHash, readJsonFile } from '../../src/detect/models.js';

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore, getCalibration, saveCalibration } from '../../src/store/index.js';
-import type { ExtractedDocument, WarcRecord } from '../../src/types.js';
+import type { ExtractedDocument, WarcRecord } from '../../src/core/types.js';
 import { createBuiltinDetector } from '../../detectors/index.js';
-import { scoreStoredDocuments } from '../../src/detect/score-store.js';
+import { scoreStoredDocuments } from '../../src/pipeline/score-store.js';
 import { calibrate } from '../../src/detect/calibration.js';
 import { heldoutSample, labeledCorpus, useTempDir } from './helpers.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
-import { createExtractPool } from '../../src/extract/pool.js';
+import { createExtractPool } from '../../src/pipeline/pool.js';
 
 const DIR = path.resolve(__dirname, '../../../shared/corpora/extraction/mozilla-readability/html');
 const pages = ['001.html.gz', '002.html.gz', '003-metadata-preferred.html.gz'].map((f) => gunzipSync(readFileSync(path.join(DIR, f))));

@@ -29,15 +29,15 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gunzipSync } from 'node:zlib';
-import { formatCdxApiLine, parseCdxjLine, surt } from '../../src/commoncrawl/cdxj.js';
+import { formatCdxApiLine, parseCdxjLine, surt } from '../../src/sources/commoncrawl/cdxj.js';
 import {
   formatEntry,
   indexWarcFile,
   sortLines,
   writeZipnum,
   type IndexEntry,
-} from '../../src/commoncrawl/index-writer.js';
-import { parseClusterIdxLine, blockMayHold } from '../../src/commoncrawl/zipnum.js';
+} from '../../src/sources/commoncrawl/index-writer.js';
+import { parseClusterIdxLine, blockMayHold } from '../../src/sources/commoncrawl/zipnum.js';
 
 export const CORPUS = '/work/shared/corpora/warc';
 

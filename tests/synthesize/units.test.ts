@@ -5,7 +5,7 @@ import { languageForPrompt } from '../../src/synthesize/languages.js';
 import { judgeOutput } from '../../src/synthesize/output.js';
 import { allocateProportionally, sampleKey } from '../../src/synthesize/select.js';
 import { ChatClient, FatalLlmError, chatCompletionsUrl, type ChatClientOptions } from '../../src/synthesize/chat-client.js';
-import { GaveUpError, type AttemptError } from '../../src/commoncrawl/retry.js';
+import { GaveUpError, type AttemptError } from '../../src/core/retry.js';
 import { estimateCost } from '../../src/synthesize/summary.js';
 import { startLlmServer, syntheticArticle, type LlmServer } from '../support/llm-server.js';
 

@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readWarcFile } from '../../src/warc/index.js';
-import type { WarcItem, WarcReadError, WarcRecord } from '../../src/types.js';
-import { isReadError } from '../../src/types.js';
+import { readWarcFile } from '../../src/sources/warc/index.js';
+import type { WarcItem, WarcReadError, WarcRecord } from '../../src/core/types.js';
+import { isReadError } from '../../src/core/types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** shared/ sits beside the checkout (/work/main ↔ /work/shared, and in CI). */

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isReadError, type WarcRecord } from '../../src/types.js';
-import { parseWarcRecordBytes, readRecordAt } from '../../src/warc/index.js';
+import { isReadError, type WarcRecord } from '../../src/core/types.js';
+import { parseWarcRecordBytes, readRecordAt } from '../../src/sources/warc/index.js';
 import { corpusPath, readAll, recordKey } from './corpus.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'ccaudit-warc-corrupt-'));

@@ -5,8 +5,8 @@
  */
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { dechunk, decodeHttpBody, looksChunked, parseHttpHead } from '../../src/warc/http-payload.js';
-import { cleanTargetUri, normaliseWarcDate, parseWarcHeaderBlock } from '../../src/warc/warc-headers.js';
+import { dechunk, decodeHttpBody, looksChunked, parseHttpHead } from '../../src/sources/warc/http-payload.js';
+import { cleanTargetUri, normaliseWarcDate, parseWarcHeaderBlock } from '../../src/sources/warc/warc-headers.js';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
 const str = (u: Uint8Array): string => Buffer.from(u).toString('latin1');

@@ -6,8 +6,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isReadError, type WarcRecord } from '../../src/types.js';
-import { parseWarcRecordBytes, readRecordAt } from '../../src/warc/index.js';
+import { isReadError, type WarcRecord } from '../../src/core/types.js';
+import { parseWarcRecordBytes, readRecordAt } from '../../src/sources/warc/index.js';
 import { corpusPath, corpusWarcFiles, readAll, recordKey } from './corpus.js';
 
 const files = corpusWarcFiles();

@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { openSync, readSync, closeSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { WarcRecord } from '../../src/types.js';
-import { getHeader, getHeaderAll } from '../../src/warc/index.js';
+import type { WarcRecord } from '../../src/core/types.js';
+import { getHeader, getHeaderAll } from '../../src/sources/warc/index.js';
 import { corpusPath, corpusWarcFiles, readAll, sha1 } from './corpus.js';
 
 const text = (r: WarcRecord): string => Buffer.from(r.payload ?? new Uint8Array()).toString('utf8');

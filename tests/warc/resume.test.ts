@@ -4,7 +4,7 @@
  * whole-file gzip files (the last by decompressing and skipping).
  */
 import { describe, expect, it } from 'vitest';
-import { isReadError, type WarcItem } from '../../src/types.js';
+import { isReadError, type WarcItem } from '../../src/core/types.js';
 import { corpusPath, readAll, recordKey } from './corpus.js';
 
 const FILES = [

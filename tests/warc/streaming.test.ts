@@ -11,8 +11,8 @@ import { createGzip } from 'node:zlib';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isReadError, type WarcItem } from '../../src/types.js';
-import { readWarcFile } from '../../src/warc/index.js';
+import { isReadError, type WarcItem } from '../../src/core/types.js';
+import { readWarcFile } from '../../src/sources/warc/index.js';
 import { corpusPath, corpusWarcFiles, readAll, recordKey } from './corpus.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'ccaudit-warc-stream-'));

@@ -11,7 +11,7 @@
  */
 import { decodeInto, isIdentityDecoding, type Decoding } from '../decoding.js';
 import { shareAt, syntheticCount, type DataMix } from '../mix.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../core/rng.js';
 import { AliasTable, multinomialAdd } from '../samplers.js';
 
 export interface CategoricalConfig {

@@ -9,7 +9,7 @@
  * shrinks in expectation by (N−1)/N per generation.
  */
 import { syntheticCount, type DataMix } from '../mix.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../core/rng.js';
 
 export interface GaussianConfig {
   /** Samples per generation (N ≥ 2). */

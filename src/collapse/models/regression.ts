@@ -16,7 +16,7 @@
  */
 import { cholesky, choleskySolve, traceOfInverse } from '../linalg.js';
 import { syntheticCount, type DataMix } from '../mix.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../core/rng.js';
 
 export interface RegressionConfig {
   /** Feature count d. */

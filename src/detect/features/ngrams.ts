@@ -3,7 +3,7 @@
  * Counts are sub-linearly scaled (log1p) and the vector is L2-normalised so long and short
  * documents are comparable.
  */
-import { fnv1a, mix32 } from '../hash.js';
+import { fnv1a, mix32 } from '../../core/hash.js';
 
 export interface NgramConfig {
   /** log2 of the number of hash buckets. */

@@ -6,7 +6,7 @@
  */
 import type { Store } from '../store/index.js';
 import { referencesMissingScorePaged, upsertReferenceScores } from '../store/index.js';
-import type { Detector } from './types.js';
+import type { Detector } from '../detect/types.js';
 import { scoreMissing, type StoreScoringOptions, type StoreScoringSummary } from './score-store.js';
 
 export function scoreStoredReferences(store: Store, detectors: readonly Detector[], opts: StoreScoringOptions = {}): Promise<StoreScoringSummary[]> {

@@ -13,8 +13,8 @@ import { pipeline } from 'node:stream/promises';
 import { Agent, request, type Dispatcher } from 'undici';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { parseWarcRecordBytes } from '../warc/index.js';
-import type { WarcRecord } from '../types.js';
-import { isReadError } from '../types.js';
+import type { WarcRecord } from '../../core/types.js';
+import { isReadError } from '../../core/types.js';
 import type { CdxRecord } from './cdxj.js';
 import { surt } from './surt.js';
 import {
@@ -26,7 +26,7 @@ import {
   parseRetryAfter,
   withRetry,
   type RetryPolicy,
-} from './retry.js';
+} from '../../core/retry.js';
 
 export const DEFAULT_INDEX_URL = 'https://index.commoncrawl.org';
 export const DEFAULT_DATA_URL = 'https://data.commoncrawl.org';

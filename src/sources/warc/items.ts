@@ -1,7 +1,7 @@
 /**
  * Options shared by the readers, and conversion of framer output to `WarcItem`s.
  */
-import type { WarcItem, WarcReadError } from '../types.js';
+import type { WarcItem, WarcReadError } from '../../core/types.js';
 import type { FramerItem, RecordFramer } from './framer.js';
 import { buildWarcRecord } from './record-builder.js';
 

@@ -3,7 +3,7 @@
  * `WarcRecord`: HTTP head parsed for HTTP blocks, payload de-chunked and
  * decoded, dates and URIs normalised.
  */
-import type { WarcRecord } from '../types.js';
+import type { WarcRecord } from '../../core/types.js';
 import type { FramedRecord } from './framer.js';
 import { decodeHttpBody, parseHttpHead } from './http-payload.js';
 import { cleanTargetUri, getHeader, normaliseWarcDate } from './warc-headers.js';

@@ -5,8 +5,8 @@
  */
 import type { Store } from '../store/index.js';
 import { documentsMissingScore, upsertScores, type ScoreRow } from '../store/index.js';
-import type { Detector, DetectorResult } from './types.js';
-import { safeScoreMany } from './runner.js';
+import type { Detector, DetectorResult } from '../detect/types.js';
+import { safeScoreMany } from '../detect/runner.js';
 
 export interface StoreScoringOptions {
   /** Documents per transaction (default 256). */

@@ -3,8 +3,8 @@
  * re-read records), synchronously. Same framing and decoding as the file
  * reader; gzip vs plain is decided by magic bytes.
  */
-import type { WarcItem, WarcRecord } from '../types.js';
-import { isReadError } from '../types.js';
+import type { WarcItem, WarcRecord } from '../../core/types.js';
+import { isReadError } from '../../core/types.js';
 import { asBuffer } from './bytes.js';
 import { RecordFramer } from './framer.js';
 import { gzipDriver, MemberFeeder, type StreamOutcome } from './gzip-driver.js';

@@ -3,8 +3,8 @@
  * in-memory models. Shared by scripts/train-default-models.ts, scripts/eval-detectors.ts
  * (leave-one-source-out folds) and the determinism tests.
  */
-import type { Detector, LabeledRecord } from './types.js';
-import type { CompressionModelFile, GptWordsLexiconFile, LinearModelFile } from './models.js';
+import type { Detector, LabeledRecord } from '../src/detect/types.js';
+import type { CompressionModelFile, GptWordsLexiconFile, LinearModelFile } from '../src/detect/models.js';
 import {
   buildGptWordsLexicon,
   trainCompressionModel,
@@ -13,12 +13,12 @@ import {
   COMPRESSION_DEFAULTS,
   STYLOMETRY_DEFAULTS,
   type LexiconSourceRow,
-} from './train.js';
-import { createClassifierDetector } from '../../detectors/classifier.js';
-import { createStylometryDetector } from '../../detectors/stylometry.js';
-import { createCompressionDetector } from '../../detectors/compression.js';
-import { createGptWordsDetector } from '../../detectors/gpt-words.js';
-import { createSegmentsDetector } from '../../detectors/segments.js';
+} from '../src/detect/train.js';
+import { createClassifierDetector } from './classifier.js';
+import { createStylometryDetector } from './stylometry.js';
+import { createCompressionDetector } from './compression.js';
+import { createGptWordsDetector } from './gpt-words.js';
+import { createSegmentsDetector } from './segments.js';
 
 export const DEFAULT_SEED = 20240601;
 

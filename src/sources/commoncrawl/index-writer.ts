@@ -19,8 +19,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { gzipSync, createGzip } from 'node:zlib';
 import { readWarcFile } from '../warc/index.js';
-import type { WarcItem, WarcRecord } from '../types.js';
-import { isReadError } from '../types.js';
+import type { WarcItem, WarcRecord } from '../../core/types.js';
+import { isReadError } from '../../core/types.js';
 import { formatCdxjLine } from './cdxj.js';
 import { surt } from './surt.js';
 

@@ -3,7 +3,7 @@
  * before the cutoff, split into (language, TLD) strata in the audited documents' proportions.
  *
  * Crawls: only crawls whose whole capture window ends before the cutoff day; by default the N
- * newest of them (topics close to the audited months). Strata: src/commoncrawl/baseline-strata.ts.
+ * newest of them (topics close to the audited months). Strata: src/sources/commoncrawl/baseline-strata.ts.
  * Each stratum of each crawl is one stored draw with its own random stream (seed, stratum,
  * crawl) and sample key `baseline:<cutoff>:<stratum>:<hash>` (src/store/sample.ts), so draws
  * are reproducible per seed, resumable like normal samples, and told apart from them.
@@ -12,10 +12,10 @@ import { existsSync } from 'node:fs';
 import { openStore } from '../store/index.js';
 import { auditStrataCounts, baselineDraws, baselineKeyPrefix } from '../store/sample.js';
 import { DEFAULT_CUTOFF } from '../estimate/baseline/types.js';
-import { allocateBaseline, BaselineStrataError, parseMatchStrata, type BaselineAllocation, type StratumCell } from './baseline-strata.js';
-import { CollinfoError, crawlMonth, selectCrawls, type CrawlInfo } from './collinfo.js';
-import { HttpClient } from './fetcher.js';
-import { endpoints, loadCrawlList, runSample, type SampleRunOptions, type SampleStratum, type SampleSummary } from './run.js';
+import { allocateBaseline, BaselineStrataError, parseMatchStrata, type BaselineAllocation, type StratumCell } from '../sources/commoncrawl/baseline-strata.js';
+import { CollinfoError, crawlMonth, selectCrawls, type CrawlInfo } from '../sources/commoncrawl/collinfo.js';
+import { HttpClient } from '../sources/commoncrawl/fetcher.js';
+import { endpoints, loadCrawlList, runSample, type SampleRunOptions, type SampleStratum, type SampleSummary } from './sample.js';
 
 /** Default number of pre-cutoff crawls drawn from (the newest ones). */
 export const DEFAULT_BASELINE_CRAWLS = 2;

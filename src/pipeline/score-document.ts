@@ -2,9 +2,9 @@
  * Scoring during scan/sample ("score as they go"): detectors are initialised once
  * per thread and every extracted document gets one DocumentScore per detector.
  */
-import type { DocumentScore, ExtractedDocument } from '../types.js';
-import type { Detector } from './types.js';
-import { initDetectors, safeScore, selectDetectors } from './runner.js';
+import type { DocumentScore, ExtractedDocument } from '../core/types.js';
+import type { Detector } from '../detect/types.js';
+import { initDetectors, safeScore, selectDetectors } from '../detect/runner.js';
 import { detailsOf } from './score-store.js';
 
 export type Scorer = Detector;

@@ -7,9 +7,9 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { extractDocument } from './index.js';
-import { loadScorers, scoreDocument, type Scorer } from '../detect/scan-scoring.js';
-import type { DocumentScore, ExtractInput, ExtractedDocument } from '../types.js';
+import { extractDocument } from '../extract/index.js';
+import { loadScorers, scoreDocument, type Scorer } from './score-document.js';
+import type { DocumentScore, ExtractInput, ExtractedDocument } from '../core/types.js';
 
 /** The pool itself cannot work (workers fail to start): the scan must stop, not log per record. */
 export class WorkerPoolError extends Error {

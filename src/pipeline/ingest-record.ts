@@ -3,10 +3,10 @@
  * extracted and scored (on the extraction pool's worker threads when it has any), every
  * record becomes a `records` row, a failed extraction becomes an `errors` row.
  */
-import { extractionInput, INLINE_POOL, isHtmlResponse } from '../pipeline.js';
-import { WorkerPoolError, type ExtractPool } from '../extract/pool.js';
+import { extractionInput, INLINE_POOL, isHtmlResponse } from './scan-file.js';
+import { WorkerPoolError, type ExtractPool } from './pool.js';
 import type { StoreWriter } from '../store/index.js';
-import type { DocumentScore, ExtractedDocument, WarcRecord } from '../types.js';
+import type { DocumentScore, ExtractedDocument, WarcRecord } from '../core/types.js';
 
 export interface IngestResult {
   /** An HTML page was extracted into a document. */

@@ -3,8 +3,8 @@
  * was created with detectors, score it here too, so both costs spread over cores.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { extractDocument } from './index.js';
-import { scoreDocument, loadScorers, type Scorer } from '../detect/scan-scoring.js';
+import { extractDocument } from '../extract/index.js';
+import { scoreDocument, loadScorers, type Scorer } from './score-document.js';
 import type { ExtractJob } from './pool.js';
 
 const detectorNames: string[] | null = workerData?.detectors ?? null;

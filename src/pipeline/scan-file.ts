@@ -5,11 +5,11 @@
  */
 import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { readWarcFile } from './warc/index.js';
-import { extractDocument } from './extract/index.js';
-import type { DocumentScore, ExtractedDocument, WarcItem, WarcRecord, WarcReadError } from './types.js';
-import { createExtractPool, type ExtractJob, type ExtractPool, type ExtractResult, WorkerPoolError } from './extract/pool.js';
-import { isReadError } from './types.js';
+import { readWarcFile } from '../sources/warc/index.js';
+import { extractDocument } from '../extract/index.js';
+import type { DocumentScore, ExtractedDocument, WarcItem, WarcRecord, WarcReadError } from '../core/types.js';
+import { createExtractPool, type ExtractJob, type ExtractPool, type ExtractResult, WorkerPoolError } from './pool.js';
+import { isReadError } from '../core/types.js';
 
 /** Where the pipeline puts its results (implemented by the SQLite store writer). */
 export interface PipelineSink {

@@ -11,7 +11,7 @@
  *   `dataStart` in streaming mode, feeding `feeder`, and resume the coroutine
  *   with the outcome.
  */
-import type { WarcItem } from '../types.js';
+import type { WarcItem } from '../../core/types.js';
 import { isInterRecordWhitespace, previewBytes } from './bytes.js';
 import type { RecordFramer } from './framer.js';
 import { GZIP_MAGIC, inflateMemberAt, parseGzipHeader } from './gzip-member.js';

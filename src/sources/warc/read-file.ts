@@ -23,8 +23,8 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
 import zlib from 'node:zlib';
-import type { WarcItem } from '../types.js';
-import { isReadError } from '../types.js';
+import type { WarcItem } from '../../core/types.js';
+import { isReadError } from '../../core/types.js';
 import { RecordFramer } from './framer.js';
 import { gzipDriver, MemberFeeder, type ReadWindow, type StreamOutcome } from './gzip-driver.js';
 import { checkGzipTrailer, gzipCrc32, isGzipMagicAt } from './gzip-member.js';

@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { CdxRecord } from './cdxj.js';
 import type { HttpClient } from './fetcher.js';
-import { AttemptError } from './retry.js';
+import { AttemptError } from '../../core/retry.js';
 import type { Rng } from './sampler.js';
 
 const gunzipAsync = promisify(gunzip);

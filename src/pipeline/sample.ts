@@ -19,13 +19,13 @@ import {
   type SampleCounts,
   type SampleRow,
 } from '../store/sample.js';
-import type { CdxRecord } from './cdxj.js';
-import { CdxApiClient, cdxEndpoint, type MatchType } from './cdx-api.js';
-import { parseCollinfo, selectCrawls, type CrawlInfo, type CrawlSelection } from './collinfo.js';
-import { DEFAULT_DATA_URL, DEFAULT_INDEX_URL, HttpClient, RecordFetcher, type HttpStats } from './fetcher.js';
-import { ingestRecord } from './ingest.js';
-import type { ExtractPool } from '../extract/pool.js';
-import { GaveUpError, Throttle, type RetryPolicy } from './retry.js';
+import type { CdxRecord } from '../sources/commoncrawl/cdxj.js';
+import { CdxApiClient, cdxEndpoint, type MatchType } from '../sources/commoncrawl/cdx-api.js';
+import { parseCollinfo, selectCrawls, type CrawlInfo, type CrawlSelection } from '../sources/commoncrawl/collinfo.js';
+import { DEFAULT_DATA_URL, DEFAULT_INDEX_URL, HttpClient, RecordFetcher, type HttpStats } from '../sources/commoncrawl/fetcher.js';
+import { ingestRecord } from './ingest-record.js';
+import type { ExtractPool } from './pool.js';
+import { GaveUpError, Throttle, type RetryPolicy } from '../core/retry.js';
 import {
   drawFromCdxApi,
   drawFromZipnum,
@@ -35,8 +35,8 @@ import {
   type NormalizedFilter,
   type SampleFilter,
   type SampleSpec,
-} from './sampler.js';
-import { BlockReader, CC_LINES_PER_BLOCK, openClusterIndex, type ClusterIndex } from './zipnum.js';
+} from '../sources/commoncrawl/sampler.js';
+import { BlockReader, CC_LINES_PER_BLOCK, openClusterIndex, type ClusterIndex } from '../sources/commoncrawl/zipnum.js';
 
 export interface SampleRunOptions {
   /** Extraction/scoring pool (worker threads, detectors); default: inline extraction, no scoring. */
