@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { loadLabeled } from '../src/detect/labeled.js';
 import { inSplit, sharedLabeledFiles } from '../src/detect/dataset.js';
 import { BUILTIN_NAMES, createBuiltinDetector } from '../detectors/index.js';
-import { selectDetectors } from '../src/detect/runner.js';
+import { selectDetectors } from '../detectors/registry.js';
 import type { Detector } from '../src/detect/types.js';
 
 export interface DetectBenchRow {

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { extractRecord } from '../src/pipeline/scan-file.js';
 import type { ExtractedDocument, WarcRecord } from '../src/core/types.js';
 import { BUILTIN_NAMES, createBuiltinDetector } from '../detectors/index.js';
-import { selectDetectors } from '../src/detect/runner.js';
+import { selectDetectors } from '../detectors/registry.js';
 import { scoreDocument } from '../src/pipeline/score-document.js';
 import type { Detector } from '../src/detect/types.js';
 

@@ -32,7 +32,7 @@ import { scoreRecords } from '../src/detect/evaluate.js';
 import { groupKey } from '../src/detect/splits.js';
 import type { LabeledRecord } from '../src/detect/types.js';
 import { correctedShare } from '../src/estimate/corrected.js';
-import { Rng, mixSeed } from '../src/estimate/stats.js';
+import { Rng, mixSeed } from '../src/core/rng.js';
 import type { ShareEstimate } from '../src/estimate/types.js';
 import { buildFoldReference, runBaselineEstimators, type FoldDetector } from './lib/baseline-known-answer.js';
 import { summarise, type Comparison } from './lib/known-answer.js';

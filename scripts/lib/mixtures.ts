@@ -13,7 +13,7 @@ import { loadLabeled } from '../../src/detect/labeled.js';
 import { inSplit, sharedLabeledFiles } from '../../src/detect/dataset.js';
 import type { LabeledRecord } from '../../src/detect/types.js';
 import { escapeHtml } from '../../src/report/html.js';
-import { Rng } from '../../src/estimate/stats.js';
+import { Rng } from '../../src/core/rng.js';
 
 export interface HeldoutPool {
   ai: LabeledRecord[];

@@ -6,7 +6,8 @@ import { createReadStream, existsSync, writeFileSync, mkdirSync } from 'node:fs'
 import { dirname, basename } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Detector, LabeledRecord } from '../detect/types.js';
-import { selectDetectors, initDetectors, type DetectorSelection } from '../detect/runner.js';
+import { initDetectors } from '../detect/runner.js';
+import { selectDetectors, type DetectorSelection } from '../../detectors/registry.js';
 import { BUILTIN_DETECTORS } from '../../detectors/index.js';
 import { DEFAULT_FILES } from '../detect/paths.js';
 import { calibrate, findCalibration, readCalibrationFile, type CalibrationFile } from '../detect/calibration.js';

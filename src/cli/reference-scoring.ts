@@ -4,7 +4,8 @@
  */
 import type { Command } from 'commander';
 import type { Store } from '../store/index.js';
-import { initDetectors, selectDetectors } from '../detect/runner.js';
+import { initDetectors } from '../detect/runner.js';
+import { selectDetectors } from '../../detectors/registry.js';
 import { scoreStoredReferences } from '../pipeline/score-references.js';
 import type { StoreScoringSummary } from '../pipeline/score-store.js';
 

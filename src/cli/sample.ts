@@ -10,7 +10,7 @@ import {
   type BaselineRunOptions,
 } from '../pipeline/baseline-sample.js';
 import { DEFAULT_MIN_SHARE, parseMatchStrata } from '../sources/commoncrawl/baseline-strata.js';
-import { DEFAULT_CUTOFF } from '../estimate/baseline/types.js';
+import { DEFAULT_CUTOFF } from '../store/baseline-queries.js';
 import { DEFAULT_DB, positiveInt } from './options.js';
 import { addScoringOptions, createScoringPool, type ScoringFlags } from './scoring-options.js';
 import type { ExtractPool } from '../pipeline/pool.js';

@@ -4,7 +4,7 @@
  * and stores the answers in reference_texts. Heavy lifting lives in src/synthesize/.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { DEFAULT_CUTOFF } from '../estimate/baseline/types.js';
+import { DEFAULT_CUTOFF } from '../store/baseline-queries.js';
 import { markAbandonedRuns, openStore, type Store } from '../store/index.js';
 import { baselinePage } from '../store/references.js';
 import { buildPrompt } from '../synthesize/prompt.js';

@@ -2,15 +2,16 @@
  * `ccaudit collapse` end to end, minus the CLI: read the share input, fit and
  * project the trend, map it to generations, run the simulations.
  */
-import type { SharePoint } from './shares.js';
+import type { SharePoint } from '../report/model.js';
 import { readShareFile } from './shares.js';
 import { DEFAULT_PARAMS, type ModelName, type ModelParams } from './scenarios.js';
 import { simulate, recordedGenerations, type SimulationResult } from './simulate.js';
-import { quantileSorted } from '../core/quantiles.js';
+import { quantileSorted } from '../core/stats.js';
 import { generationMonth, generationShares, projectShares, type ShareProjection, type TrendFit } from './trend.js';
 import { mixSeed } from '../core/rng.js';
 import { shareAt } from './mix.js';
-import { periodOf, selectMethod, type ShareSeries } from './shares.js';
+import { selectMethod, type ShareSeries } from './shares.js';
+import { periodOf } from '../core/months.js';
 
 export type CollapseInput =
   /** A measured share series to fit and project. */

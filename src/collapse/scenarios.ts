@@ -199,13 +199,3 @@ export function scenariosFor(model: ModelName, params: ModelParams): ScenarioSpe
     }
   }
 }
-
-/** Stable 32-bit FNV-1a hash of a scenario id (keys its random streams). */
-export function hashId(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}

@@ -12,22 +12,9 @@
  * row per month and method.
  */
 import { readFile } from 'node:fs/promises';
+import { monthIndex, PERIOD } from '../core/months.js';
+import type { SharePoint } from '../report/model.js';
 
-/** One month's estimated share of AI-generated documents. */
-export interface SharePoint {
-  /** Calendar month, "YYYY-MM". */
-  period: string;
-  /** Point estimate of the AI share, in [0, 1]. */
-  share: number;
-  /** Lower end of the confidence interval, in [0, share]. */
-  lo: number;
-  /** Upper end of the confidence interval, in [share, 1]. */
-  hi: number;
-  /** Documents the estimate rests on. */
-  n: number;
-  /** Estimator that produced it, e.g. "raw" or "corrected". */
-  method: string;
-}
 
 /** The document `ccaudit report --format json` writes (the fields collapse reads). */
 export interface ShareSeries {
@@ -47,20 +34,6 @@ export interface ShareInput {
 
 export class ShareInputError extends Error {}
 
-const PERIOD = /^(\d{4})-(0[1-9]|1[0-2])$/;
-
-/** Months since year 0 for a "YYYY-MM" period. */
-export function monthIndex(period: string): number {
-  const m = PERIOD.exec(period);
-  if (!m) throw new ShareInputError(`bad period "${period}": expected YYYY-MM`);
-  return Number(m[1]) * 12 + Number(m[2]) - 1;
-}
-
-/** "YYYY-MM" for a month index. */
-export function periodOf(month: number): string {
-  const year = Math.floor(month / 12);
-  return `${String(year).padStart(4, '0')}-${String((month % 12) + 1).padStart(2, '0')}`;
-}
 
 /** Reads and validates a share series from a .json or .csv file. */
 export async function readShareFile(path: string, method?: string): Promise<ShareInput> {

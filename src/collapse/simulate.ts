@@ -7,8 +7,9 @@
  */
 import { expectedSyntheticShare, type DataMix } from './mix.js';
 import { mixSeed, Rng } from '../core/rng.js';
-import { hashId, scenariosFor, type ModelName, type ModelParams, type ScenarioSpec } from './scenarios.js';
-import { summarize, type Summary } from '../core/quantiles.js';
+import { fnv1a } from '../core/hash.js';
+import { scenariosFor, type ModelName, type ModelParams, type ScenarioSpec } from './scenarios.js';
+import { summarize, type Summary } from '../core/stats.js';
 
 export interface SimulationOptions {
   models: readonly ModelName[];
@@ -83,7 +84,7 @@ export function runScenario(spec: ScenarioSpec, opts: Omit<SimulationOptions, 'm
 
   for (let run = 0; run < runs; run++) {
     const mix: DataMix = spec.mix === 'input' ? { kind: 'share', share: opts.shareForRun(run) } : spec.mix;
-    const rng = new Rng(mixSeed(seed, hashId(spec.id), run));
+    const rng = new Rng(mixSeed(seed, fnv1a(spec.id), run));
     const out = spec.run(mix, rng, recordAt, generations);
     for (const [name, column] of values) {
       const series = out.metrics[name];

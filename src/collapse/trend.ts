@@ -11,8 +11,9 @@
  * all se are scaled up by √χ²_red (the usual over-dispersion correction).
  */
 import { Rng } from '../core/rng.js';
-import { periodOf, monthIndex, type ShareInput } from './shares.js';
-import { quantileSorted } from '../core/quantiles.js';
+import { periodOf, monthIndex } from '../core/months.js';
+import type { ShareInput } from './shares.js';
+import { quantileSorted } from '../core/stats.js';
 
 export interface TrendOptions {
   /** Ceiling L of the logistic curve, in (0, 1]. */

@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
+
 /**
- * Seeded pseudo-random numbers for the collapse simulations.
+ * The project's seeded pseudo-random numbers: every sample draw, bootstrap and simulation
+ * takes its stream from here, so a seed reproduces a result.
  *
  * xoshiro128** 1.1 (Blackman & Vigna, 2018): 128-bit state, 32-bit output,
  * period 2^128 − 1, passes BigCrush. Chosen because it needs only 32-bit
@@ -61,10 +64,20 @@ export class Rng {
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
+  /**
+   * A generator seeded from text (SHA-256 of the UTF-8 seed fills the state): sample draws
+   * are keyed by strings such as "seed\0crawl", and any string names a stream.
+   */
+  static fromText(seed: string): Rng {
+    const h = createHash('sha256').update(seed, 'utf8').digest();
+    return Rng.fromState([h.readUInt32LE(0), h.readUInt32LE(4), h.readUInt32LE(8), h.readUInt32LE(12)]);
+  }
+
   /** A generator with an explicit state (for checking against published test vectors). */
   static fromState(state: [number, number, number, number]): Rng {
     const rng = new Rng(0);
     [rng.s0, rng.s1, rng.s2, rng.s3] = state.map((v) => v | 0) as [number, number, number, number];
+    if ((rng.s0 | rng.s1 | rng.s2 | rng.s3) === 0) rng.s0 = 1; // the all-zero state is a fixed point
     return rng;
   }
 
@@ -115,16 +128,50 @@ export class Rng {
     return u * f;
   }
 
-  /** Uniform integer in [0, n) without modulo bias (n ≤ 2^32). */
+  /** Uniform integer in [0, n) without modulo bias; n an integer in 1..2^53. */
   int(n: number): number {
-    if (n <= 0) throw new RangeError('Rng.int: n must be positive');
-    const limit = Math.floor(4294967296 / n) * n;
-    let x = this.nextUint32();
-    while (x >= limit) x = this.nextUint32();
-    return x % n;
+    if (!Number.isInteger(n) || n <= 0 || n > TWO_POW_53) throw new RangeError(`Rng.int needs an integer in 1..2^53, got ${n}`);
+    if (n <= 4294967296) {
+      // Rejection keeps it unbiased: drop the top partial range of 2^32.
+      const limit = Math.floor(4294967296 / n) * n;
+      let x = this.nextUint32();
+      while (x >= limit) x = this.nextUint32();
+      return x % n;
+    }
+    for (;;) {
+      const x = Math.floor(this.uniform() * TWO_POW_53);
+      const rem = x % n;
+      if (x - rem + n <= TWO_POW_53) return rem;
+    }
   }
 }
 
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
+}
+
+/**
+ * Mulberry32, a small 32-bit generator. Kept beside Rng only because the shipped detector
+ * models and evaluation figures were trained and bootstrapped with it: switching would change them.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** In-place Fisher–Yates shuffle driven by `rand`. */
+export function shuffleInPlace<T>(arr: T[], rand: () => number): T[] {
+  for (let i = arr.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    const tmp = arr[i];
+    arr[i] = arr[j];
+    arr[j] = tmp;
+  }
+  return arr;
 }

@@ -2,7 +2,7 @@
  * Deterministic L2-regularised logistic regression over sparse vectors, trained with
  * AdaGrad SGD in a seeded order. Same data + same seed → bit-identical weights.
  */
-import { mulberry32, shuffleInPlace } from '../core/hash.js';
+import { mulberry32, shuffleInPlace } from '../core/rng.js';
 import type { SparseVector } from './features/ngrams.js';
 
 export interface TrainExample {

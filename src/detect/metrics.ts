@@ -3,7 +3,8 @@
  * AUROC, TPR at fixed FPR (1 %, 5 %), and accuracy / F1 at a given threshold.
  * Documents a detector declined to score (score null) are excluded and reported as coverage.
  */
-import { mulberry32 } from '../core/hash.js';
+import { mulberry32 } from '../core/rng.js';
+import { quantileSorted, wilsonBounds } from '../core/stats.js';
 
 export interface Estimate {
   value: number;
@@ -97,20 +98,7 @@ export function f1At(pos: ArrayLike<number>, neg: ArrayLike<number>, t: number):
 /** Wilson score interval for a binomial proportion k/n (95 % by default). */
 export function wilson(k: number, n: number, z = 1.959964): Estimate {
   if (n === 0) return { value: NaN, lo: NaN, hi: NaN };
-  const p = k / n;
-  const z2 = z * z;
-  const denom = 1 + z2 / n;
-  const centre = (p + z2 / (2 * n)) / denom;
-  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
-  return { value: p, lo: Math.max(0, centre - half), hi: Math.min(1, centre + half) };
-}
-
-function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+  return { value: k / n, ...wilsonBounds(k, n, z) };
 }
 
 export interface BootstrapOptions {
@@ -164,7 +152,7 @@ export function computeMetrics(
     if (!Number.isFinite(point[k])) return null;
     const sorted = reps[k].sort((a, b) => a - b);
     return sorted.length > 0
-      ? { value: point[k], lo: percentile(sorted, 0.025), hi: percentile(sorted, 0.975) }
+      ? { value: point[k], lo: quantileSorted(sorted, 0.025), hi: quantileSorted(sorted, 0.975) }
       : { value: point[k], lo: NaN, hi: NaN };
   };
   return {

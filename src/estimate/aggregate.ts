@@ -15,8 +15,9 @@ import { aiFractionShare, isPrimarilyAi, primarilyAiShare } from './pages.js';
 import type { MixtureReference } from './reference.js';
 import { DEFAULT_LEVEL, DEFAULT_REPLICATES, DEFAULT_SEED, noEstimate, type ShareEstimate } from './types.js';
 import { attachDrift, type BaselineEstimator, type BaselineGroup, type DriftResult } from './baseline/estimator.js';
-import { Rng, mixSeed } from './stats.js';
+import { Rng, mixSeed } from '../core/rng.js';
 import type { BaselineWordMixture, PreparedTextItem } from './baseline/word-mixture.js';
+import { fnv1a } from '../core/hash.js';
 
 /** A detector whose scores the report reads. */
 export interface DetectorSpec {
@@ -144,13 +145,6 @@ interface GroupState {
   /** Reservoir of the group's documents as vocabulary ids for the baseline word mixture. */
   wordItems: PreparedTextItem[];
   wordSeen: number;
-}
-
-/** 32-bit FNV-1a of a group key: each group gets its own bootstrap stream (not one per key length). */
-function keyHash(key: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return h >>> 0;
 }
 
 export class EstimateAggregator {
@@ -305,7 +299,7 @@ export class EstimateAggregator {
       });
       const db = this.cfg.domainBaseline;
       if (g.baseline && db) {
-        const list = g.baseline.estimate({ ...common, seed: mixSeed(seed, keyHash(key)) });
+        const list = g.baseline.estimate({ ...common, seed: mixSeed(seed, fnv1a(key)) });
         for (const e of list) {
           if (e.status === 'no-data' && g.baselineDocs > 0) {
             // Every scored document of the group is a baseline page: estimating it against itself says nothing.
@@ -317,7 +311,7 @@ export class EstimateAggregator {
         }
         attachDrift(list, db.drift);
         if (db.words) {
-          const e = db.words.estimate(g.wordItems, { ...common, seed: mixSeed(seed, keyHash(key), 2) });
+          const e = db.words.estimate(g.wordItems, { ...common, seed: mixSeed(seed, fnv1a(key), 2) });
           e.calibration = db.wordsCalibration ?? 'baseline';
           if (e.status === 'no-data' && g.baselineDocs > 0) e.status = 'baseline-period';
           if (g.wordSeen > g.wordItems.length) e.note = `${e.note ? `${e.note}; ` : ''}a uniform sample of ${g.wordItems.length} of ${g.wordSeen} documents`;

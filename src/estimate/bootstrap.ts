@@ -1,5 +1,6 @@
 /** Seeded bootstrap resampling helpers shared by the estimators. */
-import { Rng, sampleBinomial } from './stats.js';
+import { Rng } from '../core/rng.js';
+import { sampleBinomial } from '../core/stats.js';
 
 /**
  * Multinomial(n, 1/k each) counts: how often each of k items is drawn when resampling k items

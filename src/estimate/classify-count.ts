@@ -3,7 +3,7 @@
  * Wilson interval. Biased whenever the detector errs (a detector with 4 % false positives
  * reports ≈4 % AI on a purely human corpus); reported for reference only.
  */
-import { wilsonInterval } from './stats.js';
+import { wilsonInterval } from '../core/stats.js';
 import { DEFAULT_LEVEL, noEstimate, okEstimate, type ShareEstimate } from './types.js';
 
 /** Number of scores at or above the threshold, and of non-null scores. */

@@ -12,7 +12,8 @@
  * with replacement it does not collapse to a point when no (or every) document is flagged,
  * and a calibration measured on few documents widens the interval.
  */
-import { Rng, clip01, mixSeed, percentileInterval, sampleBeta } from './stats.js';
+import { Rng, mixSeed } from '../core/rng.js';
+import { clip01, percentileInterval, sampleBeta } from '../core/stats.js';
 import {
   DEFAULT_LEVEL,
   DEFAULT_REPLICATES,

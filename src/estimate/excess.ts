@@ -14,9 +14,10 @@
  *
  * The interval is a bootstrap over the month's documents and the baseline months' documents.
  */
-import { monthIndex } from '../collapse/shares.js';
+import { monthIndex } from '../core/months.js';
 import type { MarkerCount, MarkerLexicon } from './markers.js';
-import { Rng, clip01, mixSeed, percentileInterval, sampleBinomial } from './stats.js';
+import { Rng, mixSeed } from '../core/rng.js';
+import { clip01, percentileInterval, sampleBinomial } from '../core/stats.js';
 import {
   DEFAULT_LEVEL,
   DEFAULT_REPLICATES,

@@ -16,7 +16,8 @@
  * document's sentences move together, since they share an author).
  */
 import { bootstrapCounts, resampleGroupedCounts } from './bootstrap.js';
-import { Rng, mixSeed, percentileInterval } from './stats.js';
+import { Rng, mixSeed } from '../core/rng.js';
+import { percentileInterval } from '../core/stats.js';
 import {
   DEFAULT_LEVEL,
   DEFAULT_REPLICATES,

@@ -5,7 +5,7 @@
  * - "≥ x AI": pages with at least a given fraction of AI chunks.
  * These are raw counts of detector verdicts (not error-corrected); Wilson intervals.
  */
-import { wilsonInterval } from './stats.js';
+import { wilsonInterval } from '../core/stats.js';
 import { DEFAULT_LEVEL, noEstimate, okEstimate, type ShareEstimate } from './types.js';
 
 export interface PageShareOptions {

@@ -6,6 +6,7 @@
  */
 import type { Element } from './dom.js';
 import { cacheOf, peekCache } from './dom.js';
+import type { NameFacts } from './node-facts.js';
 
 /** Tags that hold page furniture rather than article text. */
 const JUNK_TAGS = new Set(['nav', 'aside', 'footer', 'menu', 'dialog', 'form', 'fieldset', 'button', 'label', 'select', 'figure', 'figcaption', 'address']);
@@ -94,13 +95,6 @@ interface TokenFacts {
   contentHint: boolean;
 }
 
-/** What the class / id vocabulary of an element says. */
-export interface NameFacts {
-  strength: 0 | 1 | 2;
-  lenientStrength: 0 | 1 | 2;
-  soft: boolean;
-  contentHint: boolean;
-}
 
 const NO_FACTS: NameFacts = { strength: 0, lenientStrength: 0, soft: false, contentHint: false };
 /** Class names repeat across pages ("container", "entry-content"); bounded so a crawl cannot grow it forever. */

@@ -11,7 +11,8 @@ import type { AnyNode, Element } from './dom.js';
 import { ElementSet, isElement } from './dom.js';
 import { NON_TEXT_TAGS } from './blocks.js';
 import { classWeight, hasContentHint } from './boilerplate.js';
-import { emptyInfo, linkDensity, type Info, type InfoTable } from './measure.js';
+import { emptyInfo, linkDensity, type InfoTable } from './measure.js';
+import type { Info } from './node-facts.js';
 
 const SCORE_TAGS = new Set(['p', 'pre', 'td', 'blockquote']);
 /** Elements that act as a paragraph when they hold only inline content. */

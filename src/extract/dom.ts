@@ -5,8 +5,7 @@
  */
 import { parseDocument } from 'htmlparser2';
 import type { AnyNode, Document, Element, ParentNode } from 'domhandler';
-import type { Info } from './measure.js';
-import type { NameFacts } from './boilerplate.js';
+import type { Info, NameFacts } from './node-facts.js';
 
 export type { AnyNode, Document, Element, ParentNode };
 

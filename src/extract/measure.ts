@@ -8,30 +8,8 @@ import type { Element } from './dom.js';
 import { cacheOf, isElement, peekCache, type ElementSet } from './dom.js';
 import { Break, HEADING_TAGS, KIND_BREAK, KIND_HEADING, KIND_NON_TEXT, breakOf, tagKind } from './blocks.js';
 import { hasContentHint } from './boilerplate.js';
+import type { Info } from './node-facts.js';
 
-/** Measurements of one element (junk subtrees excluded once marked). */
-export interface Info {
-  /** Visible non-whitespace characters. */
-  len: number;
-  /** Non-whitespace characters inside <a>. */
-  linkLen: number;
-  commas: number;
-  /** Non-whitespace characters not inside a block-level child (inline text of this element). */
-  inlineLen: number;
-  /** Block-level descendants reachable through inline elements only (> 0: "has block children"). */
-  blockCount: number;
-  /** Counts used by conditional cleaning. */
-  p: number;
-  img: number;
-  li: number;
-  input: number;
-  embed: number;
-  headingLen: number;
-  /** Sentence-ending punctuation marks. */
-  sentences: number;
-  /** Text length of the largest content-marked descendant (<article>, <main>, articleBody, "entry-content" …). */
-  markerLen: number;
-}
 
 /**
  * Element → Info, as one measuring pass left it. Stored in the elements' own

@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { openStore } from '../store/index.js';
 import { auditStrataCounts, baselineDraws, baselineKeyPrefix } from '../store/sample.js';
-import { DEFAULT_CUTOFF } from '../estimate/baseline/types.js';
+import { DEFAULT_CUTOFF } from '../store/baseline-queries.js';
 import { allocateBaseline, BaselineStrataError, parseMatchStrata, type BaselineAllocation, type StratumCell } from '../sources/commoncrawl/baseline-strata.js';
 import { CollinfoError, crawlMonth, selectCrawls, type CrawlInfo } from '../sources/commoncrawl/collinfo.js';
 import { HttpClient } from '../sources/commoncrawl/fetcher.js';

@@ -4,7 +4,8 @@
  */
 import type { DocumentScore, ExtractedDocument } from '../core/types.js';
 import type { Detector } from '../detect/types.js';
-import { initDetectors, safeScore, selectDetectors } from '../detect/runner.js';
+import { initDetectors, safeScore } from '../detect/runner.js';
+import { selectDetectors } from '../../detectors/registry.js';
 import { detailsOf } from './score-store.js';
 
 export type Scorer = Detector;

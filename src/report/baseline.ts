@@ -9,7 +9,8 @@ import { baselineDocuments, referenceRows, type CalibrationRow, type DetectorVer
 import { BaselineEstimator, driftCheck, driftPeriods, driftResult, type BaselineItem, type DriftResult } from '../estimate/baseline/estimator.js';
 import { resolveStrata } from '../estimate/baseline/strata.js';
 import { DEFAULT_BASELINE_FPR, type StratumSummary } from '../estimate/baseline/score-model.js';
-import { DEFAULT_CUTOFF, type CalibrationKind, type StrataSpec } from '../estimate/baseline/types.js';
+import { DEFAULT_CUTOFF } from '../store/baseline-queries.js';
+import type { CalibrationKind, StrataSpec } from '../estimate/baseline/types.js';
 import type { DomainBaselineConfig } from '../estimate/aggregate.js';
 import type { ControlCorpus } from './control-corpus.js';
 import { BaselineWordMixture, type TextItem } from '../estimate/baseline/word-mixture.js';

@@ -7,7 +7,8 @@
  */
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { selectDetectors, initDetectors } from '../detect/runner.js';
+import { initDetectors } from '../detect/runner.js';
+import { selectDetectors } from '../../detectors/registry.js';
 import { parseReferenceLine } from '../synthesize/import-jsonl.js';
 import { openStore } from '../store/index.js';
 import { baselineDocuments, type DetectorVersion } from '../store/baseline-queries.js';

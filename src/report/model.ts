@@ -4,10 +4,25 @@
  * `series` array is the share-series format `ccaudit collapse --shares` reads
  * (src/collapse/shares.ts).
  */
-import type { SharePoint } from '../collapse/shares.js';
 import type { AgreementRow, AggregateResult, DetectorSpec, GroupResult } from '../estimate/aggregate.js';
 import type { ExcessAnalysis } from '../estimate/excess.js';
 import type { DomainCalibrationInfo } from './baseline.js';
+
+/** One month's estimated share of AI-generated documents. */
+export interface SharePoint {
+  /** Calendar month, "YYYY-MM". */
+  period: string;
+  /** Point estimate of the AI share, in [0, 1]. */
+  share: number;
+  /** Lower end of the confidence interval, in [0, share]. */
+  lo: number;
+  /** Upper end of the confidence interval, in [share, 1]. */
+  hi: number;
+  /** Documents the estimate rests on. */
+  n: number;
+  /** Estimator that produced it, e.g. "raw" or "corrected". */
+  method: string;
+}
 
 export const REPORT_FORMAT = 'ccaudit-share-report-v1';
 

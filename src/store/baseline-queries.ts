@@ -4,6 +4,9 @@
  */
 import type { Store } from './db.js';
 
+/** ChatGPT's public release: pages crawled before it are treated as human-written. */
+export const DEFAULT_CUTOFF = '2022-11-30';
+
 export interface DetectorVersion {
   detector: string;
   detectorVersion: string;

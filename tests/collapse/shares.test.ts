@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseShareCsv, parseShareJson, readShareFile, selectMethod, ShareInputError } from '../../src/collapse/shares.js';
 import { fitLogistic, generationMonth, generationShares, projectShares, trendShare } from '../../src/collapse/trend.js';
-import { monthIndex } from '../../src/collapse/shares.js';
+import { monthIndex } from '../../src/core/months.js';
 import { shareAt } from '../../src/collapse/mix.js';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');

@@ -20,7 +20,7 @@ import { indexLanguage } from '../../src/sources/commoncrawl/baseline-strata.js'
 import { parseCdxjLine, urlHost, type CdxRecord } from '../../src/sources/commoncrawl/cdxj.js';
 import { baselineDocuments, isBaselineSampleKey, parseBaselineSampleKey } from '../../src/store/sample.js';
 import { openStore } from '../../src/store/index.js';
-import { DEFAULT_CUTOFF } from '../../src/estimate/baseline/types.js';
+import { DEFAULT_CUTOFF } from '../../src/store/baseline-queries.js';
 import { buildCcFixture, startCcServer, type CcServer } from '../support/cc-server.js';
 import { ROOT, runCli } from '../support/run-cli.js';
 import { cleanDeliveries, rangeOf, readRecords, readSample } from './helpers.js';

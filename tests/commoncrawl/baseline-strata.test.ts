@@ -19,19 +19,20 @@ import { BaselineUsageError, endsBeforeCutoff, parseCutoff, selectBaselineCrawls
 import { parseCdxjLine, urlHost, type CdxRecord } from '../../src/sources/commoncrawl/cdxj.js';
 import { CollinfoError, parseCollinfo } from '../../src/sources/commoncrawl/collinfo.js';
 import { indexWarcFile, formatEntry } from '../../src/sources/commoncrawl/index-writer.js';
-import { createRng, matchesFilter, normalizeFilter, sampleKey, shuffle } from '../../src/sources/commoncrawl/sampler.js';
+import { matchesFilter, normalizeFilter, sampleKey, shuffle } from '../../src/sources/commoncrawl/sampler.js';
+import { Rng } from '../../src/core/rng.js';
 import { baselineKeyPrefix, isBaselineSampleKey, parseBaselineSampleKey } from '../../src/store/sample.js';
-import { DEFAULT_CUTOFF } from '../../src/estimate/baseline/types.js';
+import { DEFAULT_CUTOFF } from '../../src/store/baseline-queries.js';
 
 const CORPUS = '/work/shared/corpora/warc';
 const collinfo = parseCollinfo(JSON.parse(readFileSync(`${CORPUS}/index/collinfo.json`, 'utf8')));
 
 describe('largestRemainder', () => {
   it('sums to the total exactly and stays within one of the exact share, for many random weight vectors', () => {
-    const rng = createRng('apportion');
+    const rng = Rng.fromText('apportion');
     for (let t = 0; t < 500; t++) {
       const n = 1 + rng.int(30);
-      const weights = Array.from({ length: n }, () => (rng.int(4) === 0 ? 0 : rng.float() * 1000));
+      const weights = Array.from({ length: n }, () => (rng.int(4) === 0 ? 0 : rng.uniform() * 1000));
       if (weights.every((w) => w === 0)) weights[0] = 1;
       const total = rng.int(5000);
       const q = largestRemainder(weights, total);
@@ -106,7 +107,7 @@ describe('allocateBaseline', () => {
 
   it('is deterministic: the input order does not matter', () => {
     const ref = allocateBaseline(SYNTHETIC, { perCrawl: 37, minShare: 0.02 });
-    const rng = createRng('order');
+    const rng = Rng.fromText('order');
     for (let t = 0; t < 20; t++) {
       expect(allocateBaseline(shuffle([...SYNTHETIC], rng), { perCrawl: 37, minShare: 0.02 })).toEqual(ref);
     }

@@ -21,7 +21,8 @@ import { crawlMonth, parseCollinfo, selectCrawls, CollinfoError } from '../../sr
 import { buildIndex, indexWarcFile, parseCcMetadata, sortLines } from '../../src/sources/commoncrawl/index-writer.js';
 import { blockMayHold, loadClusterIndex, parseClusterIdxLine } from '../../src/sources/commoncrawl/zipnum.js';
 import { backoffDelay, parseRetryAfter, DEFAULT_RETRY_POLICY, Throttle } from '../../src/core/retry.js';
-import { createRng, matchesFilter, normalizeFilter, sampleKey } from '../../src/sources/commoncrawl/sampler.js';
+import { matchesFilter, normalizeFilter, sampleKey } from '../../src/sources/commoncrawl/sampler.js';
+import { Rng } from '../../src/core/rng.js';
 import { checkRangeReply, parseContentRange } from '../../src/sources/commoncrawl/fetcher.js';
 
 const CORPUS = '/work/shared/corpora/warc';
@@ -243,18 +244,18 @@ describe('zipnum index', () => {
 
 describe('sampling helpers', () => {
   it('has a seeded generator that is reproducible and unbiased enough', () => {
-    const a = createRng('seed');
-    const b = createRng('seed');
+    const a = Rng.fromText('seed');
+    const b = Rng.fromText('seed');
     const xs = Array.from({ length: 1000 }, () => a.int(7));
     expect(Array.from({ length: 1000 }, () => b.int(7))).toEqual(xs);
-    expect(Array.from({ length: 1000 }, () => createRng('other').int(7))).not.toEqual(xs);
+    expect(Array.from({ length: 1000 }, () => Rng.fromText('other').int(7))).not.toEqual(xs);
     const counts = new Array(7).fill(0);
-    const r = createRng('u');
+    const r = Rng.fromText('u');
     for (let i = 0; i < 70_000; i++) counts[r.int(7)]++;
     // chi-square, 6 degrees of freedom, p = 0.001 critical value 22.46
     const chi = counts.reduce((s, c) => s + (c - 10_000) ** 2 / 10_000, 0);
     expect(chi).toBeLessThan(22.46);
-    const f = r.float();
+    const f = r.uniform();
     expect(f >= 0 && f < 1).toBe(true);
   });
 

@@ -15,7 +15,8 @@ import { CdxApiClient } from '../../src/sources/commoncrawl/cdx-api.js';
 import { parseCollinfo } from '../../src/sources/commoncrawl/collinfo.js';
 import { HttpClient, RecordFetcher } from '../../src/sources/commoncrawl/fetcher.js';
 import { runSample, type SampleRunOptions } from '../../src/pipeline/sample.js';
-import { createRng, drawFromCdxApi, normalizeFilter } from '../../src/sources/commoncrawl/sampler.js';
+import { drawFromCdxApi, normalizeFilter } from '../../src/sources/commoncrawl/sampler.js';
+import { Rng } from '../../src/core/rng.js';
 import { BlockReader, openClusterIndex, sampleZipnum } from '../../src/sources/commoncrawl/zipnum.js';
 import { register as registerSample } from '../../src/cli/sample.js';
 import { register as registerIndex } from '../../src/cli/index-cmd.js';
@@ -157,7 +158,7 @@ describe('sampling', () => {
         const { draws: got } = await sampleZipnum({
           index,
           readBlock: (i) => reader.lines(i),
-          rng: createRng(seed),
+          rng: Rng.fromText(seed),
           want: draws,
           linesPerBlock: 8,
           withReplacement: true,
@@ -168,7 +169,7 @@ describe('sampling', () => {
         expect(chiSquare(observed, expected), `seed ${seed}`).toBeLessThan(critical);
       }
       // Negative control: a block chosen uniformly, then a line in it, over-samples short blocks.
-      const rng = createRng('s1');
+      const rng = Rng.fromText('s1');
       const naive = new Array(counts.length).fill(0);
       for (let k = 0; k < draws; k++) naive[rng.int(counts.length)]++;
       expect(chiSquare(naive, expected)).toBeGreaterThan(critical);

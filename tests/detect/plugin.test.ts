@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDetectorModule, PluginError, validateDetector } from '../../src/detect/plugin-loader.js';
-import { checkResult, safeScore, selectDetectors } from '../../src/detect/runner.js';
+import { checkResult, safeScore } from '../../src/detect/runner.js';
+import { selectDetectors } from '../../detectors/registry.js';
 import { useTempDir } from './helpers.js';
 
 const EXAMPLE = resolve('detectors/examples/example-plugin.js');

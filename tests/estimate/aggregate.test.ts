@@ -1,7 +1,7 @@
 /** The grouping aggregator on SYNTHETIC score streams with known per-group prevalence. */
 import { describe, expect, it } from 'vitest';
 import { EstimateAggregator, type DetectorSpec } from '../../src/estimate/aggregate.js';
-import { Rng } from '../../src/estimate/stats.js';
+import { Rng } from '../../src/core/rng.js';
 
 const detectors: DetectorSpec[] = [
   { name: 'good', version: '1', threshold: 0.5, calibration: { threshold: 0.5, tpr: 0.9, fpr: 0.05, nPos: 1000, nNeg: 1000 }, calibrationSource: 'file' },

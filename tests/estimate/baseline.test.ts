@@ -4,7 +4,8 @@
  * scores of held-out labelled texts.
  */
 import { describe, expect, it } from 'vitest';
-import { Rng, sampleBeta } from '../../src/estimate/stats.js';
+import { Rng } from '../../src/core/rng.js';
+import { sampleBeta } from '../../src/core/stats.js';
 import { BaselineEstimator, balancedSplit, driftCheck, type BaselineItem } from '../../src/estimate/baseline/estimator.js';
 import { BaselineScoreModel, thresholdForFpr } from '../../src/estimate/baseline/score-model.js';
 import { binnedMixtureMle } from '../../src/estimate/baseline/score-mixture.js';

@@ -4,7 +4,8 @@
  * repeated draws against the nominal 95 %.
  */
 import { describe, expect, it } from 'vitest';
-import { Rng, sampleBinomial } from '../../src/estimate/stats.js';
+import { Rng } from '../../src/core/rng.js';
+import { sampleBinomial } from '../../src/core/stats.js';
 import { classifyAndCount, countPositives } from '../../src/estimate/classify-count.js';
 import { correctedShare, roganGladen, type OperatingPoint } from '../../src/estimate/corrected.js';
 import { binRatios, mixtureShare, mleAlpha, packRatios } from '../../src/estimate/mixture.js';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { MarkerAccumulator, excessAnalysis } from '../../src/estimate/excess.js';
 import { MarkerCounter, markerLexiconFromWords } from '../../src/estimate/markers.js';
-import { Rng } from '../../src/estimate/stats.js';
+import { Rng } from '../../src/core/rng.js';
 
 const lexicon = markerLexiconFromWords(['delves', 'delved', 'delving', 'showcasing', 'intricate', 'underscores'], 'synthetic', 'test words');
 const counter = new MarkerCounter(lexicon);

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  Rng,
-  normalQuantile,
-  percentileInterval,
-  sampleBeta,
-  sampleBinomial,
-  sampleGamma,
-  wilsonInterval,
-  zForLevel,
-} from '../../src/estimate/stats.js';
+import { Rng } from '../../src/core/rng.js';
+import { normalQuantile, percentileInterval, sampleBeta, sampleBinomial, sampleGamma, wilsonInterval, zForLevel } from '../../src/core/stats.js';
 import { bootstrapCounts, resampleGroupedCounts } from '../../src/estimate/bootstrap.js';
 
 const meanVar = (xs: number[]) => {

@@ -8,7 +8,7 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { articleHtml, drawMixture, heldoutPool, warcResponse, writeMixtureWarc, type MixtureMonth, type MonthPlan } from '../../scripts/lib/mixtures.js';
-import { Rng } from '../../src/estimate/stats.js';
+import { Rng } from '../../src/core/rng.js';
 
 export const ENTRY = resolve('tests/support/ccaudit-cli.ts');
 export const TSX = resolve('node_modules/.bin/tsx');

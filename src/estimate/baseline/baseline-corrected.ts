@@ -13,7 +13,8 @@
  * (Beta(fp+½, tn+½) per baseline cell, shared by the cells that use it) and the TPRs
  * (Beta(tp+½, fn+½) per AI cell). The baseline's sampling error is therefore in the interval.
  */
-import { Rng, clip01, mixSeed, percentileInterval, sampleBeta, sampleGamma } from '../stats.js';
+import { Rng, mixSeed } from '../../core/rng.js';
+import { clip01, percentileInterval, sampleBeta, sampleGamma } from '../../core/stats.js';
 import { DEFAULT_LEVEL, DEFAULT_REPLICATES, DEFAULT_SEED, noEstimate, okEstimate, type BootstrapOptions, type ShareEstimate } from '../types.js';
 import type { BaselineScoreModel } from './score-model.js';
 import { baselinePrecheck, describeCells, identifiableCells, leftOutNote, type TargetCell, type TargetCells } from './target.js';

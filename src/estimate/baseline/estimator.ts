@@ -2,7 +2,8 @@
  * Runs the baseline-calibrated estimators for every detector over any number of groups
  * (months), and the drift check. Used by reports (from-store.ts) and the known-answer script.
  */
-import { mixSeed, zForLevel } from '../stats.js';
+import { mixSeed } from '../../core/rng.js';
+import { zForLevel } from '../../core/stats.js';
 import type { BootstrapOptions, ShareEstimate } from '../types.js';
 import { baselineCorrectedShare } from './baseline-corrected.js';
 import { BaselineScoreModel, type ScoreModelOptions } from './score-model.js';

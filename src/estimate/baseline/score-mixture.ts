@@ -19,7 +19,8 @@
  * and cell weights ~ Dirichlet(cell sizes) — so the baseline's and references' sampling error
  * is included. Strata where the two distributions do not differ are left out (see the note).
  */
-import { Rng, clip01, mixSeed, percentileInterval, sampleGamma, zForLevel } from '../stats.js';
+import { Rng, mixSeed } from '../../core/rng.js';
+import { clip01, percentileInterval, sampleGamma, zForLevel } from '../../core/stats.js';
 import { DEFAULT_LEVEL, DEFAULT_REPLICATES, DEFAULT_SEED, noEstimate, okEstimate, type ShareEstimate } from '../types.js';
 import { MIN_BASELINE_SEPARATION, type BaselineEstimateOptions } from './baseline-corrected.js';
 import type { BaselineScoreModel } from './score-model.js';

@@ -8,7 +8,7 @@
  * reference quantiles, so both distributions are resolved where they have mass. Cells exist
  * at every fallback level; a document uses the finest cell with enough items (strata.ts).
  */
-import { quantileSorted } from '../stats.js';
+import { quantileSorted } from '../../core/stats.js';
 import { auroc } from '../../detect/metrics.js';
 import { StratumCounter, levelsOf, resolveStrata, stratumKey } from './strata.js';
 import type { CalibrationKind, ScoredItem, StrataSpec, StratumFields } from './types.js';

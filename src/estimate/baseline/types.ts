@@ -13,8 +13,6 @@
  * genre) removes that shift, and the interval includes the baseline's own sampling error.
  */
 
-/** ChatGPT's public release: pages crawled before it are treated as human-written. */
-export const DEFAULT_CUTOFF = '2022-11-30';
 
 /** Stratification dimensions, coarsest-last fallback order is genre → length → tld → lang. */
 export type StratumDim = 'lang' | 'tld' | 'length' | 'genre';

@@ -23,7 +23,7 @@
 import { applyCurve, curveBasis, fitCurve, fitMonotoneCurve, type RatioCurve } from './word-calibration.js';
 import { docCount, type DocWordTable } from './word-vocab.js';
 import { bootstrapCounts } from '../bootstrap.js';
-import { Rng } from '../stats.js';
+import { Rng } from '../../core/rng.js';
 
 /** Where q comes from in a cell. */
 export type QSource =

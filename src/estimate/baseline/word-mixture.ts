@@ -28,7 +28,8 @@
  */
 import { loadReference, type MixtureReference } from '../reference.js';
 import { mleAlpha, type UnitRatios } from '../mixture.js';
-import { Rng, mixSeed, percentileInterval } from '../stats.js';
+import { Rng, mixSeed } from '../../core/rng.js';
+import { percentileInterval } from '../../core/stats.js';
 import {
   DEFAULT_LEVEL,
   DEFAULT_REPLICATES,

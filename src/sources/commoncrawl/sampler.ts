@@ -12,60 +12,12 @@
 import { createHash } from 'node:crypto';
 import { parseCdxjLine, surt, urlHost, type CdxRecord } from './cdxj.js';
 import type { CdxApiClient, CdxQuery, MatchType } from './cdx-api.js';
+import { Rng } from '../../core/rng.js';
 import { sampleZipnum, type ClusterIndex, type ZipnumSampleStats } from './zipnum.js';
-
-/** A seeded pseudo-random generator (xoshiro128**, seeded from SHA-256 of the seed text). */
-export interface Rng {
-  /** Uniform 32-bit unsigned integer. */
-  u32(): number;
-  /** Uniform in [0, 1) with 53 random bits. */
-  float(): number;
-  /** Uniform integer in [0, n), unbiased; n ≤ 2^53. */
-  int(n: number): number;
-}
-
-export function createRng(seed: string): Rng {
-  const h = createHash('sha256').update(seed, 'utf8').digest();
-  let a = h.readUInt32LE(0);
-  let b = h.readUInt32LE(4);
-  let c = h.readUInt32LE(8);
-  let d = h.readUInt32LE(12);
-  if ((a | b | c | d) === 0) a = 1; // the all-zero state is a fixed point
-  const rotl = (x: number, k: number) => (x << k) | (x >>> (32 - k));
-  const u32 = (): number => {
-    const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
-    const t = b << 9;
-    c ^= a;
-    d ^= b;
-    b ^= c;
-    a ^= d;
-    c ^= t;
-    d = rotl(d, 11);
-    return result;
-  };
-  const float = (): number => ((u32() >>> 5) * 67108864 + (u32() >>> 6)) / 9007199254740992;
-  const int = (n: number): number => {
-    if (!Number.isInteger(n) || n <= 0 || n > 2 ** 53) throw new RangeError(`rng.int needs an integer in 1..2^53, got ${n}`);
-    if (n <= 2 ** 32) {
-      // Rejection keeps it unbiased: drop the top partial range of 2^32.
-      const limit = 2 ** 32 - (2 ** 32 % n);
-      for (;;) {
-        const x = u32();
-        if (x < limit) return x % n;
-      }
-    }
-    for (;;) {
-      const x = Math.floor(float() * 2 ** 53);
-      const r = x % n;
-      if (x - r + n <= 2 ** 53) return r;
-    }
-  };
-  return { u32, float, int };
-}
 
 /** The random stream for one crawl of a sample. */
 export function crawlRng(seed: string, crawl: string): Rng {
-  return createRng(`${seed}\u0000${crawl}`);
+  return Rng.fromText(`${seed}\u0000${crawl}`);
 }
 
 /** Which index lines are eligible. */

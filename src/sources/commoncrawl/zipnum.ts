@@ -18,7 +18,7 @@ import { gunzip } from 'node:zlib';
 import type { CdxRecord } from './cdxj.js';
 import type { HttpClient } from './fetcher.js';
 import { AttemptError } from '../../core/retry.js';
-import type { Rng } from './sampler.js';
+import type { Rng } from '../../core/rng.js';
 
 const gunzipAsync = promisify(gunzip);
 

@@ -1,11 +1,9 @@
 /**
- * Small statistical building blocks for the prevalence estimators: quantiles, the Wilson
- * score interval, and exact seeded samplers (gamma, beta, binomial) on top of the project's
- * xoshiro128** generator (src/core/rng.ts), so every interval is reproducible from a seed.
+ * The project's statistical building blocks: quantiles, normal quantiles, the Wilson score
+ * interval, Monte Carlo summaries and exact seeded samplers (gamma, beta, binomial) on top of
+ * the project's generator (rng.ts), so every interval is reproducible from a seed.
  */
-import { Rng } from '../core/rng.js';
-
-export { Rng, mixSeed } from '../core/rng.js';
+import type { Rng } from './rng.js';
 
 /** Two-sided standard-normal quantile for a confidence level (0.95 → 1.95996…). */
 export function zForLevel(level: number): number {
@@ -30,9 +28,46 @@ export function normalQuantile(p: number): number {
   return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }
 
-/** Quantile with linear interpolation between order statistics (R type 7), shared with the simulations. */
-export { quantileSorted } from '../core/quantiles.js';
-import { quantileSorted } from '../core/quantiles.js';
+/** Mean, standard deviation, standard error and quantiles of a set of run values. */
+export interface Summary {
+  mean: number;
+  sd: number;
+  /** Standard error of the mean, sd/√n. */
+  se: number;
+  q05: number;
+  q50: number;
+  q95: number;
+}
+
+/** Quantile with linear interpolation between order statistics (R's type 7); `sorted` ascending. */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const h = (n - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+export function summarize(values: Float64Array): Summary {
+  const n = values.length;
+  if (n === 0) return { mean: NaN, sd: NaN, se: NaN, q05: NaN, q50: NaN, q95: NaN };
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i];
+  const mean = sum / n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
+  const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
+  const sorted = Float64Array.from(values).sort();
+  return {
+    mean,
+    sd,
+    se: sd / Math.sqrt(n),
+    q05: quantileSorted(sorted, 0.05),
+    q50: quantileSorted(sorted, 0.5),
+    q95: quantileSorted(sorted, 0.95),
+  };
+}
 
 /** Equal-tailed percentile interval of bootstrap replicates (NaN replicates are ignored). */
 export function percentileInterval(replicates: ArrayLike<number>, level: number): { lo: number; hi: number } {
@@ -43,10 +78,14 @@ export function percentileInterval(replicates: ArrayLike<number>, level: number)
   return { lo: quantileSorted(sorted, tail), hi: quantileSorted(sorted, 1 - tail) };
 }
 
-/** Wilson score interval for k successes in n trials. */
+/** Wilson score interval for k successes in n trials at a confidence level ([0, 1] when n = 0). */
 export function wilsonInterval(k: number, n: number, level: number): { lo: number; hi: number } {
   if (n <= 0) return { lo: 0, hi: 1 };
-  const z = zForLevel(level);
+  return wilsonBounds(k, n, zForLevel(level));
+}
+
+/** Wilson score bounds for k successes in n > 0 trials at normal quantile z. */
+export function wilsonBounds(k: number, n: number, z: number): { lo: number; hi: number } {
   const p = k / n;
   const z2 = z * z;
   const denom = 1 + z2 / n;
