@@ -4,7 +4,7 @@
  */
 import { createReadStream, existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, basename } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { Detector, LabeledRecord } from '../detect/types.js';
 import { selectDetectors, initDetectors, type DetectorSelection } from '../detect/runner.js';
 import { BUILTIN_DETECTORS } from '../../detectors/index.js';

@@ -1,5 +1,5 @@
 /** Seeded bootstrap resampling helpers shared by the estimators. */
-import { Rng, sampleBinomial } from './stats.js';
+import { type Rng, sampleBinomial } from './stats.js';
 
 /**
  * Multinomial(n, 1/k each) counts: how often each of k items is drawn when resampling k items

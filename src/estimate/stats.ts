@@ -3,7 +3,7 @@
  * score interval, and exact seeded samplers (gamma, beta, binomial) on top of the project's
  * xoshiro128** generator (src/collapse/rng.ts), so every interval is reproducible from a seed.
  */
-import { Rng } from '../collapse/rng.js';
+import type { Rng } from '../collapse/rng.js';
 
 export { Rng, mixSeed } from '../collapse/rng.js';
 
@@ -58,7 +58,7 @@ export function wilsonInterval(k: number, n: number, level: number): { lo: numbe
 /** Gamma(shape, 1) deviate: Marsaglia & Tsang (2000), with the shape < 1 boost. */
 export function sampleGamma(rng: Rng, shape: number): number {
   if (!(shape > 0)) throw new RangeError(`sampleGamma: shape must be > 0, got ${shape}`);
-  if (shape < 1) return sampleGamma(rng, shape + 1) * Math.pow(rng.uniformOpen(), 1 / shape);
+  if (shape < 1) return sampleGamma(rng, shape + 1) * rng.uniformOpen() ** (1 / shape);
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {

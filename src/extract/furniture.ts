@@ -9,7 +9,7 @@ import type { Element } from './dom.js';
 import { ElementSet, isElement } from './dom.js';
 import { NON_TEXT_TAGS } from './blocks.js';
 import { isHidden, isJunkTagOrRole, isSoft, junkNameStrength } from './boilerplate.js';
-import { linkDensity, type Info, type InfoTable } from './measure.js';
+import { linkDensity, type InfoTable } from './measure.js';
 
 /**
  * Furniture and soft regions of the page. `spareable` is the text held by

@@ -9,7 +9,7 @@ import type { AnyNode, Element } from './dom.js';
 import { isElement } from './dom.js';
 import type { Block } from './blocks.js';
 import { isBoilerplatePhrase } from './phrases.js';
-import { countText, type Info, type InfoTable } from './measure.js';
+import { countText, type InfoTable } from './measure.js';
 
 /** "Read also: <link>" lines shorter than this are dropped even inside the article. */
 const LINK_LINE_MAX = 200;
