@@ -1,5 +1,5 @@
 /** `ccaudit report` flags for domain-matched calibration (issue 7), with parsers that reject bad values. */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CUTOFF } from '../store/baseline-queries.js';
 import { STRATUM_DIMS, type StratumDim } from '../estimate/baseline/types.js';
 import { DEFAULT_STRATA } from '../estimate/baseline/strata.js';

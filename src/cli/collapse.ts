@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { openStore } from '../store/index.js';
 import { buildStoreReport } from '../report/from-store.js';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { renderHtml } from '../collapse/html.js';
 import { renderCsv, renderJson, renderTable } from '../collapse/render.js';
 import { runCollapse, type CollapseInput } from '../collapse/run.js';

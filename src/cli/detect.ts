@@ -4,7 +4,7 @@
  */
 import { createReadStream, existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, basename } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { Detector, LabeledRecord } from '../detect/types.js';
 import { initDetectors } from '../detect/runner.js';
 import { selectDetectors, type DetectorSelection } from '../../detectors/registry.js';

@@ -1,5 +1,5 @@
 /** Flags shared by `ccaudit report` and `ccaudit estimate`, with parsers that reject bad values. */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { METHOD_FAMILIES, type MethodFamily } from '../estimate/aggregate.js';
 import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../estimate/types.js';
 

@@ -1,6 +1,6 @@
 /** `ccaudit report`: AI share by month (or crawl, language, domain, TLD) from a store. */
 import { existsSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { openStore } from '../store/index.js';
 import { buildStoreReport, chooseDetectorVersions } from '../report/from-store.js';
 import { controlDatabase, scoreControlFile, type ControlCorpus } from '../report/control-corpus.js';

@@ -4,9 +4,9 @@
  */
 import { decodingLabel, type Decoding } from './decoding.js';
 import type { DataMix } from './mix.js';
-import { runCategorical, tailStartIndex, zipfDistribution, CATEGORICAL_METRICS } from './models/categorical.js';
-import { runGaussian, GAUSSIAN_METRICS } from './models/gaussian.js';
-import { runRegression, REGRESSION_METRICS } from './models/regression.js';
+import { runCategorical, tailStartIndex, zipfDistribution, type CATEGORICAL_METRICS } from './models/categorical.js';
+import { runGaussian } from './models/gaussian.js';
+import { runRegression } from './models/regression.js';
 import type { Rng } from '../core/rng.js';
 
 export const MODEL_NAMES = ['tail', 'gaussian', 'regression', 'decoding', 'anchoring'] as const;
@@ -195,7 +195,7 @@ export function scenariosFor(model: ModelName, params: ModelParams): ScenarioSpe
         { kind: 'best-of', n: d.bestOf },
       ];
       // Temperature 1 would appear twice when --temperature 1 is asked for.
-      return rules.filter((r, i) => i !== 1 || d.temperature !== 1).map((rule) => decodingScenario(d, rule));
+      return rules.filter((_r, i) => i !== 1 || d.temperature !== 1).map((rule) => decodingScenario(d, rule));
     }
   }
 }

@@ -97,7 +97,7 @@ export function wilsonBounds(k: number, n: number, z: number): { lo: number; hi:
 /** Gamma(shape, 1) deviate: Marsaglia & Tsang (2000), with the shape < 1 boost. */
 export function sampleGamma(rng: Rng, shape: number): number {
   if (!(shape > 0)) throw new RangeError(`sampleGamma: shape must be > 0, got ${shape}`);
-  if (shape < 1) return sampleGamma(rng, shape + 1) * Math.pow(rng.uniformOpen(), 1 / shape);
+  if (shape < 1) return sampleGamma(rng, shape + 1) * rng.uniformOpen() ** (1 / shape);
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {

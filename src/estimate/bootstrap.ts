@@ -1,5 +1,5 @@
 /** Seeded bootstrap resampling helpers shared by the estimators. */
-import { Rng } from '../core/rng.js';
+import type { Rng } from '../core/rng.js';
 import { sampleBinomial } from '../core/stats.js';
 
 /**

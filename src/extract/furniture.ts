@@ -10,7 +10,6 @@ import { ElementSet, isElement } from './dom.js';
 import { NON_TEXT_TAGS } from './blocks.js';
 import { isHidden, isJunkTagOrRole, isSoft, junkNameStrength } from './boilerplate.js';
 import { linkDensity, type InfoTable } from './measure.js';
-import type { Info } from './node-facts.js';
 
 /**
  * Furniture and soft regions of the page. `spareable` is the text held by

@@ -101,6 +101,7 @@ function readJsonLd(texts: string[]): JsonLdFacts {
     } catch {
       try {
         // Common breakage: raw newlines / tabs in strings, trailing commas.
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
         parsed = JSON.parse(text.replace(/[\u0000-\u001f]+/g, ' ').replace(/,\s*([}\]])/g, '$1'));
       } catch {
         const m = /"datePublished"\s*:\s*"([^"]{6,40})"/.exec(text);

@@ -10,7 +10,6 @@ import { isElement } from './dom.js';
 import type { Block } from './blocks.js';
 import { isBoilerplatePhrase } from './phrases.js';
 import { countText, type InfoTable } from './measure.js';
-import type { Info } from './node-facts.js';
 
 /** "Read also: <link>" lines shorter than this are dropped even inside the article. */
 const LINK_LINE_MAX = 200;

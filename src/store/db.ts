@@ -28,6 +28,7 @@ export class Store {
   }
 
   /** Prepared statement for `sql`, prepared once per connection and reused. */
+  // biome-ignore lint/complexity/noBannedTypes: the same constraint as better-sqlite3's Statement parameters
   statement<P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
     let stmt = this.statements.get(sql);
     if (!stmt) {

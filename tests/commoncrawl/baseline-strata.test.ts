@@ -33,7 +33,8 @@ describe('largestRemainder', () => {
     for (let t = 0; t < 500; t++) {
       const n = 1 + rng.int(30);
       const weights = Array.from({ length: n }, () => (rng.int(4) === 0 ? 0 : rng.uniform() * 1000));
-      if (weights.every((w) => w === 0)) weights[0] = 1;
+      // An explicit boolean: an inferred type predicate would narrow weights to 0[] here.
+      if (weights.every((w): boolean => w === 0)) weights[0] = 1;
       const total = rng.int(5000);
       const q = largestRemainder(weights, total);
       const sum = weights.reduce((a, b) => a + b, 0);

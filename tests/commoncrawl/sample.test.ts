@@ -426,8 +426,14 @@ describe('CLI', () => {
     registerIndex(program);
     let out = '';
     let err = '';
-    const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((out += String(c)), true));
-    const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((err += String(c)), true));
+    const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
+      out += String(c);
+      return true;
+    });
+    const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => {
+      err += String(c);
+      return true;
+    });
     const before = process.exitCode;
     try {
       await program.parseAsync(['node', 'ccaudit', ...args]);

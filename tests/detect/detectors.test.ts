@@ -29,7 +29,10 @@ describe.each(BUILTIN_NAMES)('built-in detector %s', (name) => {
     const sh = (await scores(det, human.map((r) => r.text))).filter((s): s is number => s !== null);
     expect(sa.length).toBeGreaterThan(50);
     expect(sh.length).toBeGreaterThan(50);
-    for (const s of [...sa, ...sh]) expect(s).toBeGreaterThanOrEqual(0), expect(s).toBeLessThanOrEqual(1);
+    for (const s of [...sa, ...sh]) {
+      expect(s).toBeGreaterThanOrEqual(0);
+      expect(s).toBeLessThanOrEqual(1);
+    }
     expect(auroc(sa, sh)).toBeGreaterThanOrEqual(MIN_AUROC[name]);
   });
 

@@ -163,7 +163,10 @@ describe('domain-matched calibration in the report formats', () => {
     const text = statusText(noEstimate('x', 'corrected', 'x', 'baseline-period', 0, 0.95), 30);
     // Every baseline-calibrated row of the two pre-cutoff months, and none of 2024-06, is a baseline period.
     let month = '';
-    const byMonth = rows.map((row) => ((month = row['crawl month'] || month), { month, row }));
+    const byMonth = rows.map((row) => {
+      month = row['crawl month'] || month;
+      return { month, row };
+    });
     const domain = byMonth.filter((x) => x.row.calib === 'baseline');
     for (const { month: m, row } of domain) expect(row.note.startsWith(text), `${m} ${row.method}`).toBe(`${m}-20` < CUTOFF);
     expect(new Set(domain.filter((x) => x.row.note.startsWith(text)).map((x) => x.month))).toEqual(new Set(['2022-04', '2022-09']));

@@ -97,6 +97,7 @@ describe('HTML report in headless chromium', () => {
     expect(dialogs).toEqual([]);
     expect(await page.locator('img').count()).toBe(0);
     expect(await page.locator('script').count()).toBe(0);
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText is the rendered text, which is what is checked
     const bodyText = await page.locator('body').innerText();
     expect(bodyText).toContain(HOSTILE_TITLE);
 

@@ -462,9 +462,15 @@ export async function serveFixture(fixture: CcFixture, opts: CcServerOptions = {
     send: (status: number, body: string, headers?: Record<string, string | number>) => void,
   ): void {
     const crawl = crawlById.get(crawlId);
-    if (!crawl) return send(404, JSON.stringify({ message: `No such collection: ${crawlId}` }), { 'content-type': 'application/json' });
+    if (!crawl) {
+      send(404, JSON.stringify({ message: `No such collection: ${crawlId}` }), { 'content-type': 'application/json' });
+      return;
+    }
     const url = q.get('url');
-    if (!url) return send(400, JSON.stringify({ message: 'The "url" param is required' }), { 'content-type': 'application/json' });
+    if (!url) {
+      send(400, JSON.stringify({ message: 'The "url" param is required' }), { 'content-type': 'application/json' });
+      return;
+    }
     let matchType = q.get('matchType') ?? 'exact';
     let pattern = url;
     if (pattern.startsWith('*.')) {
@@ -500,9 +506,10 @@ export async function serveFixture(fixture: CcFixture, opts: CcServerOptions = {
     const ps = Number(q.get('pageSize') ?? pageSize) || pageSize;
     const pages = Math.ceil(blockIds.length / ps);
     if (q.get('showNumPages') === 'true') {
-      return send(200, JSON.stringify({ pages, pageSize: ps, blocks: blockIds.length }).replace(/,/g, ', ').replace(/:/g, ': '), {
+      send(200, JSON.stringify({ pages, pageSize: ps, blocks: blockIds.length }).replace(/,/g, ', ').replace(/:/g, ': '), {
         'content-type': 'text/x-ndjson',
       });
+      return;
     }
     // Line ranges of blocks, from the known layout.
     const blockStart: number[] = [];
@@ -516,9 +523,10 @@ export async function serveFixture(fixture: CcFixture, opts: CcServerOptions = {
     if (pageParam !== null) {
       const page = Number(pageParam);
       if (!Number.isInteger(page) || page < 0 || page >= pages) {
-        return send(400, JSON.stringify({ message: `Page ${pageParam} invalid: First Page is 0, Last Page is ${Math.max(0, pages - 1)}` }), {
+        send(400, JSON.stringify({ message: `Page ${pageParam} invalid: First Page is 0, Last Page is ${Math.max(0, pages - 1)}` }), {
           'content-type': 'application/json',
         });
+        return;
       }
       candidates = blockIds
         .slice(page * ps, (page + 1) * ps)
@@ -549,9 +557,10 @@ export async function serveFixture(fixture: CcFixture, opts: CcServerOptions = {
       }
     }
     if (out.length === 0) {
-      return send(404, JSON.stringify({ message: `No Captures found for: ${url}` }).replace(/":"/g, '": "'), {
+      send(404, JSON.stringify({ message: `No Captures found for: ${url}` }).replace(/":"/g, '": "'), {
         'content-type': 'application/json',
       });
+      return;
     }
     send(200, out.join('\n') + '\n', { 'content-type': 'text/x-ndjson' });
   }

@@ -93,6 +93,7 @@ interface CharCounts {
   sentLens: number[];
 }
 
+// biome-ignore lint/suspicious/noConstEnum: tsc inlines these character codes in the scanning loop
 const enum C {
   Space = 32,
   Newline = 10,

@@ -355,7 +355,7 @@ export class RecordFetcher {
 }
 
 function parseRecord(bytes: Buffer, source: string, offset: number): WarcRecord {
-  let item;
+  let item: ReturnType<typeof parseWarcRecordBytes>;
   try {
     item = parseWarcRecordBytes(bytes, source, offset);
   } catch (err) {

@@ -59,6 +59,7 @@ function defaultPort(scheme: string): number | null {
 function canonicalHost(raw: string): string {
   let host = latin1(unescapeRepeatedly(bytes(raw)));
   // Non-ASCII host names become punycode; domainToASCII returns '' when it cannot.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is all of ASCII
   if (/[^\x00-\x7f]/.test(host)) {
     const utf8 = Buffer.from(host, 'latin1').toString('utf8');
     host = domainToASCII(utf8) || utf8;

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import path from 'node:path';
@@ -26,7 +27,7 @@ export async function expandWarcPaths(args: string[]): Promise<ExpandedPaths> {
       matches.forEach((m) => found.add(path.resolve(m)));
       continue;
     }
-    let info;
+    let info: Stats;
     try {
       info = await stat(arg);
     } catch {
