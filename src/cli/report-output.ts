@@ -1,6 +1,6 @@
 /** Rendering a ShareReport in the chosen format to stdout or a file. */
 import { writeFile } from 'node:fs/promises';
-import type { ShareReport } from '../report/model.js';
+import type { ShareReport } from '../estimate/model.js';
 import { renderTable } from '../report/table.js';
 import { renderCsv } from '../report/csv.js';
 import { renderShareHtml } from '../report/share-html.js';

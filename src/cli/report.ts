@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { openStore } from '../store/index.js';
-import { buildStoreReport, chooseDetectorVersions } from '../report/from-store.js';
-import { controlDatabase, scoreControlFile, type ControlCorpus } from '../report/control-corpus.js';
+import { buildStoreReport, chooseDetectorVersions } from '../estimate/build/store.js';
+import { controlDatabase, scoreControlFile, type ControlCorpus } from '../estimate/build/control-corpus.js';
 import { addReportFlags, estimatorOptions, type CommonReportFlags } from './report-flags.js';
 import { renderReport, writeReport } from './report-output.js';
 import { DEFAULT_DB } from './options.js';

@@ -1,7 +1,7 @@
 /** Number and label formatting shared by the report renderers. */
 import type { ShareEstimate } from '../estimate/types.js';
-import type { ShareReport } from './model.js';
-import type { DomainCalibrationInfo } from './baseline.js';
+import type { ShareReport } from '../estimate/model.js';
+import type { DomainCalibrationInfo } from '../estimate/model.js';
 
 export const pct = (x: number | null | undefined, digits = 1): string =>
   x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(digits)}%`;

@@ -2,7 +2,7 @@
  * `ccaudit report`: reads a store (read-only), picks detector versions and their
  * calibrations, streams the documents through the estimators and assembles the report.
  */
-import type { Store } from '../store/index.js';
+import type { Store } from '../../store/index.js';
 import {
   reportDocuments,
   scoredDetectors,
@@ -10,12 +10,12 @@ import {
   topScoredDocuments,
   type DateBasis,
   type ReportGrouping,
-} from '../store/report-queries.js';
-import { EstimateAggregator, type DetectorSpec, type MethodFamily } from '../estimate/aggregate.js';
-import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../estimate/types.js';
-import { assembleReport, type ReportExample, type ShareReport } from './model.js';
+} from '../../store/report-queries.js';
+import { EstimateAggregator, type DetectorSpec, type MethodFamily } from '../aggregate.js';
+import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../types.js';
+import { assembleReport, type ReportExample, type ShareReport } from '../model.js';
 import { aggregateConfig, fileOperatingPoint, loadResources } from './resources.js';
-import { loadDomainCalibration, type DomainCalibrationOptions } from './baseline.js';
+import { loadDomainCalibration, type DomainCalibrationOptions } from './domain-calibration.js';
 
 export interface StoreReportOptions {
   by: ReportGrouping;

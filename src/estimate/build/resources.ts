@@ -4,14 +4,14 @@
  * A default resource that is missing only switches its estimator off (with a note); one the
  * user asked for explicitly is an error.
  */
-import { findCalibration, readCalibrationFile, type CalibrationFile } from '../detect/calibration.js';
-import { DEFAULT_FILES } from '../detect/paths.js';
-import type { OperatingPoint } from '../estimate/corrected.js';
-import type { AggregateConfig, MethodFamily } from '../estimate/aggregate.js';
-import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../estimate/types.js';
-import { DEFAULT_MARKER_FILE, loadMarkerLexicon, MarkerCounter } from '../estimate/markers.js';
-import { DEFAULT_REFERENCE_FILE, loadReference, type MixtureReference } from '../estimate/reference.js';
-import type { ShareReport } from './model.js';
+import { findCalibration, readCalibrationFile, type CalibrationFile } from '../../detect/calibration.js';
+import { DEFAULT_FILES } from '../../detect/paths.js';
+import type { OperatingPoint } from '../corrected.js';
+import type { AggregateConfig, MethodFamily } from '../aggregate.js';
+import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../types.js';
+import { DEFAULT_MARKER_FILE, loadMarkerLexicon, MarkerCounter } from '../markers.js';
+import { DEFAULT_REFERENCE_FILE, loadReference, type MixtureReference } from '../reference.js';
+import type { ShareReport } from '../model.js';
 
 export interface ResourceOptions {
   methods: ReadonlySet<MethodFamily>;

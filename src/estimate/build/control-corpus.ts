@@ -7,12 +7,12 @@
  */
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { initDetectors } from '../detect/runner.js';
-import { selectDetectors } from '../../detectors/registry.js';
-import { parseReferenceLine } from '../synthesize/import-jsonl.js';
-import { openStore } from '../store/index.js';
-import { baselineDocuments, type DetectorVersion } from '../store/baseline-queries.js';
-import type { BaselineItem } from '../estimate/baseline/estimator.js';
+import { initDetectors } from '../../detect/runner.js';
+import { selectDetectors } from '../../../detectors/registry.js';
+import { parseReferenceLine } from '../../synthesize/import-jsonl.js';
+import { openStore } from '../../store/index.js';
+import { baselineDocuments, type DetectorVersion } from '../../store/baseline-queries.js';
+import type { BaselineItem } from '../baseline/estimator.js';
 
 export interface ControlCorpus {
   items: BaselineItem[];
