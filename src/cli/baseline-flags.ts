@@ -1,4 +1,4 @@
-/** `ccaudit report` flags for domain-matched calibration (issue 7), with parsers that reject bad values. */
+/** `ccaudit report` flags for domain-matched calibration, with parsers that reject bad values. */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CUTOFF } from '../store/baseline-queries.js';
 import { STRATUM_DIMS, type StratumDim } from '../estimate/baseline/types.js';

@@ -79,7 +79,7 @@ export function commonFailure(estimates: readonly ShareEstimate[], minDocs: numb
   return estimates.every((e) => e.status === 'no-data') ? 'no scored documents' : null;
 }
 
-// ---- Domain-matched calibration (issue 7): labels and strata views shared by the renderers ----
+// ---- Domain-matched calibration: labels and strata views shared by the renderers ----
 
 const CALIBRATION_SHORT: Record<NonNullable<ShareEstimate['calibration']>, string> = {
   development: 'dev',

@@ -1,6 +1,6 @@
 /**
  * The word-mixture MLE (Liang et al. 2024; src/estimate/mixture.ts) with P estimated from the
- * BASELINE documents of the same stratum (issue 7, estimator 3) instead of generic labelled
+ * BASELINE documents of the same stratum instead of generic labelled
  * text, whose p_w does not transfer to web pages (topic and style shift bias α̂).
  *
  * Per stratum cell (language × TLD group × length band …, src/estimate/baseline/strata.ts):

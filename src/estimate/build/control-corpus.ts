@@ -1,5 +1,5 @@
 /**
- * User-supplied human-only corpora for the baseline (issue 7: `--control FILE.jsonl` or a
+ * User-supplied human-only corpora for the baseline (`--control FILE.jsonl` or a
  * database), read at report time without touching the audited store:
  * - a JSONL file (text, lang, domain/genre …; rows labelled "ai" are refused) is scored in memory
  *   by the built-in detectors, which must be exactly the versions the store was scored with;

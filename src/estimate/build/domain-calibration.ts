@@ -1,5 +1,5 @@
 /**
- * Domain-matched calibration for store reports (issue 7): loads the baseline (documents dated
+ * Domain-matched calibration for store reports: loads the baseline (documents dated
  * before the cutoff and/or stored control texts) and the AI references with their scores,
  * builds the baseline estimators and runs the drift check. Everything the report needs to say
  * which calibration an estimate used ends up in `DomainCalibrationInfo`.
@@ -11,7 +11,7 @@ import { resolveStrata } from '../baseline/strata.js';
 import { DEFAULT_BASELINE_FPR } from '../baseline/score-model.js';
 import { DEFAULT_CUTOFF } from '../../store/baseline-queries.js';
 import type { CalibrationKind, StrataSpec } from '../baseline/types.js';
-import type { DomainBaselineConfig } from '../aggregate.js';
+import type { DomainBaselineConfig } from '../estimator.js';
 import type { DomainCalibrationInfo } from '../model.js';
 import type { ControlCorpus } from './control-corpus.js';
 import { BaselineWordMixture, type TextItem } from '../baseline/word-mixture.js';

@@ -12,7 +12,7 @@ import type { Detector } from '../../detect/types.js';
 import { initDetectors, safeScore } from '../../detect/runner.js';
 import { selectDetectors } from '../../../detectors/registry.js';
 import { BUILTIN_NAMES } from '../../../detectors/index.js';
-import { EstimateAggregator, type DetectorSpec, type MethodFamily } from '../aggregate.js';
+import { EstimateAggregator, type DetectorSpec } from '../aggregate.js';
 import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../types.js';
 import { assembleReport, type ShareReport } from '../model.js';
 import { aggregateConfig, fileOperatingPoint, loadResources } from './resources.js';
@@ -22,7 +22,8 @@ export interface JsonlReportOptions {
   by?: 'month' | 'all';
   detectors?: string[];
   detectorModules?: string[];
-  methods: ReadonlySet<MethodFamily>;
+  /** Estimator names (see ../registry.ts). */
+  methods: ReadonlySet<string>;
   methodsExplicit?: boolean;
   minDocs: number;
   level: number;

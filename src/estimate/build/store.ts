@@ -11,7 +11,7 @@ import {
   type DateBasis,
   type ReportGrouping,
 } from '../../store/report-queries.js';
-import { EstimateAggregator, type DetectorSpec, type MethodFamily } from '../aggregate.js';
+import { EstimateAggregator, type DetectorSpec } from '../aggregate.js';
 import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../types.js';
 import { assembleReport, type ReportExample, type ShareReport } from '../model.js';
 import { aggregateConfig, fileOperatingPoint, loadResources } from './resources.js';
@@ -22,7 +22,8 @@ export interface StoreReportOptions {
   dateBasis: DateBasis;
   /** Detector names or name@version; default: every detector with scores (busiest version). */
   detectors?: string[];
-  methods: ReadonlySet<MethodFamily>;
+  /** Estimator names (see ../registry.ts). */
+  methods: ReadonlySet<string>;
   methodsExplicit?: boolean;
   minDocs: number;
   level: number;
@@ -37,7 +38,7 @@ export interface StoreReportOptions {
   baseline?: 'mean' | 'linear';
   /** Example documents to list (highest scores of the headline detector); default 10. */
   examples?: number;
-  /** Domain-matched calibration settings (issue 7); default: both calibrations when a baseline and AI references exist. */
+  /** Domain-matched calibration settings; default: both calibrations when a baseline and AI references exist. */
   domain?: Omit<DomainCalibrationOptions, 'level' | 'replicates' | 'seed' | 'lang'>;
 }
 
