@@ -1,31 +1,11 @@
 /** Flags shared by `ccaudit report` and `ccaudit estimate`, with parsers that reject bad values. */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { collect, intAtLeast, month, openFraction } from './options.js';
 import { ESTIMATORS, METHOD_NAMES, findEstimator } from '../estimate/registry.js';
 import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../estimate/types.js';
 
 export const REPORT_FORMATS = ['table', 'csv', 'json', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
-function intAtLeast(min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}, got "${value}"`);
-    return n;
-  };
-}
-
-export function openFraction(value: string): number {
-  const x = Number(value);
-  if (value.trim() === '' || !(x > 0 && x < 1)) throw new InvalidArgumentError(`expected a number between 0 and 1, got "${value}"`);
-  return x;
-}
-
-function month(value: string): string {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) throw new InvalidArgumentError(`expected a month YYYY-MM, got "${value}"`);
-  return value;
-}
 
 /** "naive,corrected" → estimator names (aliases resolved); unknown names are flag errors. */
 export function methodList(value: string, previous?: string[]): string[] {
