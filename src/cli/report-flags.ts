@@ -3,9 +3,9 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { collect, intAtLeast, month, openFraction } from './options.js';
 import { ESTIMATORS, METHOD_NAMES, findEstimator } from '../estimate/registry.js';
 import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../estimate/types.js';
+import { REPORT_FORMATS, type ReportFormat } from '../report/render.js';
 
-export const REPORT_FORMATS = ['table', 'csv', 'json', 'html'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export { REPORT_FORMATS, type ReportFormat };
 
 /** "naive,corrected" → estimator names (aliases resolved); unknown names are flag errors. */
 export function methodList(value: string, previous?: string[]): string[] {

@@ -45,6 +45,8 @@ export interface DomainCalibrationInfo {
   drift: DriftResult[];
 }
 
+export type { ShareEstimate, EstimateStatus, MethodKind } from './types.js';
+
 export const REPORT_FORMAT = 'ccaudit-share-report-v1';
 
 export type GroupBy = 'month' | 'crawl' | 'lang' | 'domain' | 'tld' | 'all';

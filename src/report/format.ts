@@ -1,5 +1,5 @@
 /** Number and label formatting shared by the report renderers. */
-import type { ShareEstimate } from '../estimate/types.js';
+import type { ShareEstimate } from '../estimate/model.js';
 import type { ShareReport } from '../estimate/model.js';
 import type { DomainCalibrationInfo } from '../estimate/model.js';
 

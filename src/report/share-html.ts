@@ -26,7 +26,7 @@ import {
   strataViews,
   stratumLevelText,
 } from './format.js';
-import type { ShareEstimate } from '../estimate/types.js';
+import type { ShareEstimate } from '../estimate/model.js';
 import type { DomainCalibrationInfo } from '../estimate/model.js';
 
 const WIDTH = 460;
