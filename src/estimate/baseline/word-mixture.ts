@@ -34,56 +34,33 @@ import { DEFAULT_LEVEL, DEFAULT_REPLICATES, DEFAULT_SEED, noEstimate, okEstimate
 import { bootstrapCounts } from '../bootstrap.js';
 import { resolveStrata, stratumKey } from './strata.js';
 import type { StrataSpec, StratumFields } from './types.js';
-import { CellModel, logHalfTable } from './word-cell-model.js';
-import { referenceCalibrationItems } from './word-reference-calib.js';
 import { docCount, packDocs, Vocabulary, WordInterner } from './word-vocab.js';
-import { cellTable, checkItem, chooseCell, langKey, makeSide, MIN_CELL_DOCS, sideSpec, type CellChoice, type Side } from './word-sides.js';
-import { aiPosterior, curveSummary, strataAlpha, stringHash, subRatios } from './word-alpha.js';
+import { checkItem, makeSide, sideSpec, type Side } from './word-sides.js';
+import { WordCells } from './word-cells.js';
+import { aiPosterior, strataAlpha, stringHash, subRatios } from './word-alpha.js';
 import {
   WORD_MIXTURE_METHOD,
   type PreparedTextItem,
   type TextItem,
   type WordMixtureBaselineOptions,
-  type WordMixtureCellInfo,
   type WordMixtureDescription,
-  type WordSetItem,
 } from './word-types.js';
 
 export * from './word-types.js';
 
-type Resolution = { model: string } | { unsupported: string };
-
 const DEFAULT_MIN_DOCS = 30;
-
-interface CellEntry {
-  model: CellModel;
-  info: WordMixtureCellInfo;
-}
 
 /** Prepared once per report from the baseline (and AI references); then estimates any number of groups. */
 export class BaselineWordMixture {
-  private readonly cells = new Map<string, CellEntry>();
-  private readonly resolutions = new Map<string, Resolution>();
-  private readonly unsupportedCounts = new Map<string, { reason: string; targetDocs: number }>();
-  private calib: Side | null | undefined;
-  private readonly notes: string[] = [];
-  private readonly logTable: Float64Array;
-
   private constructor(
     private readonly spec: StrataSpec,
     private readonly vocab: Vocabulary,
     private readonly baseline: Side,
     private readonly ai: Side | null,
     private readonly reference: MixtureReference | null,
-    /** Global vocabulary index → shipped q. */
-    private readonly shippedQ: Map<number, number> | null,
-    private readonly calibItems: ReadonlyArray<TextItem | WordSetItem> | null | undefined,
     private readonly opts: WordMixtureBaselineOptions,
-    notes: string[],
-  ) {
-    this.notes.push(...notes);
-    this.logTable = logHalfTable(Math.max(docCount(baseline.table), ai ? docCount(ai.table) : 0) + 1);
-  }
+    private readonly cells: WordCells,
+  ) {}
 
   static build(baseline: readonly TextItem[], opts: WordMixtureBaselineOptions = {}): BaselineWordMixture {
     const spec = resolveStrata(opts.strata);
@@ -156,7 +133,8 @@ export class BaselineWordMixture {
 
     const baseSide = makeSide(table(base.ids), base.fields, base.groups, spec, spec.minBaseline);
     const aiSide = ai.ids.length > 0 ? makeSide(table(ai.ids), ai.fields, ai.groups, sideSpec(spec, aiItems, null), spec.minAi) : null;
-    return new BaselineWordMixture(spec, vocab, baseSide, aiSide, reference, shippedQ, opts.referenceCalibration, opts, notes);
+    const cells = new WordCells(spec, vocab, baseSide, aiSide, reference, shippedQ, opts.referenceCalibration, opts, notes);
+    return new BaselineWordMixture(spec, vocab, baseSide, aiSide, reference, opts, cells);
   }
 
   /** The document's vocabulary ids (null when it has no vocabulary word). */
@@ -188,14 +166,14 @@ export class BaselineWordMixture {
         continue;
       }
       const fine = stratumKey(item.fields, this.spec, 0);
-      const res = this.resolve(item.fields, fine);
+      const res = this.cells.resolve(item.fields, fine);
       if ('unsupported' in res) {
         skipped[res.unsupported] = (skipped[res.unsupported] ?? 0) + 1;
-        const u = this.unsupportedCounts.get(fine)!;
+        const u = this.cells.unsupportedCounts.get(fine)!;
         u.targetDocs++;
         continue;
       }
-      const info = this.cells.get(res.model)!.info;
+      const info = this.cells.entries.get(res.model)!.info;
       info.targetStrata[fine] = (info.targetStrata[fine] ?? 0) + 1;
       let list = byCell.get(res.model);
       if (!list) byCell.set(res.model, (list = []));
@@ -217,7 +195,7 @@ export class BaselineWordMixture {
     const groups = [...byCell.entries()]
       .sort((a, b) => (a[0] < b[0] ? -1 : 1))
       .map(([key, docs]) => {
-        const { model } = this.cells.get(key)!;
+        const { model } = this.cells.entries.get(key)!;
         const g = {
           key,
           model,
@@ -293,129 +271,10 @@ export class BaselineWordMixture {
       reference: this.reference
         ? { words: this.reference.vocabularySize, languages: [...this.reference.params.languages], provenance: this.reference.file.provenance }
         : null,
-      referenceCalibrationDocs: this.calib ? docCount(this.calib.table) : null,
-      cells: [...this.cells.values()].map((c) => ({ ...c.info, targetStrata: { ...c.info.targetStrata } })).sort((a, b) => (a.key < b.key ? -1 : 1)),
-      unsupported: [...this.unsupportedCounts.entries()].map(([stratum, u]) => ({ stratum, ...u })).sort((a, b) => (a.stratum < b.stratum ? -1 : 1)),
-      notes: [...this.notes],
+      referenceCalibrationDocs: this.cells.calibrationDocs,
+      cells: [...this.cells.entries.values()].map((c) => ({ ...c.info, targetStrata: { ...c.info.targetStrata } })).sort((a, b) => (a.key < b.key ? -1 : 1)),
+      unsupported: [...this.cells.unsupportedCounts.entries()].map(([stratum, u]) => ({ stratum, ...u })).sort((a, b) => (a.stratum < b.stratum ? -1 : 1)),
+      notes: [...this.cells.notes],
     };
-  }
-
-  /** The cell (built on first use) for a target stratum, or why there is none. */
-  private resolve(f: StratumFields, fine: string): Resolution {
-    const hit = this.resolutions.get(fine);
-    if (hit) return hit;
-    const res = this.resolveUncached(f);
-    this.resolutions.set(fine, res);
-    if ('unsupported' in res) this.unsupportedCounts.set(fine, { reason: res.unsupported, targetDocs: 0 });
-    return res;
-  }
-
-  private resolveUncached(f: StratumFields): Resolution {
-    const lang = langKey(f, this.spec);
-    const p = chooseCell(this.baseline, f, this.spec.minBaseline, MIN_CELL_DOCS);
-    if (!p) return { unsupported: `fewer than ${MIN_CELL_DOCS} baseline documents in ${lang}` };
-    const folds = this.opts.folds ?? 5;
-    const pCell = () => cellTable(this.baseline, p);
-    const common = {
-      vocabularySize: this.vocab.size,
-      folds,
-      minHumanDocs: this.opts.minHumanDocs ?? 5,
-      minAiDocs: this.opts.minAiDocs ?? 3,
-      maxWords: this.opts.maxWords ?? 2000,
-      logTable: this.logTable,
-      segments: this.opts.calibrationSegments ?? 4,
-    };
-    const q = this.ai ? chooseCell(this.ai, f, this.spec.minAi, null) : null;
-    if (q) {
-      const key = `${p.key} ◂ ai:${q.key}`;
-      if (!this.cells.has(key)) {
-        const base = pCell();
-        const ai = cellTable(this.ai!, q);
-        const model = new CellModel({
-          ...common,
-          baseline: base.table,
-          baselineGroups: base.groups,
-          aiGroups: ai.groups,
-          q: { kind: 'ai-references', docs: ai.table },
-          seed: mixSeed(this.opts.seed ?? DEFAULT_SEED, stringHash(key)),
-        });
-        if (model.vocabularySize === 0) return { unsupported: `no word passes the vocabulary thresholds in ${p.key} / ${q.key}` };
-        this.cells.set(key, { model, info: this.info(key, p, 'ai-references', q, model) });
-      }
-      return { model: key };
-    }
-    const ref = this.reference;
-    if (!ref || !this.shippedQ) return { unsupported: `fewer than ${this.spec.minAi} AI references in ${lang} and no shipped reference` };
-    const langs = ref.params.languages;
-    const code = lang.slice('lang='.length);
-    if (!langs.includes('*') && !langs.includes(code)) {
-      return { unsupported: `fewer than ${this.spec.minAi} AI references in ${lang}; the shipped reference covers ${langs.join(', ')} only` };
-    }
-    const calib = this.calibrationSide();
-    if (!calib) return { unsupported: `fewer than ${this.spec.minAi} AI references in ${lang} and no AI texts to calibrate the shipped q` };
-    const c = chooseCell(calib, f, this.spec.minAi, MIN_CELL_DOCS);
-    if (!c) return { unsupported: `no calibration AI texts in ${lang} for the shipped q` };
-    const key = `${p.key} ◂ shipped:${c.key}`;
-    if (!this.cells.has(key)) {
-      const base = pCell();
-      const ai = cellTable(calib, c);
-      const model = new CellModel({
-        ...common,
-        baseline: base.table,
-        baselineGroups: base.groups,
-        aiGroups: ai.groups,
-        q: { kind: 'shipped-reference', q: this.shippedQ, calib: ai.table },
-        seed: mixSeed(this.opts.seed ?? DEFAULT_SEED, stringHash(key)),
-      });
-      this.cells.set(key, { model, info: this.info(key, p, 'shipped-reference', c, model) });
-    }
-    return { model: key };
-  }
-
-  private info(key: string, p: CellChoice, qSource: WordMixtureCellInfo['qSource'], a: CellChoice, model: CellModel): WordMixtureCellInfo {
-    return {
-      key,
-      baselineCell: p.key,
-      baselineLevel: p.level,
-      baselineDocs: p.n,
-      belowMinBaseline: p.belowMin,
-      qSource,
-      aiCell: a.key,
-      aiLevel: a.level,
-      aiDocs: model.aiDocs,
-      vocabulary: model.vocabularySize,
-      folds: model.folds,
-      calibration: curveSummary(model.pointFit.calibration),
-      targetStrata: {},
-    };
-  }
-
-  /** Calibration texts for the shipped q, mapped to the vocabulary on first use (null when unavailable). */
-  private calibrationSide(): Side | null {
-    if (this.calib !== undefined) return this.calib;
-    let items: ReadonlyArray<TextItem | WordSetItem> | null = this.calibItems ?? null;
-    if (this.calibItems === undefined && this.reference) {
-      try {
-        items = referenceCalibrationItems(this.reference.params);
-      } catch (err) {
-        this.notes.push(`no calibration texts for the shipped q: ${(err as Error).message}`);
-        items = null;
-      }
-    }
-    if (!items || items.length === 0) return (this.calib = null);
-    items.forEach((t, i) => checkItem(t, 'reference calibration', i));
-    const docs: Int32Array[] = [];
-    const fields: StratumFields[] = [];
-    const groups: Array<string | null> = [];
-    for (const t of items) {
-      const ids = 'text' in t ? this.vocab.mapText(t.text) : this.vocab.mapWords(t.words);
-      if (!ids) continue;
-      docs.push(ids);
-      fields.push(t.fields);
-      groups.push(t.group ?? null);
-    }
-    const spec = sideSpec(this.spec, items, ['lang', 'length']);
-    this.calib = makeSide(packDocs(docs), fields, groups, spec, this.spec.minAi);
-    return this.calib;
   }
 }
