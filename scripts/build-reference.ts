@@ -5,6 +5,10 @@
  *                                          (English rows); ratio re-calibration from the CALIB split
  *   data/reference/marker-words.json       marker words for the GPT-word trends and the
  *                                          excess-vocabulary bound (Kobak et al. 2024 list)
+ *   data/reference/reference-calibration.json
+ *                                          word sets of the CALIB-split AI texts in the
+ *                                          reference's languages: the AI side of the baseline
+ *                                          word mixture's calibration when q is the shipped one
  * The held-out split is never read here (src/detect/splits.ts).
  *
  *   npx tsx scripts/build-reference.ts [--out-dir DIR] [--unit document|sentence] [--max-words N|all]
@@ -13,7 +17,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
-import { loadLabeled } from '../src/detect/labeled.js';
+import { loadLabeled, parseLabeledLine } from '../src/detect/labeled.js';
+import { splitOf } from '../src/detect/splits.js';
+import { countWords } from '../src/detect/text.js';
+import { documentWordSet } from '../src/estimate/baseline/word-vocab.js';
+import { REFERENCE_CALIBRATION_FORMAT, type ReferenceCalibrationFile } from '../src/estimate/baseline/word-reference-calib.js';
 import { inSplit, sharedLabeledFiles, sharedLexiconFile } from '../src/detect/dataset.js';
 import { parseCsv } from '../src/detect/csv.js';
 import { projectRoot } from '../src/detect/paths.js';
@@ -61,6 +69,8 @@ async function main(): Promise<void> {
     console.log(`  calib split, ${label} ratios: α̂ on all-human ${pure('human').toFixed(3)}, on all-AI ${pure('ai').toFixed(3)}`);
   }
 
+  write(join(outDir, 'reference-calibration.json'), calibrationWordSets(files, params, names));
+
   const kobakFile = sharedLexiconFile('kobak2024_excess_words.csv');
   const rows = parseCsv(readFileSync(kobakFile, 'utf8')).filter((r) => r['style_excess_2024_freq_lt_0.02'] === '1');
   const lexicon = markerLexiconFromWords(
@@ -73,6 +83,33 @@ async function main(): Promise<void> {
   );
   write(join(outDir, 'marker-words.json'), lexicon);
   console.log(`  ${rows.length} words → ${lexicon.entries.length} stemmed keys`);
+}
+
+/**
+ * The calib-split AI rows in the reference's languages, file by file and line by line (the
+ * order matters: the calibration's folds and bootstrap follow it), reduced to word sets.
+ */
+function calibrationWordSets(files: readonly string[], params: ReferenceParams, names: string): ReferenceCalibrationFile {
+  const all = params.languages.includes('*');
+  const items: ReferenceCalibrationFile['items'] = [];
+  for (const file of files) {
+    readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+      if (line.trim() === '') return;
+      const r = parseLabeledLine(line, file, i + 1);
+      if (r.label !== 'ai' || !(all || params.languages.includes(r.lang))) return;
+      if (splitOf(r.text) !== 'calib') return;
+      const set = [...documentWordSet(r.text)].sort();
+      // Space-joined in the file: a token never contains whitespace.
+      if (set.some((w) => /\s/.test(w))) throw new Error(`a token with whitespace in ${file}:${i + 1}`);
+      items.push({ lang: r.lang, words: countWords(r.text), wordSet: set.join(' ') });
+    });
+  }
+  return {
+    format: REFERENCE_CALIBRATION_FORMAT,
+    provenance: `AI rows of the calib split (src/detect/splits.ts) of ${names}; languages ${params.languages.join(',')}; word sets as documentWordSet (src/estimate/baseline/word-vocab.ts)`,
+    languages: [...params.languages],
+    items,
+  };
 }
 
 main().catch((err) => {

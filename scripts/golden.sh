@@ -30,7 +30,8 @@ cli report "${common[@]}" --format csv > "$out/baseline-report.csv"
 
 cli collapse --db "$tmp/sample.db" --min-docs 5 --seed 7 --runs 20 --bootstrap 50 --generations 8 --format json > "$out/collapse.json"
 
-# Wall-clock fields and the temporary paths differ on every run; everything else must not.
+# Wall-clock fields, the temporary paths and the checkout's own path differ between runs and
+# machines; everything else must not.
 for f in "$out"/*; do
-  sed -i -E -e "s#$tmp#<tmp>#g" -e 's/"generatedAt": "[^"]*"/"generatedAt": "<time>"/' -e 's/"elapsedMs": [0-9.e+-]+/"elapsedMs": 0/' "$f"
+  sed -i -E -e "s#$tmp#<tmp>#g" -e "s#$PWD/#<repo>/#g" -e 's/"generatedAt": "[^"]*"/"generatedAt": "<time>"/' -e 's/"elapsedMs": [0-9.e+-]+/"elapsedMs": 0/' "$f"
 done

@@ -1,5 +1,5 @@
 /**
- * Known-answer test of the baseline-calibrated estimators (issue 7), leave one source out.
+ * Known-answer test of the baseline-calibrated estimators, leave one source out.
  *
  * For each labelled source S (a file of ../shared/corpora/labeled):
  *  - the detectors are TRAINED on the train split of the other sources and their development

@@ -3,7 +3,7 @@
  *   held-out labelled texts mixed at known AI fractions per month (SYNTHETIC mixtures of REAL
  *   text, scripts/lib/mixtures.ts) → WARC files (warcio) → scan (src/pipeline/scan-file.ts scanFile,
  *   extraction + detector scoring) → score any missing (src/pipeline/score-store.ts) → report
- *   (src/report/from-store.ts) → compare with the truth.
+ *   (src/estimate/build/store.ts) → compare with the truth.
  * Repeated over independent draws to measure errors and interval coverage per method.
  *
  *   npx tsx scripts/known-answer.ts [--draws 20] [--n 300] [--fractions 0,0.05,0.2,0.5]
@@ -21,8 +21,8 @@ import { openStore } from '../src/store/index.js';
 import { initDetectors } from '../src/detect/runner.js';
 import { selectDetectors } from '../detectors/registry.js';
 import { scoreStoredDocuments } from '../src/pipeline/score-store.js';
-import { buildStoreReport } from '../src/report/from-store.js';
-import { METHOD_FAMILIES } from '../src/estimate/aggregate.js';
+import { buildStoreReport } from '../src/estimate/build/store.js';
+import { METHOD_NAMES } from '../src/estimate/registry.js';
 import { Rng, mixSeed } from '../src/core/rng.js';
 import { addReferences } from '../src/store/references.js';
 import { scoreStoredReferences } from '../src/pipeline/score-references.js';
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
       'out-dir': { type: 'string' },
       json: { type: 'string' },
       keep: { type: 'boolean', default: false },
-      // Domain-matched calibration (issue 7): human-only months before the cutoff as the
+      // Domain-matched calibration: human-only months before the cutoff as the
       // baseline, and held-out AI texts that are on no page imported as AI references.
       'baseline-months': { type: 'string', default: '' },
       'baseline-n': { type: 'string', default: '200' },
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
       const report = buildStoreReport(store, {
         by: 'month',
         dateBasis: 'publication',
-        methods: new Set(METHOD_FAMILIES),
+        methods: new Set(METHOD_NAMES),
         minDocs: 30,
         level: 0.95,
         replicates,

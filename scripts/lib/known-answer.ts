@@ -1,5 +1,5 @@
 /** Comparing a report's estimates with the known truth of synthetic mixtures, and summarising. */
-import type { ShareReport } from '../../src/report/model.js';
+import type { ShareReport } from '../../src/estimate/model.js';
 import type { MixtureMonth } from './mixtures.js';
 
 export interface Comparison {

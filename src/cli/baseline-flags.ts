@@ -1,11 +1,10 @@
-/** `ccaudit report` flags for domain-matched calibration (issue 7), with parsers that reject bad values. */
+/** `ccaudit report` flags for domain-matched calibration, with parsers that reject bad values. */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CUTOFF } from '../store/baseline-queries.js';
 import { STRATUM_DIMS, type StratumDim } from '../estimate/baseline/types.js';
 import { DEFAULT_STRATA } from '../estimate/baseline/strata.js';
-import type { DomainCalibrationOptions } from '../report/baseline.js';
-import { positiveInt } from './options.js';
-import { collect, openFraction } from './report-flags.js';
+import type { DomainCalibrationOptions } from '../estimate/build/domain-calibration.js';
+import { collect, isoDay, openFraction, positiveInt } from './options.js';
 
 export interface BaselineFlags {
   calibrate: 'development' | 'baseline' | 'both';
@@ -23,13 +22,6 @@ export interface BaselineFlags {
   controlDb?: string[];
 }
 
-function isoDay(value: string): string {
-  if (!/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
-    throw new InvalidArgumentError(`expected a date YYYY-MM-DD, got "${value}"`);
-  }
-  return value;
-}
-
 function dims(value: string): StratumDim[] {
   const out = value.split(',').map((s) => s.trim()).filter(Boolean);
   for (const d of out) if (!STRATUM_DIMS.includes(d as StratumDim)) throw new InvalidArgumentError(`unknown stratum "${d}" (choose from ${STRATUM_DIMS.join(', ')})`);
@@ -45,7 +37,6 @@ function edges(value: string): number[] {
   return out;
 }
 
-
 const MONTH_RANGE = /^(\d{4}-(?:0[1-9]|1[0-2]))\.\.(\d{4}-(?:0[1-9]|1[0-2]))$/;
 
 /** "auto", "off" or "2019-01..2019-12,2021-01..2021-12". */
@@ -58,7 +49,6 @@ export function driftSpec(value: string): BaselineFlags['drift'] {
   }
   return { a: [ranges[0]![1], ranges[0]![2]], b: [ranges[1]![1], ranges[1]![2]] };
 }
-
 
 export function addBaselineFlags(cmd: Command): Command {
   return cmd

@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { openStore } from '../store/index.js';
-import { buildStoreReport } from '../report/from-store.js';
+import { shareSeriesFromStore } from '../estimate/build/store.js';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { renderHtml } from '../collapse/html.js';
 import { renderCsv, renderJson, renderTable } from '../collapse/render.js';
@@ -126,17 +126,7 @@ function sharesFromStore(flags: CollapseFlags): CollapseInput {
   if (!existsSync(flags.db!)) throw new Error(`collapse: store not found: ${flags.db}`);
   const store = openStore(flags.db!, { readonly: true });
   try {
-    const report = buildStoreReport(store, {
-      by: 'month',
-      dateBasis: flags.date,
-      methods: new Set(['corrected', 'mixture'] as const),
-      methodsExplicit: true,
-      minDocs: flags.minDocs,
-      level: 0.95,
-      seed: flags.seed,
-      examples: 0,
-    });
-    const doc = { level: 0.95, series: report.series };
+    const doc = shareSeriesFromStore(store, { dateBasis: flags.date, minDocs: flags.minDocs, seed: flags.seed });
     if (doc.series.length === 0) {
       throw new Error(`collapse: ${flags.db} has no month with ≥ ${flags.minDocs} scored documents; scan and score more, or lower --min-docs`);
     }

@@ -1,17 +1,16 @@
 /** `ccaudit estimate --jsonl FILE`: the report's estimators over a JSONL corpus outside any store. */
 import { createReadStream, existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { buildJsonlReport } from '../report/from-jsonl.js';
+import { buildJsonlReport } from '../estimate/build/jsonl.js';
 import { addReportFlags, estimatorOptions, type CommonReportFlags } from './report-flags.js';
 import { renderReport, writeReport } from './report-output.js';
+import { collect } from './options.js';
 
 interface EstimateFlags extends CommonReportFlags {
   jsonl: string;
   by?: 'month' | 'all';
   detectorModule?: string[];
 }
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function register(program: Command): void {
   const cmd = program

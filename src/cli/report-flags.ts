@@ -1,41 +1,19 @@
 /** Flags shared by `ccaudit report` and `ccaudit estimate`, with parsers that reject bad values. */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { METHOD_FAMILIES, type MethodFamily } from '../estimate/aggregate.js';
+import { collect, intAtLeast, month, openFraction } from './options.js';
+import { ESTIMATORS, METHOD_NAMES, findEstimator } from '../estimate/registry.js';
 import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../estimate/types.js';
+import { REPORT_FORMATS, type ReportFormat } from '../report/render.js';
 
-export const REPORT_FORMATS = ['table', 'csv', 'json', 'html'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export { REPORT_FORMATS, type ReportFormat };
 
-export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
-function intAtLeast(min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}, got "${value}"`);
-    return n;
-  };
-}
-
-export function openFraction(value: string): number {
-  const x = Number(value);
-  if (value.trim() === '' || !(x > 0 && x < 1)) throw new InvalidArgumentError(`expected a number between 0 and 1, got "${value}"`);
-  return x;
-}
-
-function month(value: string): string {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) throw new InvalidArgumentError(`expected a month YYYY-MM, got "${value}"`);
-  return value;
-}
-
-const ALIASES: Record<string, MethodFamily> = { 'primarily-ai': 'pages', 'ai-fraction': 'pages', 'excess-lower-bound': 'excess', 'gpt-words': 'excess' };
-
-/** "naive,corrected" → the method families; unknown names are flag errors. */
-export function methodList(value: string, previous?: MethodFamily[]): MethodFamily[] {
+/** "naive,corrected" → estimator names (aliases resolved); unknown names are flag errors. */
+export function methodList(value: string, previous?: string[]): string[] {
   const out = new Set(previous ?? []);
   for (const raw of value.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const m = (ALIASES[raw] ?? raw) as MethodFamily;
-    if (!METHOD_FAMILIES.includes(m)) throw new InvalidArgumentError(`unknown method "${raw}" (choose from ${METHOD_FAMILIES.join(', ')})`);
-    out.add(m);
+    const m = findEstimator(raw);
+    if (!m) throw new InvalidArgumentError(`unknown method "${raw}" (choose from ${METHOD_NAMES.join(', ')})`);
+    out.add(m.name);
   }
   if (out.size === 0) throw new InvalidArgumentError('expected at least one method');
   return [...out];
@@ -43,7 +21,7 @@ export function methodList(value: string, previous?: MethodFamily[]): MethodFami
 
 export interface CommonReportFlags {
   detector?: string[];
-  method?: MethodFamily[];
+  method?: string[];
   format: ReportFormat;
   out?: string;
   minDocs: number;
@@ -62,7 +40,7 @@ export interface CommonReportFlags {
 export function estimatorOptions(o: CommonReportFlags) {
   return {
     detectors: o.detector,
-    methods: new Set<MethodFamily>(o.method ?? METHOD_FAMILIES),
+    methods: new Set<string>(o.method ?? METHOD_NAMES),
     methodsExplicit: o.method !== undefined,
     minDocs: o.minDocs,
     level: o.level,
@@ -81,7 +59,7 @@ export function estimatorOptions(o: CommonReportFlags) {
 export function addReportFlags(cmd: Command, defaultFormat: ReportFormat): Command {
   return cmd
     .option('--detector <name[@version]>', 'detector whose scores to use (repeatable; default: all)', collect)
-    .option('--method <list>', `estimators, comma-separated: ${METHOD_FAMILIES.join(', ')} (default: all)`, methodList)
+    .option('--method <list>', `estimators, comma-separated (default: all):\n${ESTIMATORS.map((e) => `  ${e.name}: ${e.describe}`).join('\n')}`, methodList)
     .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).default(defaultFormat))
     .option('--out <file>', 'write to FILE instead of stdout')
     .option('--min-docs <n>', 'groups with fewer documents say "too few documents"', intAtLeast(1), 30)

@@ -1,23 +1,7 @@
-/** Rendering a ShareReport in the chosen format to stdout or a file. */
+/** Writing a rendered report to stdout or a file. */
 import { writeFile } from 'node:fs/promises';
-import type { ShareReport } from '../report/model.js';
-import { renderTable } from '../report/table.js';
-import { renderCsv } from '../report/csv.js';
-import { renderShareHtml } from '../report/share-html.js';
-import type { ReportFormat } from './report-flags.js';
 
-export async function renderReport(report: ShareReport, format: ReportFormat): Promise<string> {
-  switch (format) {
-    case 'json':
-      return `${JSON.stringify(report, null, 1)}\n`;
-    case 'csv':
-      return renderCsv(report);
-    case 'html':
-      return renderShareHtml(report);
-    case 'table':
-      return renderTable(report);
-  }
-}
+export { renderReport } from '../report/render.js';
 
 export async function writeReport(text: string, out: string | undefined, what: string): Promise<void> {
   if (!out) {

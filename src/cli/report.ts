@@ -2,11 +2,10 @@
 import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { openStore } from '../store/index.js';
-import { buildStoreReport, chooseDetectorVersions } from '../report/from-store.js';
-import { controlDatabase, scoreControlFile, type ControlCorpus } from '../report/control-corpus.js';
+import { buildReport } from '../estimate/build/store.js';
 import { addReportFlags, estimatorOptions, type CommonReportFlags } from './report-flags.js';
 import { renderReport, writeReport } from './report-output.js';
-import { DEFAULT_DB } from './options.js';
+import { DEFAULT_DB, nonNegativeInt } from './options.js';
 import { addBaselineFlags, domainOptions, type BaselineFlags } from './baseline-flags.js';
 
 interface ReportFlags extends CommonReportFlags, BaselineFlags {
@@ -32,28 +31,19 @@ export function register(program: Command): void {
     .addOption(new Option('--by <key>', 'group documents by').choices(['month', 'crawl', 'lang', 'domain', 'tld']).default('month'))
     .addOption(new Option('--date <basis>', 'month of publication (extracted date) or of crawl (WARC-Date)').choices(['publication', 'crawl']).default('publication'))
     .option('--lang <code>', 'only documents in this language (ISO 639-3, e.g. eng)')
-    .option('--examples <n>', 'highest-scoring documents to list in the HTML report', (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new Error(`--examples: expected an integer ≥ 0, got "${v}"`);
-      return n;
-    }, 10);
+    .option('--examples <n>', 'highest-scoring documents to list in the HTML report', nonNegativeInt, 10);
   addBaselineFlags(addReportFlags(cmd, 'table')).action(async (o: ReportFlags) => {
     if (!existsSync(o.db)) throw new Error(`report: store not found: ${o.db}`);
     const store = openStore(o.db, { readonly: true });
     try {
-      const controls: ControlCorpus[] = [];
-      if ((o.control?.length || o.controlDb?.length) && o.calibrate !== 'development') {
-        const chosen = chooseDetectorVersions(store, o.detector);
-        for (const f of o.control ?? []) controls.push(await scoreControlFile(f, chosen));
-        for (const f of o.controlDb ?? []) controls.push(controlDatabase(f, chosen));
-      }
-      const report = buildStoreReport(store, {
+      const report = await buildReport(store, {
         by: o.by,
         dateBasis: o.date,
         ...estimatorOptions(o),
         lang: o.lang,
         examples: o.examples,
-        domain: { ...domainOptions(o), controls },
+        domain: domainOptions(o),
+        controls: { files: o.control, databases: o.controlDb },
       });
       await writeReport(await renderReport(report, o.format), o.out, 'report');
     } finally {

@@ -2,7 +2,7 @@
  * `ccaudit collapse` end to end, minus the CLI: read the share input, fit and
  * project the trend, map it to generations, run the simulations.
  */
-import type { SharePoint } from '../report/model.js';
+import type { SharePoint } from '../estimate/model.js';
 import { readShareFile } from './shares.js';
 import { DEFAULT_PARAMS, type ModelName, type ModelParams } from './scenarios.js';
 import { simulate, recordedGenerations, type SimulationResult } from './simulate.js';

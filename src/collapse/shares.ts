@@ -13,7 +13,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { monthIndex, PERIOD } from '../core/months.js';
-import type { SharePoint } from '../report/model.js';
+import type { SharePoint } from '../estimate/model.js';
 
 
 /** The document `ccaudit report --format json` writes (the fields collapse reads). */

@@ -14,7 +14,7 @@ export type MethodKind =
   | 'ai-fraction'
   /** Kobak et al. excess-vocabulary lower bound. */
   | 'excess-lower-bound'
-  /** Mixture of baseline (human) and AI-reference detector-score distributions (issue 7). */
+  /** Mixture of baseline (human) and AI-reference detector-score distributions. */
   | 'score-mixture';
 
 /**

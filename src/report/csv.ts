@@ -12,7 +12,7 @@
  * report (`--format json`): `domainCalibration.detectors[].strata` and `domainCalibration.drift`.
  */
 import { stringify } from 'csv-stringify/sync';
-import type { ShareReport } from './model.js';
+import type { ShareReport } from '../estimate/model.js';
 
 export const CSV_COLUMNS = ['group', 'group_by', 'method', 'share', 'lo', 'hi', 'n', 'documents', 'kind', 'detector', 'status', 'level', 'date_sources', 'note', 'calibration', 'drift_half_width', 'drift_periods'] as const;
 

@@ -1,7 +1,7 @@
 /** Number and label formatting shared by the report renderers. */
-import type { ShareEstimate } from '../estimate/types.js';
-import type { ShareReport } from './model.js';
-import type { DomainCalibrationInfo } from './baseline.js';
+import type { ShareEstimate } from '../estimate/model.js';
+import type { ShareReport } from '../estimate/model.js';
+import type { DomainCalibrationInfo } from '../estimate/model.js';
 
 export const pct = (x: number | null | undefined, digits = 1): string =>
   x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(digits)}%`;
@@ -79,7 +79,7 @@ export function commonFailure(estimates: readonly ShareEstimate[], minDocs: numb
   return estimates.every((e) => e.status === 'no-data') ? 'no scored documents' : null;
 }
 
-// ---- Domain-matched calibration (issue 7): labels and strata views shared by the renderers ----
+// ---- Domain-matched calibration: labels and strata views shared by the renderers ----
 
 const CALIBRATION_SHORT: Record<NonNullable<ShareEstimate['calibration']>, string> = {
   development: 'dev',

@@ -6,7 +6,7 @@
  */
 import { vegaLiteToSvg, type VegaLiteSpec } from './charts.js';
 import { el, figure, htmlPage, safe, table, type SafeHtml } from './html.js';
-import type { ShareReport } from './model.js';
+import type { ShareReport } from '../estimate/model.js';
 import {
   calibrationLabel,
   commonFailure,
@@ -26,8 +26,8 @@ import {
   strataViews,
   stratumLevelText,
 } from './format.js';
-import type { ShareEstimate } from '../estimate/types.js';
-import type { DomainCalibrationInfo } from './baseline.js';
+import type { ShareEstimate } from '../estimate/model.js';
+import type { DomainCalibrationInfo } from '../estimate/model.js';
 
 const WIDTH = 460;
 const HEIGHT = 240;

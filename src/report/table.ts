@@ -1,5 +1,5 @@
 /** The aligned plain-text report `ccaudit report` prints by default. */
-import type { ShareReport } from './model.js';
+import type { ShareReport } from '../estimate/model.js';
 import {
   alignTable,
   calibrationLabel,
@@ -19,8 +19,8 @@ import {
   strataViews,
   stratumLevelText,
 } from './format.js';
-import type { ShareEstimate } from '../estimate/types.js';
-import type { DomainCalibrationInfo } from './baseline.js';
+import type { ShareEstimate } from '../estimate/model.js';
+import type { DomainCalibrationInfo } from '../estimate/model.js';
 
 function okNote(e: ShareEstimate): string {
   if (e.kind === 'excess-lower-bound') return 'lower bound';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, SHARED, runCli } from '../support/run-cli.js';
-import type { ShareReport } from '../../src/report/model.js';
+import type { ShareReport } from '../../src/estimate/model.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ccaudit-baseline-report-'));
 const db = join(dir, 'audit.db');

@@ -1,5 +1,5 @@
 /**
- * Baseline-calibrated estimators (issue 7): properties on SYNTHETIC score distributions (the
+ * Baseline-calibrated estimators: properties on SYNTHETIC score distributions (the
  * only way to know the truth exactly and to control shift), plus a check on REAL detector
  * scores of held-out labelled texts.
  */

@@ -7,7 +7,7 @@
  * repeated-draw measurement is scripts/known-answer.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ShareReport } from '../../src/report/model.js';
+import type { ShareReport } from '../../src/estimate/model.js';
 import { compareToTruth, type Comparison } from '../../scripts/lib/known-answer.js';
 import { buildScoredStore, makeTempDir, runCliAsync, type ScoredStore } from '../report/helpers.js';
 

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ShareReport } from '../../src/report/model.js';
+import type { ShareReport } from '../../src/estimate/model.js';
 import { calibrationLabel, driftText, pct, ppText, statusText, strataViews, stratumLevelText } from '../../src/report/format.js';
 import { DRIFT_LAYER } from '../../src/report/share-html.js';
 import { noEstimate } from '../../src/estimate/types.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { crawlOfSource } from '../../src/store/report-queries.js';
-import { seriesOf } from '../../src/report/model.js';
+import { seriesOf } from '../../src/estimate/model.js';
 import { commonFailure } from '../../src/report/format.js';
 import { noEstimate, okEstimate } from '../../src/estimate/types.js';
 import type { GroupResult } from '../../src/estimate/aggregate.js';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseShareJson, selectMethod } from '../../src/collapse/shares.js';
 import { openStore } from '../../src/store/index.js';
 import { scoredDetectors } from '../../src/store/report-queries.js';
-import type { ShareReport } from '../../src/report/model.js';
+import type { ShareReport } from '../../src/estimate/model.js';
 import { buildScoredStore, HOSTILE_TITLE, makeTempDir, runCli, type ScoredStore } from './helpers.js';
 
 

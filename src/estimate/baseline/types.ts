@@ -1,5 +1,5 @@
 /**
- * Domain-matched calibration against the web's own pre-AI past (issue 7).
+ * Domain-matched calibration against the web's own pre-AI past.
  *
  * A "baseline" (negative control) is a set of documents known to be human-written because
  * they were crawled (or published) before generative AI was common — before `cutoff`,

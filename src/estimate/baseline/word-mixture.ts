@@ -1,6 +1,6 @@
 /**
  * The word-mixture MLE (Liang et al. 2024; src/estimate/mixture.ts) with P estimated from the
- * BASELINE documents of the same stratum (issue 7, estimator 3) instead of generic labelled
+ * BASELINE documents of the same stratum instead of generic labelled
  * text, whose p_w does not transfer to web pages (topic and style shift bias α̂).
  *
  * Per stratum cell (language × TLD group × length band …, src/estimate/baseline/strata.ts):
@@ -30,282 +30,37 @@ import { loadReference, type MixtureReference } from '../reference.js';
 import { mleAlpha, type UnitRatios } from '../mixture.js';
 import { Rng, mixSeed } from '../../core/rng.js';
 import { percentileInterval } from '../../core/stats.js';
-import {
-  DEFAULT_LEVEL,
-  DEFAULT_REPLICATES,
-  DEFAULT_SEED,
-  noEstimate,
-  okEstimate,
-  type BootstrapOptions,
-  type ShareEstimate,
-} from '../types.js';
+import { DEFAULT_LEVEL, DEFAULT_REPLICATES, DEFAULT_SEED, noEstimate, okEstimate, type BootstrapOptions, type ShareEstimate } from '../types.js';
 import { bootstrapCounts } from '../bootstrap.js';
-import { levelsOf, resolveStrata, stratumKey, StratumCounter } from './strata.js';
-import type { StrataSpec, StratumDim, StratumFields } from './types.js';
-import { CellModel, logHalfTable } from './word-cell-model.js';
-import { applyCurve, type RatioCurve } from './word-calibration.js';
-import { referenceCalibrationTexts } from './word-reference-calib.js';
-import { docCount, packDocs, Vocabulary, WordInterner, type DocWordTable } from './word-vocab.js';
+import { resolveStrata, stratumKey } from './strata.js';
+import type { StrataSpec, StratumFields } from './types.js';
+import { docCount, packDocs, Vocabulary, WordInterner } from './word-vocab.js';
+import { checkItem, makeSide, sideSpec, type Side } from './word-sides.js';
+import { WordCells } from './word-cells.js';
+import { aiPosterior, strataAlpha, stringHash, subRatios } from './word-alpha.js';
+import {
+  WORD_MIXTURE_METHOD,
+  type PreparedTextItem,
+  type TextItem,
+  type WordMixtureBaselineOptions,
+  type WordMixtureDescription,
+} from './word-types.js';
 
-export const WORD_MIXTURE_METHOD = 'word-mixture:baseline';
+export * from './word-types.js';
 
-/** A text with the fields that place it in a stratum. */
-export interface TextItem {
-  fields: StratumFields;
-  text: string;
-  /**
-   * Cross-fitting group (optional): texts sharing it — a baseline page and AI texts generated
-   * from it — are kept in the same fold of the calibration.
-   */
-  group?: string | null;
-}
-
-/**
- * A target document already reduced to its vocabulary ids (`prepare`), so a report can keep
- * a month's documents as small integer arrays instead of their texts.
- */
-export interface PreparedTextItem {
-  fields: StratumFields;
-  ids: Int32Array;
-}
-
-export interface WordMixtureBaselineOptions extends BootstrapOptions {
-  strata?: Partial<StrataSpec>;
-  /** q_w source: AI reference texts of the domain when given and large enough (≥ minAi per cell), else the shipped reference's q. */
-  ai?: readonly TextItem[] | null;
-  /** Shipped reference (vocabulary + generic q). Default: loadReference(); null = none (AI references only). */
-  reference?: MixtureReference | null;
-  /**
-   * AI texts for the calibration when q is the shipped reference's (they must not be the texts
-   * q came from). Default: the calib split of ../shared/corpora/labeled (word-reference-calib.ts),
-   * loaded when first needed; null = none (then strata without AI references are unsupported).
-   */
-  referenceCalibration?: readonly TextItem[] | null;
-  /** Target documents a group needs for an estimate (default 30). */
-  minDocs?: number;
-  /**
-   * How strata combine into the group's share. 'pooled' (default): one α maximising the
-   * likelihood of all target documents, each with its own stratum's P, Q and calibration —
-   * equivalently, the document-share-weighted mean of the strata's posterior AI shares at a
-   * common prior. 'strata': Σ (document share × the stratum's own α̂ in [0, 1]); its
-   * intervals exclude 0 on purely human groups split over several small strata (each α̂ ≥ 0).
-   */
-  combine?: 'pooled' | 'strata';
-  /** Ratio calibration shape: 1 = Platt, J > 1 = linear spline with J segments (default 4). */
-  calibrationSegments?: number;
-  /** Cross-fitting folds of the calibration (default 5). */
-  folds?: number;
-  /** AI-reference vocabulary: minimum baseline / AI documents of the cell containing a word (default 5 / 3), and a cap (default 2000, at most 65535). */
-  minHumanDocs?: number;
-  minAiDocs?: number;
-  maxWords?: number;
-}
-
-/** What one cell (p cell × q source) used. */
-export interface WordMixtureCellInfo {
-  key: string;
-  /** Baseline cell p came from, its fallback level (0 = the finest stratum) and size. */
-  baselineCell: string;
-  baselineLevel: number;
-  baselineDocs: number;
-  /** True when even the coarsest same-language cell had fewer than minBaseline documents. */
-  belowMinBaseline: boolean;
-  qSource: 'ai-references' | 'shipped-reference';
-  /** AI cell: the AI references q came from, or (shipped q) the calibration texts' cell. */
-  aiCell: string;
-  aiLevel: number;
-  /** AI documents on the calibration's AI side (the AI references, or calibration texts). */
-  aiDocs: number;
-  vocabulary: number;
-  folds: number;
-  /** Point fit of the ratio calibration: knots of the raw ratio and r′ at each knot. */
-  calibration: { knots: number[]; values: number[] };
-  /** Finest target strata mapped to this cell, with the target documents seen (all estimate calls). */
-  targetStrata: Record<string, number>;
-}
-
-export interface WordMixtureDescription {
-  method: typeof WORD_MIXTURE_METHOD;
-  dims: StratumDim[];
-  minBaseline: number;
-  minAi: number;
-  /** Baseline / AI reference documents with at least one word (others are ignored). */
-  baselineDocs: number;
-  aiReferenceDocs: number;
-  /** Global vocabulary (shipped words ∪ words common in baseline and AI references). */
-  vocabulary: number;
-  /** Shipped reference used as the fallback q (null = none). */
-  reference: { words: number; languages: string[]; provenance: string } | null;
-  /** Calibration texts for the shipped q (null until needed / unavailable). */
-  referenceCalibrationDocs: number | null;
-  cells: WordMixtureCellInfo[];
-  /** Target strata without an estimate, why, and how many target documents they held. */
-  unsupported: Array<{ stratum: string; reason: string; targetDocs: number }>;
-  notes: string[];
-}
-
-/** A side (baseline, AI references, calibration texts): documents, their strata and counts. */
-interface Side {
-  table: DocWordTable;
-  fields: StratumFields[];
-  groups: Array<string | null>;
-  spec: StrataSpec;
-  counter: StratumCounter;
-  /** Languages of the items in each key at levels that no longer split by language. */
-  langs: Map<string, Set<string>>;
-}
-
-interface CellChoice {
-  key: string;
-  level: number;
-  n: number;
-  belowMin: boolean;
-}
-
-type Resolution = { model: string } | { unsupported: string };
-
-/** Baseline documents a cell needs at all (below minBaseline it is used but flagged). */
-const MIN_CELL_DOCS = 5;
 const DEFAULT_MIN_DOCS = 30;
-
-const langKey = (f: StratumFields, spec: StrataSpec): string => stratumKey(f, { ...spec, dims: ['lang'] }, 0);
-const keepsLang = (spec: StrataSpec, level: number): boolean => spec.dims.slice(0, Math.max(0, spec.dims.length - level)).includes('lang');
-
-function makeSide(table: DocWordTable, fields: StratumFields[], groups: Array<string | null>, spec: StrataSpec, minItems: number): Side {
-  const counter = new StratumCounter(spec, minItems);
-  const langs = new Map<string, Set<string>>();
-  const splitsLang = spec.dims.includes('lang');
-  for (const f of fields) {
-    counter.add(f);
-    if (!splitsLang) continue;
-    for (let l = 0; l < levelsOf(spec); l++) {
-      if (keepsLang(spec, l)) continue;
-      const k = stratumKey(f, spec, l);
-      let s = langs.get(k);
-      if (!s) langs.set(k, (s = new Set()));
-      s.add(langKey(f, spec));
-    }
-  }
-  return { table, fields, groups, spec, counter, langs };
-}
-
-/**
- * The finest cell of `side` with ≥ `min` items for fields `f` that stays within f's language
- * (when the spec splits by language). When none qualifies, the coarsest same-language cell
- * with ≥ `floor` items (flagged belowMin), else null.
- */
-function chooseCell(side: Side, f: StratumFields, min: number, floor: number | null): CellChoice | null {
-  const { spec } = side;
-  const lang = langKey(f, spec);
-  let coarsest: CellChoice | null = null;
-  for (let l = 0; l < levelsOf(spec); l++) {
-    const key = stratumKey(f, spec, l);
-    if (spec.dims.includes('lang') && !keepsLang(spec, l)) {
-      const ls = side.langs.get(key);
-      if (!ls || ls.size !== 1 || !ls.has(lang)) break;
-    }
-    const n = side.counter.count(key);
-    if (n >= min) return { key, level: l, n, belowMin: false };
-    coarsest = { key, level: l, n, belowMin: true };
-  }
-  return coarsest && floor !== null && coarsest.n >= floor ? coarsest : null;
-}
-
-/** Documents of a side in one cell, as a sub-table, with their cross-fitting groups. */
-function cellTable(side: Side, cell: CellChoice): { table: DocWordTable; groups: Array<string | null> } {
-  const docs: Int32Array[] = [];
-  const groups: Array<string | null> = [];
-  side.fields.forEach((f, d) => {
-    if (stratumKey(f, side.spec, cell.level) !== cell.key) return;
-    docs.push(side.table.idx.subarray(side.table.start[d], side.table.start[d + 1]));
-    groups.push(side.groups[d]);
-  });
-  return { table: packDocs(docs), groups };
-}
-
-/** The spec an AI-side set is matched with: dims its items do not all carry (tld, genre) are dropped. */
-function sideSpec(spec: StrataSpec, items: readonly TextItem[], keep: readonly StratumDim[] | null): StrataSpec {
-  const known = (d: StratumDim) => d === 'lang' || d === 'length' || items.every((t) => (d === 'tld' ? !!t.fields.tld : !!t.fields.genre));
-  return { ...spec, dims: spec.dims.filter((d) => (keep ? keep.includes(d) : known(d))) };
-}
-
-function checkItem(item: TextItem, what: string, i: number): void {
-  if (!item || typeof item.text !== 'string' || !item.fields || typeof item.fields !== 'object') {
-    throw new Error(`word mixture: ${what} item ${i} needs {fields, text: string}`);
-  }
-  if (!Number.isFinite(item.fields.words)) throw new Error(`word mixture: ${what} item ${i} has no finite fields.words`);
-  if (item.group !== undefined && item.group !== null && typeof item.group !== 'string') {
-    throw new Error(`word mixture: ${what} item ${i} has a group that is not a string`);
-  }
-}
-
-/** Knots of a calibration curve (finite ends of its segments) and r′ there. */
-function curveSummary(c: RatioCurve): { knots: number[]; values: number[] } {
-  const knots = [...new Set([...c.lo, ...c.hi].filter(Number.isFinite))].sort((a, b) => a - b);
-  if (knots.length === 0) knots.push(c.mid[0] - c.half[0], c.mid[0] + c.half[0]);
-  return { knots, values: knots.map((k) => applyCurve(c, k)) };
-}
-
-/** P(AI | x) at prior α for a calibrated log-likelihood ratio r. */
-function aiPosterior(r: number, alpha: number): number {
-  return r > 0 ? alpha / (alpha + (1 - alpha) * Math.exp(-r)) : (alpha * Math.exp(r)) / (1 - alpha + alpha * Math.exp(r));
-}
-
-/** Documents from..from+n−1 of a ratio list, as their own list. */
-function subRatios(all: UnitRatios, from: number, n: number): UnitRatios {
-  return { r: all.r.subarray(from, from + n), start: Uint32Array.from({ length: n + 1 }, (_, i) => i), count: all.count.subarray(from, from + n) };
-}
-
-/** Σ_cell (weight share) · α̂_cell, each cell's MLE in [0, 1] (combine: 'strata'). */
-function strataAlpha(all: UnitRatios, w: Float64Array | Uint32Array, groups: ReadonlyArray<{ from: number; n: number }>): number {
-  let total = 0;
-  let sum = 0;
-  for (const g of groups) {
-    let wn = 0;
-    for (let i = g.from; i < g.from + g.n; i++) wn += w[i];
-    if (wn === 0) continue;
-    const sub = subRatios(all, g.from, g.n);
-    total += wn * mleAlpha(sub, w.subarray(g.from, g.from + g.n));
-    sum += wn;
-  }
-  return sum > 0 ? total / sum : Number.NaN;
-}
-
-function stringHash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
-interface CellEntry {
-  model: CellModel;
-  info: WordMixtureCellInfo;
-}
 
 /** Prepared once per report from the baseline (and AI references); then estimates any number of groups. */
 export class BaselineWordMixture {
-  private readonly cells = new Map<string, CellEntry>();
-  private readonly resolutions = new Map<string, Resolution>();
-  private readonly unsupportedCounts = new Map<string, { reason: string; targetDocs: number }>();
-  private calib: Side | null | undefined;
-  private readonly notes: string[] = [];
-  private readonly logTable: Float64Array;
-
   private constructor(
     private readonly spec: StrataSpec,
     private readonly vocab: Vocabulary,
     private readonly baseline: Side,
     private readonly ai: Side | null,
     private readonly reference: MixtureReference | null,
-    /** Global vocabulary index → shipped q. */
-    private readonly shippedQ: Map<number, number> | null,
-    private readonly calibItems: readonly TextItem[] | null | undefined,
     private readonly opts: WordMixtureBaselineOptions,
-    notes: string[],
-  ) {
-    this.notes.push(...notes);
-    this.logTable = logHalfTable(Math.max(docCount(baseline.table), ai ? docCount(ai.table) : 0) + 1);
-  }
+    private readonly cells: WordCells,
+  ) {}
 
   static build(baseline: readonly TextItem[], opts: WordMixtureBaselineOptions = {}): BaselineWordMixture {
     const spec = resolveStrata(opts.strata);
@@ -378,7 +133,8 @@ export class BaselineWordMixture {
 
     const baseSide = makeSide(table(base.ids), base.fields, base.groups, spec, spec.minBaseline);
     const aiSide = ai.ids.length > 0 ? makeSide(table(ai.ids), ai.fields, ai.groups, sideSpec(spec, aiItems, null), spec.minAi) : null;
-    return new BaselineWordMixture(spec, vocab, baseSide, aiSide, reference, shippedQ, opts.referenceCalibration, opts, notes);
+    const cells = new WordCells(spec, vocab, baseSide, aiSide, reference, shippedQ, opts.referenceCalibration, opts, notes);
+    return new BaselineWordMixture(spec, vocab, baseSide, aiSide, reference, opts, cells);
   }
 
   /** The document's vocabulary ids (null when it has no vocabulary word). */
@@ -410,14 +166,14 @@ export class BaselineWordMixture {
         continue;
       }
       const fine = stratumKey(item.fields, this.spec, 0);
-      const res = this.resolve(item.fields, fine);
+      const res = this.cells.resolve(item.fields, fine);
       if ('unsupported' in res) {
         skipped[res.unsupported] = (skipped[res.unsupported] ?? 0) + 1;
-        const u = this.unsupportedCounts.get(fine)!;
+        const u = this.cells.unsupportedCounts.get(fine)!;
         u.targetDocs++;
         continue;
       }
-      const info = this.cells.get(res.model)!.info;
+      const info = this.cells.entries.get(res.model)!.info;
       info.targetStrata[fine] = (info.targetStrata[fine] ?? 0) + 1;
       let list = byCell.get(res.model);
       if (!list) byCell.set(res.model, (list = []));
@@ -439,7 +195,7 @@ export class BaselineWordMixture {
     const groups = [...byCell.entries()]
       .sort((a, b) => (a[0] < b[0] ? -1 : 1))
       .map(([key, docs]) => {
-        const { model } = this.cells.get(key)!;
+        const { model } = this.cells.entries.get(key)!;
         const g = {
           key,
           model,
@@ -515,129 +271,10 @@ export class BaselineWordMixture {
       reference: this.reference
         ? { words: this.reference.vocabularySize, languages: [...this.reference.params.languages], provenance: this.reference.file.provenance }
         : null,
-      referenceCalibrationDocs: this.calib ? docCount(this.calib.table) : null,
-      cells: [...this.cells.values()].map((c) => ({ ...c.info, targetStrata: { ...c.info.targetStrata } })).sort((a, b) => (a.key < b.key ? -1 : 1)),
-      unsupported: [...this.unsupportedCounts.entries()].map(([stratum, u]) => ({ stratum, ...u })).sort((a, b) => (a.stratum < b.stratum ? -1 : 1)),
-      notes: [...this.notes],
+      referenceCalibrationDocs: this.cells.calibrationDocs,
+      cells: [...this.cells.entries.values()].map((c) => ({ ...c.info, targetStrata: { ...c.info.targetStrata } })).sort((a, b) => (a.key < b.key ? -1 : 1)),
+      unsupported: [...this.cells.unsupportedCounts.entries()].map(([stratum, u]) => ({ stratum, ...u })).sort((a, b) => (a.stratum < b.stratum ? -1 : 1)),
+      notes: [...this.cells.notes],
     };
-  }
-
-  /** The cell (built on first use) for a target stratum, or why there is none. */
-  private resolve(f: StratumFields, fine: string): Resolution {
-    const hit = this.resolutions.get(fine);
-    if (hit) return hit;
-    const res = this.resolveUncached(f);
-    this.resolutions.set(fine, res);
-    if ('unsupported' in res) this.unsupportedCounts.set(fine, { reason: res.unsupported, targetDocs: 0 });
-    return res;
-  }
-
-  private resolveUncached(f: StratumFields): Resolution {
-    const lang = langKey(f, this.spec);
-    const p = chooseCell(this.baseline, f, this.spec.minBaseline, MIN_CELL_DOCS);
-    if (!p) return { unsupported: `fewer than ${MIN_CELL_DOCS} baseline documents in ${lang}` };
-    const folds = this.opts.folds ?? 5;
-    const pCell = () => cellTable(this.baseline, p);
-    const common = {
-      vocabularySize: this.vocab.size,
-      folds,
-      minHumanDocs: this.opts.minHumanDocs ?? 5,
-      minAiDocs: this.opts.minAiDocs ?? 3,
-      maxWords: this.opts.maxWords ?? 2000,
-      logTable: this.logTable,
-      segments: this.opts.calibrationSegments ?? 4,
-    };
-    const q = this.ai ? chooseCell(this.ai, f, this.spec.minAi, null) : null;
-    if (q) {
-      const key = `${p.key} ◂ ai:${q.key}`;
-      if (!this.cells.has(key)) {
-        const base = pCell();
-        const ai = cellTable(this.ai!, q);
-        const model = new CellModel({
-          ...common,
-          baseline: base.table,
-          baselineGroups: base.groups,
-          aiGroups: ai.groups,
-          q: { kind: 'ai-references', docs: ai.table },
-          seed: mixSeed(this.opts.seed ?? DEFAULT_SEED, stringHash(key)),
-        });
-        if (model.vocabularySize === 0) return { unsupported: `no word passes the vocabulary thresholds in ${p.key} / ${q.key}` };
-        this.cells.set(key, { model, info: this.info(key, p, 'ai-references', q, model) });
-      }
-      return { model: key };
-    }
-    const ref = this.reference;
-    if (!ref || !this.shippedQ) return { unsupported: `fewer than ${this.spec.minAi} AI references in ${lang} and no shipped reference` };
-    const langs = ref.params.languages;
-    const code = lang.slice('lang='.length);
-    if (!langs.includes('*') && !langs.includes(code)) {
-      return { unsupported: `fewer than ${this.spec.minAi} AI references in ${lang}; the shipped reference covers ${langs.join(', ')} only` };
-    }
-    const calib = this.calibrationSide();
-    if (!calib) return { unsupported: `fewer than ${this.spec.minAi} AI references in ${lang} and no AI texts to calibrate the shipped q` };
-    const c = chooseCell(calib, f, this.spec.minAi, MIN_CELL_DOCS);
-    if (!c) return { unsupported: `no calibration AI texts in ${lang} for the shipped q` };
-    const key = `${p.key} ◂ shipped:${c.key}`;
-    if (!this.cells.has(key)) {
-      const base = pCell();
-      const ai = cellTable(calib, c);
-      const model = new CellModel({
-        ...common,
-        baseline: base.table,
-        baselineGroups: base.groups,
-        aiGroups: ai.groups,
-        q: { kind: 'shipped-reference', q: this.shippedQ, calib: ai.table },
-        seed: mixSeed(this.opts.seed ?? DEFAULT_SEED, stringHash(key)),
-      });
-      this.cells.set(key, { model, info: this.info(key, p, 'shipped-reference', c, model) });
-    }
-    return { model: key };
-  }
-
-  private info(key: string, p: CellChoice, qSource: WordMixtureCellInfo['qSource'], a: CellChoice, model: CellModel): WordMixtureCellInfo {
-    return {
-      key,
-      baselineCell: p.key,
-      baselineLevel: p.level,
-      baselineDocs: p.n,
-      belowMinBaseline: p.belowMin,
-      qSource,
-      aiCell: a.key,
-      aiLevel: a.level,
-      aiDocs: model.aiDocs,
-      vocabulary: model.vocabularySize,
-      folds: model.folds,
-      calibration: curveSummary(model.pointFit.calibration),
-      targetStrata: {},
-    };
-  }
-
-  /** Calibration texts for the shipped q, tokenised on first use (null when unavailable). */
-  private calibrationSide(): Side | null {
-    if (this.calib !== undefined) return this.calib;
-    let items: readonly TextItem[] | null = this.calibItems ?? null;
-    if (this.calibItems === undefined && this.reference) {
-      try {
-        items = referenceCalibrationTexts(this.reference.params);
-      } catch (err) {
-        this.notes.push(`no calibration texts for the shipped q: ${(err as Error).message}`);
-        items = null;
-      }
-    }
-    if (!items || items.length === 0) return (this.calib = null);
-    items.forEach((t, i) => checkItem(t, 'reference calibration', i));
-    const docs: Int32Array[] = [];
-    const fields: StratumFields[] = [];
-    const groups: Array<string | null> = [];
-    for (const t of items) {
-      const ids = this.vocab.mapText(t.text);
-      if (!ids) continue;
-      docs.push(ids);
-      fields.push(t.fields);
-      groups.push(t.group ?? null);
-    }
-    const spec = sideSpec(this.spec, items, ['lang', 'length']);
-    this.calib = makeSide(packDocs(docs), fields, groups, spec, this.spec.minAi);
-    return this.calib;
   }
 }

@@ -106,8 +106,12 @@ export class Vocabulary {
 
   /** Vocabulary indices of a text's word set (sorted); null when the text has no word at all. */
   mapText(text: string): Int32Array | null {
-    const set = documentWordSet(text);
-    if (set.size === 0) return null;
+    return this.mapWords(documentWordSet(text));
+  }
+
+  /** Vocabulary indices of a word set (sorted); null when the set is empty. */
+  mapWords(set: ReadonlySet<string> | readonly string[]): Int32Array | null {
+    if (('size' in set ? set.size : set.length) === 0) return null;
     const out: number[] = [];
     for (const w of set) {
       const i = this.index.get(w);

@@ -7,14 +7,14 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { monthOf } from '../store/derive.js';
-import type { Detector } from '../detect/types.js';
-import { initDetectors, safeScore } from '../detect/runner.js';
-import { selectDetectors } from '../../detectors/registry.js';
-import { BUILTIN_NAMES } from '../../detectors/index.js';
-import { EstimateAggregator, type DetectorSpec, type MethodFamily } from '../estimate/aggregate.js';
-import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../estimate/types.js';
-import { assembleReport, type ShareReport } from './model.js';
+import { monthOf } from '../../store/derive.js';
+import type { Detector } from '../../detect/types.js';
+import { initDetectors, safeScore } from '../../detect/runner.js';
+import { selectDetectors } from '../../../detectors/registry.js';
+import { BUILTIN_NAMES } from '../../../detectors/index.js';
+import { EstimateAggregator, type DetectorSpec } from '../aggregate.js';
+import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../types.js';
+import { assembleReport, type ShareReport } from '../model.js';
 import { aggregateConfig, fileOperatingPoint, loadResources } from './resources.js';
 
 export interface JsonlReportOptions {
@@ -22,7 +22,8 @@ export interface JsonlReportOptions {
   by?: 'month' | 'all';
   detectors?: string[];
   detectorModules?: string[];
-  methods: ReadonlySet<MethodFamily>;
+  /** Estimator names (see ../registry.ts). */
+  methods: ReadonlySet<string>;
   methodsExplicit?: boolean;
   minDocs: number;
   level: number;

@@ -1,5 +1,5 @@
 /**
- * User-supplied human-only corpora for the baseline (issue 7: `--control FILE.jsonl` or a
+ * User-supplied human-only corpora for the baseline (`--control FILE.jsonl` or a
  * database), read at report time without touching the audited store:
  * - a JSONL file (text, lang, domain/genre …; rows labelled "ai" are refused) is scored in memory
  *   by the built-in detectors, which must be exactly the versions the store was scored with;
@@ -7,12 +7,12 @@
  */
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { initDetectors } from '../detect/runner.js';
-import { selectDetectors } from '../../detectors/registry.js';
-import { parseReferenceLine } from '../synthesize/import-jsonl.js';
-import { openStore } from '../store/index.js';
-import { baselineDocuments, type DetectorVersion } from '../store/baseline-queries.js';
-import type { BaselineItem } from '../estimate/baseline/estimator.js';
+import { initDetectors } from '../../detect/runner.js';
+import { selectDetectors } from '../../../detectors/registry.js';
+import { parseReferenceLine } from '../../synthesize/import-jsonl.js';
+import { openStore } from '../../store/index.js';
+import { baselineDocuments, type DetectorVersion } from '../../store/baseline-queries.js';
+import type { BaselineItem } from '../baseline/estimator.js';
 
 export interface ControlCorpus {
   items: BaselineItem[];

@@ -4,17 +4,19 @@
  * A default resource that is missing only switches its estimator off (with a note); one the
  * user asked for explicitly is an error.
  */
-import { findCalibration, readCalibrationFile, type CalibrationFile } from '../detect/calibration.js';
-import { DEFAULT_FILES } from '../detect/paths.js';
-import type { OperatingPoint } from '../estimate/corrected.js';
-import type { AggregateConfig, MethodFamily } from '../estimate/aggregate.js';
-import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../estimate/types.js';
-import { DEFAULT_MARKER_FILE, loadMarkerLexicon, MarkerCounter } from '../estimate/markers.js';
-import { DEFAULT_REFERENCE_FILE, loadReference, type MixtureReference } from '../estimate/reference.js';
-import type { ShareReport } from './model.js';
+import { findCalibration, readCalibrationFile, type CalibrationFile } from '../../detect/calibration.js';
+import { DEFAULT_FILES } from '../../detect/paths.js';
+import type { OperatingPoint } from '../corrected.js';
+import type { AggregateConfig } from '../aggregate.js';
+import { anyNeeds, selectEstimators } from '../registry.js';
+import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../types.js';
+import { DEFAULT_MARKER_FILE, loadMarkerLexicon, MarkerCounter } from '../markers.js';
+import { DEFAULT_REFERENCE_FILE, loadReference, type MixtureReference } from '../reference.js';
+import type { ShareReport } from '../model.js';
 
 export interface ResourceOptions {
-  methods: ReadonlySet<MethodFamily>;
+  /** Names of the selected estimators: only what they need is loaded. */
+  methods: ReadonlySet<string>;
   /** Mixture reference file (default data/reference/mixture-reference.json). */
   referencePath?: string;
   /** Marker-word lexicon: JSON or CSV with a `word` column (default data/reference/marker-words.json). */
@@ -37,7 +39,8 @@ export function loadResources(o: ResourceOptions): EstimatorResources {
   const notes: string[] = [];
   let reference: MixtureReference | null = null;
   let mixtureInfo: ShareReport['mixture'] = null;
-  if (o.methods.has('mixture')) {
+  const selected = selectEstimators(o.methods);
+  if (anyNeeds(selected, 'reference')) {
     const path = o.referencePath ?? DEFAULT_REFERENCE_FILE();
     try {
       reference = loadReference(path);
@@ -55,7 +58,7 @@ export function loadResources(o: ResourceOptions): EstimatorResources {
     }
   }
   let markers: MarkerCounter | null = null;
-  if (o.methods.has('excess')) {
+  if (anyNeeds(selected, 'markers')) {
     try {
       markers = new MarkerCounter(loadMarkerLexicon(o.lexiconPath ?? DEFAULT_MARKER_FILE()));
     } catch (err) {
@@ -83,7 +86,7 @@ export interface EstimatorFlags {
   replicates?: number;
   seed?: number;
   minDocs: number;
-  methods: ReadonlySet<MethodFamily>;
+  methods: ReadonlySet<string>;
   pageFraction?: number;
   baselineBefore?: string;
   baseline?: 'mean' | 'linear';

@@ -1,19 +1,22 @@
 /**
- * Domain-matched calibration for store reports (issue 7): loads the baseline (documents dated
+ * Domain-matched calibration for store reports: loads the baseline (documents dated
  * before the cutoff and/or stored control texts) and the AI references with their scores,
  * builds the baseline estimators and runs the drift check. Everything the report needs to say
  * which calibration an estimate used ends up in `DomainCalibrationInfo`.
  */
-import type { Store } from '../store/index.js';
-import { baselineDocuments, referenceRows, type CalibrationRow, type DetectorVersion } from '../store/baseline-queries.js';
-import { BaselineEstimator, driftCheck, driftPeriods, driftResult, type BaselineItem, type DriftResult } from '../estimate/baseline/estimator.js';
-import { resolveStrata } from '../estimate/baseline/strata.js';
-import { DEFAULT_BASELINE_FPR, type StratumSummary } from '../estimate/baseline/score-model.js';
-import { DEFAULT_CUTOFF } from '../store/baseline-queries.js';
-import type { CalibrationKind, StrataSpec } from '../estimate/baseline/types.js';
-import type { DomainBaselineConfig } from '../estimate/aggregate.js';
+import type { Store } from '../../store/index.js';
+import { baselineDocuments, referenceRows, type CalibrationRow, type DetectorVersion } from '../../store/baseline-queries.js';
+import { BaselineEstimator, driftCheck, driftPeriods, driftResult, type BaselineItem, type DriftResult } from '../baseline/estimator.js';
+import { resolveStrata } from '../baseline/strata.js';
+import { DEFAULT_BASELINE_FPR } from '../baseline/score-model.js';
+import { DEFAULT_CUTOFF } from '../../store/baseline-queries.js';
+import type { CalibrationKind, StrataSpec } from '../baseline/types.js';
+import type { DomainBaselineConfig } from '../estimator.js';
+import type { DomainCalibrationInfo } from '../model.js';
 import type { ControlCorpus } from './control-corpus.js';
-import { BaselineWordMixture, type TextItem } from '../estimate/baseline/word-mixture.js';
+import { BaselineWordMixture, type TextItem } from '../baseline/word-mixture.js';
+
+export type { DomainCalibrationInfo };
 
 export type CalibrationMode = 'development' | 'baseline' | 'both';
 export type HumanReference = 'auto' | 'baseline' | 'control' | 'both';
@@ -42,25 +45,6 @@ export interface DomainCalibrationOptions {
   level: number;
   replicates: number;
   seed: number;
-}
-
-/** What the report prints about the domain-matched calibration. */
-export interface DomainCalibrationInfo {
-  cutoff: string;
-  dateBasis: 'crawl' | 'publication';
-  kind: CalibrationKind;
-  humanSource: string;
-  nBaseline: number;
-  nControl: number;
-  nAi: number;
-  aiSets: string[] | null;
-  thresholdRule: string;
-  strata: { dims: string[]; lengthEdges: number[]; minBaseline: number; minAi: number };
-  /** Per detector: its operating threshold and the strata of the baseline (cells with enough pages, plus the pooled one). */
-  detectors: Array<{ detector: string; threshold: number; nBaseline: number; nAi: number; auroc: number | null; strata: StratumSummary[] }>;
-  /** Detector that best separates baseline pages from AI references (highest AUROC): its series are the ones to read first. */
-  recommended: string | null;
-  drift: DriftResult[];
 }
 
 export interface LoadedDomainCalibration {

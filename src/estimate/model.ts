@@ -4,9 +4,11 @@
  * `series` array is the share-series format `ccaudit collapse --shares` reads
  * (src/collapse/shares.ts).
  */
-import type { AgreementRow, AggregateResult, DetectorSpec, GroupResult } from '../estimate/aggregate.js';
-import type { ExcessAnalysis } from '../estimate/excess.js';
-import type { DomainCalibrationInfo } from './baseline.js';
+import type { AgreementRow, AggregateResult, DetectorSpec, GroupResult } from './aggregate.js';
+import type { ExcessAnalysis } from './excess.js';
+import type { DriftResult } from './baseline/estimator.js';
+import type { StratumSummary } from './baseline/score-model.js';
+import type { CalibrationKind } from './baseline/types.js';
 
 /** One month's estimated share of AI-generated documents. */
 export interface SharePoint {
@@ -23,6 +25,27 @@ export interface SharePoint {
   /** Estimator that produced it, e.g. "raw" or "corrected". */
   method: string;
 }
+
+/** What the report prints about the domain-matched calibration. */
+export interface DomainCalibrationInfo {
+  cutoff: string;
+  dateBasis: 'crawl' | 'publication';
+  kind: CalibrationKind;
+  humanSource: string;
+  nBaseline: number;
+  nControl: number;
+  nAi: number;
+  aiSets: string[] | null;
+  thresholdRule: string;
+  strata: { dims: string[]; lengthEdges: number[]; minBaseline: number; minAi: number };
+  /** Per detector: its operating threshold and the strata of the baseline (cells with enough pages, plus the pooled one). */
+  detectors: Array<{ detector: string; threshold: number; nBaseline: number; nAi: number; auroc: number | null; strata: StratumSummary[] }>;
+  /** Detector that best separates baseline pages from AI references (highest AUROC): its series are the ones to read first. */
+  recommended: string | null;
+  drift: DriftResult[];
+}
+
+export type { ShareEstimate, EstimateStatus, MethodKind } from './types.js';
 
 export const REPORT_FORMAT = 'ccaudit-share-report-v1';
 

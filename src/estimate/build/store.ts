@@ -1,8 +1,10 @@
 /**
- * `ccaudit report`: reads a store (read-only), picks detector versions and their
- * calibrations, streams the documents through the estimators and assembles the report.
+ * The report model from a store: reads it (read-only), picks detector versions and their
+ * calibrations, loads the human controls and baseline models, streams the documents through
+ * the estimators and assembles the report. `ccaudit report` and `ccaudit collapse --db` call
+ * `buildReport` / `shareSeriesFromStore`.
  */
-import type { Store } from '../store/index.js';
+import type { Store } from '../../store/index.js';
 import {
   reportDocuments,
   scoredDetectors,
@@ -10,19 +12,21 @@ import {
   topScoredDocuments,
   type DateBasis,
   type ReportGrouping,
-} from '../store/report-queries.js';
-import { EstimateAggregator, type DetectorSpec, type MethodFamily } from '../estimate/aggregate.js';
-import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../estimate/types.js';
-import { assembleReport, type ReportExample, type ShareReport } from './model.js';
+} from '../../store/report-queries.js';
+import { EstimateAggregator, type DetectorSpec } from '../aggregate.js';
+import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../types.js';
+import { assembleReport, type ReportExample, type ShareReport, type SharePoint } from '../model.js';
 import { aggregateConfig, fileOperatingPoint, loadResources } from './resources.js';
-import { loadDomainCalibration, type DomainCalibrationOptions } from './baseline.js';
+import { loadDomainCalibration, type DomainCalibrationOptions } from './domain-calibration.js';
+import { controlDatabase, scoreControlFile } from './control-corpus.js';
 
 export interface StoreReportOptions {
   by: ReportGrouping;
   dateBasis: DateBasis;
   /** Detector names or name@version; default: every detector with scores (busiest version). */
   detectors?: string[];
-  methods: ReadonlySet<MethodFamily>;
+  /** Estimator names (see ../registry.ts). */
+  methods: ReadonlySet<string>;
   methodsExplicit?: boolean;
   minDocs: number;
   level: number;
@@ -37,8 +41,60 @@ export interface StoreReportOptions {
   baseline?: 'mean' | 'linear';
   /** Example documents to list (highest scores of the headline detector); default 10. */
   examples?: number;
-  /** Domain-matched calibration settings (issue 7); default: both calibrations when a baseline and AI references exist. */
+  /** Domain-matched calibration settings; default: both calibrations when a baseline and AI references exist. */
   domain?: Omit<DomainCalibrationOptions, 'level' | 'replicates' | 'seed' | 'lang'>;
+}
+
+/** Human-only corpora to load as the baseline (`--control`, `--control-db`). */
+export interface ControlSources {
+  /** JSONL files scored now with the report's detector versions. */
+  files?: readonly string[];
+  /** Other ccaudit stores whose documents are all human. */
+  databases?: readonly string[];
+}
+
+export interface ReportOptions extends StoreReportOptions {
+  controls?: ControlSources;
+}
+
+/**
+ * The AI-share report of a store: what `ccaudit report` prints. Control corpora named in
+ * `controls` are loaded (scored if needed) unless the calibration is development-only.
+ */
+export async function buildReport(store: Store, o: ReportOptions): Promise<ShareReport> {
+  const files = o.controls?.files ?? [];
+  const dbs = o.controls?.databases ?? [];
+  const given = [...(o.domain?.controls ?? [])];
+  if ((files.length || dbs.length) && o.domain?.calibration !== 'development') {
+    const chosen = chooseDetectorVersions(store, o.detectors);
+    for (const f of files) given.push(await scoreControlFile(f, chosen));
+    for (const f of dbs) given.push(controlDatabase(f, chosen));
+  }
+  return buildStoreReport(store, { ...o, domain: { ...(o.domain ?? {}), controls: given } });
+}
+
+export interface ShareSeriesOptions {
+  dateBasis: DateBasis;
+  minDocs: number;
+  seed?: number;
+}
+
+/**
+ * The monthly error-corrected and mixture series of a store at 95 % (the input
+ * `ccaudit collapse --db` projects from): `{ level, series }` as in the report's JSON.
+ */
+export function shareSeriesFromStore(store: Store, o: ShareSeriesOptions): { level: number; series: SharePoint[] } {
+  const report = buildStoreReport(store, {
+    by: 'month',
+    dateBasis: o.dateBasis,
+    methods: new Set(['corrected', 'mixture']),
+    methodsExplicit: true,
+    minDocs: o.minDocs,
+    level: 0.95,
+    seed: o.seed,
+    examples: 0,
+  });
+  return { level: 0.95, series: report.series };
 }
 
 export class ReportInputError extends Error {}

@@ -1,0 +1,22 @@
+/** One entry point for the renderers: a ShareReport in any of the report formats. */
+import type { ShareReport } from '../estimate/model.js';
+import { renderCsv } from './csv.js';
+import { renderShareHtml } from './share-html.js';
+import { renderTable } from './table.js';
+
+export const REPORT_FORMATS = ['table', 'csv', 'json', 'html'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** The report as text: an aligned table, CSV, the model as JSON, or a self-contained HTML page. */
+export async function renderReport(report: ShareReport, format: ReportFormat): Promise<string> {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(report, null, 1)}\n`;
+    case 'csv':
+      return renderCsv(report);
+    case 'html':
+      return renderShareHtml(report);
+    case 'table':
+      return renderTable(report);
+  }
+}
