@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { scanFile, type StageTimes } from '../src/pipeline/scan-file.js';
 import { createExtractPool } from '../src/pipeline/pool.js';
-import { openStore } from '../src/store/index.js';
+import { openStore, StoreWriter } from '../src/store/index.js';
 import { initDetectors } from '../src/detect/runner.js';
 import { selectDetectors } from '../detectors/registry.js';
 import { scoreStoredDocuments } from '../src/pipeline/score-store.js';
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     await writeMixtureWarc(warc, mixture);
     const store = openStore(db);
     try {
-      const writer = store.writer();
+      const writer = new StoreWriter(store);
       const run = writer.beginRun('scan', { paths: [warc], knownAnswer: true });
       const times: StageTimes = { readMs: 0, extractMs: 0, storeMs: 0 };
       const extractPool = createExtractPool({ threads: 0, detectors: [] });

@@ -29,7 +29,7 @@ import {
 } from '../detect/train.js';
 import { DEFAULT_SEED, GPT_WORDS_PROVENANCE } from '../../detectors/train-defaults.js';
 import { writeModel } from '../detect/models.js';
-import { openStore, saveCalibration } from '../store/index.js';
+import { openStore, saveCalibration, StoreWriter } from '../store/index.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -168,7 +168,7 @@ export function register(program: Command): void {
         interrupted = true;
       };
       process.once('SIGINT', onSignal);
-      const writer = store.writer();
+      const writer = new StoreWriter(store);
       const runId = writer.beginRun('score', { detectors: dets.map((d) => `${d.name}@${d.version}`) });
       try {
         const summaries = await scoreStoredDocuments(store, dets, {

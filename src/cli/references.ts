@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { openStore, referenceSummary, type ReferenceLabel } from '../store/index.js';
+import { openStore, referenceSummary, type ReferenceLabel, StoreWriter } from '../store/index.js';
 import { defaultImportSetName, importReferencesJsonl, type ImportSummary } from '../synthesize/import-jsonl.js';
 import { DEFAULT_DB } from './options.js';
 import { addReferenceScoringOptions, formatReferenceScoring, scoreReferences, type ReferenceScoringFlags } from './reference-scoring.js';
@@ -72,7 +72,7 @@ async function runImport(file: string, f: ImportFlags): Promise<number> {
   const origin = f.as === 'control' ? 'control' : 'import';
   const store = openStore(f.db);
   try {
-    const writer = store.writer();
+    const writer = new StoreWriter(store);
     const setName = f.set ?? defaultImportSetName(file, origin);
     const runId = writer.beginRun('references import', { file, setName, origin, label: f.label ?? null });
     let summary: ImportSummary;

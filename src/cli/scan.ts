@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { expandWarcPaths } from '../sources/local/expand-paths.js';
 import { scanFile, type SourceSummary, type StageTimes } from '../pipeline/scan-file.js';
-import { openStore } from '../store/index.js';
+import { openStore, StoreWriter, totals as storeTotals } from '../store/index.js';
 import { byteProgress } from './progress.js';
 import { DEFAULT_DB, positiveInt } from './options.js';
 import { WorkerPoolError, type ExtractPool } from '../pipeline/pool.js';
@@ -52,7 +52,7 @@ export async function runScan(paths: string[], opts: ScanOptions): Promise<numbe
   }
 
   const store = openStore(opts.db);
-  const writer = store.writer({ batchSize: opts.batch });
+  const writer = new StoreWriter(store, { batchSize: opts.batch });
   const runId = writer.beginRun('scan', { paths, files: files.length });
   const progress = byteProgress(totalBytes, 'scan');
   const times: StageTimes = { readMs: 0, extractMs: 0, storeMs: 0 };
@@ -103,7 +103,7 @@ export async function runScan(paths: string[], opts: ScanOptions): Promise<numbe
   const seconds = (performance.now() - started) / 1000;
   const status = interrupted ? 'interrupted' : 'completed';
   writer.finishRun(runId, status, { ...totals, files: files.length, failedFiles: failedFiles.length, seconds });
-  const dbTotals = store.counts();
+  const dbTotals = storeTotals(store);
   store.close();
 
   const summary = {

@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DEFAULT_CUTOFF } from '../store/baseline-queries.js';
-import { markAbandonedRuns, openStore, type Store } from '../store/index.js';
+import { markAbandonedRuns, openStore, type Store, StoreWriter } from '../store/index.js';
 import { baselinePage } from '../store/references.js';
 import { buildPrompt } from '../synthesize/prompt.js';
 import { defaultSetName, externalIdFor, planSynthesis, runSynthesis, type SynthesisEvent } from '../synthesize/run.js';
@@ -193,7 +193,7 @@ async function synthesize(store: Store, f: SynthesizeFlags, setName: string): Pr
   process.on('SIGTERM', onSignal);
 
   markAbandonedRuns(store); // an earlier synthesize that was killed is "interrupted", not "running"
-  const writer = store.writer();
+  const writer = new StoreWriter(store);
   const runId = writer.beginRun('synthesize', { setName, model: f.model, llmUrl: f.llmUrl, n: f.n, cutoff: f.cutoff, dateBasis: f.dateBasis, seed: f.seed });
   const progress = new SynthesisProgress(f.json === true);
   let summary: SynthesisSummary;
