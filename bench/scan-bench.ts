@@ -77,11 +77,11 @@ async function phaseRead(file: string): Promise<Omit<PhaseResult, 'maxRssMb'>> {
 }
 
 async function phaseScan(file: string, db: string, phase: string): Promise<Omit<PhaseResult, 'maxRssMb'>> {
-  const { scanFile } = await import('../src/pipeline/scan-file.js');
+  const { scanFile } = await import('../src/pipeline/scan.js');
   const { openStore, StoreWriter } = await import('../src/store/index.js');
-  const { createExtractPool, defaultExtractThreads } = await import('../src/pipeline/pool.js');
-  const pool = createExtractPool({
-    threads: phase === 'scan-parallel' ? defaultExtractThreads() : 0,
+  const { createStagePool, defaultStageThreads } = await import('../src/pipeline/stage-pool.js');
+  const pool = createStagePool({
+    threads: phase === 'scan-parallel' ? defaultStageThreads() : 0,
     detectors: phase === 'scan' ? null : [],
   });
   rmSync(db, { force: true });

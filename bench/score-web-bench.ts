@@ -14,11 +14,11 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { extractRecord } from '../src/pipeline/scan-file.js';
+import { extractRecord } from '../src/pipeline/extract-step.js';
 import type { ExtractedDocument, WarcRecord } from '../src/core/types.js';
 import { BUILTIN_NAMES, createBuiltinDetector } from '../detectors/index.js';
 import { selectDetectors } from '../detectors/registry.js';
-import { scoreDocument } from '../src/pipeline/score-document.js';
+import { scoreStep as scoreDocument } from '../src/pipeline/score-step.js';
 import type { Detector } from '../src/detect/types.js';
 
 import { SOURCE_FILES, loadHtmlRecords } from './sources.js';

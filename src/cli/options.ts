@@ -16,3 +16,18 @@ export function nonNegativeInt(value: string): number {
 
 /** Default database path, overridable by CCAUDIT_DB. */
 export const DEFAULT_DB = process.env.CCAUDIT_DB ?? 'ccaudit.db';
+
+/** commander collector for repeatable flags ("--detector a --detector b"). */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Like collect, but each value may itself be a comma-separated list ("--tld com,org"). */
+export function collectList(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
+/** Repeatable positive-integer flag. */
+export function collectInt(value: string, previous: number[] = []): number[] {
+  return [...previous, positiveInt(value)];
+}

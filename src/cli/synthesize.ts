@@ -5,7 +5,8 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DEFAULT_CUTOFF } from '../store/baseline-queries.js';
-import { markAbandonedRuns, openStore, type Store, StoreWriter } from '../store/index.js';
+import { openStore, type Store } from '../store/index.js';
+import { withRun } from '../pipeline/run.js';
 import { baselinePage } from '../store/references.js';
 import { buildPrompt } from '../synthesize/prompt.js';
 import { defaultSetName, externalIdFor, planSynthesis, runSynthesis, type SynthesisEvent } from '../synthesize/run.js';
@@ -192,36 +193,36 @@ async function synthesize(store: Store, f: SynthesizeFlags, setName: string): Pr
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  markAbandonedRuns(store); // an earlier synthesize that was killed is "interrupted", not "running"
-  const writer = new StoreWriter(store);
-  const runId = writer.beginRun('synthesize', { setName, model: f.model, llmUrl: f.llmUrl, n: f.n, cutoff: f.cutoff, dateBasis: f.dateBasis, seed: f.seed });
   const progress = new SynthesisProgress(f.json === true);
+  const args = { setName, model: f.model, llmUrl: f.llmUrl, n: f.n, cutoff: f.cutoff, dateBasis: f.dateBasis, seed: f.seed };
   let summary: SynthesisSummary;
   try {
-    summary = await runSynthesis(store, {
-      model: f.model,
-      setName,
-      temperature: f.temperature,
-      maxTokens: f.maxTokens,
-      concurrency: f.concurrency,
-      rps: f.rps,
-      selection: selectionOf(f),
-      client: {
-        baseUrl: f.llmUrl,
-        apiKey: apiKey || null,
-        apiKeyEnv: f.apiKeyEnv,
-        timeoutMs: Math.round(f.timeout * 1000),
-        retry: { maxAttempts: f.maxAttempts },
-      },
-      priceIn: f.priceIn,
-      priceOut: f.priceOut,
-      runId,
-      shouldStop: () => stop,
-      onEvent: (e) => progress.event(e),
+    summary = await withRun(store, 'synthesize', args, async (run) => {
+      const s = await runSynthesis(store, {
+        model: f.model,
+        setName,
+        temperature: f.temperature,
+        maxTokens: f.maxTokens,
+        concurrency: f.concurrency,
+        rps: f.rps,
+        selection: selectionOf(f),
+        client: {
+          baseUrl: f.llmUrl,
+          apiKey: apiKey || null,
+          apiKeyEnv: f.apiKeyEnv,
+          timeoutMs: Math.round(f.timeout * 1000),
+          retry: { maxAttempts: f.maxAttempts },
+        },
+        priceIn: f.priceIn,
+        priceOut: f.priceOut,
+        runId: run.id,
+        shouldStop: () => stop,
+        onEvent: (e) => progress.event(e),
+      });
+      return { status: s.fatal ? 'failed' : s.interrupted ? 'interrupted' : 'completed', summary: s, result: s };
     });
   } catch (err) {
     progress.stop();
-    writer.finishRun(runId, 'failed', { message: (err as Error).message });
     process.stderr.write(`ccaudit synthesize: ${(err as Error).message}\n`);
     return 1;
   } finally {
@@ -229,7 +230,6 @@ async function synthesize(store: Store, f: SynthesizeFlags, setName: string): Pr
     process.off('SIGTERM', onSignal);
   }
   progress.stop();
-  writer.finishRun(runId, summary.fatal ? 'failed' : summary.interrupted ? 'interrupted' : 'completed', summary);
 
   let scoring: Awaited<ReturnType<typeof scoreReferences>> | null = null;
   if (f.score && summary.stored > 0) {

@@ -118,6 +118,12 @@ export class StoreWriter {
     return this.runId;
   }
 
+  /** Rows written from now on carry `runId` (a run begun elsewhere, e.g. by the pipeline's withRun). */
+  useRun(runId: number | null): void {
+    this.flush(); // buffered rows belong to the previous run's counters
+    this.runId = runId;
+  }
+
   /** Id of the run begun by this writer, or null. */
   get currentRunId(): number | null {
     return this.runId;
