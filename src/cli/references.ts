@@ -1,5 +1,5 @@
 /**
- * `ccaudit references import|list`: labelled texts for domain-matched calibration (issue 7)
+ * `ccaudit references import|list`: labelled texts for domain-matched calibration
  * that are not crawl documents — imported labelled JSONL, human-only control corpora — and an
  * overview of every stored reference set (synthesized ones included).
  */

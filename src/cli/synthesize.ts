@@ -1,5 +1,5 @@
 /**
- * `ccaudit synthesize`: AI references for domain-matched calibration (issue 7). Asks an
+ * `ccaudit synthesize`: AI references for domain-matched calibration. Asks an
  * OpenAI-compatible chat model to write an article imitating each chosen pre-cutoff page
  * and stores the answers in reference_texts. Heavy lifting lives in src/synthesize/.
  */

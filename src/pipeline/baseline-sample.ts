@@ -1,5 +1,5 @@
 /**
- * `ccaudit sample --baseline` (issue 7): a pre-AI baseline sample drawn from crawls that ended
+ * `ccaudit sample --baseline`: a pre-AI baseline sample drawn from crawls that ended
  * before the cutoff, split into (language, TLD) strata in the audited documents' proportions.
  *
  * Crawls: only crawls whose whole capture window ends before the cutoff day; by default the N

@@ -60,6 +60,12 @@ export interface IngestOptions {
   times?: StageTimes;
   /** Commit after this many stored items (Common Crawl: every row); default: the writer's batching. */
   commitEvery?: number;
+  /**
+   * Most items read but not yet stored. Default 64, so extraction overlaps reading; a source
+   * whose items are costly to fetch again (network) uses 1, so a kill loses at most the item
+   * being stored.
+   */
+  maxInFlight?: number;
 }
 
 /** How many records may be between the reader and the store at once (bounds memory). */
@@ -84,6 +90,7 @@ export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, 
   const hooks = opts.hooks ?? {};
   const times = opts.times ?? { readMs: 0, extractMs: 0, storeMs: 0 };
   const commitEvery = opts.commitEvery ?? 0;
+  const maxInFlight = Math.max(1, opts.maxInFlight ?? MAX_IN_FLIGHT);
   const info = unit.stat ? await unit.stat() : null;
   const begun = unit.source !== null ? writer.beginSource(unit.source, info) : null;
   const summary: UnitSummary = {
@@ -182,7 +189,7 @@ export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, 
       }
       window.push({ entry: next.value, doc, bytes });
       windowBytes += bytes;
-      while (window.length >= MAX_IN_FLIGHT || windowBytes > MAX_IN_FLIGHT_BYTES) await storeOldest();
+      while (window.length >= maxInFlight || windowBytes > MAX_IN_FLIGHT_BYTES) await storeOldest();
     }
     while (window.length > 0) await storeOldest();
   } finally {

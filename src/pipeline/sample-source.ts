@@ -65,11 +65,11 @@ export function pendingRowsSource(opts: PendingRowsOptions): RecordSource {
           inFlight.push({ row, result });
         }
       };
-      fill();
-      while (inFlight.length > 0) {
+      // Refilled only when the consumer asks for the next row: requests in flight plus the row
+      // being stored never exceed `concurrency`, so a kill re-fetches at most that many.
+      for (fill(); inFlight.length > 0; fill()) {
         const { row, result } = inFlight.shift()!;
         const r = await result;
-        fill();
         if (r.ok) {
           opts.tally.fetched++;
           opts.tally.bytes += r.got.bytes.length;

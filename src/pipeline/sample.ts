@@ -377,7 +377,9 @@ async function fetchPending(
       writer,
       pool: opts.pool,
       commitEvery: Math.max(1, opts.commitEvery ?? 1),
-      hooks: { shouldStop: opts.shouldStop },
+      maxInFlight: 1,
+      // No shouldStop here: the source stops starting requests and still yields (and so stores)
+      // the ones in flight, which the server has already delivered.
     });
     summary.interrupted = result.stopped || !!opts.shouldStop?.();
     summary.documents += result.units.reduce((n, u) => n + u.documents, 0);

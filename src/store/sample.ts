@@ -198,7 +198,7 @@ export function sampleCounts(store: Store, sampleKeys: string[]): SampleCounts[]
 }
 
 // ---------------------------------------------------------------------------------------------
-// Baseline samples (`ccaudit sample --baseline`, issue 7)
+// Baseline samples (`ccaudit sample --baseline`)
 //
 // A baseline draw is marked by its sample key, so no migration is needed:
 //   baseline:<cutoff YYYY-MM-DD>:<stratum>:<16 hex spec hash>
