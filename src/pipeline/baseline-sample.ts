@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { openStore } from '../store/index.js';
-import { auditStrataCounts, baselineDraws, baselineKeyPrefix } from '../store/sample.js';
+import { auditStrataCounts, baselineDraws, baselineKeyPrefix } from '../store/baseline-samples.js';
 import { DEFAULT_CUTOFF } from '../store/baseline-queries.js';
 import { allocateBaseline, BaselineStrataError, parseMatchStrata, type BaselineAllocation, type StratumCell } from '../sources/commoncrawl/baseline-strata.js';
 import { CollinfoError, crawlMonth, selectCrawls, type CrawlInfo } from '../sources/commoncrawl/collinfo.js';

@@ -4,6 +4,7 @@
  */
 import type { Store } from './db.js';
 import { sourceKind } from './derive.js';
+import { StoreError } from './errors.js';
 
 /** What the writer compares to notice that a source changed since it was last scanned. */
 export interface SourceStat {
@@ -72,4 +73,44 @@ export function resetSource(store: Store, sourceId: number, size: number | null,
       )
       .run(size, mtimeMs, sourceId);
   })();
+}
+
+/**
+ * Finds or creates the row of `path`. A stored source whose size or mtime differ changed
+ * since it was stored: `onChange: 'error'` throws StoreError('source-changed'); 'rescan'
+ * deletes its rows and restarts it at offset 0.
+ */
+export function registerSource(
+  store: Store,
+  path: string,
+  size: number | null,
+  mtimeMs: number | null,
+  opts: { runId: number | null; onChange: 'error' | 'rescan'; beforeReset(): void },
+): SourceRow {
+  const row = findSource(store, path);
+  if (!row) {
+    const id = insertSource(store, path, size, mtimeMs, opts.runId);
+    return { id, size, mtime_ms: mtimeMs, completed_at: null, resume_offset: 0 };
+  }
+  const changes: string[] = [];
+  if (size !== null && row.size !== null && size !== row.size) changes.push(`size ${row.size} → ${size}`);
+  if (mtimeMs !== null && row.mtime_ms !== null && mtimeMs !== row.mtime_ms) {
+    changes.push(`mtime ${new Date(row.mtime_ms).toISOString()} → ${new Date(mtimeMs).toISOString()}`);
+  }
+  if (changes.length > 0) {
+    if (opts.onChange === 'error') {
+      throw new StoreError(
+        'source-changed',
+        `${path} changed since it was stored (${changes.join(', ')}); its stored offsets no longer match. ` +
+          `Rescan it from the start (writer option onSourceChange: "rescan") or use a new database.`,
+      );
+    }
+    opts.beforeReset();
+    resetSource(store, row.id, size, mtimeMs);
+    return findSource(store, path)!;
+  }
+  if ((size !== null && row.size === null) || (mtimeMs !== null && row.mtime_ms === null)) {
+    fillSourceStat(store, row.id, size, mtimeMs);
+  }
+  return row;
 }

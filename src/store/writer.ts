@@ -10,28 +10,20 @@
  */
 import type { DocumentScore, ExtractedDocument, WarcReadError, WarcRecord } from '../core/types.js';
 import type { Store } from './db.js';
-import { StoreError } from './errors.js';
 import { beginRun, finishRun, type FinalRunStatus } from './runs.js';
 import {
-  SOURCE_SQL,
-  fillSourceStat,
-  findSource,
-  insertSource,
-  resetSource,
+  registerSource,
   sourceExists,
   type BeginSourceResult,
   type SourceStat,
 } from './sources.js';
 import {
-  RECORD_SQL,
   approxBytes,
   badInput,
   checkOffset,
   documentParams,
   optionalStat,
   recordParams,
-  type DocumentParams,
-  type RecordParams,
 } from './record-rows.js';
 import { writeBatch, type Counts, type PendingRecord } from './write-batch.js';
 import { errorRow, isWarcReadError, type ErrorInput, type ErrorParams } from './error-rows.js';
@@ -137,32 +129,12 @@ export class StoreWriter {
     if (typeof path !== 'string' || path.length === 0) throw badInput('source path must be a non-empty string');
     const size = optionalStat(stat?.size);
     const mtimeMs = optionalStat(stat?.mtimeMs);
-    let row = findSource(this.store, path);
-    if (!row) {
-      const id = insertSource(this.store, path, size, mtimeMs, this.runId);
-      this.sourceIds.set(path, id);
-      this.knownSourceIds.add(id);
-      return { sourceId: id, resumeOffset: 0, alreadyComplete: false };
-    }
-    const changes: string[] = [];
-    if (size !== null && row.size !== null && size !== row.size) changes.push(`size ${row.size} → ${size}`);
-    if (mtimeMs !== null && row.mtime_ms !== null && mtimeMs !== row.mtime_ms) {
-      changes.push(`mtime ${new Date(row.mtime_ms).toISOString()} → ${new Date(mtimeMs).toISOString()}`);
-    }
-    if (changes.length > 0) {
-      if (this.onSourceChange === 'error') {
-        throw new StoreError(
-          'source-changed',
-          `${path} changed since it was stored (${changes.join(', ')}); its stored offsets no longer match. ` +
-            `Rescan it from the start (writer option onSourceChange: "rescan") or use a new database.`,
-        );
-      }
-      this.flush();
-      resetSource(this.store, row.id, size, mtimeMs);
-      row = findSource(this.store, path)!;
-    } else if ((size !== null && row.size === null) || (mtimeMs !== null && row.mtime_ms === null)) {
-      fillSourceStat(this.store, row.id, size, mtimeMs);
-    }
+    const row = registerSource(this.store, path, size, mtimeMs, {
+      runId: this.runId,
+      onChange: this.onSourceChange,
+      // Buffered rows of other sources are committed before a changed source's rows are deleted.
+      beforeReset: () => this.flush(),
+    });
     this.sourceIds.set(path, row.id);
     this.knownSourceIds.add(row.id);
     return {
