@@ -69,7 +69,7 @@ async function best(passes: number, run: () => Promise<void> | void): Promise<{ 
   return { cpuMs, wallMs };
 }
 
-/** Scores as the scan does (src/pipeline/score-document.ts): result, version and details per detector. */
+/** Scores as the scan does (src/pipeline/score-step.ts): result, version and details per detector. */
 async function scoreAll(dets: readonly Detector[], docs: readonly ExtractedDocument[]): Promise<void> {
   for (const doc of docs) await scoreDocument(dets, doc);
 }

@@ -7,9 +7,8 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DEFAULT_CUTOFF } from '../store/baseline-queries.js';
 import { openStore, type Store } from '../store/index.js';
 import { withRun } from '../pipeline/run.js';
-import { baselinePage } from '../store/references.js';
-import { buildPrompt } from '../synthesize/prompt.js';
-import { defaultSetName, externalIdFor, planSynthesis, runSynthesis, type SynthesisEvent } from '../synthesize/run.js';
+import { defaultSetName, runSynthesis, type SynthesisEvent } from '../synthesize/run.js';
+import { synthesisDryRun } from '../synthesize/dry-run.js';
 import { formatSummary, type SynthesisSummary } from '../synthesize/summary.js';
 import { chatCompletionsUrl } from '../synthesize/chat-client.js';
 import type { SelectionOptions } from '../synthesize/select.js';
@@ -142,25 +141,7 @@ export async function runSynthesizeCommand(f: SynthesizeFlags): Promise<number> 
 }
 
 function dryRun(store: Store, f: SynthesizeFlags, setName: string): number {
-  const { selection, todo, skipped } = planSynthesis(store, { selection: selectionOf(f), setName });
-  const todoIds = new Set(todo.map((p) => p.id));
-  const pages = selection.pages.map((p) => {
-    const doc = baselinePage(store, p.id);
-    return {
-      documentId: p.id,
-      externalId: externalIdFor(p.id),
-      done: !todoIds.has(p.id),
-      lang: p.lang,
-      tld: p.tld,
-      words: doc?.words ?? null,
-      crawlDate: doc?.crawlDate ?? null,
-      date: doc?.date ?? null,
-      title: doc?.title ?? null,
-      url: doc?.url ?? null,
-    };
-  });
-  const firstDoc = todo.length > 0 ? baselinePage(store, todo[0].id) : null;
-  const first = firstDoc ? buildPrompt(firstDoc, f.maxTokens) : null;
+  const { selection, pages, skipped, firstPrompt: first } = synthesisDryRun(store, { selection: selectionOf(f), setName, maxTokens: f.maxTokens });
   const endpoint = chatCompletionsUrl(f.llmUrl);
   if (f.json) {
     process.stdout.write(
