@@ -68,10 +68,9 @@ export async function runScan(paths: string[], opts: ScanFlags): Promise<number>
     process.stderr.write('ccaudit scan: no WARC files to read\n');
     return 1;
   }
-  const { failedFiles, missing, ...printed } = summary;
-  void failedFiles;
-  void missing;
   if (opts.json) {
+    const { run, status, db, files, filesAlreadyDone, filesFailed, recordsRead, htmlDocuments, errors, seconds, stageSeconds, database } = summary;
+    const printed = { run, status, db, files, filesAlreadyDone, filesFailed, recordsRead, htmlDocuments, errors, seconds, stageSeconds, database };
     process.stdout.write(JSON.stringify(printed, null, 2) + '\n');
   } else {
     const db = summary.database!;
