@@ -57,7 +57,7 @@ async function timeDetectors(dets: Detector[], docs: string[]): Promise<{ cpuMs:
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   // Read `version` with every score, as the scan stores it with every score
-  // (src/pipeline/score-document.ts): a costly version getter once hid here.
+  // (src/pipeline/score-step.ts): a costly version getter once hid here.
   let versionChars = 0;
   for (const text of docs) {
     for (const d of dets) {

@@ -8,7 +8,7 @@
  *
  *   npx tsx bench/extract-bench.ts [--passes 5] [--json] [--top 10] [--out FILE] [--threads N]
  *
- * `--threads N` sends the documents through the worker pool (src/pipeline/pool.ts)
+ * `--threads N` sends the documents through the worker pool (src/pipeline/stage-pool.ts)
  * with N threads instead of calling extractDocument inline; CPU time then
  * counts every thread (process.cpuUsage is process-wide).
  * `--top N` lists the N slowest documents of the last pass (URL, KiB, ms).
@@ -17,10 +17,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { extractionInput } from '../src/pipeline/scan-file.js';
+import { extractionInput } from '../src/pipeline/extract-step.js';
 import { loadHtmlRecords } from './sources.js';
 import { extractDocument } from '../src/extract/index.js';
-import { createExtractPool, type ExtractPool } from '../src/pipeline/pool.js';
+import { createStagePool, type StagePool } from '../src/pipeline/stage-pool.js';
 
 function arg(name: string, dflt: string | null): string | null {
   const i = process.argv.indexOf(`--${name}`);
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const out = arg('out', null);
   const json = process.argv.includes('--json');
   const threads = Number(arg('threads', '0'));
-  const pool: ExtractPool | null = threads > 0 ? createExtractPool({ threads }) : null;
+  const pool: StagePool | null = threads > 0 ? createStagePool({ threads }) : null;
   const jobs = await loadJobs();
   const bytes = jobs.reduce((n, j) => n + j.html.length, 0);
   if (!json) console.log(`${jobs.length} HTML documents, ${(bytes / jobs.length / 1024).toFixed(1)} KiB mean payload`);
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     if (last && out) outputs = [];
     const c0 = process.cpuUsage();
     const w0 = performance.now();
-    if (pool) await Promise.all(jobs.map((j) => pool.extract(j)));
+    if (pool) await Promise.all(jobs.map((j) => pool.run(j)));
     else for (let i = 0; i < jobs.length; i++) {
       const t = last && top > 0 ? performance.now() : 0;
       const doc = extractDocument(jobs[i]);

@@ -75,16 +75,16 @@ async function phaseRead(file: string): Promise<Omit<PhaseResult, 'maxRssMb'>> {
 }
 
 async function phaseScan(file: string, db: string, phase: string): Promise<Omit<PhaseResult, 'maxRssMb'>> {
-  const { scanFile } = await import('../src/pipeline/scan-file.js');
-  const { openStore } = await import('../src/store/index.js');
-  const { createExtractPool, defaultExtractThreads } = await import('../src/pipeline/pool.js');
-  const pool = createExtractPool({
-    threads: phase === 'scan-parallel' ? defaultExtractThreads() : 0,
+  const { scanFile } = await import('../src/pipeline/scan.js');
+  const { openStore, StoreWriter } = await import('../src/store/index.js');
+  const { createStagePool, defaultStageThreads } = await import('../src/pipeline/stage-pool.js');
+  const pool = createStagePool({
+    threads: phase === 'scan-parallel' ? defaultStageThreads() : 0,
     detectors: phase === 'scan' ? null : [],
   });
   rmSync(db, { force: true });
   const store = openStore(db);
-  const writer = store.writer({ batchSize: 500 });
+  const writer = new StoreWriter(store, { batchSize: 500 });
   const runId = writer.beginRun('bench', { file });
   const times = { readMs: 0, extractMs: 0, storeMs: 0 };
   const t0 = performance.now();

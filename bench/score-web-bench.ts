@@ -14,11 +14,11 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { extractRecord } from '../src/pipeline/scan-file.js';
+import { extractRecord } from '../src/pipeline/extract-step.js';
 import type { ExtractedDocument, WarcRecord } from '../src/core/types.js';
 import { BUILTIN_NAMES, createBuiltinDetector } from '../detectors/index.js';
 import { selectDetectors } from '../detectors/registry.js';
-import { scoreDocument } from '../src/pipeline/score-document.js';
+import { scoreStep as scoreDocument } from '../src/pipeline/score-step.js';
 import type { Detector } from '../src/detect/types.js';
 
 import { SOURCE_FILES, loadHtmlRecords } from './sources.js';
@@ -69,7 +69,7 @@ async function best(passes: number, run: () => Promise<void> | void): Promise<{ 
   return { cpuMs, wallMs };
 }
 
-/** Scores as the scan does (src/pipeline/score-document.ts): result, version and details per detector. */
+/** Scores as the scan does (src/pipeline/score-step.ts): result, version and details per detector. */
 async function scoreAll(dets: readonly Detector[], docs: readonly ExtractedDocument[]): Promise<void> {
   for (const doc of docs) await scoreDocument(dets, doc);
 }

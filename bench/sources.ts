@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readWarcFile } from '../src/sources/warc/index.js';
-import { isHtmlResponse } from '../src/pipeline/scan-file.js';
+import { isHtmlResponse } from '../src/pipeline/extract-step.js';
 import type { WarcRecord } from '../src/core/types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -15,9 +15,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { scanFile, type StageTimes } from '../src/pipeline/scan-file.js';
-import { createExtractPool } from '../src/pipeline/pool.js';
-import { openStore } from '../src/store/index.js';
+import { scanFile } from '../src/pipeline/scan.js';
+import type { StageTimes } from '../src/pipeline/ingest.js';
+import { createStagePool as createExtractPool } from '../src/pipeline/stage-pool.js';
+import { openStore, StoreWriter } from '../src/store/index.js';
 import { initDetectors } from '../src/detect/runner.js';
 import { selectDetectors } from '../detectors/registry.js';
 import { scoreStoredDocuments } from '../src/pipeline/score-store.js';
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
     await writeMixtureWarc(warc, mixture);
     const store = openStore(db);
     try {
-      const writer = store.writer();
+      const writer = new StoreWriter(store);
       const run = writer.beginRun('scan', { paths: [warc], knownAnswer: true });
       const times: StageTimes = { readMs: 0, extractMs: 0, storeMs: 0 };
       const extractPool = createExtractPool({ threads: 0, detectors: [] });

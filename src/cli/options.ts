@@ -49,3 +49,13 @@ export function isoDay(value: string): string {
   }
   return value;
 }
+
+/** Like collect, but each value may itself be a comma-separated list ("--tld com,org"). */
+export function collectList(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
+/** Repeatable positive-integer flag. */
+export function collectInt(value: string, previous: number[] = []): number[] {
+  return [...previous, positiveInt(value)];
+}

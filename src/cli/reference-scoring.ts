@@ -4,8 +4,8 @@
  */
 import type { Command } from 'commander';
 import type { Store } from '../store/index.js';
-import { initDetectors } from '../detect/runner.js';
-import { selectDetectors } from '../../detectors/registry.js';
+import { prepareDetectors } from '../../detectors/registry.js';
+import { collect } from './options.js';
 import { scoreStoredReferences } from '../pipeline/score-references.js';
 import type { StoreScoringSummary } from '../pipeline/score-store.js';
 
@@ -16,8 +16,6 @@ export interface ReferenceScoringFlags {
   detectorModule: string[];
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
 export function addReferenceScoringOptions(cmd: Command): Command {
   return cmd
     .option('--detector <name>', 'score the new references with this detector (repeatable; default: every built-in)', collect, [])
@@ -27,9 +25,7 @@ export function addReferenceScoringOptions(cmd: Command): Command {
 
 /** Scores every reference text that lacks a score from the chosen detectors. */
 export async function scoreReferences(store: Store, flags: ReferenceScoringFlags): Promise<StoreScoringSummary[]> {
-  const dets = await selectDetectors({ names: flags.detector, modules: flags.detectorModule });
-  await initDetectors(dets);
-  return scoreStoredReferences(store, dets);
+  return scoreStoredReferences(store, await prepareDetectors({ names: flags.detector, modules: flags.detectorModule }));
 }
 
 /** "reference texts scored: gpt-words 8 (2 unsupported), classifier 8" */

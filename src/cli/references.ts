@@ -1,11 +1,12 @@
 /**
- * `ccaudit references import|list`: labelled texts for domain-matched calibration (issue 7)
+ * `ccaudit references import|list`: labelled texts for domain-matched calibration
  * that are not crawl documents — imported labelled JSONL, human-only control corpora — and an
  * overview of every stored reference set (synthesized ones included).
  */
 import { existsSync, statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { openStore, referenceSummary, type ReferenceLabel } from '../store/index.js';
+import { withRun } from '../pipeline/run.js';
 import { defaultImportSetName, importReferencesJsonl, type ImportSummary } from '../synthesize/import-jsonl.js';
 import { DEFAULT_DB } from './options.js';
 import { addReferenceScoringOptions, formatReferenceScoring, scoreReferences, type ReferenceScoringFlags } from './reference-scoring.js';
@@ -72,24 +73,23 @@ async function runImport(file: string, f: ImportFlags): Promise<number> {
   const origin = f.as === 'control' ? 'control' : 'import';
   const store = openStore(f.db);
   try {
-    const writer = store.writer();
     const setName = f.set ?? defaultImportSetName(file, origin);
-    const runId = writer.beginRun('references import', { file, setName, origin, label: f.label ?? null });
     let summary: ImportSummary;
     try {
-      summary = await importReferencesJsonl(store, file, {
-        setName,
-        origin,
-        label: origin === 'control' ? 'human' : f.label,
-        runId,
-        onBadLine: (n, msg) => process.stderr.write(`ccaudit references import: ${file}:${n}: ${msg} (skipped)\n`),
+      summary = await withRun(store, 'references import', { file, setName, origin, label: f.label ?? null }, async (run) => {
+        const s = await importReferencesJsonl(store, file, {
+          setName,
+          origin,
+          label: origin === 'control' ? 'human' : f.label,
+          runId: run.id,
+          onBadLine: (n, msg) => process.stderr.write(`ccaudit references import: ${file}:${n}: ${msg} (skipped)\n`),
+        });
+        return { status: 'completed', summary: s, result: s };
       });
     } catch (err) {
-      writer.finishRun(runId, 'failed', { message: (err as Error).message });
       process.stderr.write(`ccaudit references import: ${(err as Error).message}\n`);
       return 1;
     }
-    writer.finishRun(runId, 'completed', summary);
     let scoring: Awaited<ReturnType<typeof scoreReferences>> | null = null;
     if (f.score && summary.added > 0) {
       try {

@@ -1,19 +1,12 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import cliProgress from 'cli-progress';
-import { runSample, type SampleEvent, type SampleRunOptions, type SampleSummary } from '../pipeline/sample.js';
-import {
-  BaselineUsageError,
-  DEFAULT_BASELINE_CRAWLS,
-  parseCutoff,
-  runBaselineSample,
-  type BaselinePlan,
-  type BaselineRunOptions,
-} from '../pipeline/baseline-sample.js';
+import { sample, sampleBaseline, type BaselinePlan, type SampleOptions, type SampleSummary } from '../pipeline/index.js';
+import { openStagePool, type StagePool } from '../pipeline/stage-pool.js';
+import { BaselineUsageError, DEFAULT_BASELINE_CRAWLS, parseCutoff } from '../pipeline/baseline-sample.js';
+import { baselinePlanJson, formatBaselinePlan, formatSummary, SampleProgress, summaryJson } from './sample-output.js';
 import { DEFAULT_MIN_SHARE, parseMatchStrata } from '../sources/commoncrawl/baseline-strata.js';
 import { DEFAULT_CUTOFF } from '../store/baseline-queries.js';
-import { DEFAULT_DB, positiveInt } from './options.js';
-import { addScoringOptions, createScoringPool, type ScoringFlags } from './scoring-options.js';
-import type { ExtractPool } from '../pipeline/pool.js';
+import { collect, collectInt, collectList, DEFAULT_DB, positiveInt } from './options.js';
+import { addScoringOptions, stageSettings, type ScoringFlags } from './scoring-options.js';
 
 interface SampleCliOptions extends ScoringFlags {
   crawl: string[];
@@ -53,9 +46,6 @@ interface SampleCliOptions extends ScoringFlags {
   minShare?: number;
 }
 
-const collect = (v: string, acc: string[]) => [...acc, v];
-const collectList = (v: string, acc: string[]) => [...acc, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
-const collectInt = (v: string, acc: number[]) => [...acc, positiveInt(v)];
 const positiveNumber = (v: string) => {
   const n = Number(v);
   if (!(n > 0)) throw new InvalidArgumentError(`expected a positive number, got "${v}"`);
@@ -180,10 +170,10 @@ export async function runSampleCommand(opts: SampleCliOptions): Promise<number> 
     process.stderr.write(`ccaudit sample: ${conflict}\n`);
     return 2;
   }
-  let pool: ExtractPool | undefined;
+  let pool: StagePool | undefined;
   if (!opts.dryRun) {
     try {
-      pool = await createScoringPool(opts);
+      pool = await openStagePool(stageSettings(opts));
     } catch (err) {
       process.stderr.write(`ccaudit sample: ${(err as Error).message}\n`);
       return 2;
@@ -198,7 +188,7 @@ export async function runSampleCommand(opts: SampleCliOptions): Promise<number> 
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const progress = new SampleProgress(!!opts.json);
-  const runOpts: SampleRunOptions = {
+  const runOpts: SampleOptions = {
     indexUrl: opts.indexUrl,
     dataUrl: opts.dataUrl,
     collinfoFile: opts.collinfo,
@@ -239,10 +229,10 @@ export async function runSampleCommand(opts: SampleCliOptions): Promise<number> 
   let plan: BaselinePlan | null = null;
   try {
     if (opts.baseline) {
-      const result = await runBaselineSample(baselineOptions(runOpts, opts));
+      const result = await sampleBaseline(baselineOptions(runOpts, opts));
       plan = result.plan;
       summary = result.summary;
-    } else summary = await runSample(runOpts);
+    } else summary = await sample(runOpts);
   } catch (err) {
     progress.stop();
     process.stderr.write(`ccaudit sample: ${(err as Error).message}\n`);
@@ -263,7 +253,7 @@ export async function runSampleCommand(opts: SampleCliOptions): Promise<number> 
   return summary?.interrupted ? 130 : 0;
 }
 
-function baselineOptions(run: SampleRunOptions, opts: SampleCliOptions): BaselineRunOptions {
+function baselineOptions(run: SampleOptions, opts: SampleCliOptions): Parameters<typeof sampleBaseline>[0] {
   const { crawls, perCrawl, urlPattern: _u, matchType: _m, backend: _b, ...rest } = run;
   return {
     ...rest,
@@ -273,169 +263,4 @@ function baselineOptions(run: SampleRunOptions, opts: SampleCliOptions): Baselin
     match: opts.matchStrata !== undefined ? { strata: opts.matchStrata } : { db: opts.matchDb ?? opts.db },
     minShare: opts.minShare,
   };
-}
-
-function baselinePlanJson(p: BaselinePlan) {
-  return {
-    cutoff: p.cutoff,
-    crawls: p.crawls.map((c) => ({ id: c.id, from: c.from, to: c.to })),
-    leftOut: p.leftOut.map((c) => c.id),
-    matchedTo: p.matchedTo,
-    total: p.allocation.total,
-    perCrawl: p.allocation.perCrawl,
-    minShare: p.allocation.minShare,
-    strata: p.allocation.strata.map((s) => ({
-      id: s.id,
-      kind: s.kind,
-      count: s.count,
-      share: s.share,
-      quota: s.quota,
-      cells: s.cells,
-      filter: s.describe,
-    })),
-  };
-}
-
-/** The allocation table: stratum, share in the audit, quota per crawl, index filter. */
-export function formatBaselinePlan(p: BaselinePlan): string {
-  const a = p.allocation;
-  const byHand = p.matchedTo === '--match-strata';
-  const num = (n: number) => (Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(4))));
-  const lines = [
-    `Baseline: cutoff ${p.cutoff}; ` +
-      (byHand ? `strata weights from --match-strata` : `matched to ${num(a.total)} audited documents crawled on or after it in ${p.matchedTo}`) +
-      `; cells under ${(a.minShare * 100).toFixed(1)}% pooled`,
-    `Crawls ending before the cutoff: ${p.crawls.map((c) => `${c.id} (${c.from.slice(0, 10)} to ${c.to.slice(0, 10)})`).join(', ')}`,
-  ];
-  if (p.leftOut.length) lines.push(`Left out (not ended before the cutoff): ${p.leftOut.map((c) => c.id).join(', ')}`);
-  const rows = [
-    ['stratum', byHand ? 'weight' : 'audited', 'share', 'quota/crawl', 'index filter'],
-    ...a.strata.map((s) => [s.id, num(s.count), `${(s.share * 100).toFixed(1)}%`, String(s.quota), s.describe]),
-    ['total', num(a.total), '100.0%', String(a.strata.reduce((n, s) => n + s.quota, 0)), ''],
-  ];
-  const width = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const r of rows) {
-    lines.push(r.map((c, i) => (i === 0 || i === 4 ? c.padEnd(width[i]) : c.padStart(width[i]))).join('  ').trimEnd());
-  }
-  lines.push('Length is not matched here: the estimator post-stratifies the baseline by length.');
-  return lines.join('\n') + '\n';
-}
-
-/** cli-progress bar on stderr (TTY only): records fetched / total, rate, retries. Logs otherwise. */
-class SampleProgress {
-  private bar: cliProgress.SingleBar | null = null;
-  private done = 0;
-  private retries = 0;
-  private failed = 0;
-  private started = 0;
-  private readonly tty = !!process.stderr.isTTY && !process.env.CI;
-
-  constructor(private readonly quiet: boolean) {}
-
-  event(e: SampleEvent): void {
-    switch (e.type) {
-      case 'crawls':
-        this.log(`crawls: ${e.crawls.join(', ')}`);
-        break;
-      case 'draw-start':
-        this.log(`${e.crawl}${e.stratum ? ` ${e.stratum}` : ''}: drawing the sample (${e.backend})…`);
-        break;
-      case 'draw-done':
-        this.log(
-          `${e.crawl}${e.stratum ? ` ${e.stratum}` : ''}: ${e.reused ? 'stored sample reused' : 'drew'} ${e.drawn}/${e.wanted} lines` +
-            (e.reused ? '' : ` (${e.indexRequests} index requests)`),
-        );
-        break;
-      case 'fetch-start':
-        this.started = Date.now();
-        if (this.tty && e.total > 0) {
-          this.bar = new cliProgress.SingleBar(
-            {
-              stream: process.stderr,
-              format: 'fetch {bar} {value}/{total} records | {rate} rec/s | retries {retries} | failed {failed}',
-              hideCursor: true,
-              fps: 5,
-            },
-            cliProgress.Presets.shades_classic,
-          );
-          this.bar.start(e.total, 0, { rate: '0.0', retries: 0, failed: 0 });
-        } else this.log(`fetching ${e.total} records…`);
-        break;
-      case 'record':
-        this.done++;
-        if (!e.ok) {
-          this.failed++;
-          // 404s and other give-ups are always logged (stderr), and the run goes on.
-          this.log(`skipped ${e.url}: ${e.code}: ${e.message}`, true);
-        }
-        this.update();
-        break;
-      case 'retry':
-        this.retries++;
-        this.update();
-        break;
-      case 'log':
-        this.log(e.message);
-        break;
-    }
-  }
-
-  private update(): void {
-    if (!this.bar) return;
-    const secs = (Date.now() - this.started) / 1000;
-    this.bar.update(this.done, { rate: secs > 0 ? (this.done / secs).toFixed(1) : '0.0', retries: this.retries, failed: this.failed });
-  }
-
-  private log(message: string, always = false): void {
-    if (this.quiet && !this.tty && !always) return;
-    if (this.bar) this.bar.stop();
-    process.stderr.write(`ccaudit sample: ${message}\n`);
-    if (this.bar) this.bar.start(this.bar.getTotal(), this.done, { rate: '0.0', retries: this.retries, failed: this.failed });
-  }
-
-  stop(): void {
-    this.bar?.stop();
-    this.bar = null;
-  }
-}
-
-function summaryJson(s: SampleSummary) {
-  return {
-    ...s,
-    plans: s.plans.map((p) => ({ ...p, toFetch: s.dryRun ? p.toFetch : undefined })),
-  };
-}
-
-export function formatSummary(s: SampleSummary): string {
-  const lines: string[] = [];
-  if (s.dryRun) {
-    lines.push('Dry run: nothing fetched or stored.');
-    for (const p of s.plans) {
-      const bytes = p.toFetch.reduce((n, r) => n + r.length, 0);
-      lines.push(
-        `${p.crawl}${p.stratum ? ` ${p.stratum}` : ''} (${p.backend}${p.reused ? ', stored sample' : ''}): ${p.toFetch.length} records to fetch, ` +
-          `${(bytes / 1e6).toFixed(2)} MB` + (p.short ? ` (only ${p.drawn} of ${p.wanted} eligible lines found)` : ''),
-      );
-      for (const r of p.toFetch) lines.push(`  ${r.filename}\t${r.offset}\t${r.length}\t${r.url}`);
-    }
-    return lines.join('\n') + '\n';
-  }
-  lines.push(
-    `Fetched ${s.fetched} records (${s.documents} documents), ${s.failed} failed, ${s.pending} still pending` +
-      (s.interrupted ? ' (interrupted: run the same command again to resume)' : ''),
-  );
-  for (const c of s.counts) lines.push(`  ${c.crawl}: fetched ${c.fetched}, failed ${c.failed}, pending ${c.pending}`);
-  for (const p of s.plans) {
-    if (p.short) lines.push(`  ${p.crawl}${p.stratum ? ` ${p.stratum}` : ''}: only ${p.drawn} of ${p.wanted} eligible lines found`);
-  }
-  if (Object.keys(s.failures).length) {
-    lines.push(`  failures: ${Object.entries(s.failures).map(([k, v]) => `${k} ×${v}`).join(', ')}`);
-  }
-  const d = s.http.data;
-  lines.push(
-    `  ${s.recordsPerSecond.toFixed(1)} records/s, ${(s.bytes / 1e6).toFixed(2)} MB, ` +
-      `${d.requests + s.http.index.requests} requests, ${d.retries + s.http.index.retries} retries, ` +
-      `${s.slowDowns} slow-downs (403), ${(s.elapsedMs / 1000).toFixed(1)} s`,
-  );
-  return lines.join('\n') + '\n';
 }

@@ -1,8 +1,7 @@
-/** The extraction/scoring flags shared by `scan` and `sample`, and the pool they configure. */
+/** The extraction/scoring flags shared by `scan` and `sample`, and the stage settings they map to. */
 import type { Command } from 'commander';
-import { createExtractPool, defaultExtractThreads, type ExtractPool } from '../pipeline/pool.js';
-import { loadScorers } from '../pipeline/score-document.js';
-import { nonNegativeInt } from './options.js';
+import { defaultStageThreads, type StagePoolOptions } from '../pipeline/stage-pool.js';
+import { collect, nonNegativeInt } from './options.js';
 
 export interface ScoringFlags {
   threads: number;
@@ -12,26 +11,19 @@ export interface ScoringFlags {
   detectorModule: string[];
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
 export function addScoringOptions(cmd: Command): Command {
   return cmd
-    .option('--threads <n>', 'extraction/scoring worker threads (0 = on the main thread)', nonNegativeInt, defaultExtractThreads())
+    .option('--threads <n>', 'extraction/scoring worker threads (0 = on the main thread)', nonNegativeInt, defaultStageThreads())
     .option('--detector <name>', 'score with this detector (repeatable; default: every built-in)', collect, [])
     .option('--detector-module <spec>', 'also load detectors from this module path or package (repeatable)', collect, [])
     .option('--no-score', 'extract and store only; score later with `ccaudit score`');
 }
 
-/**
- * Builds the pool for the flags. Detectors are loaded once here first, so a bad name or
- * plugin fails fast with one clear line instead of failing every document in the workers.
- */
-export async function createScoringPool(flags: ScoringFlags): Promise<ExtractPool> {
-  const names = flags.score === false ? null : [...flags.detector];
-  if (names) {
-    const loaded = await loadScorers(names, flags.detectorModule);
-    // With plugins and no explicit names, score with the built-ins plus the plugins.
-    if (flags.detectorModule.length > 0 && names.length === 0) names.push(...loaded.map((d) => d.name));
-  }
-  return createExtractPool({ threads: flags.threads, detectors: names, detectorModules: flags.detectorModule });
+/** Stage-pool settings for the flags (no detectors with --no-score). */
+export function stageSettings(flags: ScoringFlags): Required<Pick<StagePoolOptions, 'threads' | 'detectors' | 'detectorModules'>> {
+  return {
+    threads: flags.threads,
+    detectors: flags.score === false ? null : [...flags.detector],
+    detectorModules: flags.detectorModule,
+  };
 }

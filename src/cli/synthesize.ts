@@ -1,14 +1,14 @@
 /**
- * `ccaudit synthesize`: AI references for domain-matched calibration (issue 7). Asks an
+ * `ccaudit synthesize`: AI references for domain-matched calibration. Asks an
  * OpenAI-compatible chat model to write an article imitating each chosen pre-cutoff page
  * and stores the answers in reference_texts. Heavy lifting lives in src/synthesize/.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DEFAULT_CUTOFF } from '../store/baseline-queries.js';
-import { markAbandonedRuns, openStore, type Store } from '../store/index.js';
-import { baselinePage } from '../store/references.js';
-import { buildPrompt } from '../synthesize/prompt.js';
-import { defaultSetName, externalIdFor, planSynthesis, runSynthesis, type SynthesisEvent } from '../synthesize/run.js';
+import { openStore, type Store } from '../store/index.js';
+import { withRun } from '../pipeline/run.js';
+import { defaultSetName, runSynthesis, type SynthesisEvent } from '../synthesize/run.js';
+import { synthesisDryRun } from '../synthesize/dry-run.js';
 import { formatSummary, type SynthesisSummary } from '../synthesize/summary.js';
 import { chatCompletionsUrl } from '../synthesize/chat-client.js';
 import type { SelectionOptions } from '../synthesize/select.js';
@@ -141,25 +141,7 @@ export async function runSynthesizeCommand(f: SynthesizeFlags): Promise<number> 
 }
 
 function dryRun(store: Store, f: SynthesizeFlags, setName: string): number {
-  const { selection, todo, skipped } = planSynthesis(store, { selection: selectionOf(f), setName });
-  const todoIds = new Set(todo.map((p) => p.id));
-  const pages = selection.pages.map((p) => {
-    const doc = baselinePage(store, p.id);
-    return {
-      documentId: p.id,
-      externalId: externalIdFor(p.id),
-      done: !todoIds.has(p.id),
-      lang: p.lang,
-      tld: p.tld,
-      words: doc?.words ?? null,
-      crawlDate: doc?.crawlDate ?? null,
-      date: doc?.date ?? null,
-      title: doc?.title ?? null,
-      url: doc?.url ?? null,
-    };
-  });
-  const firstDoc = todo.length > 0 ? baselinePage(store, todo[0].id) : null;
-  const first = firstDoc ? buildPrompt(firstDoc, f.maxTokens) : null;
+  const { selection, pages, skipped, firstPrompt: first } = synthesisDryRun(store, { selection: selectionOf(f), setName, maxTokens: f.maxTokens });
   const endpoint = chatCompletionsUrl(f.llmUrl);
   if (f.json) {
     process.stdout.write(
@@ -192,36 +174,36 @@ async function synthesize(store: Store, f: SynthesizeFlags, setName: string): Pr
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  markAbandonedRuns(store); // an earlier synthesize that was killed is "interrupted", not "running"
-  const writer = store.writer();
-  const runId = writer.beginRun('synthesize', { setName, model: f.model, llmUrl: f.llmUrl, n: f.n, cutoff: f.cutoff, dateBasis: f.dateBasis, seed: f.seed });
   const progress = new SynthesisProgress(f.json === true);
+  const args = { setName, model: f.model, llmUrl: f.llmUrl, n: f.n, cutoff: f.cutoff, dateBasis: f.dateBasis, seed: f.seed };
   let summary: SynthesisSummary;
   try {
-    summary = await runSynthesis(store, {
-      model: f.model,
-      setName,
-      temperature: f.temperature,
-      maxTokens: f.maxTokens,
-      concurrency: f.concurrency,
-      rps: f.rps,
-      selection: selectionOf(f),
-      client: {
-        baseUrl: f.llmUrl,
-        apiKey: apiKey || null,
-        apiKeyEnv: f.apiKeyEnv,
-        timeoutMs: Math.round(f.timeout * 1000),
-        retry: { maxAttempts: f.maxAttempts },
-      },
-      priceIn: f.priceIn,
-      priceOut: f.priceOut,
-      runId,
-      shouldStop: () => stop,
-      onEvent: (e) => progress.event(e),
+    summary = await withRun(store, 'synthesize', args, async (run) => {
+      const s = await runSynthesis(store, {
+        model: f.model,
+        setName,
+        temperature: f.temperature,
+        maxTokens: f.maxTokens,
+        concurrency: f.concurrency,
+        rps: f.rps,
+        selection: selectionOf(f),
+        client: {
+          baseUrl: f.llmUrl,
+          apiKey: apiKey || null,
+          apiKeyEnv: f.apiKeyEnv,
+          timeoutMs: Math.round(f.timeout * 1000),
+          retry: { maxAttempts: f.maxAttempts },
+        },
+        priceIn: f.priceIn,
+        priceOut: f.priceOut,
+        runId: run.id,
+        shouldStop: () => stop,
+        onEvent: (e) => progress.event(e),
+      });
+      return { status: s.fatal ? 'failed' : s.interrupted ? 'interrupted' : 'completed', summary: s, result: s };
     });
   } catch (err) {
     progress.stop();
-    writer.finishRun(runId, 'failed', { message: (err as Error).message });
     process.stderr.write(`ccaudit synthesize: ${(err as Error).message}\n`);
     return 1;
   } finally {
@@ -229,7 +211,6 @@ async function synthesize(store: Store, f: SynthesizeFlags, setName: string): Pr
     process.off('SIGTERM', onSignal);
   }
   progress.stop();
-  writer.finishRun(runId, summary.fatal ? 'failed' : summary.interrupted ? 'interrupted' : 'completed', summary);
 
   let scoring: Awaited<ReturnType<typeof scoreReferences>> | null = null;
   if (f.score && summary.stored > 0) {

@@ -1,5 +1,5 @@
 /**
- * `ccaudit sample --baseline` (issue 7): a pre-AI baseline sample drawn from crawls that ended
+ * `ccaudit sample --baseline`: a pre-AI baseline sample drawn from crawls that ended
  * before the cutoff, split into (language, TLD) strata in the audited documents' proportions.
  *
  * Crawls: only crawls whose whole capture window ends before the cutoff day; by default the N
@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { openStore } from '../store/index.js';
-import { auditStrataCounts, baselineDraws, baselineKeyPrefix } from '../store/sample.js';
+import { auditStrataCounts, baselineDraws, baselineKeyPrefix } from '../store/baseline-samples.js';
 import { DEFAULT_CUTOFF } from '../store/baseline-queries.js';
 import { allocateBaseline, BaselineStrataError, parseMatchStrata, type BaselineAllocation, type StratumCell } from '../sources/commoncrawl/baseline-strata.js';
 import { CollinfoError, crawlMonth, selectCrawls, type CrawlInfo } from '../sources/commoncrawl/collinfo.js';

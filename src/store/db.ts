@@ -2,8 +2,6 @@
 import Database from 'better-sqlite3';
 import { StoreError } from './errors.js';
 import { LATEST_SCHEMA_VERSION, applyMigrations, checkCompatible } from './migrations/index.js';
-import { totals, type Totals } from './queries.js';
-import { StoreWriter, type WriterOptions } from './writer.js';
 
 export interface OpenStoreOptions {
   /** Open read-only: no migrations, no WAL switch; an outdated schema is an error. */
@@ -45,16 +43,6 @@ export class Store {
 
   get isOpen(): boolean {
     return this.db.open;
-  }
-
-  /** A new batched writer for the scan pipeline (see writer.ts). */
-  writer(opts?: WriterOptions): StoreWriter {
-    return new StoreWriter(this, opts);
-  }
-
-  /** Row counts of the whole store. */
-  counts(): Totals {
-    return totals(this);
   }
 
   /** Closes the connection (idempotent). Unflushed writer buffers are NOT flushed here. */

@@ -14,14 +14,13 @@ export {
 } from './migrations/index.js';
 export {
   StoreWriter,
-  markAbandonedRuns,
   type BeginSourceResult,
   type ErrorInput,
-  type RunStatus,
   type SourceStat,
   type WriterOptions,
   type WriterStats,
 } from './writer.js';
+export { beginRun, finishRun, markAbandonedRuns, type RunStatus, type FinalRunStatus } from './runs.js';
 export {
   upsertScores,
   documentsMissingScore,

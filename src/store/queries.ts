@@ -1,6 +1,6 @@
 /** Read side for the CLI and reports. Report writers add their own queries here. */
 import type { Store } from './db.js';
-import type { RunStatus } from './writer.js';
+import type { RunStatus } from './runs.js';
 
 export interface Totals {
   runs: number;

@@ -8,38 +8,28 @@
  * instant loses only its uncommitted batch and resumes from the committed offset; rows
  * re-read after resuming hit the (source, offset) keys and are ignored, never duplicated.
  */
-import { hostname } from 'node:os';
 import type { DocumentScore, ExtractedDocument, WarcReadError, WarcRecord } from '../core/types.js';
 import type { Store } from './db.js';
-import { monthOf, sourceKind, urlParts } from './derive.js';
-import { StoreError } from './errors.js';
+import { beginRun, finishRun, type FinalRunStatus } from './runs.js';
+import {
+  registerSource,
+  sourceExists,
+  type BeginSourceResult,
+  type SourceStat,
+} from './sources.js';
+import {
+  approxBytes,
+  badInput,
+  checkOffset,
+  documentParams,
+  optionalStat,
+  recordParams,
+} from './record-rows.js';
+import { writeBatch, type Counts, type PendingRecord } from './write-batch.js';
+import { errorRow, isWarcReadError, type ErrorInput, type ErrorParams } from './error-rows.js';
 
-export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
-const FINAL_STATUSES: ReadonlySet<string> = new Set(['completed', 'interrupted', 'failed']);
-
-/** What the writer compares to notice that a source changed since it was last scanned. */
-export interface SourceStat {
-  size?: number | null;
-  mtimeMs?: number | null;
-}
-
-export interface BeginSourceResult {
-  sourceId: number;
-  /** Offset to start reading at: the last committed checkpoint (0 for a new source). */
-  resumeOffset: number;
-  /** completeSource() was committed for this source: nothing left to read. */
-  alreadyComplete: boolean;
-}
-
-/** An error not coming from the WARC reader (e.g. extraction failed, file unreadable). */
-export interface ErrorInput {
-  sourceId: number;
-  /** Position of the problem; null when it concerns the whole source. */
-  offset: number | null;
-  offsetKind?: 'file' | 'uncompressed' | null;
-  code: string;
-  message: string;
-}
+export type { BeginSourceResult, SourceStat } from './sources.js';
+export type { ErrorInput } from './error-rows.js';
 
 export interface WriterOptions {
   /** Rows (records + errors) per committed transaction. Default 500. */
@@ -66,186 +56,9 @@ export interface WriterStats {
   pendingRows: number;
 }
 
-type RecordParams = {
-  source_id: number;
-  offset: number;
-  length: number;
-  offset_kind: string;
-  warc_version: string | null;
-  warc_type: string | null;
-  target_uri: string | null;
-  warc_date: string | null;
-  warc_date_raw: string | null;
-  record_id: string | null;
-  http_status: number | null;
-  content_type: string | null;
-  payload_length: number | null;
-  truncated: number;
-  notes: string | null;
-  run_id: number | null;
-};
-
-type DocumentParams = {
-  record_pk?: number;
-  url: string | null;
-  host: string | null;
-  domain: string | null;
-  tld: string | null;
-  title: string | null;
-  text: string;
-  date: string | null;
-  date_source: string | null;
-  lang: string;
-  words: number;
-  charset: string | null;
-  charset_source: string | null;
-  crawl_date: string | null;
-  pub_month: string | null;
-  crawl_month: string | null;
-};
-
-type ErrorParams = {
-  run_id: number | null;
-  source_id: number;
-  offset: number | null;
-  offset_kind: string | null;
-  code: string;
-  message: string;
-  created_at: string;
-};
-
-interface SourceRow {
-  id: number;
-  size: number | null;
-  mtime_ms: number | null;
-  completed_at: string | null;
-  resume_offset: number;
-}
-
-interface Counts {
-  records: number;
-  documents: number;
-  errors: number;
-}
-
-const SQL = {
-  insertRecord: `INSERT INTO records (source_id, offset, length, offset_kind, warc_version, warc_type, target_uri,
-      warc_date, warc_date_raw, record_id, http_status, content_type, payload_length, truncated, notes, run_id)
-    VALUES (@source_id, @offset, @length, @offset_kind, @warc_version, @warc_type, @target_uri,
-      @warc_date, @warc_date_raw, @record_id, @http_status, @content_type, @payload_length, @truncated, @notes, @run_id)
-    ON CONFLICT (source_id, offset) DO NOTHING
-    RETURNING id`,
-  recordId: `SELECT id FROM records WHERE source_id = ? AND offset = ?`,
-  documentId: `SELECT id FROM documents WHERE record_pk = ?`,
-  // Scores computed during a scan never overwrite scores already stored (e.g. by `ccaudit score`).
-  insertScore: `INSERT INTO scores (document_id, detector, detector_version, score, raw, details, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, detector, detector_version) DO NOTHING`,
-  insertDocument: `INSERT INTO documents (record_pk, url, host, domain, tld, title, text, date, date_source, lang, words,
-      charset, charset_source, crawl_date, pub_month, crawl_month)
-    VALUES (@record_pk, @url, @host, @domain, @tld, @title, @text, @date, @date_source, @lang, @words,
-      @charset, @charset_source, @crawl_date, @pub_month, @crawl_month)
-    ON CONFLICT (record_pk) DO NOTHING`,
-  insertError: `INSERT INTO errors (run_id, source_id, offset, offset_kind, code, message, created_at)
-    VALUES (@run_id, @source_id, @offset, @offset_kind, @code, @message, @created_at)
-    ON CONFLICT DO NOTHING`,
-  checkpoint: `UPDATE sources SET resume_offset = ? WHERE id = ?`,
-  complete: `UPDATE sources SET completed_at = ? WHERE id = ? AND completed_at IS NULL`,
-  sourceCounts: `UPDATE sources SET records = records + ?, documents = documents + ?, errors = errors + ? WHERE id = ?`,
-  runCounts: `UPDATE runs SET records_added = records_added + ?, documents_added = documents_added + ?,
-      errors_added = errors_added + ?, sources_completed = sources_completed + ? WHERE id = ?`,
-  sourceByPath: `SELECT id, size, mtime_ms, completed_at, resume_offset FROM sources WHERE path = ?`,
-  insertSource: `INSERT INTO sources (path, kind, size, mtime_ms, first_run_id, created_at)
-    VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-  fillSourceStat: `UPDATE sources SET size = coalesce(size, ?), mtime_ms = coalesce(mtime_ms, ?) WHERE id = ?`,
-} as const;
-
-function now(): string {
-  return new Date().toISOString();
-}
-
-function badInput(message: string): StoreError {
-  return new StoreError('bad-input', message);
-}
-
-function checkOffset(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw badInput(`${name} must be a non-negative integer, got ${String(value)}`);
-  }
-  return value;
-}
-
-function checkOffsetKind(value: unknown): 'file' | 'uncompressed' {
-  if (value !== 'file' && value !== 'uncompressed') {
-    throw badInput(`offsetKind must be "file" or "uncompressed", got ${String(value)}`);
-  }
-  return value;
-}
-
-function optionalStat(value: number | null | undefined): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : null;
-}
-
-/** Record row parameters; the payload itself is not stored (only its length). */
-function recordParams(sourceId: number, r: WarcRecord, runId: number | null): RecordParams {
-  if (r.httpStatus !== null && r.httpStatus !== undefined && !Number.isInteger(r.httpStatus)) {
-    throw badInput(`httpStatus must be an integer or null, got ${String(r.httpStatus)}`);
-  }
-  return {
-    source_id: sourceId,
-    offset: checkOffset('record offset', r.offset),
-    length: checkOffset('record length', r.length),
-    offset_kind: checkOffsetKind(r.offsetKind),
-    warc_version: r.warcVersion ?? null,
-    warc_type: r.warcType ?? null,
-    target_uri: r.targetUri ?? null,
-    warc_date: r.warcDate ?? null,
-    warc_date_raw: r.warcDateRaw ?? null,
-    record_id: r.recordId ?? null,
-    http_status: r.httpStatus ?? null,
-    content_type: r.contentType ?? null,
-    payload_length: r.payload ? r.payload.byteLength : null,
-    truncated: r.payloadTruncated ? 1 : 0,
-    notes: r.notes && r.notes.length > 0 ? JSON.stringify(r.notes) : null,
-    run_id: runId,
-  };
-}
-
-function documentParams(r: WarcRecord, d: ExtractedDocument): DocumentParams {
-  if (typeof d.text !== 'string') throw badInput('document text must be a string');
-  if (!Number.isSafeInteger(d.words) || d.words < 0) {
-    throw badInput(`document words must be a non-negative integer, got ${String(d.words)}`);
-  }
-  const { host, domain, tld } = urlParts(r.targetUri);
-  return {
-    url: r.targetUri ?? null,
-    host,
-    domain,
-    tld,
-    title: d.title ?? null,
-    text: d.text,
-    date: d.date ?? null,
-    date_source: d.dateSource ?? null,
-    lang: d.lang || 'und',
-    words: d.words,
-    charset: d.charset ?? null,
-    charset_source: d.charsetSource ?? null,
-    crawl_date: r.warcDate ?? null,
-    pub_month: monthOf(d.date),
-    crawl_month: monthOf(r.warcDate),
-  };
-}
-
-/** Rough in-memory size of a buffered row (UTF-16 strings), for the memory bound. */
-function approxBytes(doc: DocumentParams | null): number {
-  return 512 + (doc ? (doc.text.length + (doc.title?.length ?? 0)) * 2 : 0);
-}
 
 function finiteOr(value: number | undefined, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-}
-
-function isWarcReadError(value: unknown): value is WarcReadError {
-  return typeof value === 'object' && value !== null && (value as WarcReadError).kind === 'error';
 }
 
 export class StoreWriter {
@@ -260,7 +73,7 @@ export class StoreWriter {
   /** Source ids checked to exist, so a wrong id fails at add() rather than at flush. */
   private readonly knownSourceIds = new Set<number>();
 
-  private pendingRecords: Array<{ record: RecordParams; doc: DocumentParams | null; scores: DocumentScore[] | null }> = [];
+  private pendingRecords: PendingRecord[] = [];
   private pendingErrors: ErrorParams[] = [];
   private pendingCheckpoints = new Map<number, number>();
   private pendingCompletions = new Set<number>();
@@ -275,7 +88,7 @@ export class StoreWriter {
     errorsAdded: 0,
     flushes: 0,
   };
-  private readonly commit: () => { counts: Counts; perSource: Map<number, Counts> };
+  private readonly commit: () => Counts;
 
   constructor(store: Store, opts: WriterOptions = {}) {
     this.store = store;
@@ -289,14 +102,14 @@ export class StoreWriter {
   /** Starts a run; rows written afterwards carry its id. Returns the run id. */
   beginRun(command: string, args: unknown = []): number {
     this.flush(); // buffered rows belong to the previous run's counters
-    const row = this.store
-      .statement(
-        `INSERT INTO runs (command, args, started_at, status, pid, hostname)
-         VALUES (?, ?, ?, 'running', ?, ?) RETURNING id`,
-      )
-      .get(command, JSON.stringify(args ?? []), now(), process.pid, hostname()) as { id: number };
-    this.runId = row.id;
-    return row.id;
+    this.runId = beginRun(this.store, command, args);
+    return this.runId;
+  }
+
+  /** Rows written from now on carry `runId` (a run begun elsewhere, e.g. by the pipeline's withRun). */
+  useRun(runId: number | null): void {
+    this.flush(); // buffered rows belong to the previous run's counters
+    this.runId = runId;
   }
 
   /** Id of the run begun by this writer, or null. */
@@ -312,33 +125,12 @@ export class StoreWriter {
     if (typeof path !== 'string' || path.length === 0) throw badInput('source path must be a non-empty string');
     const size = optionalStat(stat?.size);
     const mtimeMs = optionalStat(stat?.mtimeMs);
-    let row = this.store.statement(SQL.sourceByPath).get(path) as SourceRow | undefined;
-    if (!row) {
-      const inserted = this.store
-        .statement(SQL.insertSource)
-        .get(path, sourceKind(path), size, mtimeMs, this.runId, now()) as { id: number };
-      this.sourceIds.set(path, inserted.id);
-      this.knownSourceIds.add(inserted.id);
-      return { sourceId: inserted.id, resumeOffset: 0, alreadyComplete: false };
-    }
-    const changes: string[] = [];
-    if (size !== null && row.size !== null && size !== row.size) changes.push(`size ${row.size} → ${size}`);
-    if (mtimeMs !== null && row.mtime_ms !== null && mtimeMs !== row.mtime_ms) {
-      changes.push(`mtime ${new Date(row.mtime_ms).toISOString()} → ${new Date(mtimeMs).toISOString()}`);
-    }
-    if (changes.length > 0) {
-      if (this.onSourceChange === 'error') {
-        throw new StoreError(
-          'source-changed',
-          `${path} changed since it was stored (${changes.join(', ')}); its stored offsets no longer match. ` +
-            `Rescan it from the start (writer option onSourceChange: "rescan") or use a new database.`,
-        );
-      }
-      this.resetSource(row.id, size, mtimeMs);
-      row = this.store.statement(SQL.sourceByPath).get(path) as SourceRow;
-    } else if ((size !== null && row.size === null) || (mtimeMs !== null && row.mtime_ms === null)) {
-      this.store.statement(SQL.fillSourceStat).run(size, mtimeMs, row.id);
-    }
+    const row = registerSource(this.store, path, size, mtimeMs, {
+      runId: this.runId,
+      onChange: this.onSourceChange,
+      // Buffered rows of other sources are committed before a changed source's rows are deleted.
+      beforeReset: () => this.flush(),
+    });
     this.sourceIds.set(path, row.id);
     this.knownSourceIds.add(row.id);
     return {
@@ -348,24 +140,9 @@ export class StoreWriter {
     };
   }
 
-  /** Deletes every stored row of a changed source (documents and scores cascade) and restarts it. */
-  private resetSource(sourceId: number, size: number | null, mtimeMs: number | null): void {
-    this.flush();
-    this.store.db.transaction(() => {
-      this.store.statement(`DELETE FROM records WHERE source_id = ?`).run(sourceId);
-      this.store.statement(`DELETE FROM errors WHERE source_id = ?`).run(sourceId);
-      this.store
-        .statement(
-          `UPDATE sources SET size = ?, mtime_ms = ?, resume_offset = 0, completed_at = NULL,
-             records = 0, documents = 0, errors = 0 WHERE id = ?`,
-        )
-        .run(size, mtimeMs, sourceId);
-    })();
-  }
-
   private checkSourceId(sourceId: number): number {
     if (this.knownSourceIds.has(sourceId)) return sourceId;
-    if (!Number.isSafeInteger(sourceId) || this.store.statement(`SELECT 1 FROM sources WHERE id = ?`).get(sourceId) === undefined) {
+    if (!Number.isSafeInteger(sourceId) || !sourceExists(this.store, sourceId)) {
       throw badInput(`unknown source id ${String(sourceId)}; call beginSource() first`);
     }
     this.knownSourceIds.add(sourceId);
@@ -438,23 +215,8 @@ export class StoreWriter {
     this.addError({ sourceId: this.sourceIdFor(path), offset: null, code, message });
   }
 
-  private errorRow(
-    sourceId: number,
-    offset: number | null,
-    offsetKind: string | null,
-    code: string,
-    message: string,
-  ): ErrorParams {
-    if (typeof code !== 'string' || code.length === 0) throw badInput('error code must be a non-empty string');
-    return {
-      run_id: this.runId,
-      source_id: sourceId,
-      offset: offset === null || offset === undefined ? null : checkOffset('error offset', offset),
-      offset_kind: offsetKind === null || offsetKind === undefined ? null : checkOffsetKind(offsetKind),
-      code,
-      message: String(message ?? ''),
-      created_at: now(),
-    };
+  private errorRow(sourceId: number, offset: number | null, offsetKind: string | null, code: string, message: string): ErrorParams {
+    return errorRow(this.runId, sourceId, offset, offsetKind, code, message);
   }
 
   private noteBuffered(bytes: number): void {
@@ -509,7 +271,7 @@ export class StoreWriter {
     ) {
       return;
     }
-    const { counts } = this.commit();
+    const counts = this.commit();
     this.totals.recordsAdded += counts.records;
     this.totals.documentsAdded += counts.documents;
     this.totals.errorsAdded += counts.errors;
@@ -524,110 +286,34 @@ export class StoreWriter {
   }
 
   /** Body of the flush transaction; throws (and rolls back, keeping the buffer) on failure. */
-  private writePending(): { counts: Counts; perSource: Map<number, Counts> } {
-    const s = this.store;
-    const insertRecord = s.statement(SQL.insertRecord);
-    const recordId = s.statement(SQL.recordId);
-    const insertDocument = s.statement(SQL.insertDocument);
-    const insertError = s.statement(SQL.insertError);
-    const perSource = new Map<number, Counts>();
-    const tally = (sourceId: number): Counts => {
-      let c = perSource.get(sourceId);
-      if (!c) perSource.set(sourceId, (c = { records: 0, documents: 0, errors: 0 }));
-      return c;
-    };
-    const counts: Counts = { records: 0, documents: 0, errors: 0 };
-
-    const documentId = s.statement(SQL.documentId);
-    const insertScore = s.statement(SQL.insertScore);
-    const scoredAt = now();
-    for (const { record, doc, scores } of this.pendingRecords) {
-      const inserted = insertRecord.get(record) as { id: number } | undefined;
-      let pk: number | undefined = inserted?.id;
-      if (inserted) {
-        counts.records++;
-        tally(record.source_id).records++;
-      } else if (doc) {
-        // Record stored earlier (maybe without a document): attach the document if missing.
-        pk = (recordId.get(record.source_id, record.offset) as { id: number }).id;
-      }
-      if (doc && pk !== undefined) {
-        doc.record_pk = pk;
-        if (insertDocument.run(doc).changes > 0) {
-          counts.documents++;
-          tally(record.source_id).documents++;
-        }
-        if (scores) {
-          const docId = (documentId.get(pk) as { id: number }).id;
-          for (const sc of scores) {
-            insertScore.run(docId, sc.detector, sc.detectorVersion, sc.score, sc.raw,
-              sc.details ? JSON.stringify(sc.details) : null, scoredAt);
-          }
-        }
-      }
-    }
-    for (const error of this.pendingErrors) {
-      if (insertError.run(error).changes > 0) {
-        counts.errors++;
-        tally(error.source_id).errors++;
-      }
-    }
-    for (const [sourceId, offset] of this.pendingCheckpoints) s.statement(SQL.checkpoint).run(offset, sourceId);
-    let completed = 0;
-    const at = now();
-    for (const sourceId of this.pendingCompletions) completed += s.statement(SQL.complete).run(at, sourceId).changes;
-    for (const [sourceId, c] of perSource) {
-      s.statement(SQL.sourceCounts).run(c.records, c.documents, c.errors, sourceId);
-    }
-    if (this.runId !== null) {
-      s.statement(SQL.runCounts).run(counts.records, counts.documents, counts.errors, completed, this.runId);
-    }
-    for (const action of this.pendingActions) action();
-    return { counts, perSource };
+  private writePending(): Counts {
+    return writeBatch(
+      this.store,
+      {
+        records: this.pendingRecords,
+        errors: this.pendingErrors,
+        checkpoints: this.pendingCheckpoints,
+        completions: this.pendingCompletions,
+        actions: this.pendingActions,
+      },
+      this.runId,
+    );
   }
 
   /**
    * Flushes, then records the run's final status, finish time and a caller summary (JSON).
    */
-  finishRun(runId: number, status: Exclude<RunStatus, 'running'>, summary?: unknown): void {
-    if (!FINAL_STATUSES.has(status)) {
+  finishRun(runId: number, status: FinalRunStatus, summary?: unknown): void {
+    if (status !== 'completed' && status !== 'interrupted' && status !== 'failed') {
       throw badInput(`run status must be completed, interrupted or failed, got ${String(status)}`);
     }
     this.flush();
-    const changes = this.store
-      .statement(`UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE id = ?`)
-      .run(status, now(), summary === undefined ? null : JSON.stringify(summary), runId).changes;
-    if (changes === 0) throw new StoreError('no-run', `no run with id ${runId}`);
+    finishRun(this.store, runId, status, summary);
     if (this.runId === runId) this.runId = null;
   }
 
   /** Counters of this writer (inserted rows only; conflicts are not counted). */
   get stats(): WriterStats {
     return { ...this.totals, pendingRows: this.pendingRows };
-  }
-}
-
-/**
- * Marks runs left "running" by processes on this host that no longer exist as
- * "interrupted" (a SIGKILLed scan never gets to call finishRun). Returns the ids changed.
- */
-export function markAbandonedRuns(store: Store): number[] {
-  const host = hostname();
-  const running = store
-    .statement(`SELECT id, pid, hostname FROM runs WHERE status = 'running'`)
-    .all() as Array<{ id: number; pid: number | null; hostname: string | null }>;
-  const abandoned = running.filter((r) => r.hostname === host && r.pid !== null && !processAlive(r.pid));
-  const mark = store.statement(`UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running'`);
-  for (const r of abandoned) mark.run(r.id);
-  return abandoned.map((r) => r.id);
-}
-
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -18,7 +18,7 @@ import { register as registerSample } from '../../src/cli/sample.js';
 import { runBaselineSample, type BaselineRunOptions } from '../../src/pipeline/baseline-sample.js';
 import { indexLanguage } from '../../src/sources/commoncrawl/baseline-strata.js';
 import { parseCdxjLine, urlHost, type CdxRecord } from '../../src/sources/commoncrawl/cdxj.js';
-import { baselineDocuments, isBaselineSampleKey, parseBaselineSampleKey } from '../../src/store/sample.js';
+import { baselineDocuments, isBaselineSampleKey, parseBaselineSampleKey } from '../../src/store/baseline-samples.js';
 import { openStore } from '../../src/store/index.js';
 import { DEFAULT_CUTOFF } from '../../src/store/baseline-queries.js';
 import { buildCcFixture, startCcServer, type CcServer } from '../support/cc-server.js';

@@ -21,7 +21,7 @@ import { CollinfoError, parseCollinfo } from '../../src/sources/commoncrawl/coll
 import { indexWarcFile, formatEntry } from '../../src/sources/commoncrawl/index-writer.js';
 import { matchesFilter, normalizeFilter, sampleKey, shuffle } from '../../src/sources/commoncrawl/sampler.js';
 import { Rng } from '../../src/core/rng.js';
-import { baselineKeyPrefix, isBaselineSampleKey, parseBaselineSampleKey } from '../../src/store/sample.js';
+import { baselineKeyPrefix, isBaselineSampleKey, parseBaselineSampleKey } from '../../src/store/baseline-samples.js';
 import { DEFAULT_CUTOFF } from '../../src/store/baseline-queries.js';
 
 const CORPUS = '/work/shared/corpora/warc';

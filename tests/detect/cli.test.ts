@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openStore, getCalibration } from '../../src/store/index.js';
+import { openStore, getCalibration, StoreWriter } from '../../src/store/index.js';
 import { createBuiltinDetector } from '../../detectors/index.js';
 import { heldoutSample, useTempDir } from './helpers.js';
 import type { ExtractedDocument, WarcRecord } from '../../src/core/types.js';
@@ -105,7 +105,7 @@ describe('detector CLI', () => {
     const db = join(tempDir(), 'docs.db');
     const store = openStore(db);
     const { ai, human } = await heldoutSample('detectrl', 3);
-    const writer = store.writer();
+    const writer = new StoreWriter(store);
     [...ai, ...human].forEach((r, i) => writer.add(syntheticRecord(i), syntheticDoc(r.text)));
     writer.flush();
     store.close();

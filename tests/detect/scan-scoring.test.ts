@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readWarcFile } from '../../src/sources/warc/index.js';
-import { extractRecord, isHtmlResponse } from '../../src/pipeline/scan-file.js';
+import { extractRecord, isHtmlResponse } from '../../src/pipeline/extract-step.js';
 import { isReadError, type ExtractedDocument } from '../../src/core/types.js';
 import { sharedDir } from '../../src/detect/dataset.js';
-import { loadScorers, scoreDocument } from '../../src/pipeline/score-document.js';
+import { loadScorers, scoreStep as scoreDocument } from '../../src/pipeline/score-step.js';
 import { detailsOf } from '../../src/pipeline/score-store.js';
 import { prepare } from '../../src/detect/prepared.js';
 import { tokenize } from '../../src/detect/text.js';

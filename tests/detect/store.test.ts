@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openStore, getCalibration, saveCalibration } from '../../src/store/index.js';
+import { openStore, getCalibration, saveCalibration, StoreWriter } from '../../src/store/index.js';
 import type { ExtractedDocument, WarcRecord } from '../../src/core/types.js';
 import { createBuiltinDetector } from '../../detectors/index.js';
 import { scoreStoredDocuments } from '../../src/pipeline/score-store.js';
@@ -30,7 +30,7 @@ describe('score --db', () => {
     const rus = (await labeledCorpus()).find((r) => r.lang === 'rus')!;
     const texts: Array<[string, string]> = [...ai, ...human].map((r) => [r.text, 'eng']);
     texts.push([rus.text, 'rus'], ['Too short.', 'eng']);
-    const writer = store.writer();
+    const writer = new StoreWriter(store);
     texts.forEach(([t, l], i) => writer.add(syntheticRecord(i), doc(t, l)));
     writer.flush();
 

@@ -9,6 +9,7 @@ import {
   migrations,
   openStore,
   type Migration,
+  totals,
 } from '../../src/store/index.js';
 import { useTempDir } from './helpers.js';
 
@@ -57,7 +58,7 @@ describe('migrations', () => {
     const store = openStore(path);
     expect(store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
     expect(tableNames(store.db)).toContain('scores');
-    expect(store.counts()).toMatchObject({ runs: 1, sources: 1, scores: 0 });
+    expect(totals(store)).toMatchObject({ runs: 1, sources: 1, scores: 0 });
     store.close();
   });
 
@@ -135,7 +136,7 @@ describe('migrations', () => {
     );
     openStore(path).close();
     const ro = openStore(path, { readonly: true });
-    expect(ro.counts().records).toBe(0);
+    expect(totals(ro).records).toBe(0);
     ro.close();
   });
 });

@@ -10,6 +10,8 @@ import {
   monthOf,
   openStore,
   urlParts,
+  StoreWriter,
+  totals,
 } from '../../src/store/index.js';
 import { useTempDir } from './helpers.js';
 import { syntheticDocument, syntheticOffsets, syntheticReadError, syntheticRecord } from './fixtures/synthetic.js';
@@ -19,7 +21,7 @@ const tempPath = useTempDir();
 describe('queries', () => {
   it('counts by source, run, month, language and lists errors', () => {
     const store = openStore(tempPath('q.db'));
-    const w = store.writer({ batchSize: 8 });
+    const w = new StoreWriter(store, { batchSize: 8 });
     const run1 = w.beginRun('scan', ['a']);
     for (const source of ['/data/a.warc.gz', '/data/b.warc.gz']) {
       syntheticOffsets(20).forEach((offset, i) => {
@@ -32,7 +34,7 @@ describe('queries', () => {
     w.addError(syntheticReadError('/data/a.warc.gz', 999_999, 'truncated-gzip'));
     w.finishRun(run2, 'interrupted');
 
-    expect(store.counts()).toMatchObject({ sources: 2, records: 40, documents: 36, errors: 9 });
+    expect(totals(store)).toMatchObject({ sources: 2, records: 40, documents: 36, errors: 9 });
     expect(listSources(store).map((s) => [s.path, s.records, s.documents, s.errors])).toEqual([
       ['/data/a.warc.gz', 20, 18, 5],
       ['/data/b.warc.gz', 20, 18, 4],

@@ -8,6 +8,8 @@ import {
   saveCalibration,
   upsertScores,
   type Store,
+  StoreWriter,
+  totals,
 } from '../../src/store/index.js';
 import { useTempDir } from './helpers.js';
 import { syntheticDocument, syntheticOffsets, syntheticRecord } from './fixtures/synthetic.js';
@@ -16,7 +18,7 @@ const tempPath = useTempDir();
 const SOURCE = '/data/synthetic-scores.warc.gz';
 
 function fill(store: Store, n: number): void {
-  const w = store.writer();
+  const w = new StoreWriter(store);
   syntheticOffsets(n).forEach((offset, i) => w.add(syntheticRecord(SOURCE, i, offset), syntheticDocument(i, 200)));
   w.flush();
 }
@@ -55,7 +57,7 @@ describe('scores', () => {
     );
     expect(() => upsertScores(store, [{ documentId: 999, detector: 'd', detectorVersion: 'v', score: 1 }])).toThrow(/FOREIGN KEY/);
     // The failed batches wrote nothing.
-    expect(store.counts().scores).toBe(1);
+    expect(totals(store).scores).toBe(1);
     store.close();
   });
 
@@ -64,7 +66,7 @@ describe('scores', () => {
     fill(store, 3);
     upsertScores(store, [1, 2, 3].map((id) => ({ documentId: id, detector: 'd', detectorVersion: 'v', score: 0.5 })));
     store.db.prepare(`DELETE FROM records WHERE id = 2`).run();
-    expect(store.counts()).toMatchObject({ records: 2, documents: 2, scores: 2 });
+    expect(totals(store)).toMatchObject({ records: 2, documents: 2, scores: 2 });
     store.close();
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StoreError, listSources, markAbandonedRuns, getRun, openStore, type Store } from '../../src/store/index.js';
+import { StoreError, listSources, markAbandonedRuns, getRun, openStore, type Store, StoreWriter, totals } from '../../src/store/index.js';
 import { useTempDir } from './helpers.js';
 import {
   syntheticDocument,
@@ -13,7 +13,7 @@ const SOURCE = '/data/CC-MAIN-synthetic-00000.warc.gz';
 
 /** Writes records 0..n-1 of the synthetic layout (every 10th without a document). */
 function writeAll(store: Store, n: number, batchSize = 50): number {
-  const writer = store.writer({ batchSize });
+  const writer = new StoreWriter(store, { batchSize });
   const runId = writer.beginRun('scan', ['synthetic']);
   const { sourceId } = writer.beginSource(SOURCE, { size: 1_000_000, mtimeMs: 1_700_000_000_000 });
   syntheticOffsets(n).forEach((offset, i) => {
@@ -33,7 +33,7 @@ describe('StoreWriter', () => {
   it('stores records and documents with derived columns', () => {
     const store = openStore(tempPath('a.db'));
     writeAll(store, 30);
-    expect(store.counts()).toMatchObject({ records: 30, documents: 27, sources: 1, sourcesComplete: 1 });
+    expect(totals(store)).toMatchObject({ records: 30, documents: 27, sources: 1, sourcesComplete: 1 });
     const doc = store.db
       .prepare(
         `SELECT d.*, r.offset, r.warc_type, r.http_status, r.truncated, r.notes, r.payload_length, r.run_id
@@ -66,13 +66,13 @@ describe('StoreWriter', () => {
     const path = tempPath('idem.db');
     const store = openStore(path);
     writeAll(store, 120);
-    const before = store.counts();
+    const before = totals(store);
     const sourceBefore = listSources(store)[0];
     store.close();
 
     const again = openStore(path);
     // Same records again, source forced from offset 0 by a fresh writer ignoring completion.
-    const writer = again.writer({ batchSize: 7 });
+    const writer = new StoreWriter(again, { batchSize: 7 });
     const runId = writer.beginRun('scan', ['again']);
     const { sourceId, alreadyComplete } = writer.beginSource(SOURCE, { size: 1_000_000, mtimeMs: 1_700_000_000_000 });
     expect(alreadyComplete).toBe(true);
@@ -83,7 +83,7 @@ describe('StoreWriter', () => {
     });
     writer.finishRun(runId, 'completed');
     expect(writer.stats).toMatchObject({ recordsAdded: 0, documentsAdded: 0, errorsAdded: 120 });
-    const after = again.counts();
+    const after = totals(again);
     expect({ ...after, runs: 0, errors: 0 }).toEqual({ ...before, runs: 0, errors: 0 });
     expect(after.errors).toBe(before.errors + 120);
     expect(listSources(again)[0]).toMatchObject({ records: sourceBefore.records, documents: sourceBefore.documents, errors: 120 });
@@ -93,21 +93,21 @@ describe('StoreWriter', () => {
 
   it('attaches a document to a record stored earlier without one', () => {
     const store = openStore(tempPath('late-doc.db'));
-    const writer = store.writer();
+    const writer = new StoreWriter(store);
     const record = syntheticRecord(SOURCE, 3, 1000);
     writer.add(record, null);
     writer.flush();
     writer.add(record, syntheticDocument(3, 300));
     writer.add(record, syntheticDocument(3, 300));
     writer.flush();
-    expect(store.counts()).toMatchObject({ records: 1, documents: 1 });
+    expect(totals(store)).toMatchObject({ records: 1, documents: 1 });
     expect(listSources(store)[0]).toMatchObject({ records: 1, documents: 1 });
     store.close();
   });
 
   it('de-duplicates errors by (source, offset, code), including whole-source errors', () => {
     const store = openStore(tempPath('errors.db'));
-    const writer = store.writer({ batchSize: 3 });
+    const writer = new StoreWriter(store, { batchSize: 3 });
     writer.beginRun('scan');
     const { sourceId } = writer.beginSource(SOURCE);
     writer.addError(syntheticReadError(SOURCE, 10, 'truncated-gzip'));
@@ -132,7 +132,7 @@ describe('StoreWriter', () => {
   it('commits the checkpoint in the same transaction as the rows before it', () => {
     const path = tempPath('ckpt.db');
     const store = openStore(path);
-    const writer = store.writer({ batchSize: 10, maxBatchAgeMs: 3_600_000 });
+    const writer = new StoreWriter(store, { batchSize: 10, maxBatchAgeMs: 3_600_000 });
     const { sourceId } = writer.beginSource(SOURCE);
     const offsets = syntheticOffsets(25);
     const reader = openStore(path); // a second connection sees only committed state
@@ -158,7 +158,7 @@ describe('StoreWriter', () => {
 
   it('bounds the buffer even when the caller never checkpoints', () => {
     const store = openStore(tempPath('nockpt.db'));
-    const writer = store.writer({ batchSize: 5 });
+    const writer = new StoreWriter(store, { batchSize: 5 });
     syntheticOffsets(23).forEach((offset, i) => writer.add(syntheticRecord(SOURCE, i, offset), null));
     expect(writer.stats.pendingRows).toBeLessThan(10);
     expect(count(store, 'records')).toBe(20);
@@ -168,7 +168,7 @@ describe('StoreWriter', () => {
   it('resumes from the committed offset and reports completion', () => {
     const path = tempPath('resume.db');
     const store = openStore(path);
-    const w1 = store.writer({ batchSize: 4 });
+    const w1 = new StoreWriter(store, { batchSize: 4 });
     const s1 = w1.beginSource(SOURCE, { size: 10, mtimeMs: 5 });
     expect(s1).toEqual({ sourceId: 1, resumeOffset: 0, alreadyComplete: false });
     const offsets = syntheticOffsets(10);
@@ -177,16 +177,16 @@ describe('StoreWriter', () => {
       w1.checkpoint(1, offsets[i + 1]);
     });
     // 6 records handed, batch of 4 committed; 2 are lost with the "crash" (no flush).
-    const w2 = store.writer({ batchSize: 4 });
+    const w2 = new StoreWriter(store, { batchSize: 4 });
     expect(w2.beginSource(SOURCE, { size: 10, mtimeMs: 5 })).toEqual({ sourceId: 1, resumeOffset: offsets[4], alreadyComplete: false });
     w2.completeSource(1);
-    expect(store.writer().beginSource(SOURCE, { size: 10, mtimeMs: 5 }).alreadyComplete).toBe(true);
+    expect(new StoreWriter(store).beginSource(SOURCE, { size: 10, mtimeMs: 5 }).alreadyComplete).toBe(true);
     store.close();
   });
 
   it('refuses a changed source by default and rescans it on request', () => {
     const store = openStore(tempPath('changed.db'));
-    const w = store.writer();
+    const w = new StoreWriter(store);
     w.beginRun('scan');
     const { sourceId } = w.beginSource(SOURCE, { size: 100, mtimeMs: 1000 });
     w.add(sourceId, syntheticRecord(SOURCE, 0, 0), syntheticDocument(0, 100));
@@ -196,23 +196,23 @@ describe('StoreWriter', () => {
 
     let caught: unknown;
     try {
-      store.writer().beginSource(SOURCE, { size: 200, mtimeMs: 1000 });
+      new StoreWriter(store).beginSource(SOURCE, { size: 200, mtimeMs: 1000 });
     } catch (err) {
       caught = err;
     }
     expect((caught as StoreError).code).toBe('source-changed');
     expect((caught as StoreError).message).toMatch(/changed since it was stored \(size 100 → 200\)/);
 
-    const again = store.writer({ onSourceChange: 'rescan' }).beginSource(SOURCE, { size: 200, mtimeMs: 1000 });
+    const again = new StoreWriter(store, { onSourceChange: 'rescan' }).beginSource(SOURCE, { size: 200, mtimeMs: 1000 });
     expect(again).toEqual({ sourceId, resumeOffset: 0, alreadyComplete: false });
-    expect(store.counts()).toMatchObject({ records: 0, documents: 0, errors: 0 });
+    expect(totals(store)).toMatchObject({ records: 0, documents: 0, errors: 0 });
     expect(listSources(store)[0]).toMatchObject({ size: 200, records: 0, errors: 0, completedAt: null });
     store.close();
   });
 
   it('rejects malformed input with a clear error and keeps the buffer usable', () => {
     const store = openStore(tempPath('bad.db'));
-    const w = store.writer();
+    const w = new StoreWriter(store);
     const good = syntheticRecord(SOURCE, 1, 0);
     expect(() => w.add(7, good, null)).toThrow(/unknown source id 7; call beginSource\(\) first/);
     expect(() => w.checkpoint(7, 10)).toThrow(/unknown source id 7/);
@@ -226,14 +226,14 @@ describe('StoreWriter', () => {
     expect(() => w.finishRun(1, 'running' as never)).toThrow(/run status/);
     w.add(good, null);
     w.flush();
-    expect(store.counts().records).toBe(1);
+    expect(totals(store).records).toBe(1);
     expect(() => w.finishRun(42, 'completed')).toThrow(/no run with id 42/);
     store.close();
   });
 
   it('flushes at every checkpoint when maxBatchAgeMs is 0', () => {
     const store = openStore(tempPath('age.db'));
-    const w = store.writer({ batchSize: 1000, maxBatchAgeMs: 0 });
+    const w = new StoreWriter(store, { batchSize: 1000, maxBatchAgeMs: 0 });
     const { sourceId } = w.beginSource(SOURCE);
     syntheticOffsets(5).forEach((offset, i) => {
       w.add(sourceId, syntheticRecord(SOURCE, i, offset), null);
@@ -246,7 +246,7 @@ describe('StoreWriter', () => {
 
   it('runs atNextFlush actions in the same transaction as the rows', () => {
     const store = openStore(tempPath('actions.db'));
-    const w = store.writer({ batchSize: 100 });
+    const w = new StoreWriter(store, { batchSize: 100 });
     const runId = w.beginRun('sample');
     const { sourceId } = w.beginSource('https://data.commoncrawl.org/crawl-data/synthetic.warc.gz');
     const mark = (note: string) => () => {
@@ -286,8 +286,8 @@ describe('StoreWriter', () => {
 
   it('marks runs of dead processes as interrupted', () => {
     const store = openStore(tempPath('abandoned.db'));
-    const live = store.writer().beginRun('scan');
-    const dead = store.writer().beginRun('scan');
+    const live = new StoreWriter(store).beginRun('scan');
+    const dead = new StoreWriter(store).beginRun('scan');
     // A pid that cannot exist on Linux (above pid_max's hard ceiling of 2^22).
     store.db.prepare(`UPDATE runs SET pid = 99999999 WHERE id = ?`).run(dead);
     expect(markAbandonedRuns(store)).toEqual([dead]);

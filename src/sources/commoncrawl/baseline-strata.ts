@@ -1,5 +1,5 @@
 /**
- * Strata of a baseline sample (`ccaudit sample --baseline`, issue 7): how each crawl's quota is
+ * Strata of a baseline sample (`ccaudit sample --baseline`): how each crawl's quota is
  * split across (language, TLD) strata so that the pre-cutoff baseline has the languages and
  * TLDs of the audited documents.
  *

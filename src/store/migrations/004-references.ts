@@ -1,7 +1,7 @@
 import type { Migration } from './types.js';
 
 /**
- * Reference texts for domain-matched calibration (issue 7).
+ * Reference texts for domain-matched calibration.
  *
  * `reference_texts` holds labelled texts that are NOT crawl documents: AI references written by
  * an LLM for a baseline page (`ccaudit synthesize`, origin 'synthesize'), labelled JSONL imported

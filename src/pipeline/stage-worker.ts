@@ -1,11 +1,10 @@
 /**
- * Worker-thread side of the extraction pool: extract one page and, when the pool
- * was created with detectors, score it here too, so both costs spread over cores.
+ * Worker-thread side of the stage pool: the extract step, then the score step when the
+ * pool was created with detectors, so both costs spread over cores.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { extractDocument } from '../extract/index.js';
-import { scoreDocument, loadScorers, type Scorer } from './score-document.js';
-import type { ExtractJob } from './pool.js';
+import { extractStep, type ExtractJob } from './extract-step.js';
+import { scoreStep, loadScorers, type Scorer } from './score-step.js';
 
 const detectorNames: string[] | null = workerData?.detectors ?? null;
 const detectorModules: string[] = workerData?.detectorModules ?? [];
@@ -13,8 +12,8 @@ const scorers: Promise<Scorer[]> = detectorNames ? loadScorers(detectorNames, de
 
 parentPort!.on('message', async (job: { id: number; input: ExtractJob }) => {
   try {
-    const doc = extractDocument(job.input);
-    const scores = await scoreDocument(await scorers, doc);
+    const doc = extractStep(job.input);
+    const scores = await scoreStep(await scorers, doc);
     parentPort!.postMessage({ id: job.id, doc, scores });
   } catch (err) {
     parentPort!.postMessage({ id: job.id, error: (err as Error).message });

@@ -1,15 +1,17 @@
 /**
- * Runs extraction (and, optionally, detector scoring) on worker threads so a scan
- * uses every core: the reader and the SQLite writer stay on the main thread, HTML
- * parsing and scoring (the dominant costs) move out. With `threads: 0` everything
- * runs inline, which is simplest for tiny inputs and tests.
+ * The pipeline's stage pool: per record, the `extract` step (HTML → document) then the
+ * `score` step (detectors) run on worker threads so ingestion uses every core; the reader
+ * and the SQLite writer stay on the main thread. With `threads: 0` both steps run inline,
+ * which is simplest for tiny inputs and tests.
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { extractDocument } from '../extract/index.js';
-import { loadScorers, scoreDocument, type Scorer } from './score-document.js';
-import type { DocumentScore, ExtractInput, ExtractedDocument } from '../core/types.js';
+import { extractStep, type ExtractJob } from './extract-step.js';
+import { loadScorers, scoreStep, type Scorer } from './score-step.js';
+import type { DocumentScore, ExtractedDocument } from '../core/types.js';
+
+export type { ExtractJob } from './extract-step.js';
 
 /** The pool itself cannot work (workers fail to start): the scan must stop, not log per record. */
 export class WorkerPoolError extends Error {
@@ -19,15 +21,13 @@ export class WorkerPoolError extends Error {
   }
 }
 
-export type ExtractJob = ExtractInput & { notAfter?: string | null };
-
-export interface ExtractResult {
+export interface StageResult {
   doc: ExtractedDocument;
   /** One entry per detector; empty when the pool scores nothing. */
   scores: DocumentScore[];
 }
 
-export interface PoolOptions {
+export interface StagePoolOptions {
   /** Worker threads; 0 = run inline on the calling thread. */
   threads?: number;
   /** Detector names to score with (empty array = every built-in); null/undefined = no scoring. */
@@ -41,8 +41,9 @@ export interface PoolOptions {
   jobTimeoutMs?: number;
 }
 
-export interface ExtractPool {
-  extract(input: ExtractJob): Promise<ExtractResult>;
+export interface StagePool {
+  /** Runs the extract step, then the score step when the pool has detectors. */
+  run(input: ExtractJob): Promise<StageResult>;
   close(): Promise<void>;
   readonly threads: number;
 }
@@ -59,31 +60,31 @@ export const WORKER_HEAP_MB = 160;
 export const WORKER_YOUNG_MB = 32;
 
 /** Default worker count: one per core (the main thread mostly waits on I/O and zlib). */
-export function defaultExtractThreads(): number {
+export function defaultStageThreads(): number {
   return Math.max(1, availableParallelism());
 }
 
-function inlinePool(opts: PoolOptions): ExtractPool {
+function inlinePool(opts: StagePoolOptions): StagePool {
   let scorers: Promise<Scorer[]> | null = null;
   return {
     threads: 0,
-    async extract(input) {
-      const doc = extractDocument(input);
+    async run(input) {
+      const doc = extractStep(input);
       if (!opts.detectors) return { doc, scores: [] };
       scorers ??= loadScorers(opts.detectors, opts.detectorModules);
-      return { doc, scores: await scoreDocument(await scorers, doc) };
+      return { doc, scores: await scoreStep(await scorers, doc) };
     },
     close: async () => {},
   };
 }
 
-export function createExtractPool(opts: PoolOptions = {}): ExtractPool {
-  const threads = opts.threads ?? defaultExtractThreads();
+export function createStagePool(opts: StagePoolOptions = {}): StagePool {
+  const threads = opts.threads ?? defaultStageThreads();
   if (threads <= 0) return inlinePool(opts);
 
   // Under vitest/tsx the sources are .ts; compiled code runs the .js worker.
   const self = fileURLToPath(import.meta.url);
-  const workerFile = self.replace(/pool\.(ts|js)$/, 'worker.$1');
+  const workerFile = self.replace(/stage-pool\.(ts|js)$/, 'stage-worker.$1');
   // Node 20 does not apply `--import tsx` to workers, so a .ts worker registers tsx itself.
   const workerSource = workerFile.endsWith('.ts')
     ? `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(pathToFileURL(workerFile).href)}); })`
@@ -92,7 +93,7 @@ export function createExtractPool(opts: PoolOptions = {}): ExtractPool {
   const workers: Worker[] = [];
   const idle: Worker[] = [];
   const queue: Array<{ id: number; input: ExtractJob }> = [];
-  type Pending = { resolve: (r: ExtractResult) => void; reject: (e: Error) => void; worker?: Worker; timer?: NodeJS.Timeout };
+  type Pending = { resolve: (r: StageResult) => void; reject: (e: Error) => void; worker?: Worker; timer?: NodeJS.Timeout };
   const jobTimeoutMs = opts.jobTimeoutMs ?? 60_000;
   const pending = new Map<number, Pending>();
   let nextId = 0;
@@ -153,7 +154,7 @@ export function createExtractPool(opts: PoolOptions = {}): ExtractPool {
       if (idleAt >= 0) idle.splice(idleAt, 1);
       if (!answered) {
         // Died before doing any work: a broken installation, not a bad page. Fail everything.
-        broken = new WorkerPoolError(`extraction worker failed to start: ${err.message}`);
+        broken = new WorkerPoolError(`stage worker failed to start: ${err.message}`);
         for (const p of pending.values()) p.reject(broken);
         pending.clear();
         queue.length = 0;
@@ -178,9 +179,9 @@ export function createExtractPool(opts: PoolOptions = {}): ExtractPool {
 
   return {
     threads,
-    extract(input) {
+    run(input) {
       if (broken) return Promise.reject(broken);
-      if (closed) return Promise.reject(new Error('extract pool is closed'));
+      if (closed) return Promise.reject(new Error('stage pool is closed'));
       return new Promise((resolve, reject) => {
         const id = nextId++;
         pending.set(id, { resolve, reject });
@@ -193,4 +194,19 @@ export function createExtractPool(opts: PoolOptions = {}): ExtractPool {
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };
+}
+
+/**
+ * A stage pool for scan/sample settings. Detectors are loaded once here first, so a bad name
+ * or plugin fails fast with one clear error instead of failing every document in the workers.
+ * With plugins and no explicit names, the pool scores with the built-ins plus the plugins.
+ */
+export async function openStagePool(opts: StagePoolOptions = {}): Promise<StagePool> {
+  const names = opts.detectors ? [...opts.detectors] : null;
+  const modules = opts.detectorModules ?? [];
+  if (names) {
+    const loaded = await loadScorers(names, modules);
+    if (modules.length > 0 && names.length === 0) names.push(...loaded.map((d) => d.name));
+  }
+  return createStagePool({ ...opts, detectors: names, detectorModules: modules });
 }

@@ -1,6 +1,6 @@
 /**
- * Scoring during scan/sample ("score as they go"): detectors are initialised once
- * per thread and every extracted document gets one DocumentScore per detector.
+ * The pipeline's score step ("score as they go" during scan/sample): detectors are
+ * initialised once per thread and every extracted document gets one DocumentScore per detector.
  */
 import type { DocumentScore, ExtractedDocument } from '../core/types.js';
 import type { Detector } from '../detect/types.js';
@@ -33,7 +33,7 @@ function versionOf(d: Scorer): string {
   return v;
 }
 
-export async function scoreDocument(detectors: readonly Scorer[], doc: ExtractedDocument): Promise<DocumentScore[]> {
+export async function scoreStep(detectors: readonly Scorer[], doc: ExtractedDocument): Promise<DocumentScore[]> {
   const out: DocumentScore[] = [];
   for (const d of detectors) {
     const r = await safeScore(d, { text: doc.text, lang: doc.lang, words: doc.words });
