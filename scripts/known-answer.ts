@@ -3,7 +3,7 @@
  *   held-out labelled texts mixed at known AI fractions per month (SYNTHETIC mixtures of REAL
  *   text, scripts/lib/mixtures.ts) → WARC files (warcio) → scan (src/pipeline/scan-file.ts scanFile,
  *   extraction + detector scoring) → score any missing (src/pipeline/score-store.ts) → report
- *   (src/estimate/build/store.ts) → compare with the truth.
+ *   (src/estimate/assemble/store.ts) → compare with the truth.
  * Repeated over independent draws to measure errors and interval coverage per method.
  *
  *   npx tsx scripts/known-answer.ts [--draws 20] [--n 300] [--fractions 0,0.05,0.2,0.5]
@@ -22,7 +22,7 @@ import { openStore, StoreWriter } from '../src/store/index.js';
 import { initDetectors } from '../src/detect/runner.js';
 import { selectDetectors } from '../detectors/registry.js';
 import { scoreStoredDocuments } from '../src/pipeline/score-store.js';
-import { buildStoreReport } from '../src/estimate/build/store.js';
+import { buildStoreReport } from '../src/estimate/assemble/store.js';
 import { METHOD_NAMES } from '../src/estimate/registry.js';
 import { Rng, mixSeed } from '../src/core/rng.js';
 import { addReferences } from '../src/store/references.js';

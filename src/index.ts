@@ -3,13 +3,22 @@
  *
  * The flow, each stage importing only the ones before it:
  * sources (WARC files, Common Crawl samples) → extract (HTML → document) → detect (detector
- * plugins score texts) → store (SQLite) → estimate (AI share per period) → report (renderers)
- * → collapse (projections).
+ * plugins score texts) → store (SQLite) → pipeline (scan, sample, score: read → extract →
+ * score → store with resume) → estimate (AI share per period: the report model) → report
+ * (renderers) → collapse (projections).
+ *
+ * ```ts
+ * import { scan, openStore, buildReport, renderReport } from 'ccaudit';
+ * await scan({ db: 'audit.db', paths: ['crawl/'], detectors: [] });
+ * const store = openStore('audit.db', { readonly: true });
+ * console.log(await renderReport(await buildReport(store, {}), 'table'));
+ * ```
  */
 
-// Record types handed between the stages.
+// Record types handed between the stages, and the source interface a new input plugs into.
 export type { WarcRecord, WarcReadError, WarcItem, ExtractInput, ExtractedDocument, DateSource, DocumentScore } from './core/types.js';
 export { isReadError } from './core/types.js';
+export type { RecordSource, SourceItem, SourceUnit, UnitStat } from './core/record-source.js';
 
 // Sources: local WARC/WET files, streamed with bounded memory.
 export { readWarcFile, readRecordAt, type ReadWarcOptions } from './sources/warc/index.js';
@@ -23,5 +32,56 @@ export { loadDetectorModule, PluginError } from './detect/plugin-loader.js';
 export { BUILTIN_DETECTORS, BUILTIN_NAMES, type BuiltinOptions } from '../detectors/index.js';
 export { selectDetectors, prepareDetectors, type DetectorSelection } from '../detectors/registry.js';
 
-// The SQLite store (see SCHEMA.md in the package).
-export { openStore, Store, StoreError, type OpenStoreOptions } from './store/index.js';
+// The SQLite store (schema: SCHEMA.md in the package).
+export { openStore, Store, StoreError, StoreWriter, totals, type OpenStoreOptions } from './store/index.js';
+
+// The pipeline: scan local files, sample Common Crawl, score stored documents.
+export {
+  scan,
+  sample,
+  sampleBaseline,
+  score,
+  ingest,
+  withRun,
+  type ScanOptions,
+  type ScanSummary,
+  type ScanProgress,
+  type SampleOptions,
+  type SampleSummary,
+  type SampleEvent,
+  type BaselineSampleOptions,
+  type BaselineResult,
+  type ScoreOptions,
+  type ScoreSummary,
+  type IngestOptions,
+  type IngestSummary,
+  type StageSettings,
+} from './pipeline/index.js';
+
+// Estimation: the report model from a store or a JSONL corpus, and the estimator seam.
+export {
+  buildReport,
+  buildJsonlReport,
+  shareSeriesFromStore,
+  ESTIMATORS,
+  METHOD_NAMES,
+  findEstimator,
+  selectEstimators,
+  type ReportOptions,
+  type JsonlReportOptions,
+  type Estimator,
+  type EstimatorContext,
+  type EstimatorDocument,
+  type EstimatorNeeds,
+  type EstimatorRun,
+  type GroupAccumulator,
+  type ShareReport,
+  type SharePoint,
+} from './estimate/index.js';
+export type { ShareEstimate } from './estimate/types.js';
+
+// Rendering: table, CSV, JSON or self-contained HTML.
+export { renderReport, REPORT_FORMATS, type ReportFormat } from './report/render.js';
+
+// Model-collapse projections seeded by a measured share series.
+export { runCollapse, type CollapseOptions, type CollapseReport } from './collapse/run.js';

@@ -67,7 +67,8 @@ describe('the packed package', () => {
   it('imports by name with types: a consumer file type-checks against the declarations', async () => {
     writeFileSync(
       join(consumer, 'check.ts'),
-      `import { extractDocument, openStore, BUILTIN_NAMES, prepareDetectors, readWarcFile, type Detector, type ExtractedDocument, type WarcRecord } from 'ccaudit';
+      `import { extractDocument, openStore, BUILTIN_NAMES, prepareDetectors, readWarcFile, scan, score, buildReport, renderReport, ESTIMATORS,
+  type Detector, type Estimator, type ExtractedDocument, type ShareReport, type ScanSummary, type WarcRecord } from 'ccaudit';
 const doc: ExtractedDocument = extractDocument({ html: new TextEncoder().encode('<html><title>t</title><p>x</p></html>'), contentType: 'text/html', url: null });
 const names: readonly string[] = BUILTIN_NAMES;
 const mine: Detector = { name: 'len', version: '1', description: 'text length', languages: ['eng'], score: async (d) => ({ score: Math.min(1, d.text.length / 1e4) }) };
@@ -75,9 +76,14 @@ export async function check(path: string): Promise<number> {
   const dets: Detector[] = await prepareDetectors({ names: ['gpt-words'] });
   let n = 0;
   for await (const item of readWarcFile(path)) if (!('kind' in item)) n += (item as WarcRecord).length;
-  const store = openStore(':memory:');
+  const summary: ScanSummary = await scan({ db: 'x.db', paths: [path], threads: 0 });
+  await score({ db: 'x.db', detectors: [mine] });
+  const store = openStore('x.db', { readonly: true });
+  const report: ShareReport = await buildReport(store, { minDocs: 1 });
   store.close();
-  return n + doc.words + names.length + dets.length + mine.name.length;
+  const methods: readonly Estimator[] = ESTIMATORS;
+  const csv: string = await renderReport(report, 'csv');
+  return n + doc.words + names.length + dets.length + mine.name.length + summary.files + methods.length + csv.length;
 }
 // @ts-expect-error the declarations are real: a wrong argument type is an error
 extractDocument(42);
@@ -104,6 +110,7 @@ extractDocument(42);
     );
     expect(await status(process.execPath, [tsc, '-p', 'tsconfig.example.json'], consumer)).toEqual({ code: 0, output: '' });
     const { stdout } = await run(process.execPath, ['out/example.js', join(ROOT, 'samples/warc')], consumer);
-    expect(stdout).toMatch(/\b[1-9]\d* documents/);
+    expect(stdout).toMatch(/17 files, 420 records, 128 documents, 0 errors/);
+    expect(stdout).toMatch(/\d+ CSV lines/);
   }, 180_000);
 });

@@ -3,7 +3,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CUTOFF } from '../store/baseline-queries.js';
 import { STRATUM_DIMS, type StratumDim } from '../estimate/baseline/types.js';
 import { DEFAULT_STRATA } from '../estimate/baseline/strata.js';
-import type { DomainCalibrationOptions } from '../estimate/build/domain-calibration.js';
+import type { DomainCalibrationOptions } from '../estimate/assemble/domain-calibration.js';
 import { collect, isoDay, openFraction, positiveInt } from './options.js';
 
 export interface BaselineFlags {

@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { openStore } from '../store/index.js';
-import { shareSeriesFromStore } from '../estimate/build/store.js';
+import { shareSeriesFromStore } from '../estimate/assemble/store.js';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { renderHtml } from '../collapse/html.js';
 import { renderCsv, renderJson, renderTable } from '../collapse/render.js';

@@ -1,7 +1,7 @@
 /** `ccaudit estimate --jsonl FILE`: the report's estimators over a JSONL corpus outside any store. */
 import { createReadStream, existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { buildJsonlReport } from '../estimate/build/jsonl.js';
+import { buildJsonlReport } from '../estimate/assemble/jsonl.js';
 import { addReportFlags, estimatorOptions, type CommonReportFlags } from './report-flags.js';
 import { renderReport, writeReport } from './report-output.js';
 import { collect } from './options.js';

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { openStore } from '../store/index.js';
-import { buildReport } from '../estimate/build/store.js';
+import { buildReport } from '../estimate/assemble/store.js';
 import { addReportFlags, estimatorOptions, type CommonReportFlags } from './report-flags.js';
 import { renderReport, writeReport } from './report-output.js';
 import { DEFAULT_DB, nonNegativeInt } from './options.js';

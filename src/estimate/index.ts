@@ -1,8 +1,8 @@
 /** Public API of the estimation layer: report builders, the estimator seam and the report model. */
-export { buildReport, buildStoreReport, chooseDetectorVersions, shareSeriesFromStore, ReportInputError } from './build/store.js';
-export type { ReportOptions, StoreReportOptions, ControlSources, ShareSeriesOptions } from './build/store.js';
-export { buildJsonlReport, type JsonlReportOptions } from './build/jsonl.js';
-export type { DomainCalibrationOptions, CalibrationMode, HumanReference } from './build/domain-calibration.js';
+export { buildReport, buildStoreReport, chooseDetectorVersions, shareSeriesFromStore, ReportInputError } from './assemble/store.js';
+export type { ReportOptions, StoreReportOptions, ControlSources, ShareSeriesOptions } from './assemble/store.js';
+export { buildJsonlReport, type JsonlReportOptions } from './assemble/jsonl.js';
+export type { DomainCalibrationOptions, CalibrationMode, HumanReference } from './assemble/domain-calibration.js';
 export { EstimateAggregator, type AggregateConfig, type AggregateDocument, type AggregateResult } from './aggregate.js';
 export { ESTIMATORS, METHOD_NAMES, findEstimator, selectEstimators } from './registry.js';
 export type {

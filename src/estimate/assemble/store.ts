@@ -14,6 +14,7 @@ import {
   type ReportGrouping,
 } from '../../store/report-queries.js';
 import { EstimateAggregator, type DetectorSpec } from '../aggregate.js';
+import { METHOD_NAMES } from '../registry.js';
 import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../types.js';
 import { assembleReport, type ReportExample, type ShareReport, type SharePoint } from '../model.js';
 import { aggregateConfig, fileOperatingPoint, loadResources } from './resources.js';
@@ -53,7 +54,17 @@ export interface ControlSources {
   databases?: readonly string[];
 }
 
-export interface ReportOptions extends StoreReportOptions {
+/** What a report takes when a program leaves it out: the `ccaudit report` defaults. */
+export const REPORT_DEFAULTS = {
+  by: 'month',
+  dateBasis: 'publication',
+  minDocs: 30,
+  level: 0.95,
+} as const satisfies Partial<StoreReportOptions>;
+
+/** Options of buildReport: StoreReportOptions with the CLI's defaults (every method) for what is left out. */
+export interface ReportOptions extends Partial<Pick<StoreReportOptions, 'by' | 'dateBasis' | 'methods' | 'minDocs' | 'level'>>,
+    Omit<StoreReportOptions, 'by' | 'dateBasis' | 'methods' | 'minDocs' | 'level'> {
   controls?: ControlSources;
 }
 
@@ -70,7 +81,15 @@ export async function buildReport(store: Store, o: ReportOptions): Promise<Share
     for (const f of files) given.push(await scoreControlFile(f, chosen));
     for (const f of dbs) given.push(controlDatabase(f, chosen));
   }
-  return buildStoreReport(store, { ...o, domain: { ...(o.domain ?? {}), controls: given } });
+  return buildStoreReport(store, {
+    ...o,
+    by: o.by ?? REPORT_DEFAULTS.by,
+    dateBasis: o.dateBasis ?? REPORT_DEFAULTS.dateBasis,
+    minDocs: o.minDocs ?? REPORT_DEFAULTS.minDocs,
+    level: o.level ?? REPORT_DEFAULTS.level,
+    methods: o.methods ?? new Set(METHOD_NAMES),
+    domain: { ...(o.domain ?? {}), controls: given },
+  });
 }
 
 export interface ShareSeriesOptions {
