@@ -103,7 +103,9 @@ async function main(): Promise<void> {
   }
   console.log(`detector throughput on ${res.documents} documents of ~${Math.round(res.meanWords)} words (one core, CPU time; best of 3)`);
   for (const r of res.rows) {
-    console.log(`${r.detector.padEnd(14)} ${r.docsPerSecond.toFixed(0).padStart(7)} docs/s  ${r.msPerDoc.toFixed(2).padStart(6)} ms/doc  (wall ${r.wallMsPerDoc.toFixed(2)} ms/doc)`);
+    console.log(
+      `${r.detector.padEnd(14)} ${r.docsPerSecond.toFixed(0).padStart(7)} docs/s  ${r.msPerDoc.toFixed(2).padStart(6)} ms/doc  (wall ${r.wallMsPerDoc.toFixed(2)} ms/doc)`,
+    );
   }
 }
 

@@ -61,12 +61,13 @@ async function main(): Promise<void> {
     const c0 = process.cpuUsage();
     const w0 = performance.now();
     if (pool) await Promise.all(jobs.map((j) => pool.run(j)));
-    else for (let i = 0; i < jobs.length; i++) {
-      const t = last && top > 0 ? performance.now() : 0;
-      const doc = extractDocument(jobs[i]);
-      if (last && top > 0) perDoc[i] = performance.now() - t;
-      if (last && out) outputs.push(JSON.stringify({ url: jobs[i].url, ...doc }));
-    }
+    else
+      for (let i = 0; i < jobs.length; i++) {
+        const t = last && top > 0 ? performance.now() : 0;
+        const doc = extractDocument(jobs[i]);
+        if (last && top > 0) perDoc[i] = performance.now() - t;
+        if (last && out) outputs.push(JSON.stringify({ url: jobs[i].url, ...doc }));
+      }
     const c = process.cpuUsage(c0);
     const cpuMs = (c.user + c.system) / 1000;
     const r: PassResult = {
@@ -81,7 +82,10 @@ async function main(): Promise<void> {
     if (json) console.log(JSON.stringify(r));
     else console.log(`pass ${pass}: ${r.docsPerCpuSecond} docs/CPU-s, ${r.cpuMsPerDoc} CPU ms/doc (wall ${r.wallMs} ms)`);
   }
-  const warm = results.slice(1).map((r) => r.cpuMsPerDoc).sort((a, b) => a - b);
+  const warm = results
+    .slice(1)
+    .map((r) => r.cpuMsPerDoc)
+    .sort((a, b) => a - b);
   if (warm.length > 0) {
     // The machine is shared: the fastest warm pass is the least disturbed one.
     const best = warm[0];

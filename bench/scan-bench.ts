@@ -154,9 +154,11 @@ async function parent(): Promise<void> {
   };
   const scan = results.find((r) => r.phase === 'scan');
   if (scan) {
-    console.log(`\nfull scan, one core: ${docsPerSec('scan').toFixed(0)} HTML documents/s (target ≥ 300); ` +
-      `with all detectors: ${docsPerSec('scan+score').toFixed(0)} docs/s (${((100 * docsPerSec('scan+score')) / docsPerSec('scan')).toFixed(0)}% of it; target ≥ 50%); ` +
-      `worker pool (${os.cpus().length} threads): ${docsPerSec('scan-parallel').toFixed(0)} docs/s`);
+    console.log(
+      `\nfull scan, one core: ${docsPerSec('scan').toFixed(0)} HTML documents/s (target ≥ 300); ` +
+        `with all detectors: ${docsPerSec('scan+score').toFixed(0)} docs/s (${((100 * docsPerSec('scan+score')) / docsPerSec('scan')).toFixed(0)}% of it; target ≥ 50%); ` +
+        `worker pool (${os.cpus().length} threads): ${docsPerSec('scan-parallel').toFixed(0)} docs/s`,
+    );
     const peak = Math.max(...results.filter((r) => r.phase.startsWith('scan')).map((r) => r.maxRssMb));
     console.log(`peak RSS of any scan phase: ${peak.toFixed(0)} MB (target ≤ 400; the worker pool's threads share the process)`);
   }
@@ -164,7 +166,12 @@ async function parent(): Promise<void> {
   const det = await runDetectBench(Number(process.env.BENCH_DETECT_DOCS ?? 300));
   console.log(`\ndetectors, ${det.documents} documents of ~1,000 words (real labeled texts), one core:`);
   console.table(
-    det.rows.map((r) => ({ detector: r.detector, 'docs/s (CPU)': r.docsPerSecond.toFixed(0), 'ms/doc (CPU)': r.msPerDoc.toFixed(2), 'ms/doc (wall)': r.wallMsPerDoc.toFixed(2) })),
+    det.rows.map((r) => ({
+      detector: r.detector,
+      'docs/s (CPU)': r.docsPerSecond.toFixed(0),
+      'ms/doc (CPU)': r.msPerDoc.toFixed(2),
+      'ms/doc (wall)': r.wallMsPerDoc.toFixed(2),
+    })),
   );
 }
 

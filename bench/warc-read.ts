@@ -47,8 +47,8 @@ function arg(name: string, dflt: string): string {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // shared/ sits beside the checkout; from bench/ (tsx) or dist/bench/ (compiled).
-const defaultCorpus = [path.resolve(here, '../../shared/corpora/warc'), path.resolve(here, '../../../shared/corpora/warc')].find(
-  (p) => existsSync(p),
+const defaultCorpus = [path.resolve(here, '../../shared/corpora/warc'), path.resolve(here, '../../../shared/corpora/warc')].find((p) =>
+  existsSync(p),
 );
 const corpus = arg('corpus', process.env.CCAUDIT_WARC_CORPUS ?? defaultCorpus ?? '../shared/corpora/warc');
 const targetMb = Number(arg('mb', '100'));

@@ -36,7 +36,12 @@ export interface TrainedModels {
   compression: CompressionModelFile;
 }
 
-export function trainAllModels(records: readonly LabeledRecord[], published: readonly LexiconSourceRow[], seed = DEFAULT_SEED, split = 'train'): TrainedModels {
+export function trainAllModels(
+  records: readonly LabeledRecord[],
+  published: readonly LexiconSourceRow[],
+  seed = DEFAULT_SEED,
+  split = 'train',
+): TrainedModels {
   return {
     gptWords: buildGptWordsLexicon(records, published, { seed, split, alpha: 1, provenance: GPT_WORDS_PROVENANCE }),
     classifier: trainLinearModel(records, { ...CLASSIFIER_DEFAULTS, seed, split }),

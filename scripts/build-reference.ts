@@ -61,10 +61,15 @@ async function main(): Promise<void> {
   const raw = buildReference(train, params, `train split (src/detect/splits.ts) of ${names}; languages ${params.languages.join(',')}`);
   const ref = calibrateReference(raw, calib, `calib split (src/detect/splits.ts) of ${names}`);
   write(join(outDir, 'mixture-reference.json'), ref);
-  console.log(`  vocabulary ${ref.words.length} words; units human ${ref.nHuman}, AI ${ref.nAi}; ratio calibration a=${ref.calibration!.a.toFixed(4)} b=${ref.calibration!.b.toFixed(4)}`);
+  console.log(
+    `  vocabulary ${ref.words.length} words; units human ${ref.nHuman}, AI ${ref.nAi}; ratio calibration a=${ref.calibration!.a.toFixed(4)} b=${ref.calibration!.b.toFixed(4)}`,
+  );
   // Sanity figures on the calib split (the split the calibration was fitted on).
   const inLang = (r: { lang: string }) => params.languages.includes(r.lang);
-  for (const [label, model] of [['raw', new MixtureReference(raw)], ['calibrated', new MixtureReference(ref)]] as const) {
+  for (const [label, model] of [
+    ['raw', new MixtureReference(raw)],
+    ['calibrated', new MixtureReference(ref)],
+  ] as const) {
     const pure = (cls: 'ai' | 'human') => mleAlpha(packRatios(calib.filter((r) => r.label === cls && inLang(r)).map((r) => model.ratios(r.text))));
     console.log(`  calib split, ${label} ratios: α̂ on all-human ${pure('human').toFixed(3)}, on all-AI ${pure('ai').toFixed(3)}`);
   }
@@ -93,16 +98,18 @@ function calibrationWordSets(files: readonly string[], params: ReferenceParams, 
   const all = params.languages.includes('*');
   const items: ReferenceCalibrationFile['items'] = [];
   for (const file of files) {
-    readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-      if (line.trim() === '') return;
-      const r = parseLabeledLine(line, file, i + 1);
-      if (r.label !== 'ai' || !(all || params.languages.includes(r.lang))) return;
-      if (splitOf(r.text) !== 'calib') return;
-      const set = [...documentWordSet(r.text)].sort();
-      // Space-joined in the file: a token never contains whitespace.
-      if (set.some((w) => /\s/.test(w))) throw new Error(`a token with whitespace in ${file}:${i + 1}`);
-      items.push({ lang: r.lang, words: countWords(r.text), wordSet: set.join(' ') });
-    });
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (line.trim() === '') return;
+        const r = parseLabeledLine(line, file, i + 1);
+        if (r.label !== 'ai' || !(all || params.languages.includes(r.lang))) return;
+        if (splitOf(r.text) !== 'calib') return;
+        const set = [...documentWordSet(r.text)].sort();
+        // Space-joined in the file: a token never contains whitespace.
+        if (set.some((w) => /\s/.test(w))) throw new Error(`a token with whitespace in ${file}:${i + 1}`);
+        items.push({ lang: r.lang, words: countWords(r.text), wordSet: set.join(' ') });
+      });
   }
   return {
     format: REFERENCE_CALIBRATION_FORMAT,

@@ -38,7 +38,13 @@ async function main(): Promise<void> {
   const files = sharedLabeledFiles();
   const all = await loadLabeled(files);
   const heldout = inSplit(all, 'heldout');
-  const opts = (threshold: number) => ({ threshold, replicates, seed: DEFAULT_SEED, breakdowns: ['file', 'domain', 'generator', 'family', 'variant', 'lang'] as const, minPerClass: 10 });
+  const opts = (threshold: number) => ({
+    threshold,
+    replicates,
+    seed: DEFAULT_SEED,
+    breakdowns: ['file', 'domain', 'generator', 'family', 'variant', 'lang'] as const,
+    minPerClass: 10,
+  });
 
   // (a) in-distribution
   const calibration = readCalibrationFile(DEFAULT_FILES.calibration());
@@ -52,7 +58,10 @@ async function main(): Promise<void> {
     inDist.push(...evaluateScores(d, heldout, scores, { ...opts(cal?.threshold ?? 0.5), breakdowns: [...opts(0).breakdowns] }));
     console.error(`in-distribution: ${name} scored ${heldout.length} docs in ${(ms / 1000).toFixed(1)} s`);
   }
-  writeFileSync(join(outDir, 'in-distribution.json'), `${JSON.stringify({ split: 'heldout', files: files.map((f) => basename(f)), replicates, rows: inDist }, null, 1)}\n`);
+  writeFileSync(
+    join(outDir, 'in-distribution.json'),
+    `${JSON.stringify({ split: 'heldout', files: files.map((f) => basename(f)), replicates, rows: inDist }, null, 1)}\n`,
+  );
   console.log('## In-distribution (shipped models, heldout split; threshold = calibrated at 5% FPR)\n');
   console.log(formatEvaluationTable(inDist));
 
@@ -65,30 +74,51 @@ async function main(): Promise<void> {
   if (drl.length > 1) folds.push({ name: 'detectrl+detectrl_attacks', out: drl });
   const loso: Array<EvaluationRow & { fold: string }> = [];
   for (const fold of folds) {
-    const trainRecs = inSplit(all.filter((r) => !fold.out.includes(r.file)), 'train');
-    const calibRecs = inSplit(all.filter((r) => !fold.out.includes(r.file)), 'calib');
+    const trainRecs = inSplit(
+      all.filter((r) => !fold.out.includes(r.file)),
+      'train',
+    );
+    const calibRecs = inSplit(
+      all.filter((r) => !fold.out.includes(r.file)),
+      'calib',
+    );
     const test: LabeledRecord[] = all.filter((r) => fold.out.includes(r.file));
     const models = trainAllModels(trainRecs, published, DEFAULT_SEED, `train split without ${fold.name}`);
     const detectors: Detector[] = detectorsFromModels(models);
     const labels = calibRecs.map((r) => (r.label === 'ai' ? 1 : 0) as 0 | 1);
     const thresholds = new Map<string, number>();
-    for (const d of detectors) thresholds.set(d.name, calibrate(d.name, d.version, await scoreRecords(d, calibRecs), labels, TARGET_FPR, 'fold calib').threshold);
+    for (const d of detectors)
+      thresholds.set(d.name, calibrate(d.name, d.version, await scoreRecords(d, calibRecs), labels, TARGET_FPR, 'fold calib').threshold);
     const seg = segmentsOver(detectors.find((d) => d.name === 'classifier')!, thresholds.get('classifier')!);
     thresholds.set(seg.name, calibrate(seg.name, seg.version, await scoreRecords(seg, calibRecs), labels, TARGET_FPR, 'fold calib').threshold);
     detectors.push(seg);
     for (const d of detectors) {
       const scores = await scoreRecords(d, test);
-      for (const row of evaluateScores(d, test, scores, { ...opts(thresholds.get(d.name)!), breakdowns: ['domain', 'generator', 'family', 'variant', 'lang'] })) {
+      for (const row of evaluateScores(d, test, scores, {
+        ...opts(thresholds.get(d.name)!),
+        breakdowns: ['domain', 'generator', 'family', 'variant', 'lang'],
+      })) {
         loso.push({ fold: fold.name, ...row });
       }
     }
     console.error(`loso: fold ${fold.name} done (${trainRecs.length} train docs, ${test.length} test docs)`);
   }
-  const summary = summaryMarkdown(inDist, loso, folds.map((f) => f.name));
+  const summary = summaryMarkdown(
+    inDist,
+    loso,
+    folds.map((f) => f.name),
+  );
   writeFileSync(join(outDir, 'summary.md'), summary);
-  writeFileSync(join(outDir, 'loso.json'), `${JSON.stringify({ method: 'train on train split of the other files, calibrate on their calib split, test on every row of the left-out file(s)', replicates, rows: loso }, null, 1)}\n`);
+  writeFileSync(
+    join(outDir, 'loso.json'),
+    `${JSON.stringify({ method: 'train on train split of the other files, calibrate on their calib split, test on every row of the left-out file(s)', replicates, rows: loso }, null, 1)}\n`,
+  );
   console.log('\n## Leave-one-source-out (train on the other sources; "value" = left-out fold)\n');
-  console.log(formatEvaluationTable(loso.map((r) => ({ ...r, value: r.slice === "all" ? r.fold : r.value.startsWith(`${r.fold}:`) ? r.value : `${r.fold}:${r.value}` }))));
+  console.log(
+    formatEvaluationTable(
+      loso.map((r) => ({ ...r, value: r.slice === 'all' ? r.fold : r.value.startsWith(`${r.fold}:`) ? r.value : `${r.fold}:${r.value}` })),
+    ),
+  );
   console.log(`\n## Summary (also in ${join(outDir, 'summary.md')})\n`);
   console.log(summary);
 }
@@ -99,7 +129,13 @@ const cell = (r: EvaluationRow | undefined): string =>
 /** Markdown table: AUROC / TPR@1%FPR per detector, in-distribution and per LOSO fold. */
 function summaryMarkdown(inDist: EvaluationRow[], loso: Array<EvaluationRow & { fold: string }>, folds: string[]): string {
   const detectors = [...new Set(inDist.map((r) => r.detector))];
-  const head = ['detector', 'in-dist (heldout)', 'in-dist, instruction-tuned', ...folds.map((f) => `LOSO ${f}`), ...folds.map((f) => `LOSO ${f}, instruction-tuned`)];
+  const head = [
+    'detector',
+    'in-dist (heldout)',
+    'in-dist, instruction-tuned',
+    ...folds.map((f) => `LOSO ${f}`),
+    ...folds.map((f) => `LOSO ${f}, instruction-tuned`),
+  ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const d of detectors) {
     const id = inDist.filter((r) => r.detector === d);

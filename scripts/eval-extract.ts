@@ -92,7 +92,10 @@ function tokens(text: string): string[] {
     const w = m[0];
     if (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(w)) {
       // CJK has no spaces: one token per character keeps shingles meaningful.
-      for (const part of w.split(/(?=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])|(?<=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])/u)) out.push(part);
+      for (const part of w.split(
+        /(?=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])|(?<=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])/u,
+      ))
+        out.push(part);
     } else out.push(w);
   }
   return out;
@@ -247,33 +250,67 @@ interface SplitSummary {
 }
 
 function summariseMoz(pages: Page[], results: PageResult[], pick: (r: PageResult) => boolean): SplitSummary {
-  let p = 0, r = 0, f = 0, n = 0, titleOk = 0, titleN = 0, dateOk = 0, dateN = 0;
+  let p = 0,
+    r = 0,
+    f = 0,
+    n = 0,
+    titleOk = 0,
+    titleN = 0,
+    dateOk = 0,
+    dateN = 0;
   results.forEach((res, i) => {
     if (!pick(res)) return;
     const page = pages[i];
     const s = shinglePrf(res.doc?.text ?? '', page.gold_text ?? '');
-    p += s.precision; r += s.recall; f += s.f1; n++;
-    if (page.title) { titleN++; if (res.doc?.title && normTitle(res.doc.title) === normTitle(page.title)) titleOk++; }
+    p += s.precision;
+    r += s.recall;
+    f += s.f1;
+    n++;
+    if (page.title) {
+      titleN++;
+      if (res.doc?.title && normTitle(res.doc.title) === normTitle(page.title)) titleOk++;
+    }
     const d = sameDay(res.doc?.date ?? null, page.publishedTime);
-    if (d !== null) { dateN++; if (d) dateOk++; }
+    if (d !== null) {
+      dateN++;
+      if (d) dateOk++;
+    }
   });
   return {
-    pages: n, precision: p / Math.max(1, n), recall: r / Math.max(1, n), f1: f / Math.max(1, n),
-    titleAgreement: titleN ? titleOk / titleN : null, dateAgreement: dateN ? dateOk / dateN : null,
+    pages: n,
+    precision: p / Math.max(1, n),
+    recall: r / Math.max(1, n),
+    f1: f / Math.max(1, n),
+    titleAgreement: titleN ? titleOk / titleN : null,
+    dateAgreement: dateN ? dateOk / dateN : null,
   };
 }
 
 function summariseTfe(pages: Page[], results: PageResult[], pick: (r: PageResult) => boolean): SplitSummary {
   const c: SnippetCounts = { tp: 0, fn: 0, fp: 0, tn: 0 };
-  let n = 0, titleOk = 0, titleN = 0, dateOk = 0, dateN = 0;
+  let n = 0,
+    titleOk = 0,
+    titleN = 0,
+    dateOk = 0,
+    dateN = 0;
   results.forEach((res, i) => {
     if (!pick(res)) return;
     const page = pages[i];
     const k = snippetCounts(res.doc?.text ?? '', page);
-    c.tp += k.tp; c.fn += k.fn; c.fp += k.fp; c.tn += k.tn; n++;
-    if (page.meta_title) { titleN++; if (res.doc?.title && normTitle(res.doc.title) === normTitle(page.meta_title)) titleOk++; }
+    c.tp += k.tp;
+    c.fn += k.fn;
+    c.fp += k.fp;
+    c.tn += k.tn;
+    n++;
+    if (page.meta_title) {
+      titleN++;
+      if (res.doc?.title && normTitle(res.doc.title) === normTitle(page.meta_title)) titleOk++;
+    }
     const d = sameDay(res.doc?.date ?? null, page.meta_date);
-    if (d !== null) { dateN++; if (d) dateOk++; }
+    if (d !== null) {
+      dateN++;
+      if (d) dateOk++;
+    }
   });
   return { pages: n, ...snippetScores(c), counts: c, titleAgreement: titleN ? titleOk / titleN : null, dateAgreement: dateN ? dateOk / dateN : null };
 }
@@ -338,7 +375,9 @@ function main(): void {
     lines.push(`\n== ${name}`);
     lines.push(`split      pages  precision  recall  f1     ${set === 'tfe' ? 'accuracy' : ''}  title  date`);
     for (const [k, s] of Object.entries(summary) as Array<[string, SplitSummary]>) {
-      lines.push(`${k.padEnd(10)} ${String(s.pages).padStart(5)}  ${f3(s.precision)}      ${f3(s.recall)}   ${f3(s.f1)}  ${s.accuracy !== undefined ? f3(s.accuracy) + '    ' : ''}  ${f3(s.titleAgreement)}  ${f3(s.dateAgreement)}`);
+      lines.push(
+        `${k.padEnd(10)} ${String(s.pages).padStart(5)}  ${f3(s.precision)}      ${f3(s.recall)}   ${f3(s.f1)}  ${s.accuracy !== undefined ? f3(s.accuracy) + '    ' : ''}  ${f3(s.titleAgreement)}  ${f3(s.dateAgreement)}`,
+      );
     }
     if (set === 'tfe') {
       const c = summary.all.counts!;
@@ -353,15 +392,25 @@ function main(): void {
     } else {
       lines.push('anchor: Readability.js 0.6.0 reproduces this gold by construction (F1 = 1.000); no other published P/R/F1.');
     }
-    lines.push(`extraction speed (bytes → ExtractedDocument, one thread, warm): ${docsPerSec.toFixed(0)} docs/s wall (${(ms / results.length).toFixed(2)} ms/doc), ${docsPerCpuSec.toFixed(0)} docs per CPU-second (${(cpuMs / results.length).toFixed(2)} CPU-ms/doc); mean page ${(bytes / results.length / 1024).toFixed(0)} KiB; a bare htmlparser2 parse of the same pages: ${(parseCpuMs / results.length).toFixed(2)} CPU-ms/doc`);
-    if (errors.length > 0) lines.push(`errors: ${errors.length} (${errors.slice(0, 3).map((e) => `${e.id}: ${e.error}`).join('; ')})`);
+    lines.push(
+      `extraction speed (bytes → ExtractedDocument, one thread, warm): ${docsPerSec.toFixed(0)} docs/s wall (${(ms / results.length).toFixed(2)} ms/doc), ${docsPerCpuSec.toFixed(0)} docs per CPU-second (${(cpuMs / results.length).toFixed(2)} CPU-ms/doc); mean page ${(bytes / results.length / 1024).toFixed(0)} KiB; a bare htmlparser2 parse of the same pages: ${(parseCpuMs / results.length).toFixed(2)} CPU-ms/doc`,
+    );
+    if (errors.length > 0)
+      lines.push(
+        `errors: ${errors.length} (${errors
+          .slice(0, 3)
+          .map((e) => `${e.id}: ${e.error}`)
+          .join('; ')})`,
+      );
   }
   report.docsPerSec = totalDocs / (totalMs / 1000);
   report.docsPerCpuSec = totalDocs / (totalCpuMs / 1000);
   if (args.json) console.log(JSON.stringify(report, null, 2));
   else {
     console.log(lines.join('\n'));
-    console.log(`\noverall: ${totalDocs} docs, ${(totalDocs / (totalMs / 1000)).toFixed(0)} docs/s wall, ${(totalDocs / (totalCpuMs / 1000)).toFixed(0)} docs per CPU-second`);
+    console.log(
+      `\noverall: ${totalDocs} docs, ${(totalDocs / (totalMs / 1000)).toFixed(0)} docs/s wall, ${(totalDocs / (totalCpuMs / 1000)).toFixed(0)} docs per CPU-second`,
+    );
   }
 }
 

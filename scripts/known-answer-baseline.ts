@@ -56,7 +56,12 @@ type Design = 'same' | 'split-generators';
  */
 function partition(rng: Rng, texts: readonly LabeledRecord[], nb: number, na: number, design: Design) {
   const generators = [...new Set(texts.filter((r) => r.label === 'ai').map((r) => r.generator ?? '?'))].sort();
-  const refGenerators = design === 'split-generators' ? shuffled(rng, generators).slice(0, Math.max(1, Math.floor(generators.length / 2))).sort() : null;
+  const refGenerators =
+    design === 'split-generators'
+      ? shuffled(rng, generators)
+          .slice(0, Math.max(1, Math.floor(generators.length / 2)))
+          .sort()
+      : null;
   const groups = new Map<string, LabeledRecord[]>();
   for (const r of texts) {
     const k = groupKey(r.text);
@@ -149,7 +154,9 @@ async function main(): Promise<void> {
     const coverage = Math.min(...detectors.map((d) => [...d.scores.values()].filter((s) => s !== null).length / test.length));
     if (coverage < 0.5) {
       const langs = [...new Set(test.map((r) => r.lang))].sort().join(', ');
-      console.error(`fold ${fold}: SKIPPED — detectors trained without it score only ${(coverage * 100).toFixed(0)}% of its texts (languages ${langs}); nothing to estimate with.`);
+      console.error(
+        `fold ${fold}: SKIPPED — detectors trained without it score only ${(coverage * 100).toFixed(0)}% of its texts (languages ${langs}); nothing to estimate with.`,
+      );
       foldInfo[fold] = { skipped: true, coverage, languages: langs };
       continue;
     }
@@ -169,17 +176,33 @@ async function main(): Promise<void> {
     const needHs = nb + FRACTIONS.reduce((s, f) => s + n - Math.round(f * n), 0);
     const needAs = na + FRACTIONS.reduce((s, f) => s + Math.round(f * n), 0);
     foldInfo[fold] = { humans: humans.length, ai: ais.length, n, baseline: nb, aiRefs: na, trainSeconds: (Date.now() - t0) / 1000 };
-    console.error(`fold ${fold}: ${humans.length} human / ${ais.length} AI texts; per draw baseline ${nb}, AI refs ${na}, ${n} documents per month; trained in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.error(
+      `fold ${fold}: ${humans.length} human / ${ais.length} AI texts; per draw baseline ${nb}, AI refs ${na}, ${n} documents per month; trained in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
 
     for (let d = 0; d < draws; d++) {
       const rng = new Rng(mixSeed(seed, stems.indexOf(fold), d));
       const { calibration, target, refGenerators } = partition(rng, test, nb, na, design);
-      const h = shuffled(rng, target.filter((r) => r.label === 'human'));
-      const a = shuffled(rng, target.filter((r) => r.label === 'ai'));
-      const baseline = shuffled(rng, calibration.filter((r) => r.label === 'human')).slice(0, nb);
-      const aiRefs = shuffled(rng, calibration.filter((r) => r.label === 'ai')).slice(0, na);
+      const h = shuffled(
+        rng,
+        target.filter((r) => r.label === 'human'),
+      );
+      const a = shuffled(
+        rng,
+        target.filter((r) => r.label === 'ai'),
+      );
+      const baseline = shuffled(
+        rng,
+        calibration.filter((r) => r.label === 'human'),
+      ).slice(0, nb);
+      const aiRefs = shuffled(
+        rng,
+        calibration.filter((r) => r.label === 'ai'),
+      ).slice(0, na);
       if (baseline.length < nb || aiRefs.length < na || h.length < needHs - nb || a.length < needAs - na) {
-        throw new Error(`fold ${fold} draw ${d}: not enough texts for the design (${baseline.length}/${nb} baseline, ${aiRefs.length}/${na} references, ${h.length} + ${a.length} for the months)`);
+        throw new Error(
+          `fold ${fold} draw ${d}: not enough texts for the design (${baseline.length}/${nb} baseline, ${aiRefs.length}/${na} references, ${h.length} + ${a.length} for the months)`,
+        );
       }
       if (d === 0 && refGenerators) console.error(`fold ${fold}: references from ${refGenerators.join(', ')}; target AI from the other generators`);
       const months = FRACTIONS.map((f, i) => {
@@ -216,23 +239,64 @@ async function main(): Promise<void> {
     console.log(
       alignTable(
         ['method', 'fraction', 'draws', 'mean |err|', 'bias', 'RMSE', 'coverage', 'mean width'],
-        summarise(rs).map((s) => [s.method, s.fraction.toFixed(2), String(s.draws), pct(s.meanAbsError), pct(s.bias), pct(s.rmse), pct(s.coverage, 0), pct(s.meanWidth)]),
+        summarise(rs).map((s) => [
+          s.method,
+          s.fraction.toFixed(2),
+          String(s.draws),
+          pct(s.meanAbsError),
+          pct(s.bias),
+          pct(s.rmse),
+          pct(s.coverage, 0),
+          pct(s.meanWidth),
+        ]),
       ),
     );
   };
-  for (const fold of folds) if (rows.some((r) => r.fold === fold)) print(`left-out source: ${fold}`, rows.filter((r) => r.fold === fold));
+  for (const fold of folds)
+    if (rows.some((r) => r.fold === fold))
+      print(
+        `left-out source: ${fold}`,
+        rows.filter((r) => r.fold === fold),
+      );
   print('all folds pooled', rows);
   if (values.json) {
-    writeFileSync(values.json, `${JSON.stringify({ design, draws, replicates, seed, fractions: FRACTIONS, folds: foldInfo, summary: summarise(rows), byFold: Object.fromEntries(folds.map((f) => [f, summarise(rows.filter((r) => r.fold === f))])) }, null, 1)}\n`);
+    writeFileSync(
+      values.json,
+      `${JSON.stringify({ design, draws, replicates, seed, fractions: FRACTIONS, folds: foldInfo, summary: summarise(rows), byFold: Object.fromEntries(folds.map((f) => [f, summarise(rows.filter((r) => r.fold === f))])) }, null, 1)}\n`,
+    );
     console.log(`wrote ${values.json}`);
   }
 }
 
 function compare(fold: string, m: { period: string; fraction: number; truth: number }, e: ShareEstimate): Comparison & { fold: string } {
   if (e.status !== 'ok') {
-    return { fold, period: m.period, truth: m.truth, fraction: m.fraction, method: `${e.method} [${e.status}]`, kind: e.kind, share: Number.NaN, lo: Number.NaN, hi: Number.NaN, covered: false, error: Number.NaN };
+    return {
+      fold,
+      period: m.period,
+      truth: m.truth,
+      fraction: m.fraction,
+      method: `${e.method} [${e.status}]`,
+      kind: e.kind,
+      share: Number.NaN,
+      lo: Number.NaN,
+      hi: Number.NaN,
+      covered: false,
+      error: Number.NaN,
+    };
   }
-  return { fold, period: m.period, truth: m.truth, fraction: m.fraction, method: e.method, kind: e.kind, share: e.share!, lo: e.lo!, hi: e.hi!, covered: e.lo! <= m.truth && m.truth <= e.hi!, error: e.share! - m.truth };
+  return {
+    fold,
+    period: m.period,
+    truth: m.truth,
+    fraction: m.fraction,
+    method: e.method,
+    kind: e.kind,
+    share: e.share!,
+    lo: e.lo!,
+    hi: e.hi!,
+    covered: e.lo! <= m.truth && m.truth <= e.hi!,
+    error: e.share! - m.truth,
+  };
 }
 
 main().catch((err) => {

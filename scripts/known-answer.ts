@@ -57,7 +57,8 @@ async function main(): Promise<void> {
   const fractions = values.fractions!.split(',').map(Number);
   const months = values.months!.split(',');
   if (months.length !== fractions.length) throw new Error('--months and --fractions need the same number of entries');
-  if (![draws, n, seed, replicates].every((x) => Number.isInteger(x) && x > 0)) throw new Error('--draws, --n, --seed and --replicates must be positive integers');
+  if (![draws, n, seed, replicates].every((x) => Number.isInteger(x) && x > 0))
+    throw new Error('--draws, --n, --seed and --replicates must be positive integers');
   const target: MonthPlan[] = months.map((period, i) => ({ period, fraction: fractions[i], n }));
   const baselineMonths = values['baseline-months'] ? values['baseline-months'].split(',') : [];
   const plan: MonthPlan[] = [...baselineMonths.map((period) => ({ period, fraction: 0, n: Number(values['baseline-n']) })), ...target];
@@ -66,7 +67,9 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
 
   const pool = await heldoutPool();
-  console.log(`held-out pool (English): ${pool.ai.length} AI, ${pool.human.length} human texts; ${draws} draws × ${plan.length} months × ${n} documents; work dir ${outDir}`);
+  console.log(
+    `held-out pool (English): ${pool.ai.length} AI, ${pool.human.length} human texts; ${draws} draws × ${plan.length} months × ${n} documents; work dir ${outDir}`,
+  );
   const detectors = await selectDetectors({});
   await initDetectors(detectors);
   const all: Comparison[] = [];
@@ -93,8 +96,25 @@ async function main(): Promise<void> {
         const used = new Set(mixture.flatMap((m) => m.docs.map((x) => x.record.id)));
         const unused = pool.ai.filter((r) => !used.has(r.id));
         const rng = new Rng(mixSeed(seed, d, 3));
-        const picked = unused.map((r) => ({ r, k: rng.uniform() })).sort((a, b) => a.k - b.k).slice(0, aiRefs).map((x) => x.r);
-        addReferences(store, picked.map((r) => ({ setName: 'known-answer-ai', externalId: r.id, label: 'ai', origin: 'import', generator: r.generator, text: r.text, lang: r.lang, genre: r.domain, words: r.text.split(/\s+/).filter(Boolean).length })));
+        const picked = unused
+          .map((r) => ({ r, k: rng.uniform() }))
+          .sort((a, b) => a.k - b.k)
+          .slice(0, aiRefs)
+          .map((x) => x.r);
+        addReferences(
+          store,
+          picked.map((r) => ({
+            setName: 'known-answer-ai',
+            externalId: r.id,
+            label: 'ai',
+            origin: 'import',
+            generator: r.generator,
+            text: r.text,
+            lang: r.lang,
+            genre: r.domain,
+            words: r.text.split(/\s+/).filter(Boolean).length,
+          })),
+        );
         await scoreStoredReferences(store, detectors);
       }
       const report = buildStoreReport(store, {
@@ -106,10 +126,16 @@ async function main(): Promise<void> {
         replicates,
         seed: mixSeed(seed, d, 1),
       });
-      const rows = compareToTruth(report, mixture.filter((m) => !baselineMonths.includes(m.period)));
+      const rows = compareToTruth(
+        report,
+        mixture.filter((m) => !baselineMonths.includes(m.period)),
+      );
       all.push(...rows);
       const docs = report.groups.reduce((s, g) => s + g.documents, 0);
-      const best = rows.filter((r) => r.method === 'corrected:classifier').map((r) => `${r.period} ${pct(r.truth)}→${pct(r.share)}`).join(', ');
+      const best = rows
+        .filter((r) => r.method === 'corrected:classifier')
+        .map((r) => `${r.period} ${pct(r.truth)}→${pct(r.share)}`)
+        .join(', ');
       console.log(`draw ${d + 1}/${draws}: ${docs} documents reported (excluded ${report.excluded}); corrected:classifier ${best}`);
     } finally {
       store.close();
@@ -126,11 +152,23 @@ async function main(): Promise<void> {
   console.log(
     alignTable(
       ['method', 'fraction', 'draws', 'mean |err|', 'bias', 'RMSE', 'coverage', 'mean width'],
-      summary.map((s) => [s.method, s.fraction.toFixed(2), String(s.draws), pct(s.meanAbsError), pct(s.bias), pct(s.rmse), pct(s.coverage, 0), pct(s.meanWidth)]),
+      summary.map((s) => [
+        s.method,
+        s.fraction.toFixed(2),
+        String(s.draws),
+        pct(s.meanAbsError),
+        pct(s.bias),
+        pct(s.rmse),
+        pct(s.coverage, 0),
+        pct(s.meanWidth),
+      ]),
     ),
   );
   if (values.json) {
-    writeFileSync(values.json, `${JSON.stringify({ plan, draws, seed, replicates, pool: { ai: pool.ai.length, human: pool.human.length }, summary, rows: all }, null, 1)}\n`);
+    writeFileSync(
+      values.json,
+      `${JSON.stringify({ plan, draws, seed, replicates, pool: { ai: pool.ai.length, human: pool.human.length }, summary, rows: all }, null, 1)}\n`,
+    );
     console.log(`wrote ${values.json}`);
   }
 }

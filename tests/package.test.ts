@@ -92,7 +92,15 @@ extractDocument(42);
     writeFileSync(
       join(consumer, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, typeRoots: [join(ROOT, 'node_modules/@types')], types: ['node'] },
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          typeRoots: [join(ROOT, 'node_modules/@types')],
+          types: ['node'],
+        },
         files: ['check.ts'],
       }),
     );
@@ -104,7 +112,15 @@ extractDocument(42);
     writeFileSync(
       join(consumer, 'tsconfig.example.json'),
       JSON.stringify({
-        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, outDir: 'out', typeRoots: [join(ROOT, 'node_modules/@types')], types: ['node'] },
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          outDir: 'out',
+          typeRoots: [join(ROOT, 'node_modules/@types')],
+          types: ['node'],
+        },
         files: ['example.ts'],
       }),
     );

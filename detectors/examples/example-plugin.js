@@ -22,7 +22,7 @@ const PHRASES = [
   'moreover',
   'in summary',
   'ultimately',
-  'in today\'s',
+  "in today's",
   'plays a crucial role',
   'a testament to',
 ];

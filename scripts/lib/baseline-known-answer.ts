@@ -60,7 +60,13 @@ export function runBaselineEstimators(input: DrawInput): Map<string, ShareEstima
   const drift = driftCheck(names, baseline, input.aiRefs.map(item), { strata: STRATA, replicates: 50, seed: input.seed });
   const text = (r: LabeledRecord) => ({ fields: input.fieldsOf(r), text: r.text });
   // Word mixture with P from the baseline and q from the (matched) AI references, as reports run it.
-  const words = BaselineWordMixture.build(input.baseline.map(text), { strata: STRATA, ai: input.aiRefs.map(text), reference: null, replicates: input.replicates, seed: input.seed });
+  const words = BaselineWordMixture.build(input.baseline.map(text), {
+    strata: STRATA,
+    ai: input.aiRefs.map(text),
+    reference: null,
+    replicates: input.replicates,
+    seed: input.seed,
+  });
   const out = new Map<string, ShareEstimate[]>();
   input.months.forEach((m, mi) => {
     const items = m.docs.map(item);
@@ -72,7 +78,10 @@ export function runBaselineEstimators(input: DrawInput): Map<string, ShareEstima
     if (input.reference) {
       const ref = input.reference;
       const langs = ref.params.languages;
-      const ratios = m.docs.filter((r) => langs.includes('*') || langs.includes(r.lang)).map((r) => ref.ratios(r.text)).filter((x) => x.length > 0);
+      const ratios = m.docs
+        .filter((r) => langs.includes('*') || langs.includes(r.lang))
+        .map((r) => ref.ratios(r.text))
+        .filter((x) => x.length > 0);
       list.push({ ...mixtureShare(packRatios(ratios), { ...opts, unit: ref.params.unit }), method: 'mixture (generic P)' });
     }
     out.set(m.period, list);

@@ -26,7 +26,18 @@ export function compareToTruth(report: ShareReport, months: readonly Pick<Mixtur
     const truth = m.aiCount / m.n;
     for (const e of g.estimates) {
       if (e.status !== 'ok') continue;
-      out.push({ period: m.period, truth, fraction: m.fraction, method: e.method, kind: e.kind, share: e.share!, lo: e.lo!, hi: e.hi!, covered: e.lo! <= truth && truth <= e.hi!, error: e.share! - truth });
+      out.push({
+        period: m.period,
+        truth,
+        fraction: m.fraction,
+        method: e.method,
+        kind: e.kind,
+        share: e.share!,
+        lo: e.lo!,
+        hi: e.hi!,
+        covered: e.lo! <= truth && truth <= e.hi!,
+        error: e.share! - truth,
+      });
     }
   }
   return out;

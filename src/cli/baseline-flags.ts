@@ -23,8 +23,12 @@ export interface BaselineFlags {
 }
 
 function dims(value: string): StratumDim[] {
-  const out = value.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const d of out) if (!STRATUM_DIMS.includes(d as StratumDim)) throw new InvalidArgumentError(`unknown stratum "${d}" (choose from ${STRATUM_DIMS.join(', ')})`);
+  const out = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const d of out)
+    if (!STRATUM_DIMS.includes(d as StratumDim)) throw new InvalidArgumentError(`unknown stratum "${d}" (choose from ${STRATUM_DIMS.join(', ')})`);
   if (new Set(out).size !== out.length) throw new InvalidArgumentError(`a stratum is listed twice in "${value}"`);
   return out as StratumDim[];
 }
@@ -53,14 +57,24 @@ export function driftSpec(value: string): BaselineFlags['drift'] {
 export function addBaselineFlags(cmd: Command): Command {
   return cmd
     .addOption(
-      new Option('--calibrate <mode>', 'error rates from labelled development corpora, from the baseline (pre-cutoff pages + AI references), or both series')
+      new Option(
+        '--calibrate <mode>',
+        'error rates from labelled development corpora, from the baseline (pre-cutoff pages + AI references), or both series',
+      )
         .choices(['development', 'baseline', 'both'])
         .default('both'),
     )
     .option('--cutoff <date>', 'pages dated before this day are the human baseline', isoDay, DEFAULT_CUTOFF)
-    .addOption(new Option('--baseline-date <basis>', 'which date makes a page baseline: crawl (WARC-Date) or extracted publication date').choices(['crawl', 'publication']).default('crawl'))
     .addOption(
-      new Option('--human-reference <which>', 'human reference: pre-cutoff pages, stored control texts (`references import --as control`), both, or auto')
+      new Option('--baseline-date <basis>', 'which date makes a page baseline: crawl (WARC-Date) or extracted publication date')
+        .choices(['crawl', 'publication'])
+        .default('crawl'),
+    )
+    .addOption(
+      new Option(
+        '--human-reference <which>',
+        'human reference: pre-cutoff pages, stored control texts (`references import --as control`), both, or auto',
+      )
         .choices(['auto', 'baseline', 'control', 'both'])
         .default('auto'),
     )
@@ -68,15 +82,32 @@ export function addBaselineFlags(cmd: Command): Command {
     .option('--control-db <file>', 'another ccaudit store whose documents are all human-written, used as the baseline (repeatable)', collect)
     .option('--ai-set <name>', 'only AI references of this set (repeatable; default all)', collect)
     .addOption(
-      new Option('--strata <dims>', `stratum dimensions (${STRATUM_DIMS.join(', ')}); the last one listed is dropped first when a stratum is too small`)
+      new Option(
+        '--strata <dims>',
+        `stratum dimensions (${STRATUM_DIMS.join(', ')}); the last one listed is dropped first when a stratum is too small`,
+      )
         .argParser(dims)
         .default(DEFAULT_STRATA.dims, DEFAULT_STRATA.dims.join(',')),
     )
-    .addOption(new Option('--length-bands <words>', 'upper word-count edges of the length bands').argParser(edges).default(DEFAULT_STRATA.lengthEdges, DEFAULT_STRATA.lengthEdges.join(',')))
-    .option('--min-baseline <n>', 'baseline pages a stratum needs before it stands alone (else it falls back to a coarser one)', positiveInt, DEFAULT_STRATA.minBaseline)
+    .addOption(
+      new Option('--length-bands <words>', 'upper word-count edges of the length bands')
+        .argParser(edges)
+        .default(DEFAULT_STRATA.lengthEdges, DEFAULT_STRATA.lengthEdges.join(',')),
+    )
+    .option(
+      '--min-baseline <n>',
+      'baseline pages a stratum needs before it stands alone (else it falls back to a coarser one)',
+      positiveInt,
+      DEFAULT_STRATA.minBaseline,
+    )
     .option('--min-ai <n>', 'AI references a stratum needs for its own TPR and score distribution', positiveInt, DEFAULT_STRATA.minAi)
     .option('--baseline-fpr <f>', 'threshold of the baseline-corrected count: the score flagging this share of the baseline', openFraction, 0.05)
-    .option('--drift <spec>', 'drift check: auto (split the baseline where its pages divide most evenly), off, or "A0..A1,B0..B1" month ranges', driftSpec, 'auto' as BaselineFlags['drift']);
+    .option(
+      '--drift <spec>',
+      'drift check: auto (split the baseline where its pages divide most evenly), off, or "A0..A1,B0..B1" month ranges',
+      driftSpec,
+      'auto' as BaselineFlags['drift'],
+    );
 }
 
 export function domainOptions(o: BaselineFlags): NonNullable<Omit<DomainCalibrationOptions, 'level' | 'replicates' | 'seed' | 'lang'>> {

@@ -14,7 +14,7 @@ export function register(program: Command): void {
   addSelectionFlags(
     program
       .command('calibrate')
-      .description('Choose each detector\'s threshold at a target FPR on labeled data and store it with TPR/FPR and Wilson 95% CIs'),
+      .description("Choose each detector's threshold at a target FPR on labeled data and store it with TPR/FPR and Wilson 95% CIs"),
   )
     .option('--labeled <file>', 'labeled JSONL (repeatable; default: ../shared/corpora/labeled, calib split)', collect)
     .option('--split <split>', 'train | calib | heldout | all', splitArg)

@@ -85,9 +85,11 @@ export function register(program: Command): void {
       'Project what recursive training on a web with the measured AI share does to diversity and quality\n' +
         '(tail extinction, Gaussian refit, replace vs accumulate, decoding, fresh-data anchoring).',
     )
-    .addOption(new Option('--shares <file>', 'AI-share series from `ccaudit report --format json` (or the same as CSV)').conflicts(['db', 'synthetic']))
+    .addOption(
+      new Option('--shares <file>', 'AI-share series from `ccaudit report --format json` (or the same as CSV)').conflicts(['db', 'synthetic']),
+    )
     .addOption(new Option('--db <path>', 'compute the monthly AI-share series from a scanned and scored ccaudit database').conflicts(['synthetic']))
-    .option('--method <name>', 'which estimator\'s series to use (with --db default: corrected:classifier when present)')
+    .option('--method <name>', "which estimator's series to use (with --db default: corrected:classifier when present)")
     .addOption(new Option('--date <basis>', 'with --db: month of publication or of crawl').choices(['publication', 'crawl']).default('crawl'))
     .option('--min-docs <n>', 'with --db: months with fewer scored documents are left out', integer(1), 30)
     .addOption(new Option('--synthetic <fraction>', 'fixed synthetic share for every generation instead of a trend').argParser(fraction()))

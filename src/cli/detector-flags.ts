@@ -71,7 +71,11 @@ function labeledFiles(given: string[] | undefined): { files: string[]; isDefault
   return { files: sharedLabeledFiles(), isDefault: true };
 }
 
-export async function labeledRecords(given: string[] | undefined, split: Split | 'all' | undefined, defaultSplit: Split | 'all'): Promise<{ records: LabeledRecord[]; label: string }> {
+export async function labeledRecords(
+  given: string[] | undefined,
+  split: Split | 'all' | undefined,
+  defaultSplit: Split | 'all',
+): Promise<{ records: LabeledRecord[]; label: string }> {
   const { files, isDefault } = labeledFiles(given);
   const chosen = split ?? (isDefault ? defaultSplit : 'all');
   const all = await loadLabeled(files);
@@ -79,4 +83,3 @@ export async function labeledRecords(given: string[] | undefined, split: Split |
   if (records.length === 0) throw new Error(`no labeled records in split "${chosen}" of ${files.join(', ')}`);
   return { records, label: `${chosen === 'all' ? 'all rows' : `${chosen} split`} of ${files.map((f) => basename(f)).join(', ')}` };
 }
-

@@ -35,7 +35,9 @@ export function register(program: Command): void {
         return;
       }
       for (const r of rows) {
-        const c = r.calibration ? `threshold ${r.calibration.threshold.toFixed(3)} (TPR ${r.calibration.tpr.toFixed(2)} @ FPR ${r.calibration.fpr.toFixed(3)})` : 'not calibrated';
+        const c = r.calibration
+          ? `threshold ${r.calibration.threshold.toFixed(3)} (TPR ${r.calibration.tpr.toFixed(2)} @ FPR ${r.calibration.fpr.toFixed(3)})`
+          : 'not calibrated';
         process.stdout.write(`${r.name.padEnd(14)} ${r.version.padEnd(18)} [${r.languages.join(',')}] ${c}\n    ${r.description}\n`);
       }
     });

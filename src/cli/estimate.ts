@@ -20,7 +20,12 @@ export function register(program: Command): void {
         '{id, scores: {detector: score}, text?, month?} (already scored). Writes the report JSON by default.',
     )
     .requiredOption('--jsonl <file>', 'input JSONL ("-" = stdin)')
-    .addOption(new Option('--by <key>', 'group by the lines\' "month" or use one group (default: month when the first line has one)').choices(['month', 'all']))
+    .addOption(
+      new Option('--by <key>', 'group by the lines\' "month" or use one group (default: month when the first line has one)').choices([
+        'month',
+        'all',
+      ]),
+    )
     .option('--detector-module <spec>', 'load detector plugins from a module (repeatable)', collect);
   addReportFlags(cmd, 'json').action(async (o: EstimateFlags) => {
     if (o.jsonl !== '-' && !existsSync(o.jsonl)) throw new Error(`estimate: ${o.jsonl}: file not found`);

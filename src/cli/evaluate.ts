@@ -19,18 +19,33 @@ export function register(program: Command): void {
     .option('--threshold <t>', 'threshold for accuracy/F1 (default: calibrated, else 0.5)', fraction)
     .option('--by <slices>', 'comma-separated breakdowns: file,domain,generator,family,variant,lang', 'file,domain,generator,family,variant,lang')
     .option('--json', 'print JSON rows')
-    .action(async (o: SelectionFlags & { labeled?: string[]; split?: Split | 'all'; replicates: number; threshold?: number; by: string; json?: boolean }) => {
-      const breakdowns = o.by.split(',').map((s) => s.trim()).filter(Boolean);
-      for (const b of breakdowns) if (!['file', 'domain', 'generator', 'family', 'variant', 'lang'].includes(b)) throw new Error(`evaluate: unknown --by slice "${b}"`);
-      const { records } = await labeledRecords(o.labeled, o.split, 'heldout');
-      const dets = await readyDetectors(o);
-      const cal = readCalibrationFile(DEFAULT_FILES.calibration());
-      const rows = [];
-      for (const d of dets) {
-        const scores = await scoreRecords(d, records);
-        const threshold = o.threshold ?? findCalibration(cal, d.name, d.version)?.threshold ?? 0.5;
-        rows.push(...evaluateScores(d, records, scores, { ...DEFAULT_EVALUATE, threshold, replicates: o.replicates, breakdowns: breakdowns as SliceKind[] }));
-      }
-      process.stdout.write(o.json ? `${JSON.stringify(rows, null, 1)}\n` : `${formatEvaluationTable(rows)}\n`);
-    });
+    .action(
+      async (
+        o: SelectionFlags & { labeled?: string[]; split?: Split | 'all'; replicates: number; threshold?: number; by: string; json?: boolean },
+      ) => {
+        const breakdowns = o.by
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        for (const b of breakdowns)
+          if (!['file', 'domain', 'generator', 'family', 'variant', 'lang'].includes(b)) throw new Error(`evaluate: unknown --by slice "${b}"`);
+        const { records } = await labeledRecords(o.labeled, o.split, 'heldout');
+        const dets = await readyDetectors(o);
+        const cal = readCalibrationFile(DEFAULT_FILES.calibration());
+        const rows = [];
+        for (const d of dets) {
+          const scores = await scoreRecords(d, records);
+          const threshold = o.threshold ?? findCalibration(cal, d.name, d.version)?.threshold ?? 0.5;
+          rows.push(
+            ...evaluateScores(d, records, scores, {
+              ...DEFAULT_EVALUATE,
+              threshold,
+              replicates: o.replicates,
+              breakdowns: breakdowns as SliceKind[],
+            }),
+          );
+        }
+        process.stdout.write(o.json ? `${JSON.stringify(rows, null, 1)}\n` : `${formatEvaluationTable(rows)}\n`);
+      },
+    );
 }

@@ -18,7 +18,7 @@ export function register(program: Command): void {
   program
     .command('index')
     .description(
-      'Write a CDXJ index in Common Crawl\'s format (SURT key, timestamp, JSON with url, mime, mime-detected, ' +
+      "Write a CDXJ index in Common Crawl's format (SURT key, timestamp, JSON with url, mime, mime-detected, " +
         'status, digest, length, offset, filename, charset, languages) for local WARC files, and optionally the ' +
         'zipnum layout (cluster.idx + gzip blocks) that `ccaudit sample` reads.',
     )
@@ -48,7 +48,12 @@ export async function runIndexCommand(warcs: string[], opts: IndexCliOptions): P
   }
   const inputs: BuildIndexInput[] = files.map((f) => ({
     path: f,
-    filename: opts.prefix + path.relative(opts.root ?? process.cwd(), f).split(path.sep).join('/'),
+    filename:
+      opts.prefix +
+      path
+        .relative(opts.root ?? process.cwd(), f)
+        .split(path.sep)
+        .join('/'),
   }));
   const toStdout = !opts.output && !opts.zipnum;
   try {

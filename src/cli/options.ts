@@ -52,7 +52,13 @@ export function isoDay(value: string): string {
 
 /** Like collect, but each value may itself be a comma-separated list ("--tld com,org"). */
 export function collectList(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
 }
 
 /** Repeatable positive-integer flag. */

@@ -33,7 +33,11 @@ export function register(program: Command): void {
     .argument('<file>', 'JSONL file')
     .option('--db <file>', 'SQLite store', DEFAULT_DB)
     .option('--set <name>', 'set name (default import:<file name> or control:<file name>)')
-    .addOption(new Option('--as <kind>', 'import: labelled texts (either label); control: a human-only corpus (label human, origin control)').choices(['import', 'control']).default('import'))
+    .addOption(
+      new Option('--as <kind>', 'import: labelled texts (either label); control: a human-only corpus (label human, origin control)')
+        .choices(['import', 'control'])
+        .default('import'),
+    )
     .addOption(new Option('--label <label>', 'label for rows without one; rows with another label are skipped').choices(['human', 'ai']))
     .option('--json', 'print the summary as JSON on stdout');
   addReferenceScoringOptions(imp).action(async (file: string, f: ImportFlags) => {
@@ -114,6 +118,10 @@ function formatTable(rows: ReturnType<typeof referenceSummary>): string {
   const body = rows.map((r) => [r.setName, r.label, r.origin, r.generator ?? '-', String(r.n), String(r.promptTokens), String(r.completionTokens)]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const numeric = new Set([4, 5, 6]);
-  const fmt = (cells: string[]) => cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const fmt = (cells: string[]) =>
+    cells
+      .map((c, i) => (numeric.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return `${[fmt(header), ...body.map(fmt)].join('\n')}\n`;
 }

@@ -10,7 +10,10 @@ export { REPORT_FORMATS, type ReportFormat };
 /** "naive,corrected" → estimator names (aliases resolved); unknown names are flag errors. */
 export function methodList(value: string, previous?: string[]): string[] {
   const out = new Set(previous ?? []);
-  for (const raw of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = findEstimator(raw);
     if (!m) throw new InvalidArgumentError(`unknown method "${raw}" (choose from ${METHOD_NAMES.join(', ')})`);
     out.add(m.name);
@@ -59,7 +62,11 @@ export function estimatorOptions(o: CommonReportFlags) {
 export function addReportFlags(cmd: Command, defaultFormat: ReportFormat): Command {
   return cmd
     .option('--detector <name[@version]>', 'detector whose scores to use (repeatable; default: all)', collect)
-    .option('--method <list>', `estimators, comma-separated (default: all):\n${ESTIMATORS.map((e) => `  ${e.name}: ${e.describe}`).join('\n')}`, methodList)
+    .option(
+      '--method <list>',
+      `estimators, comma-separated (default: all):\n${ESTIMATORS.map((e) => `  ${e.name}: ${e.describe}`).join('\n')}`,
+      methodList,
+    )
     .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).default(defaultFormat))
     .option('--out <file>', 'write to FILE instead of stdout')
     .option('--min-docs <n>', 'groups with fewer documents say "too few documents"', intAtLeast(1), 30)
@@ -71,5 +78,9 @@ export function addReportFlags(cmd: Command, defaultFormat: ReportFormat): Comma
     .option('--lexicon <file>', 'marker-word lexicon: JSON or CSV with a "word" column (default data/reference/marker-words.json)')
     .option('--calibration <file>', 'calibration JSON for detectors without a stored calibration (default data/calibration.json)')
     .option('--baseline-before <month>', 'GPT-word baseline: months before this one', month, '2023-01')
-    .addOption(new Option('--baseline <mode>', 'GPT-word counterfactual: pooled mean or non-decreasing linear trend').choices(['mean', 'linear']).default('mean'));
+    .addOption(
+      new Option('--baseline <mode>', 'GPT-word counterfactual: pooled mean or non-decreasing linear trend')
+        .choices(['mean', 'linear'])
+        .default('mean'),
+    );
 }

@@ -29,7 +29,11 @@ export function register(program: Command): void {
     )
     .option('--db <path>', 'SQLite store written by scan/score', DEFAULT_DB)
     .addOption(new Option('--by <key>', 'group documents by').choices(['month', 'crawl', 'lang', 'domain', 'tld']).default('month'))
-    .addOption(new Option('--date <basis>', 'month of publication (extracted date) or of crawl (WARC-Date)').choices(['publication', 'crawl']).default('publication'))
+    .addOption(
+      new Option('--date <basis>', 'month of publication (extracted date) or of crawl (WARC-Date)')
+        .choices(['publication', 'crawl'])
+        .default('publication'),
+    )
     .option('--lang <code>', 'only documents in this language (ISO 639-3, e.g. eng)')
     .option('--examples <n>', 'highest-scoring documents to list in the HTML report', nonNegativeInt, 10);
   addBaselineFlags(addReportFlags(cmd, 'table')).action(async (o: ReportFlags) => {

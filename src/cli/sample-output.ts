@@ -42,7 +42,12 @@ export function formatBaselinePlan(p: BaselinePlan): string {
   ];
   const width = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) {
-    lines.push(r.map((c, i) => (i === 0 || i === 4 ? c.padEnd(width[i]) : c.padStart(width[i]))).join('  ').trimEnd());
+    lines.push(
+      r
+        .map((c, i) => (i === 0 || i === 4 ? c.padEnd(width[i]) : c.padStart(width[i])))
+        .join('  ')
+        .trimEnd(),
+    );
   }
   lines.push('Length is not matched here: the estimator post-stratifies the baseline by length.');
   return lines.join('\n') + '\n';
@@ -141,7 +146,8 @@ export function formatSummary(s: SampleSummary): string {
       const bytes = p.toFetch.reduce((n, r) => n + r.length, 0);
       lines.push(
         `${p.crawl}${p.stratum ? ` ${p.stratum}` : ''} (${p.backend}${p.reused ? ', stored sample' : ''}): ${p.toFetch.length} records to fetch, ` +
-          `${(bytes / 1e6).toFixed(2)} MB` + (p.short ? ` (only ${p.drawn} of ${p.wanted} eligible lines found)` : ''),
+          `${(bytes / 1e6).toFixed(2)} MB` +
+          (p.short ? ` (only ${p.drawn} of ${p.wanted} eligible lines found)` : ''),
       );
       for (const r of p.toFetch) lines.push(`  ${r.filename}\t${r.offset}\t${r.length}\t${r.url}`);
     }
@@ -156,7 +162,11 @@ export function formatSummary(s: SampleSummary): string {
     if (p.short) lines.push(`  ${p.crawl}${p.stratum ? ` ${p.stratum}` : ''}: only ${p.drawn} of ${p.wanted} eligible lines found`);
   }
   if (Object.keys(s.failures).length) {
-    lines.push(`  failures: ${Object.entries(s.failures).map(([k, v]) => `${k} ×${v}`).join(', ')}`);
+    lines.push(
+      `  failures: ${Object.entries(s.failures)
+        .map(([k, v]) => `${k} ×${v}`)
+        .join(', ')}`,
+    );
   }
   const d = s.http.data;
   lines.push(

@@ -94,11 +94,14 @@ export function register(program: Command): void {
     .option('--url <pattern>', 'restrict to a URL pattern via the CDX API ("example.com/*", "*.example.com")')
     .addOption(new Option('--match-type <type>', 'CDX API matchType').choices(['exact', 'prefix', 'host', 'domain']))
     .addOption(
-      new Option('--backend <name>', 'index back end (auto: CDX API with --url, else zipnum)')
-        .choices(['auto', 'zipnum', 'cdx-api'])
-        .default('auto'),
+      new Option('--backend <name>', 'index back end (auto: CDX API with --url, else zipnum)').choices(['auto', 'zipnum', 'cdx-api']).default('auto'),
     )
-    .option('--lang <codes>', 'primary language(s), ISO 639-3 (e.g. eng,deu); lines without languages (crawls before 2018) are left out; repeatable', collectList, [])
+    .option(
+      '--lang <codes>',
+      'primary language(s), ISO 639-3 (e.g. eng,deu); lines without languages (crawls before 2018) are left out; repeatable',
+      collectList,
+      [],
+    )
     .option('--host <name>', 'host (and its subdomains); repeatable', collectList, [])
     .option('--tld <tld>', 'top-level domain(s), e.g. de; repeatable', collectList, [])
     .option('--status <code>', 'HTTP status to keep (default 200); repeatable', collectInt, [])
@@ -115,7 +118,10 @@ export function register(program: Command): void {
     .option('--lines-per-block <n>', 'zipnum lines per block (3000 for Common Crawl)', positiveInt, 3000)
     .option('--max-pages <n>', 'CDX API: most result pages read per crawl', positiveInt, 10)
     .option('--retry-failed', 'also fetch records that failed in earlier runs')
-    .option('--dry-run', 'draw (or load) the sample and show what would be fetched; fetch and store nothing (--baseline: print the allocation, draw nothing)')
+    .option(
+      '--dry-run',
+      'draw (or load) the sample and show what would be fetched; fetch and store nothing (--baseline: print the allocation, draw nothing)',
+    )
     .option('--json', 'print the summary as JSON on stdout')
     .option('--baseline', 'draw a pre-AI baseline sample matched to the audited strata (see below)')
     .option('--cutoff <YYYY-MM-DD>', `--baseline: crawls must end before this day (default ${DEFAULT_CUTOFF})`)
@@ -125,8 +131,8 @@ export function register(program: Command): void {
     .option('--min-share <x>', '--baseline: cells with a smaller share of the audit are pooled', shareArg)
     .addHelpText('after', BASELINE_HELP);
   addScoringOptions(cmd).action(async (opts: SampleCliOptions) => {
-      process.exitCode = await runSampleCommand(opts);
-    });
+    process.exitCode = await runSampleCommand(opts);
+  });
 }
 
 /** Flags that do not go together; null when the combination is fine. */

@@ -15,11 +15,13 @@ export function register(program: Command): void {
   addSelectionFlags(
     program
       .command('score')
-      .description('Score documents: stored ones not yet scored by a detector version (--db), or a JSONL file of {id, text} (--jsonl, results on stdout)'),
+      .description(
+        'Score documents: stored ones not yet scored by a detector version (--db), or a JSONL file of {id, text} (--jsonl, results on stdout)',
+      ),
   )
     .option('--db <path>', 'SQLite store whose documents to score')
     .option('--jsonl <file>', 'read {id, text, lang?} lines from FILE ("-" = stdin); write {id, scores} lines to stdout')
-    .option('--raw', 'with --jsonl: also write each detector\'s raw value')
+    .option('--raw', "with --jsonl: also write each detector's raw value")
     .option('--batch <n>', 'documents per transaction with --db', intArg, 256)
     .action(async (o: SelectionFlags & { db?: string; jsonl?: string; raw?: boolean; batch: number }) => {
       if ((o.db ? 1 : 0) + (o.jsonl ? 1 : 0) !== 1) throw new Error('score: give exactly one of --db PATH or --jsonl FILE');

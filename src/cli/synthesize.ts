@@ -93,11 +93,19 @@ export function register(program: Command): void {
         'the same length, and store each answer as an AI reference (re-running resumes; nothing is asked twice)',
     )
     .option('--db <file>', 'SQLite store with scanned pages', DEFAULT_DB)
-    .requiredOption('--llm-url <url>', 'API base of an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1 (POST <url>/chat/completions)', httpUrl)
+    .requiredOption(
+      '--llm-url <url>',
+      'API base of an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1 (POST <url>/chat/completions)',
+      httpUrl,
+    )
     .requiredOption('--model <name>', 'model name sent with each request (also the generator recorded)')
     .option('--n <n>', 'pages to imitate', positiveInt, 100)
     .option('--cutoff <YYYY-MM-DD>', 'pages dated strictly before this day are the human baseline', isoDate, DEFAULT_CUTOFF)
-    .addOption(new Option('--date-basis <basis>', 'date compared with the cutoff: crawl (WARC-Date) or publication (extracted)').choices(['crawl', 'publication']).default('crawl'))
+    .addOption(
+      new Option('--date-basis <basis>', 'date compared with the cutoff: crawl (WARC-Date) or publication (extracted)')
+        .choices(['crawl', 'publication'])
+        .default('crawl'),
+    )
     .option('--min-words <n>', 'fewest words a page needs', positiveInt, 100)
     .option('--no-stratify', 'plain random sample instead of one allocated proportionally over language × TLD')
     .option('--seed <text>', 'random seed of the page sample; the same seed picks the same pages', '1')
@@ -154,7 +162,9 @@ function dryRun(store: Store, f: SynthesizeFlags, setName: string): number {
   ];
   for (const p of pages) {
     const title = (p.title ?? '').replace(/\s+/g, ' ').slice(0, 60);
-    out.push(`${p.done ? 'done' : 'todo'}  doc ${String(p.documentId).padEnd(7)} ${`${p.lang}/${p.tld ?? '-'}`.padEnd(10)} ${String(p.words).padStart(6)} words  ${title}  ${p.url ?? ''}`);
+    out.push(
+      `${p.done ? 'done' : 'todo'}  doc ${String(p.documentId).padEnd(7)} ${`${p.lang}/${p.tld ?? '-'}`.padEnd(10)} ${String(p.words).padStart(6)} words  ${title}  ${p.url ?? ''}`,
+    );
   }
   if (first) out.push('', `first prompt (max_tokens ${first.maxTokens}):`, first.prompt);
   process.stdout.write(`${out.join('\n')}\n`);
@@ -244,7 +254,9 @@ class SynthesisProgress {
     switch (e.type) {
       case 'selected':
         if (e.selection.eligible === 0) {
-          process.stderr.write('ccaudit synthesize: no stored page qualifies as baseline (dated before the cutoff, enough words): scan older WARCs first, or check --cutoff/--date-basis\n');
+          process.stderr.write(
+            'ccaudit synthesize: no stored page qualifies as baseline (dated before the cutoff, enough words): scan older WARCs first, or check --cutoff/--date-basis\n',
+          );
         } else if (e.selection.eligible < e.wanted) {
           process.stderr.write(`ccaudit synthesize: only ${e.selection.eligible} baseline pages qualify; fewer than --n ${e.wanted}\n`);
         }

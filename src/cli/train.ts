@@ -41,10 +41,15 @@ export function register(program: Command): void {
           model = trainCompressionModel(records, { ...COMPRESSION_DEFAULTS, ...common });
           break;
         case 'gpt-words': {
-          const published = o.lexiconCsv && o.lexiconCsv.length > 0
-            ? o.lexiconCsv.flatMap((f) => readPublishedLexicon(f))
-            : readPublishedLexicon(sharedLexiconFile('gpt_words_union.csv'), sharedLexiconFile('antislop_slop_phrase_prob_adjustments.csv'));
-          model = buildGptWordsLexicon(records, published, { ...common, alpha: 1, provenance: o.lexiconCsv ? `custom lexicon: ${o.lexiconCsv.join(', ')}` : GPT_WORDS_PROVENANCE });
+          const published =
+            o.lexiconCsv && o.lexiconCsv.length > 0
+              ? o.lexiconCsv.flatMap((f) => readPublishedLexicon(f))
+              : readPublishedLexicon(sharedLexiconFile('gpt_words_union.csv'), sharedLexiconFile('antislop_slop_phrase_prob_adjustments.csv'));
+          model = buildGptWordsLexicon(records, published, {
+            ...common,
+            alpha: 1,
+            provenance: o.lexiconCsv ? `custom lexicon: ${o.lexiconCsv.join(', ')}` : GPT_WORDS_PROVENANCE,
+          });
           break;
         }
         default:

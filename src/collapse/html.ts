@@ -27,7 +27,10 @@ function bandChart(title: string, rows: BandRow[]): VegaLiteSpec {
     height: HEIGHT,
     data: { values: rows },
     layer: [
-      { mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { field: 'q05', type: 'quantitative', title: null, scale: { zero: false } }, y2: { field: 'q95' }, color } },
+      {
+        mark: { type: 'area', opacity: 0.18 },
+        encoding: { x, y: { field: 'q05', type: 'quantitative', title: null, scale: { zero: false } }, y2: { field: 'q95' }, color },
+      },
       { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { field: 'mean', type: 'quantitative' }, color } },
     ],
   } as VegaLiteSpec;
@@ -53,7 +56,13 @@ function shareByGenerationChart(scenarios: ScenarioResult[]): VegaLiteSpec {
 function measuredShareChart(report: CollapseReport): VegaLiteSpec | null {
   if (report.input.kind !== 'shares' || !report.projection) return null;
   const date = (period: string): string => `${period}-01`;
-  const months = report.projection.months.map((m) => ({ date: date(m.period), fitted: m.fitted, q05: m.q05, q95: m.q95, part: m.projected ? 'projected' : 'fitted' }));
+  const months = report.projection.months.map((m) => ({
+    date: date(m.period),
+    fitted: m.fitted,
+    q05: m.q05,
+    q95: m.q95,
+    part: m.projected ? 'projected' : 'fitted',
+  }));
   const measured = report.input.points.map((p) => ({ date: date(p.period), share: p.share, lo: p.lo, hi: p.hi }));
   const gens = report.generationShares
     .filter((g) => g.period !== null && !g.held)
@@ -64,12 +73,36 @@ function measuredShareChart(report: CollapseReport): VegaLiteSpec | null {
     width: 2 * WIDTH + 40,
     height: HEIGHT + 40,
     layer: [
-      { data: { values: months }, mark: { type: 'area', opacity: 0.2, color: '#4c78a8' }, encoding: { x, y: { field: 'q05', type: 'quantitative', title: 'AI share', scale: { domain: [0, 1] } }, y2: { field: 'q95' } } },
-      { data: { values: months }, mark: { type: 'line', color: '#4c78a8' }, encoding: { x, y: { field: 'fitted', type: 'quantitative' }, strokeDash: { field: 'part', type: 'nominal', title: 'trend' } } },
-      { data: { values: measured }, mark: { type: 'rule', color: '#333' }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
-      { data: { values: measured }, mark: { type: 'point', filled: true, color: '#333', size: 24 }, encoding: { x, y: { field: 'share', type: 'quantitative' } } },
-      { data: { values: gens }, mark: { type: 'point', shape: 'diamond', color: '#e45756', size: 60, filled: true }, encoding: { x, y: { field: 'share', type: 'quantitative' } } },
-      { data: { values: gens }, mark: { type: 'text', dy: -10, color: '#e45756', fontSize: 10 }, encoding: { x, y: { field: 'share', type: 'quantitative' }, text: { field: 'label' } } },
+      {
+        data: { values: months },
+        mark: { type: 'area', opacity: 0.2, color: '#4c78a8' },
+        encoding: { x, y: { field: 'q05', type: 'quantitative', title: 'AI share', scale: { domain: [0, 1] } }, y2: { field: 'q95' } },
+      },
+      {
+        data: { values: months },
+        mark: { type: 'line', color: '#4c78a8' },
+        encoding: { x, y: { field: 'fitted', type: 'quantitative' }, strokeDash: { field: 'part', type: 'nominal', title: 'trend' } },
+      },
+      {
+        data: { values: measured },
+        mark: { type: 'rule', color: '#333' },
+        encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
+      },
+      {
+        data: { values: measured },
+        mark: { type: 'point', filled: true, color: '#333', size: 24 },
+        encoding: { x, y: { field: 'share', type: 'quantitative' } },
+      },
+      {
+        data: { values: gens },
+        mark: { type: 'point', shape: 'diamond', color: '#e45756', size: 60, filled: true },
+        encoding: { x, y: { field: 'share', type: 'quantitative' } },
+      },
+      {
+        data: { values: gens },
+        mark: { type: 'text', dy: -10, color: '#e45756', fontSize: 10 },
+        encoding: { x, y: { field: 'share', type: 'quantitative' }, text: { field: 'label' } },
+      },
     ],
   } as VegaLiteSpec;
 }
@@ -88,7 +121,11 @@ function finalTable(scenarios: ScenarioResult[], generations: number): SafeHtml 
 
 function inputSection(report: CollapseReport): SafeHtml[] {
   if (report.input.kind === 'fixed') {
-    return [el('p', [`Every generation from 1 on trains on data that is ${formatNumber(report.input.synthetic * 100)}% synthetic (--synthetic); generation 0 trains on human data only.`])];
+    return [
+      el('p', [
+        `Every generation from 1 on trains on data that is ${formatNumber(report.input.synthetic * 100)}% synthetic (--synthetic); generation 0 trains on human data only.`,
+      ]),
+    ];
   }
   const p = report.projection!;
   // Generations past the horizon all share the horizon's value: one row for them.
@@ -115,25 +152,50 @@ export async function renderHtml(report: CollapseReport): Promise<string> {
   const body: SafeHtml[] = [];
   body.push(el('h2', ['Synthetic share']), ...inputSection(report));
   const shareSpec = measuredShareChart(report);
-  if (shareSpec) body.push(figure(await vegaLiteToSvg(shareSpec), 'Points: measured monthly share with its interval. Line: logistic fit (dashed past the last month) with its 5–95% bootstrap band. Diamonds: the crawl month and share each generation trains on.'));
+  if (shareSpec)
+    body.push(
+      figure(
+        await vegaLiteToSvg(shareSpec),
+        'Points: measured monthly share with its interval. Line: logistic fit (dashed past the last month) with its 5–95% bootstrap band. Diamonds: the crawl month and share each generation trains on.',
+      ),
+    );
 
   for (const model of MODEL_NAMES) {
     const scenarios = sim.scenarios.filter((s) => s.model === model);
     if (scenarios.length === 0) continue;
     body.push(el('h2', [model]), el('p', [MODEL_DESCRIPTIONS[model]], 'note'));
-    const charts: SafeHtml[] = [figure(await vegaLiteToSvg(shareByGenerationChart(scenarios)), 'Synthetic share of each generation’s training data (mean over runs).')];
+    const charts: SafeHtml[] = [
+      figure(await vegaLiteToSvg(shareByGenerationChart(scenarios)), 'Synthetic share of each generation’s training data (mean over runs).'),
+    ];
     for (const metric of scenarios[0].metrics) {
       const rows = scenarios.flatMap((s) =>
-        (s.metrics.find((m) => m.metric === metric.metric)?.points ?? []).map((p) => ({ generation: p.generation, scenario: s.label, mean: p.mean, q05: p.q05, q95: p.q95 })),
+        (s.metrics.find((m) => m.metric === metric.metric)?.points ?? []).map((p) => ({
+          generation: p.generation,
+          scenario: s.label,
+          mean: p.mean,
+          q05: p.q05,
+          q95: p.q95,
+        })),
       );
-      charts.push(figure(await vegaLiteToSvg(bandChart(metric.label, rows)), `${metric.description}. Line: mean over ${sim.runs} runs; band: 5–95% of runs.`));
+      charts.push(
+        figure(await vegaLiteToSvg(bandChart(metric.label, rows)), `${metric.description}. Line: mean over ${sim.runs} runs; band: 5–95% of runs.`),
+      );
     }
     body.push(el('div', charts, 'charts'));
   }
   body.push(el('h2', ['Summary']), finalTable(sim.scenarios, sim.generations));
   body.push(
-    el('p', [`${sim.runs} runs per scenario, seed ${sim.seed}, generations 0–${sim.generations}, generated ${report.generatedAt}. These are toy models of mechanisms, not forecasts of any real model's quality; see the README for what each model stands for and does not claim.`], 'note'),
+    el(
+      'p',
+      [
+        `${sim.runs} runs per scenario, seed ${sim.seed}, generations 0–${sim.generations}, generated ${report.generatedAt}. These are toy models of mechanisms, not forecasts of any real model's quality; see the README for what each model stands for and does not claim.`,
+      ],
+      'note',
+    ),
   );
-  return htmlPage({ title: 'ccaudit collapse — recursive-training projections', subtitle: 'What training on a web with this much synthetic text does to diversity, in the mechanisms the model-collapse literature identifies.', body });
+  return htmlPage({
+    title: 'ccaudit collapse — recursive-training projections',
+    subtitle: 'What training on a web with this much synthetic text does to diversity, in the mechanisms the model-collapse literature identifies.',
+    body,
+  });
 }
-

@@ -38,7 +38,9 @@ function scenarioTable(s: ScenarioResult, gens: number[]): string {
       }),
     ];
   });
-  const params = Object.entries(s.params).map(([k, v]) => `${k}=${v}`).join(' ');
+  const params = Object.entries(s.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   const lines = [`${s.label}  (${params})`, pad([header, ...rows])];
   if (s.fixation) {
     const f = s.fixation;
@@ -74,7 +76,10 @@ export function renderTable(report: CollapseReport): string {
         (held.length > 0 ? `; g${held[0].generation}–g${held[held.length - 1].generation} held at the horizon's value` : ''),
     );
   }
-  out.push(`${sim.runs} runs per scenario, generations 0–${sim.generations}, seed ${sim.seed}; cells: mean [5%, 95%] over runs. ${(sim.elapsedMs / 1000).toFixed(1)} s.`, '');
+  out.push(
+    `${sim.runs} runs per scenario, generations 0–${sim.generations}, seed ${sim.seed}; cells: mean [5%, 95%] over runs. ${(sim.elapsedMs / 1000).toFixed(1)} s.`,
+    '',
+  );
   const gens = tableGenerations(sim.recordedGenerations, sim.generations);
   for (const s of sim.scenarios) out.push(scenarioTable(s, gens), '');
   return out.join('\n');

@@ -53,9 +53,7 @@ export interface GenerationShare {
 
 export interface CollapseReport {
   generatedAt: string;
-  input:
-    | { kind: 'shares'; source: string; method: string; level: number; points: SharePoint[] }
-    | { kind: 'fixed'; synthetic: number };
+  input: { kind: 'shares'; source: string; method: string; level: number; points: SharePoint[] } | { kind: 'fixed'; synthetic: number };
   projection: null | {
     fit: TrendFit;
     horizon: number;

@@ -110,7 +110,9 @@ function tailScenario(
 
 function decodingScenario(p: ModelParams['decoding'], decoding: Decoding): ScenarioSpec {
   const sum = p.dialects.reduce((a, b) => a + b, 0);
-  const truth = Float64Array.from(p.dialects.map((x) => x / sum)).sort().reverse();
+  const truth = Float64Array.from(p.dialects.map((x) => x / sum))
+    .sort()
+    .reverse();
   const label = decodingLabel(decoding);
   const shareMetrics: MetricInfo[] = Array.from(truth, (share, k) => ({
     name: `share${k + 1}`,
@@ -145,10 +147,33 @@ export function scenariosFor(model: ModelName, params: ModelParams): ScenarioSpe
     case 'anchoring': {
       const a = params.anchoring;
       return [
-        tailScenario('anchoring/none', 'anchoring', 'anchoring · no fresh data', 'every sample synthetic from generation 1 on', params.tail, constantShare(1)),
+        tailScenario(
+          'anchoring/none',
+          'anchoring',
+          'anchoring · no fresh data',
+          'every sample synthetic from generation 1 on',
+          params.tail,
+          constantShare(1),
+        ),
         tailScenario('anchoring/input', 'anchoring', 'anchoring · input share', 'fresh share 1 − synthetic share of the input', params.tail, 'input'),
-        tailScenario('anchoring/share', 'anchoring', `anchoring · ${a.freshShare * 100}% fresh`, 'a fixed share of fresh human samples', params.tail, constantShare(1 - a.freshShare), { freshShare: a.freshShare }),
-        tailScenario('anchoring/count', 'anchoring', `anchoring · ${a.freshSamples} fresh sample${a.freshSamples === 1 ? '' : 's'}`, 'a fixed number of fresh human samples per generation', params.tail, { kind: 'fresh-count', count: a.freshSamples }, { freshSamples: a.freshSamples }),
+        tailScenario(
+          'anchoring/share',
+          'anchoring',
+          `anchoring · ${a.freshShare * 100}% fresh`,
+          'a fixed share of fresh human samples',
+          params.tail,
+          constantShare(1 - a.freshShare),
+          { freshShare: a.freshShare },
+        ),
+        tailScenario(
+          'anchoring/count',
+          'anchoring',
+          `anchoring · ${a.freshSamples} fresh sample${a.freshSamples === 1 ? '' : 's'}`,
+          'a fixed number of fresh human samples per generation',
+          params.tail,
+          { kind: 'fresh-count', count: a.freshSamples },
+          { freshSamples: a.freshSamples },
+        ),
       ];
     }
     case 'gaussian':

@@ -15,7 +15,6 @@ import { readFile } from 'node:fs/promises';
 import { monthIndex, PERIOD } from '../core/months.js';
 import type { SharePoint } from '../estimate/model.js';
 
-
 /** The document `ccaudit report --format json` writes (the fields collapse reads). */
 export interface ShareSeries {
   /** Confidence level of [lo, hi]; 0.95 when absent. */
@@ -33,7 +32,6 @@ export interface ShareInput {
 }
 
 export class ShareInputError extends Error {}
-
 
 /** Reads and validates a share series from a .json or .csv file. */
 export async function readShareFile(path: string, method?: string): Promise<ShareInput> {
@@ -74,7 +72,10 @@ const CSV_COLUMNS = ['period', 'share', 'lo', 'hi', 'n', 'method'] as const;
 
 /** Parses the CSV form (simple CSV: optional double quotes, no embedded newlines). */
 export function parseShareCsv(text: string, source = 'input'): ShareSeries {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((line) => line.trim() !== '');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '');
   if (lines.length === 0) throw new ShareInputError(`${source}: empty file`);
   const header = splitCsvLine(lines[0]).map((h) => h.trim().toLowerCase());
   const missing = CSV_COLUMNS.filter((c) => !header.includes(c));
@@ -120,7 +121,11 @@ function validatePoint(row: Record<string, unknown>, where: string): SharePoint 
   if (typeof period !== 'string' || !PERIOD.test(period)) {
     throw new ShareInputError(`${where}: "period" must be a month "YYYY-MM", got ${JSON.stringify(period)}`);
   }
-  for (const [name, v] of [['share', share], ['lo', lo], ['hi', hi]] as const) {
+  for (const [name, v] of [
+    ['share', share],
+    ['lo', lo],
+    ['hi', hi],
+  ] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) {
       throw new ShareInputError(`${where}: "${name}" must be a number in [0, 1], got ${JSON.stringify(v)}`);
     }

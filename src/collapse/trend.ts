@@ -71,8 +71,9 @@ export function normalQuantile(p: number): number {
   if (p > 1 - low) return -normalQuantile(1 - p);
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
-    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  return (
+    ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+  );
 }
 
 interface LogitPoints {
@@ -107,7 +108,11 @@ function toLogitScale(input: ShareInput, ceiling: number): LogitPoints {
 
 /** Weighted least squares y ≈ a + b t; returns [a, b, (XᵀWX)⁻¹ entries]. */
 function weightedLine(t: Float64Array, y: ArrayLike<number>, se: Float64Array) {
-  let sw = 0, st = 0, sy = 0, stt = 0, sty = 0;
+  let sw = 0,
+    st = 0,
+    sy = 0,
+    stt = 0,
+    sty = 0;
   for (let i = 0; i < t.length; i++) {
     const w = 1 / (se[i] * se[i]);
     sw += w;
@@ -203,12 +208,7 @@ export function generationMonth(origin: number, g: number, monthsPerGeneration: 
  * `draw`. The array stops at the first generation held at the horizon (or at
  * G); later generations keep its last value (see DataMix).
  */
-export function generationShares(
-  projection: ShareProjection,
-  draw: number,
-  generations: number,
-  monthsPerGeneration: number,
-): Float64Array {
+export function generationShares(projection: ShareProjection, draw: number, generations: number, monthsPerGeneration: number): Float64Array {
   const curve = projection.draws[draw % projection.draws.length];
   const lastDistinct = Math.min(generations, Math.floor(projection.horizon / monthsPerGeneration) + 2);
   const shares = new Float64Array(lastDistinct + 1);

@@ -10,7 +10,7 @@
  * undici's RetryHandler is not used because the failures that matter here are only visible
  * after the body arrived (wrong Content-Range, short body, wrong record), every attempt must
  * pass the shared throttle, and its backoff has no jitter.
-  */
+ */
 import { performance } from 'node:perf_hooks';
 
 /** How a failed attempt is to be treated. */
@@ -50,11 +50,7 @@ export class GaveUpError extends Error {
     readonly last: AttemptError,
     readonly attempts: number,
   ) {
-    super(
-      last.kind === 'fatal'
-        ? last.message
-        : `${last.message} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'})`,
-    );
+    super(last.kind === 'fatal' ? last.message : `${last.message} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'})`);
     this.name = 'GaveUpError';
   }
   get code(): string {
@@ -98,8 +94,13 @@ export function classifyNetworkError(err: unknown): AttemptError {
   const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string } };
   const code = e?.code ?? e?.cause?.code ?? '';
   const name = e?.name ?? '';
-  if (name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ||
-      code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') {
+  if (
+    name === 'TimeoutError' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    code === 'ETIMEDOUT'
+  ) {
     return new AttemptError('retry', 'timeout', `timed out (${code || name})`, { cause: err });
   }
   if (name === 'AbortError') {
@@ -109,8 +110,12 @@ export function classifyNetworkError(err: unknown): AttemptError {
     return new AttemptError('fatal', 'bad-request', e?.message ?? String(err), { cause: err });
   }
   const label = code ? code.toLowerCase().replace(/^und_err_/, '') : 'network';
-  return new AttemptError('retry', label === 'econnreset' || label === 'socket' ? 'reset' : label,
-    `${code || name || 'network error'}: ${e?.message ?? String(err)}`, { cause: err });
+  return new AttemptError(
+    'retry',
+    label === 'econnreset' || label === 'socket' ? 'reset' : label,
+    `${code || name || 'network error'}: ${e?.message ?? String(err)}`,
+    { cause: err },
+  );
 }
 
 /** Retry-After header → milliseconds from `now`, or null when absent/unparseable. */
@@ -155,8 +160,7 @@ export interface ThrottleStats {
   waitedMs: number;
 }
 
-export const sleep = (ms: number): Promise<void> =>
-  ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> => (ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms)));
 
 /**
  * Shared request pacing: rps spacing plus the 403 slow-down. One per run.
@@ -249,12 +253,7 @@ export interface RetryHooks {
  * Runs `attempt(n)` until it succeeds, fails fatally or attempts run out.
  * Every attempt first waits its turn at the throttle. Throws GaveUpError.
  */
-export async function withRetry<T>(
-  attempt: (n: number) => Promise<T>,
-  policy: RetryPolicy,
-  throttle: Throttle,
-  hooks: RetryHooks = {},
-): Promise<T> {
+export async function withRetry<T>(attempt: (n: number) => Promise<T>, policy: RetryPolicy, throttle: Throttle, hooks: RetryHooks = {}): Promise<T> {
   const random = hooks.random ?? Math.random;
   const wait = hooks.sleep ?? sleep;
   // Failures of a kind with its own cap (a wrong record) are counted apart from the others.

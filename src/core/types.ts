@@ -76,13 +76,7 @@ export function isReadError(item: WarcItem): item is WarcReadError {
 }
 
 /** Where a publication date came from, most trusted first. */
-export type DateSource =
-  | 'json-ld'
-  | 'meta-article'
-  | 'meta-other'
-  | 'time-element'
-  | 'url'
-  | null;
+export type DateSource = 'json-ld' | 'meta-article' | 'meta-other' | 'time-element' | 'url' | null;
 
 /** Result of extracting one HTML page. */
 export interface ExtractedDocument {

@@ -95,12 +95,24 @@ export function evaluateScores(
     }
     rows.push({ detector: detector.name, detectorVersion: version, slice, value, ...m });
   };
-  emit('all', 'all', records.map((_, i) => i));
+  emit(
+    'all',
+    'all',
+    records.map((_, i) => i),
+  );
   for (const kind of opts.breakdowns) {
     const groups = new Map<string, number[]>();
     if (kind === 'generator' || kind === 'family' || kind === 'variant') {
       const keyOf = (r: LabeledRecord): string | null =>
-        kind === 'variant' ? (r.variant ? `${r.file}:${r.variant}` : null) : r.generator ? (kind === 'family' ? generatorFamily(r.generator) : r.generator) : null;
+        kind === 'variant'
+          ? r.variant
+            ? `${r.file}:${r.variant}`
+            : null
+          : r.generator
+            ? kind === 'family'
+              ? generatorFamily(r.generator)
+              : r.generator
+            : null;
       const humansByFile = new Map<string, number[]>();
       records.forEach((r, i) => {
         if (r.label === 'human') pushTo(humansByFile, r.file, i);
@@ -146,6 +158,10 @@ export function formatEvaluationTable(rows: readonly EvaluationRow[]): string {
     r.f1 ? fmt(r.f1.value) : '-',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const render = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const render = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [render(header), render(widths.map((w) => '-'.repeat(w))), ...lines.map(render)].join('\n');
 }

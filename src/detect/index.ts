@@ -11,4 +11,3 @@ export { readCalibrationFile, findCalibration, calibrate, type CalibrationEntry,
 export { splitOf, groupKey, type Split } from './splits.js';
 export { computeMetrics, auroc, tprAtFpr, wilson, type MetricSet, type Estimate } from './metrics.js';
 export { evaluateScores, scoreRecords, formatEvaluationTable, type EvaluationRow, type SliceKind } from './evaluate.js';
-

@@ -21,7 +21,7 @@ export function parseLabeledLine(line: string, file: string, lineNo: number): La
     throw new LabeledDataError(`${file}:${lineNo}: "label" must be "human" or "ai"`);
   }
   const stem = basename(file).replace(/\.jsonl$/i, '');
-  const variant = typeof o.id === 'string' ? /^[^-]+-(?:ai|human)-(.+)-[0-9a-f]{12}$/.exec(o.id)?.[1] ?? null : null;
+  const variant = typeof o.id === 'string' ? (/^[^-]+-(?:ai|human)-(.+)-[0-9a-f]{12}$/.exec(o.id)?.[1] ?? null) : null;
   return {
     id: typeof o.id === 'string' ? o.id : `${stem}-${lineNo}`,
     text: o.text,

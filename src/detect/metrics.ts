@@ -113,11 +113,7 @@ export interface BootstrapOptions {
  * All metrics for one slice. Scores are (score | null) per document with labels; CIs are
  * 95 % percentile intervals from a bootstrap that resamples positives and negatives separately.
  */
-export function computeMetrics(
-  scores: ReadonlyArray<number | null>,
-  labels: ReadonlyArray<0 | 1>,
-  opts: BootstrapOptions,
-): MetricSet {
+export function computeMetrics(scores: ReadonlyArray<number | null>, labels: ReadonlyArray<0 | 1>, opts: BootstrapOptions): MetricSet {
   const pos: number[] = [];
   const neg: number[] = [];
   let scored = 0;
@@ -128,13 +124,7 @@ export function computeMetrics(
     (labels[i] === 1 ? pos : neg).push(s);
   }
   const t = opts.threshold;
-  const stats = (p: number[], n: number[]): number[] => [
-    auroc(p, n),
-    tprAtFpr(p, n, 0.01),
-    tprAtFpr(p, n, 0.05),
-    accuracyAt(p, n, t),
-    f1At(p, n, t),
-  ];
+  const stats = (p: number[], n: number[]): number[] => [auroc(p, n), tprAtFpr(p, n, 0.01), tprAtFpr(p, n, 0.05), accuracyAt(p, n, t), f1At(p, n, t)];
   const point = stats(pos, neg);
   const reps: number[][] = point.map(() => []);
   if (opts.replicates > 0 && pos.length > 0 && neg.length > 0) {

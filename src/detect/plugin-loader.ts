@@ -72,7 +72,13 @@ export async function loadDetectorModule(spec: string, options: Record<string, u
   }
   let exported: unknown = mod.default ?? mod.detectors ?? mod.detector;
   // CommonJS modules arrive as { default: module.exports }.
-  if (exported && typeof exported === 'object' && !Array.isArray(exported) && 'default' in (exported as object) && !('score' in (exported as object))) {
+  if (
+    exported &&
+    typeof exported === 'object' &&
+    !Array.isArray(exported) &&
+    'default' in (exported as object) &&
+    !('score' in (exported as object))
+  ) {
     exported = (exported as Record<string, unknown>).default;
   }
   if (exported === undefined) {

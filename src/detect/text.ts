@@ -18,14 +18,68 @@ export const MIN_WORDS = 30;
 
 const HOMOGLYPHS: Record<string, string> = {
   // Cyrillic
-  'а': 'a', 'в': 'b', 'е': 'e', 'ё': 'e', 'к': 'k', 'м': 'm', 'н': 'h', 'о': 'o', 'р': 'p', 'с': 'c', 'т': 't',
-  'у': 'y', 'х': 'x', 'ѕ': 's', 'і': 'i', 'ї': 'i', 'ј': 'j', 'ԁ': 'd', 'ԛ': 'q', 'ԝ': 'w', 'һ': 'h', 'ɡ': 'g',
-  'А': 'A', 'В': 'B', 'Е': 'E', 'К': 'K', 'М': 'M', 'Н': 'H', 'О': 'O', 'Р': 'P', 'С': 'C', 'Т': 'T', 'Х': 'X',
-  'Ѕ': 'S', 'І': 'I', 'Ј': 'J',
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  ѕ: 's',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  ԁ: 'd',
+  ԛ: 'q',
+  ԝ: 'w',
+  һ: 'h',
+  ɡ: 'g',
+  А: 'A',
+  В: 'B',
+  Е: 'E',
+  К: 'K',
+  М: 'M',
+  Н: 'H',
+  О: 'O',
+  Р: 'P',
+  С: 'C',
+  Т: 'T',
+  Х: 'X',
+  Ѕ: 'S',
+  І: 'I',
+  Ј: 'J',
   // Greek
-  'α': 'a', 'ε': 'e', 'ι': 'i', 'κ': 'k', 'ν': 'v', 'ο': 'o', 'ρ': 'p', 'τ': 't', 'υ': 'u', 'χ': 'x', 'γ': 'y',
-  'Α': 'A', 'Β': 'B', 'Ε': 'E', 'Ζ': 'Z', 'Η': 'H', 'Ι': 'I', 'Κ': 'K', 'Μ': 'M', 'Ν': 'N', 'Ο': 'O', 'Ρ': 'P',
-  'Τ': 'T', 'Υ': 'Y', 'Χ': 'X',
+  α: 'a',
+  ε: 'e',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  γ: 'y',
+  Α: 'A',
+  Β: 'B',
+  Ε: 'E',
+  Ζ: 'Z',
+  Η: 'H',
+  Ι: 'I',
+  Κ: 'K',
+  Μ: 'M',
+  Ν: 'N',
+  Ο: 'O',
+  Ρ: 'P',
+  Τ: 'T',
+  Υ: 'Y',
+  Χ: 'X',
 };
 const MIXED_SCRIPT_WORD = /[\p{Script=Latin}][\p{L}]*[\u0370-\u052F]|[\u0370-\u052F][\p{L}]*[\p{Script=Latin}]/u;
 const WORD_WITH_LETTERS = /[\p{L}\p{M}]+/gu;
@@ -47,14 +101,28 @@ export function foldHomoglyphs(text: string): string {
  * unified, zero-width characters removed, lowercased, whitespace collapsed (paragraph
  * breaks kept as "\n").
  */
-const PUNCT_FOLD_RE = /[\u200B-\u200D\u2060\uFEFF\u00AD\u2018\u2019\u201A\u201B\u2032\u02BC\u0060\u00B4\u201C\u201D\u201E\u201F\u2033\u00AB\u00BB\u2026]|\s*(?:[\u2012\u2013\u2014\u2015\u2212]|--+)\s*/g;
+const PUNCT_FOLD_RE =
+  /[\u200B-\u200D\u2060\uFEFF\u00AD\u2018\u2019\u201A\u201B\u2032\u02BC\u0060\u00B4\u201C\u201D\u201E\u201F\u2033\u00AB\u00BB\u2026]|\s*(?:[\u2012\u2013\u2014\u2015\u2212]|--+)\s*/g;
 const ODD_SPACE_RE = /[ \t\f\v\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]{2,}|[\t\f\v\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/g;
 
 function foldPunct(m: string): string {
   switch (m) {
-    case '\u2018': case '\u2019': case '\u201A': case '\u201B': case '\u2032': case '\u02BC': case '\u0060': case '\u00B4':
+    case '\u2018':
+    case '\u2019':
+    case '\u201A':
+    case '\u201B':
+    case '\u2032':
+    case '\u02BC':
+    case '\u0060':
+    case '\u00B4':
       return "'";
-    case '\u201C': case '\u201D': case '\u201E': case '\u201F': case '\u2033': case '\u00AB': case '\u00BB':
+    case '\u201C':
+    case '\u201D':
+    case '\u201E':
+    case '\u201F':
+    case '\u2033':
+    case '\u00AB':
+    case '\u00BB':
       return '"';
     case '\u2026':
       return '...';

@@ -37,7 +37,10 @@ export function languagesWithData(records: readonly LabeledRecord[], minPerClass
     c[r.label === 'ai' ? 1 : 0]++;
     counts.set(r.lang, c);
   }
-  return [...counts.entries()].filter(([, c]) => c[0] >= minPerClass && c[1] >= minPerClass).map(([l]) => l).sort();
+  return [...counts.entries()]
+    .filter(([, c]) => c[0] >= minPerClass && c[1] >= minPerClass)
+    .map(([l]) => l)
+    .sort();
 }
 
 function usable(records: readonly LabeledRecord[], languages: readonly string[]): Array<{ r: LabeledRecord; p: PreparedText }> {
@@ -100,7 +103,7 @@ export function trainLinearModel(records: readonly LabeledRecord[], opts: Linear
     const mean = new Array<number>(k).fill(0);
     const sd = new Array<number>(k).fill(0);
     for (const f of raws) for (let j = 0; j < k; j++) mean[j] += f[j] / raws.length;
-    for (const f of raws) for (let j = 0; j < k; j++) sd[j] += ((f[j] - mean[j]) ** 2) / raws.length;
+    for (const f of raws) for (let j = 0; j < k; j++) sd[j] += (f[j] - mean[j]) ** 2 / raws.length;
     style = {
       names: [...STYLE_FEATURE_NAMES],
       mean: mean.map((m) => roundSig(m)),
@@ -223,7 +226,11 @@ export interface GptWordsTrainOptions extends CommonTrainOptions {
 }
 
 /** Merges published entries by stemmed key and estimates each key's AI-vs-human log-odds on `records`. */
-export function buildGptWordsLexicon(records: readonly LabeledRecord[], published: readonly LexiconSourceRow[], opts: GptWordsTrainOptions): GptWordsLexiconFile {
+export function buildGptWordsLexicon(
+  records: readonly LabeledRecord[],
+  published: readonly LexiconSourceRow[],
+  opts: GptWordsTrainOptions,
+): GptWordsLexiconFile {
   const languages = ['eng'];
   const byKey = new Map<string, { forms: Set<string>; sources: Set<string> }>();
   for (const row of published) {

@@ -10,7 +10,15 @@ import type { ExcessAnalysis } from './excess.js';
 import type { MarkerCounter } from './markers.js';
 import type { MixtureReference } from './reference.js';
 import { DEFAULT_LEVEL, DEFAULT_REPLICATES, DEFAULT_SEED, type ShareEstimate } from './types.js';
-import type { DetectorSpec, DomainBaselineConfig, Estimator, EstimatorContext, EstimatorDocument, EstimatorRun, GroupAccumulator } from './estimator.js';
+import type {
+  DetectorSpec,
+  DomainBaselineConfig,
+  Estimator,
+  EstimatorContext,
+  EstimatorDocument,
+  EstimatorRun,
+  GroupAccumulator,
+} from './estimator.js';
 import { selectEstimators } from './registry.js';
 
 export type { DetectorSpec, DomainBaselineConfig } from './estimator.js';
@@ -115,7 +123,10 @@ export class EstimateAggregator {
   private readonly ctx: EstimatorContext;
   private excluded = 0;
 
-  constructor(readonly detectors: readonly DetectorSpec[], config: AggregateConfig = {}) {
+  constructor(
+    readonly detectors: readonly DetectorSpec[],
+    config: AggregateConfig = {},
+  ) {
     this.ctx = {
       detectors,
       level: config.level ?? DEFAULT_LEVEL,
@@ -247,6 +258,14 @@ export class EstimateAggregator {
       }
     }
     const summary = Object.assign({}, ...this.runs.map(({ run }) => run.summary?.() ?? {}));
-    return { level, minDocs, groups, excluded: this.excluded, mixtureSkippedLanguage: summary.mixtureSkippedLanguage ?? 0, excess: summary.excess ?? null, agreement };
+    return {
+      level,
+      minDocs,
+      groups,
+      excluded: this.excluded,
+      mixtureSkippedLanguage: summary.mixtureSkippedLanguage ?? 0,
+      excess: summary.excess ?? null,
+      agreement,
+    };
   }
 }

@@ -14,15 +14,7 @@
  */
 import { Rng, mixSeed } from '../core/rng.js';
 import { clip01, percentileInterval, sampleBeta } from '../core/stats.js';
-import {
-  DEFAULT_LEVEL,
-  DEFAULT_REPLICATES,
-  DEFAULT_SEED,
-  noEstimate,
-  okEstimate,
-  type BootstrapOptions,
-  type ShareEstimate,
-} from './types.js';
+import { DEFAULT_LEVEL, DEFAULT_REPLICATES, DEFAULT_SEED, noEstimate, okEstimate, type BootstrapOptions, type ShareEstimate } from './types.js';
 
 /** A detector's operating point on labelled data, with the counts it was measured on. */
 export interface OperatingPoint {
@@ -62,8 +54,15 @@ export function correctedShare(k: number, n: number, cal: OperatingPoint | null,
     return noEstimate(method, 'corrected', opts.detector, 'uncalibrated', n, level, 'no calibration for this detector version');
   }
   if (!(cal.tpr - cal.fpr >= MIN_SEPARATION)) {
-    return noEstimate(method, 'corrected', opts.detector, 'not-identifiable', n, level,
-      `TPR ${cal.tpr.toFixed(3)} − FPR ${cal.fpr.toFixed(3)} < ${MIN_SEPARATION}`);
+    return noEstimate(
+      method,
+      'corrected',
+      opts.detector,
+      'not-identifiable',
+      n,
+      level,
+      `TPR ${cal.tpr.toFixed(3)} − FPR ${cal.fpr.toFixed(3)} < ${MIN_SEPARATION}`,
+    );
   }
   const observed = k / n;
   const share = roganGladen(observed, cal.tpr, cal.fpr);
@@ -91,6 +90,16 @@ export function correctedShare(k: number, n: number, cal: OperatingPoint | null,
     level,
     n,
     note: `TPR ${cal.tpr.toFixed(3)} / FPR ${cal.fpr.toFixed(3)} (n=${cal.nPos}+${cal.nNeg})`,
-    details: { observed, positives: k, threshold: cal.threshold, tpr: cal.tpr, fpr: cal.fpr, nPos: cal.nPos, nNeg: cal.nNeg, dataset: cal.dataset ?? null, replicates },
+    details: {
+      observed,
+      positives: k,
+      threshold: cal.threshold,
+      tpr: cal.tpr,
+      fpr: cal.fpr,
+      nPos: cal.nPos,
+      nNeg: cal.nNeg,
+      dataset: cal.dataset ?? null,
+      replicates,
+    },
   });
 }

@@ -18,15 +18,7 @@ import { monthIndex } from '../core/months.js';
 import type { MarkerCount, MarkerLexicon } from './markers.js';
 import { Rng, mixSeed } from '../core/rng.js';
 import { clip01, percentileInterval, sampleBinomial } from '../core/stats.js';
-import {
-  DEFAULT_LEVEL,
-  DEFAULT_REPLICATES,
-  DEFAULT_SEED,
-  noEstimate,
-  okEstimate,
-  type BootstrapOptions,
-  type ShareEstimate,
-} from './types.js';
+import { DEFAULT_LEVEL, DEFAULT_REPLICATES, DEFAULT_SEED, noEstimate, okEstimate, type BootstrapOptions, type ShareEstimate } from './types.js';
 
 /** Marker-word totals of one period. */
 export interface PeriodMarkers {
@@ -119,10 +111,7 @@ export interface ExcessAnalysis {
 const METHOD = 'excess-lower-bound';
 
 /** A counterfactual q(t) from baseline month rates (weighted by documents). */
-function counterfactual(
-  months: ReadonlyArray<{ t: number; docs: number; any: number }>,
-  mode: 'mean' | 'linear',
-): (t: number) => number {
+function counterfactual(months: ReadonlyArray<{ t: number; docs: number; any: number }>, mode: 'mean' | 'linear'): (t: number) => number {
   let n = 0;
   let k = 0;
   for (const m of months) {

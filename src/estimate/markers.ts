@@ -42,9 +42,7 @@ export function markerLexiconFromWords(words: Iterable<string>, name: string, pr
     if (!key) continue;
     byKey.set(key, (byKey.get(key) ?? new Set()).add(w));
   }
-  const entries = [...byKey.entries()]
-    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
-    .map(([key, forms]) => ({ key, forms: [...forms].sort() }));
+  const entries = [...byKey.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([key, forms]) => ({ key, forms: [...forms].sort() }));
   if (entries.length === 0) throw new Error(`marker lexicon ${name} has no words`);
   return { format: MARKER_FORMAT, name, provenance, entries };
 }
@@ -58,7 +56,11 @@ export function loadMarkerLexicon(path = DEFAULT_MARKER_FILE()): MarkerLexicon {
   if (/\.csv$/i.test(path)) {
     const rows = parseCsv(text);
     if (rows.length === 0 || !('word' in rows[0])) throw new Error(`${path}: expected a CSV with a "word" column`);
-    return markerLexiconFromWords(rows.map((r) => r.word), path.split('/').pop()!, `words of ${path}`);
+    return markerLexiconFromWords(
+      rows.map((r) => r.word),
+      path.split('/').pop()!,
+      `words of ${path}`,
+    );
   }
   let parsed: MarkerLexicon;
   try {

@@ -18,15 +18,7 @@
 import { bootstrapCounts, resampleGroupedCounts } from './bootstrap.js';
 import { Rng, mixSeed } from '../core/rng.js';
 import { percentileInterval } from '../core/stats.js';
-import {
-  DEFAULT_LEVEL,
-  DEFAULT_REPLICATES,
-  DEFAULT_SEED,
-  noEstimate,
-  okEstimate,
-  type BootstrapOptions,
-  type ShareEstimate,
-} from './types.js';
+import { DEFAULT_LEVEL, DEFAULT_REPLICATES, DEFAULT_SEED, noEstimate, okEstimate, type BootstrapOptions, type ShareEstimate } from './types.js';
 
 /**
  * Unit log-likelihood ratios of a group of documents, flattened: units of document d are

@@ -136,7 +136,9 @@ export function assembleReport(frame: ReportFrame, result: AggregateResult): Sha
   const tooFew = result.groups.filter((g) => g.tooFew).length;
   if (tooFew > 0) notes.push(`${tooFew} group(s) have fewer than ${result.minDocs} documents: shown as "too few documents".`);
   if (frame.mixture && result.mixtureSkippedLanguage > 0) {
-    notes.push(`${result.mixtureSkippedLanguage} documents outside the mixture reference's languages (${frame.mixture.languages.join(', ')}) are not in the mixture estimate.`);
+    notes.push(
+      `${result.mixtureSkippedLanguage} documents outside the mixture reference's languages (${frame.mixture.languages.join(', ')}) are not in the mixture estimate.`,
+    );
   }
   return {
     format: REPORT_FORMAT,

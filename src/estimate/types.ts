@@ -86,9 +86,7 @@ export function noEstimate(
 }
 
 /** Builds an 'ok' estimate, widening [lo, hi] to contain the point (percentile intervals may not). */
-export function okEstimate(
-  fields: Omit<ShareEstimate, 'status' | 'share' | 'lo' | 'hi'> & { share: number; lo: number; hi: number },
-): ShareEstimate {
+export function okEstimate(fields: Omit<ShareEstimate, 'status' | 'share' | 'lo' | 'hi'> & { share: number; lo: number; hi: number }): ShareEstimate {
   const lo = Math.min(fields.lo, fields.share);
   const hi = Math.max(fields.hi, fields.share);
   return { ...fields, status: 'ok', lo: Math.max(0, lo), hi: Math.min(1, hi), share: fields.share };

@@ -20,18 +20,88 @@ export enum Break {
 }
 
 const PARA_TAGS = new Set([
-  'address', 'article', 'aside', 'blockquote', 'body', 'caption', 'center', 'details', 'dialog', 'dir',
-  'div', 'dl', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-  'header', 'hgroup', 'hr', 'html', 'legend', 'main', 'menu', 'nav', 'ol', 'p', 'pre', 'section',
-  'summary', 'table', 'tbody', 'tfoot', 'thead', 'ul', 'frameset', 'noscript', 'listing', 'plaintext', 'xmp',
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'body',
+  'caption',
+  'center',
+  'details',
+  'dialog',
+  'dir',
+  'div',
+  'dl',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'form',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hgroup',
+  'hr',
+  'html',
+  'legend',
+  'main',
+  'menu',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'summary',
+  'table',
+  'tbody',
+  'tfoot',
+  'thead',
+  'ul',
+  'frameset',
+  'noscript',
+  'listing',
+  'plaintext',
+  'xmp',
 ]);
 const LINE_TAGS = new Set(['li', 'dt', 'dd', 'tr', 'br', 'option', 'optgroup']);
 const CELL_TAGS = new Set(['td', 'th']);
 /** Elements whose content is never visible text (<head> itself is not listed: see dom.contentRoot). */
 export const NON_TEXT_TAGS = new Set([
-  'script', 'style', 'noscript', 'template', 'svg', 'math', 'title', 'iframe', 'object', 'embed',
-  'canvas', 'video', 'audio', 'map', 'select', 'textarea', 'button', 'input', 'img', 'picture', 'source',
-  'track', 'link', 'meta', 'base', 'param', 'datalist', 'frame', 'frameset', 'applet', 'area',
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'svg',
+  'math',
+  'title',
+  'iframe',
+  'object',
+  'embed',
+  'canvas',
+  'video',
+  'audio',
+  'map',
+  'select',
+  'textarea',
+  'button',
+  'input',
+  'img',
+  'picture',
+  'source',
+  'track',
+  'link',
+  'meta',
+  'base',
+  'param',
+  'datalist',
+  'frame',
+  'frameset',
+  'applet',
+  'area',
 ]);
 export const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 
@@ -106,7 +176,17 @@ const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
 function isSpace(c: number): boolean {
   if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
   if (c < 0xa0) return false;
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 function isInvisible(c: number): boolean {
@@ -198,7 +278,10 @@ export function collectBlocks(root: AnyNode, options: CollectOptions = {}): Bloc
   const addText = (raw: string): void => {
     if (pre > 0) {
       if (raw.length === 0) return;
-      const t = raw.replace(/\r\n?/g, '\n').replace(/\u00a0/g, ' ').replace(INVISIBLE, '');
+      const t = raw
+        .replace(/\r\n?/g, '\n')
+        .replace(/\u00a0/g, ' ')
+        .replace(INVISIBLE, '');
       if (len === 0 && t.trim() === '') return;
       text += t;
       len += t.length;
@@ -250,7 +333,20 @@ export function collectBlocks(root: AnyNode, options: CollectOptions = {}): Bloc
       const b = (kind & KIND_BREAK) as Break;
       if (b !== Break.None) {
         addBreak(b);
-        blocks.push({ text: '', breakBefore: Break.None, container, linkChars: 0, outsideLinks: '', heading: false, listItem: false, pre: false, skipped: node, inRegion: regionDepth > 0, soft: softDepth > 0, counts: null });
+        blocks.push({
+          text: '',
+          breakBefore: Break.None,
+          container,
+          linkChars: 0,
+          outsideLinks: '',
+          heading: false,
+          listItem: false,
+          pre: false,
+          skipped: node,
+          inRegion: regionDepth > 0,
+          soft: softDepth > 0,
+          counts: null,
+        });
       } else if (len > 0) pendingSpace = true;
       return;
     }

@@ -9,12 +9,41 @@ import { cacheOf, peekCache } from './dom.js';
 import type { NameFacts } from './node-facts.js';
 
 /** Tags that hold page furniture rather than article text. */
-const JUNK_TAGS = new Set(['nav', 'aside', 'footer', 'menu', 'dialog', 'form', 'fieldset', 'button', 'label', 'select', 'figure', 'figcaption', 'address']);
+const JUNK_TAGS = new Set([
+  'nav',
+  'aside',
+  'footer',
+  'menu',
+  'dialog',
+  'form',
+  'fieldset',
+  'button',
+  'label',
+  'select',
+  'figure',
+  'figcaption',
+  'address',
+]);
 
 /** ARIA roles of page furniture. */
 const JUNK_ROLES = new Set([
-  'navigation', 'banner', 'contentinfo', 'complementary', 'menu', 'menubar', 'dialog', 'alertdialog', 'search',
-  'toolbar', 'tablist', 'alert', 'status', 'marquee', 'timer', 'tooltip', 'form',
+  'navigation',
+  'banner',
+  'contentinfo',
+  'complementary',
+  'menu',
+  'menubar',
+  'dialog',
+  'alertdialog',
+  'search',
+  'toolbar',
+  'tablist',
+  'alert',
+  'status',
+  'marquee',
+  'timer',
+  'tooltip',
+  'form',
 ]);
 
 /**
@@ -25,41 +54,181 @@ const JUNK_ROLES = new Set([
  * text-rich element carrying only a weak word is kept.
  */
 const STRONG_WORDS = new Set([
-  'comment', 'comments', 'commentlist', 'disqus', 'respond', 'replies', 'reply',
-  'cookie', 'cookies', 'consent', 'gdpr', 'cmp', 'onetrust', 'didomi', 'usercentrics', 'cookiebot',
-  'breadcrumb', 'breadcrumbs', 'crumbs', 'menu', 'mainmenu', 'submenu', 'megamenu', 'menubar', 'navbar', 'navigation',
-  'nav', 'subnav', 'topnav', 'sidenav', 'footer', 'masthead', 'pagination', 'pager', 'paging', 'prevnext', 'skip',
-  'popup', 'modal', 'outbrain', 'taboola', 'plista', 'ligatus', 'newsletter', 'widgetarea', 'shoutbox', 'colophon',
-  'sronly', 'screenreader', 'visuallyhidden', 'login', 'signin',
+  'comment',
+  'comments',
+  'commentlist',
+  'disqus',
+  'respond',
+  'replies',
+  'reply',
+  'cookie',
+  'cookies',
+  'consent',
+  'gdpr',
+  'cmp',
+  'onetrust',
+  'didomi',
+  'usercentrics',
+  'cookiebot',
+  'breadcrumb',
+  'breadcrumbs',
+  'crumbs',
+  'menu',
+  'mainmenu',
+  'submenu',
+  'megamenu',
+  'menubar',
+  'navbar',
+  'navigation',
+  'nav',
+  'subnav',
+  'topnav',
+  'sidenav',
+  'footer',
+  'masthead',
+  'pagination',
+  'pager',
+  'paging',
+  'prevnext',
+  'skip',
+  'popup',
+  'modal',
+  'outbrain',
+  'taboola',
+  'plista',
+  'ligatus',
+  'newsletter',
+  'widgetarea',
+  'shoutbox',
+  'colophon',
+  'sronly',
+  'screenreader',
+  'visuallyhidden',
+  'login',
+  'signin',
 ]);
 const WEAK_WORDS = new Set([
-  'share', 'shares', 'sharing', 'sharer', 'sharebar', 'social', 'socials', 'sociable', 'follow',
-  'related', 'recommended', 'recommendations', 'recommendation', 'popular', 'trending', 'mostread', 'readmore',
-  'subscribe', 'subscription', 'signup', 'register', 'privacy', 'sidebar', 'secondary',
-  'title', 'headline', 'heading', 'advert', 'adverts', 'advertisement', 'advertising', 'ad', 'ads', 'adv', 'adsense', 'adslot', 'adunit', 'dfp',
-  'sponsor', 'sponsored', 'promo', 'promotion', 'teasers', 'widget', 'widgets', 'toc',
-  'topbar', 'toolbar', 'tags', 'tag', 'taglist', 'tagcloud', 'categories', 'category', 'keywords',
-  'overlay', 'lightbox', 'print', 'rating', 'ratings', 'vote', 'poll',
-  'byline', 'meta', 'metadata', 'postmetadata', 'postmeta', 'dateline', 'timestamp', 'published', 'posted',
-  'caption', 'credit', 'credits', 'copyright', 'author', 'authors', 'bio', 'avatar', 'profile', 'noprint',
-  'search', 'searchform', 'form', 'contact', 'feedback', 'donate', 'donation',
-  'carousel', 'legends', 'thumbnails', 'thumbs', 'icons', 'icon', 'btn', 'button', 'buttons',
-  'sitemap', 'legal', 'imprint', 'impressum', 'disclaimer',
+  'share',
+  'shares',
+  'sharing',
+  'sharer',
+  'sharebar',
+  'social',
+  'socials',
+  'sociable',
+  'follow',
+  'related',
+  'recommended',
+  'recommendations',
+  'recommendation',
+  'popular',
+  'trending',
+  'mostread',
+  'readmore',
+  'subscribe',
+  'subscription',
+  'signup',
+  'register',
+  'privacy',
+  'sidebar',
+  'secondary',
+  'title',
+  'headline',
+  'heading',
+  'advert',
+  'adverts',
+  'advertisement',
+  'advertising',
+  'ad',
+  'ads',
+  'adv',
+  'adsense',
+  'adslot',
+  'adunit',
+  'dfp',
+  'sponsor',
+  'sponsored',
+  'promo',
+  'promotion',
+  'teasers',
+  'widget',
+  'widgets',
+  'toc',
+  'topbar',
+  'toolbar',
+  'tags',
+  'tag',
+  'taglist',
+  'tagcloud',
+  'categories',
+  'category',
+  'keywords',
+  'overlay',
+  'lightbox',
+  'print',
+  'rating',
+  'ratings',
+  'vote',
+  'poll',
+  'byline',
+  'meta',
+  'metadata',
+  'postmetadata',
+  'postmeta',
+  'dateline',
+  'timestamp',
+  'published',
+  'posted',
+  'caption',
+  'credit',
+  'credits',
+  'copyright',
+  'author',
+  'authors',
+  'bio',
+  'avatar',
+  'profile',
+  'noprint',
+  'search',
+  'searchform',
+  'form',
+  'contact',
+  'feedback',
+  'donate',
+  'donation',
+  'carousel',
+  'legends',
+  'thumbnails',
+  'thumbs',
+  'icons',
+  'icon',
+  'btn',
+  'button',
+  'buttons',
+  'sitemap',
+  'legal',
+  'imprint',
+  'impressum',
+  'disclaimer',
 ]);
 
 /** Substrings marking furniture inside compound class names ("socialshare", "sitefooter"). */
-const STRONG_SUBSTRINGS = /comment(?!ar|at)|disqus|breadcrumb|cookie|consent|footer|navbar|navigation|menu|outbrain|taboola|pagination|masthead|newsletter/;
+const STRONG_SUBSTRINGS =
+  /comment(?!ar|at)|disqus|breadcrumb|cookie|consent|footer|navbar|navigation|menu|outbrain|taboola|pagination|masthead|newsletter/;
 const WEAK_SUBSTRINGS = /sidebar|share|social|related|advert|sponsor|widget|subscribe|promo|byline|dateline/;
 
 /** Class / id words of the main content container (BODY-like hints). */
-const CONTENT_HINT = /(^|[-_\s])(article-?(body|content|text|inner|main|container)|articlebody|articletext|articlecontent|entry-?content|entry-?body|post-?(body|content|text|entry|inner)|postbody|postcontent|story-?(body|content|text)|storycontent|content-?body|body-?text|main-?content|maincontent|page-?content|text-?content|single-?content|blog-?content|td-post-content|field-body|rich-?text|article__(body|content|text))($|[-_\s])/;
+const CONTENT_HINT =
+  /(^|[-_\s])(article-?(body|content|text|inner|main|container)|articlebody|articletext|articlecontent|entry-?content|entry-?body|post-?(body|content|text|entry|inner)|postbody|postcontent|story-?(body|content|text)|storycontent|content-?body|body-?text|main-?content|maincontent|page-?content|text-?content|single-?content|blog-?content|td-post-content|field-body|rich-?text|article__(body|content|text))($|[-_\s])/;
 
 /** Readability-style class weights. */
-const NEGATIVE_WEIGHT = /(^|[-_\s])(ad|ads|banner|combx|comments?|com|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|hidden|teaser|nav|menu|breadcrumbs?|social|caption|credit|byline|author)($|[-_\s])/;
+const NEGATIVE_WEIGHT =
+  /(^|[-_\s])(ad|ads|banner|combx|comments?|com|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|hidden|teaser|nav|menu|breadcrumbs?|social|caption|credit|byline|author)($|[-_\s])/;
 const POSITIVE_WEIGHT = /article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|single/;
 
 /** Class names describing state or taxonomy (WordPress "tag-foo category-bar" on articles), never furniture. */
-const STATE_PREFIX = /^(has|no|with|without|show|is|js|not|should|can|enable|disable|toggle|open|closed|theme|layout|template|page|single|type|format|status|lang|post-template|category|tag|tags|postid|post-type|page-id|parent-pageid|term|tax|taxonomy|wp|elementor|vc|col|span|grid|row|flex|align|text|font|color|bg|mt|mb|pt|pb|ml|mr|m|p)-/;
+const STATE_PREFIX =
+  /^(has|no|with|without|show|is|js|not|should|can|enable|disable|toggle|open|closed|theme|layout|template|page|single|type|format|status|lang|post-template|category|tag|tags|postid|post-type|page-id|parent-pageid|term|tax|taxonomy|wp|elementor|vc|col|span|grid|row|flex|align|text|font|color|bg|mt|mb|pt|pb|ml|mr|m|p)-/;
 
 /** Class names describing a state ("modal-enabled", "menu-open"). */
 const STATE_SUFFIX = /-(enabled|disabled|active|inactive|open|opened|closed|visible|loaded|ready|init|initialized|on|off|hidden-xs|hidden-sm)$/;
@@ -94,7 +263,6 @@ interface TokenFacts {
   soft: boolean;
   contentHint: boolean;
 }
-
 
 const NO_FACTS: NameFacts = { strength: 0, lenientStrength: 0, soft: false, contentHint: false };
 /** Class names repeat across pages ("container", "entry-content"); bounded so a crawl cannot grow it forever. */
@@ -188,7 +356,13 @@ export function isHidden(el: Element): boolean {
   const style = a.style;
   if (style && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style)) return true;
   const cls = a.class;
-  if (cls && /(^|\s)(hidden|d-none|sr-only|visually-hidden|visuallyhidden|screen-reader-text|screen-reader-only|element-invisible|is-hidden|u-hidden|hide)(\s|$)/i.test(cls)) return true;
+  if (
+    cls &&
+    /(^|\s)(hidden|d-none|sr-only|visually-hidden|visuallyhidden|screen-reader-text|screen-reader-only|element-invisible|is-hidden|u-hidden|hide)(\s|$)/i.test(
+      cls,
+    )
+  )
+    return true;
   return false;
 }
 

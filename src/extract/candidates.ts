@@ -130,7 +130,10 @@ export function chooseContent(body: Element, infos: InfoTable, scores: Map<Eleme
   let [top, topScore] = ranked[0];
 
   // Several strong candidates under one ancestor: the ancestor is the article.
-  const alternatives = ranked.slice(1, 6).filter(([, s]) => s / topScore >= 0.75).map(([el]) => ancestors(el, body));
+  const alternatives = ranked
+    .slice(1, 6)
+    .filter(([, s]) => s / topScore >= 0.75)
+    .map(([el]) => ancestors(el, body));
   if (alternatives.length >= 3) {
     for (let parent = top.parent; parent && isElement(parent) && parent !== body; parent = parent.parent) {
       const p: Element = parent;

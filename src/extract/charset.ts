@@ -50,40 +50,40 @@ function whatwgName(label: string): string | null {
 const WHATWG_EXTRA: Record<string, string> = {
   'iso-2022-kr': 'replacement',
   'hz-gb-2312': 'replacement',
-  'csiso2022kr': 'replacement',
+  csiso2022kr: 'replacement',
   'x-user-defined': 'x-user-defined',
 };
 
 /** Real-world labels outside the WHATWG table, seen on crawled pages. */
 const ALIASES: Record<string, string> = {
   'latin-1': 'windows-1252',
-  'latin_1': 'windows-1252',
-  'ansi': 'windows-1252',
-  'ascii': 'windows-1252',
+  latin_1: 'windows-1252',
+  ansi: 'windows-1252',
+  ascii: 'windows-1252',
   'iso-latin-1': 'windows-1252',
-  'western': 'windows-1252',
+  western: 'windows-1252',
   'utf-8lias': 'utf-8',
   'uft-8': 'utf-8',
   'utf-08': 'utf-8',
   'utf=8': 'utf-8',
-  'utf_8': 'utf-8',
-  'utf': 'utf-8',
+  utf_8: 'utf-8',
+  utf: 'utf-8',
   'unicode-1-1-utf-8': 'utf-8',
-  'gb_2312': 'gbk',
+  gb_2312: 'gbk',
   'gb-2312': 'gbk',
   'gb2312-80': 'gbk',
-  'cp936': 'gbk',
+  cp936: 'gbk',
   'big-5': 'big5',
   'shift-jis': 'shift_jis',
-  'shiftjis': 'shift_jis',
-  'sjis': 'shift_jis',
+  shiftjis: 'shift_jis',
+  sjis: 'shift_jis',
   'x-euc-jp': 'euc-jp',
-  'eucjp': 'euc-jp',
-  'euckr': 'euc-kr',
-  'ks_c_5601': 'euc-kr',
-  'tis620': 'windows-874',
-  'koi8r': 'koi8-r',
-  'koi8u': 'koi8-u',
+  eucjp: 'euc-jp',
+  euckr: 'euc-kr',
+  ks_c_5601: 'euc-kr',
+  tis620: 'windows-874',
+  koi8r: 'koi8-r',
+  koi8u: 'koi8-u',
 };
 
 /**
@@ -92,7 +92,11 @@ const ALIASES: Record<string, string> = {
  */
 export function normalizeCharsetLabel(raw: string | null | undefined): string | null {
   if (!raw) return null;
-  let label = raw.trim().toLowerCase().replace(/^["']+|["';,]+$/g, '').trim();
+  let label = raw
+    .trim()
+    .toLowerCase()
+    .replace(/^["']+|["';,]+$/g, '')
+    .trim();
   if (label === '') return null;
   const direct = whatwgName(label);
   if (direct) return direct;
@@ -232,9 +236,10 @@ function declaredCharset(bytes: Uint8Array, contentType?: string | null): Charse
 /** HTTP "utf-16" without a BOM: trust it only if the bytes look like UTF-16. */
 function fixUtf16(name: string, bytes: Uint8Array): string {
   if (!name.startsWith('utf-16')) return name;
-  let zerosEven = 0, zerosOdd = 0;
+  let zerosEven = 0,
+    zerosOdd = 0;
   const n = Math.min(bytes.length, 1024);
-  for (let i = 0; i < n; i++) if (bytes[i] === 0) (i % 2 === 0 ? zerosEven++ : zerosOdd++);
+  for (let i = 0; i < n; i++) if (bytes[i] === 0) i % 2 === 0 ? zerosEven++ : zerosOdd++;
   if (zerosEven + zerosOdd < n / 8) return 'utf-8';
   return zerosEven > zerosOdd ? 'utf-16be' : 'utf-16le';
 }
@@ -254,7 +259,7 @@ const ICONV_NAMES: Record<string, string> = {
   'x-user-defined': 'latin1',
   'iso-8859-8-i': 'iso-8859-8',
   'x-mac-cyrillic': 'maccyrillic',
-  'macintosh': 'macroman',
+  macintosh: 'macroman',
 };
 
 /**

@@ -8,18 +8,102 @@
 export const MIN_DATE = '1990-01-01';
 
 const MONTHS: Record<string, number> = {
-  jan: 1, january: 1, janvier: 1, januar: 1, enero: 1, gennaio: 1, januari: 1, jänner: 1, janeiro: 1, stycznia: 1,
-  feb: 2, february: 2, février: 2, fevrier: 2, februar: 2, febrero: 2, febbraio: 2, februari: 2, fevereiro: 2, lutego: 2,
-  mar: 3, march: 3, mars: 3, märz: 3, maerz: 3, marzo: 3, maart: 3, março: 3, marca: 3,
-  apr: 4, april: 4, avril: 4, abril: 4, aprile: 4, kwietnia: 4,
-  may: 5, mai: 5, mayo: 5, maggio: 5, mei: 5, maio: 5, maja: 5,
-  jun: 6, june: 6, juin: 6, juni: 6, junio: 6, giugno: 6, junho: 6, czerwca: 6,
-  jul: 7, july: 7, juillet: 7, juli: 7, julio: 7, luglio: 7, julho: 7, lipca: 7,
-  aug: 8, august: 8, août: 8, aout: 8, agosto: 8, augustus: 8, sierpnia: 8,
-  sep: 9, sept: 9, september: 9, septembre: 9, septiembre: 9, settembre: 9, setembro: 9, września: 9,
-  oct: 10, october: 10, octobre: 10, oktober: 10, octubre: 10, ottobre: 10, outubro: 10, października: 10,
-  nov: 11, november: 11, novembre: 11, noviembre: 11, novembro: 11, listopada: 11,
-  dec: 12, december: 12, décembre: 12, decembre: 12, dezember: 12, diciembre: 12, dicembre: 12, dezembro: 12, grudnia: 12,
+  jan: 1,
+  january: 1,
+  janvier: 1,
+  januar: 1,
+  enero: 1,
+  gennaio: 1,
+  januari: 1,
+  jänner: 1,
+  janeiro: 1,
+  stycznia: 1,
+  feb: 2,
+  february: 2,
+  février: 2,
+  fevrier: 2,
+  februar: 2,
+  febrero: 2,
+  febbraio: 2,
+  februari: 2,
+  fevereiro: 2,
+  lutego: 2,
+  mar: 3,
+  march: 3,
+  mars: 3,
+  märz: 3,
+  maerz: 3,
+  marzo: 3,
+  maart: 3,
+  março: 3,
+  marca: 3,
+  apr: 4,
+  april: 4,
+  avril: 4,
+  abril: 4,
+  aprile: 4,
+  kwietnia: 4,
+  may: 5,
+  mai: 5,
+  mayo: 5,
+  maggio: 5,
+  mei: 5,
+  maio: 5,
+  maja: 5,
+  jun: 6,
+  june: 6,
+  juin: 6,
+  juni: 6,
+  junio: 6,
+  giugno: 6,
+  junho: 6,
+  czerwca: 6,
+  jul: 7,
+  july: 7,
+  juillet: 7,
+  juli: 7,
+  julio: 7,
+  luglio: 7,
+  julho: 7,
+  lipca: 7,
+  aug: 8,
+  august: 8,
+  août: 8,
+  aout: 8,
+  agosto: 8,
+  augustus: 8,
+  sierpnia: 8,
+  sep: 9,
+  sept: 9,
+  september: 9,
+  septembre: 9,
+  septiembre: 9,
+  settembre: 9,
+  setembro: 9,
+  września: 9,
+  oct: 10,
+  october: 10,
+  octobre: 10,
+  oktober: 10,
+  octubre: 10,
+  ottobre: 10,
+  outubro: 10,
+  października: 10,
+  nov: 11,
+  november: 11,
+  novembre: 11,
+  noviembre: 11,
+  novembro: 11,
+  listopada: 11,
+  dec: 12,
+  december: 12,
+  décembre: 12,
+  decembre: 12,
+  dezember: 12,
+  diciembre: 12,
+  dicembre: 12,
+  dezembro: 12,
+  grudnia: 12,
 };
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
@@ -53,11 +137,15 @@ export function parseDateString(input: string | null | undefined): string | null
   // ISO 8601 and close relatives: 2024-03-15, 2024-03-15T10:00:00+01:00, 2024/03/15 10:00, 2024.03.15
   m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|z|[+-]\d{2}:?\d{2}|[+-]\d{2}|UTC|GMT)?)?/.exec(s);
   if (m) {
-    const y = +m[1], mo = +m[2], d = +m[3];
+    const y = +m[1],
+      mo = +m[2],
+      d = +m[3];
     if (!validYmd(y, mo, d)) return null;
     const date = `${m[1]}-${pad(mo)}-${pad(d)}`;
     if (m[4] === undefined) return date;
-    const h = +m[4], mi = +m[5], sec = m[6] ? +m[6] : 0;
+    const h = +m[4],
+      mi = +m[5],
+      sec = m[6] ? +m[6] : 0;
     if (h > 23 || mi > 59 || sec > 60) return date;
     const tz = m[7] === 'UTC' || m[7] === 'GMT' ? 'Z' : fmtOffset(m[7]);
     return `${date}T${pad(h)}:${pad(mi)}:${pad(sec)}${tz}`;
@@ -65,7 +153,9 @@ export function parseDateString(input: string | null | undefined): string | null
   // Compact ISO: 20240315 or 20240315T101500Z
   m = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})?(Z)?)?$/.exec(s);
   if (m) {
-    const y = +m[1], mo = +m[2], d = +m[3];
+    const y = +m[1],
+      mo = +m[2],
+      d = +m[3];
     if (!validYmd(y, mo, d)) return null;
     return `${m[1]}-${m[2]}-${m[3]}`;
   }
@@ -73,7 +163,8 @@ export function parseDateString(input: string | null | undefined): string | null
   // resolved only when the first number cannot be a month).
   m = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?:[ ,T]+(\d{1,2})[:.h](\d{2}))?/.exec(s);
   if (m) {
-    let d = +m[1], mo = +m[2];
+    let d = +m[1],
+      mo = +m[2];
     const y = +m[3];
     if (mo > 12 && d <= 12) [d, mo] = [mo, d];
     if (!validYmd(y, mo, d)) return null;
@@ -89,12 +180,16 @@ export function parseDateString(input: string | null | undefined): string | null
   const lower = s.toLowerCase();
   m = /(\d{1,2})(?:st|nd|rd|th|\.)?\s+(?:de\s+)?([a-zà-ÿąćęłńóśźż]{3,12})\.?,?\s+(?:de\s+)?(\d{4})/.exec(lower);
   if (m && MONTHS[m[2]] !== undefined) {
-    const d = +m[1], mo = MONTHS[m[2]], y = +m[3];
+    const d = +m[1],
+      mo = MONTHS[m[2]],
+      y = +m[3];
     if (validYmd(y, mo, d)) return withTextTime(`${y}-${pad(mo)}-${pad(d)}`, lower);
   }
   m = /([a-zà-ÿ]{3,12})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})/.exec(lower);
   if (m && MONTHS[m[1]] !== undefined) {
-    const d = +m[2], mo = MONTHS[m[1]], y = +m[3];
+    const d = +m[2],
+      mo = MONTHS[m[1]],
+      y = +m[3];
     if (validYmd(y, mo, d)) return withTextTime(`${y}-${pad(mo)}-${pad(d)}`, lower);
   }
   return null;

@@ -57,7 +57,8 @@ export function markJunk(root: Element, raw: InfoTable, total: number, lenient: 
         if (!wrapper && !textRich && !holdsArticle) {
           junk.add(child);
           if (!lenient && !isHidden(child)) {
-            const spared = (isJunkTagOrRole(child, false) && !isJunkTagOrRole(child, true)) || junkNameStrength(child, true) < junkNameStrength(child, false);
+            const spared =
+              (isJunkTagOrRole(child, false) && !isJunkTagOrRole(child, true)) || junkNameStrength(child, true) < junkNameStrength(child, false);
             if (spared) spareable += info.len;
           }
           continue;

@@ -61,8 +61,14 @@ function looksBinary(text: string): boolean {
 export function extractDocument(input: ExtractInput & ExtractOptions): ExtractedDocument {
   const decoded = decodeHtml(input.html ?? '', input.contentType ?? null);
   const empty: ExtractedDocument = {
-    title: null, text: '', date: null, dateSource: null, lang: 'und', words: 0,
-    charset: decoded.charset, charsetSource: decoded.source,
+    title: null,
+    text: '',
+    date: null,
+    dateSource: null,
+    lang: 'und',
+    words: 0,
+    charset: decoded.charset,
+    charsetSource: decoded.source,
   };
   let html = decoded.text;
   if (html.trim() === '' || looksBinary(html)) return empty;

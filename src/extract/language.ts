@@ -32,12 +32,93 @@ export const SAMPLE_CHARS = 300;
  * listed language.
  */
 export const WEB_LANGUAGES = [
-  'eng', 'deu', 'fra', 'spa', 'por', 'ita', 'nld', 'pol', 'ces', 'slk', 'hun', 'ron', 'swe', 'dan', 'nob', 'nno', 'fin',
-  'ekk', 'lvs', 'lit', 'slv', 'hrv', 'bos', 'srp', 'cat', 'glg', 'tur', 'ind', 'zlm', 'vie', 'tgl', 'ceb', 'jav',
-  'sun', 'afr', 'swh', 'hau', 'yor', 'ibo', 'zul', 'som', 'als', 'epo', 'azj', 'uzn', 'tuk', 'rus', 'ukr', 'bel',
-  'bul', 'mkd', 'kaz', 'kir', 'tat', 'tgk', 'khk', 'ell', 'heb', 'ydd', 'arb', 'pes', 'prs', 'urd', 'pbu', 'ckb', 'hin',
-  'mar', 'npi', 'ben', 'pan', 'guj', 'tam', 'tel', 'kan', 'mal', 'sin', 'tha', 'lao', 'khm', 'mya', 'kat', 'hye', 'amh',
-  'tir', 'cmn', 'jpn', 'kor',
+  'eng',
+  'deu',
+  'fra',
+  'spa',
+  'por',
+  'ita',
+  'nld',
+  'pol',
+  'ces',
+  'slk',
+  'hun',
+  'ron',
+  'swe',
+  'dan',
+  'nob',
+  'nno',
+  'fin',
+  'ekk',
+  'lvs',
+  'lit',
+  'slv',
+  'hrv',
+  'bos',
+  'srp',
+  'cat',
+  'glg',
+  'tur',
+  'ind',
+  'zlm',
+  'vie',
+  'tgl',
+  'ceb',
+  'jav',
+  'sun',
+  'afr',
+  'swh',
+  'hau',
+  'yor',
+  'ibo',
+  'zul',
+  'som',
+  'als',
+  'epo',
+  'azj',
+  'uzn',
+  'tuk',
+  'rus',
+  'ukr',
+  'bel',
+  'bul',
+  'mkd',
+  'kaz',
+  'kir',
+  'tat',
+  'tgk',
+  'khk',
+  'ell',
+  'heb',
+  'ydd',
+  'arb',
+  'pes',
+  'prs',
+  'urd',
+  'pbu',
+  'ckb',
+  'hin',
+  'mar',
+  'npi',
+  'ben',
+  'pan',
+  'guj',
+  'tam',
+  'tel',
+  'kan',
+  'mal',
+  'sin',
+  'tha',
+  'lao',
+  'khm',
+  'mya',
+  'kat',
+  'hye',
+  'amh',
+  'tir',
+  'cmn',
+  'jpn',
+  'kor',
 ];
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
@@ -108,7 +189,17 @@ export function countWords(text: string): number {
 function isSpace(c: number): boolean {
   if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
   if (c < 0xa0) return false;
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 /** Words in one whitespace-free token that may hold CJK characters. */

@@ -89,7 +89,12 @@ function runPass(body: Element, raw: InfoTable, total: number, lenient: boolean,
     // Without shady blocks the first serialisation is already that page (only its
     // inRegion flags differ, which the fallback does not read).
     const whole = shady.size === 0 ? all : collectBlocks(body, { skip: (el) => junk.has(el), soft: (el) => soft.has(el) });
-    const fallback = tidyBlocks(whole, whole.map((b) => b.text !== '' && (b.soft ? classify(b) === 'good' : classify(b) !== 'bad')), title, infos);
+    const fallback = tidyBlocks(
+      whole,
+      whole.map((b) => b.text !== '' && (b.soft ? classify(b) === 'good' : classify(b) !== 'bad')),
+      title,
+      infos,
+    );
     const fallbackLength = textLength(fallback);
     if (fallbackLength > length * 1.5) {
       blocks = fallback;

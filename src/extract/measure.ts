@@ -10,7 +10,6 @@ import { Break, HEADING_TAGS, KIND_BREAK, KIND_HEADING, KIND_NON_TEXT, breakOf, 
 import { hasContentHint } from './boilerplate.js';
 import type { Info } from './node-facts.js';
 
-
 /**
  * Element → Info, as one measuring pass left it. Stored in the elements' own
  * caches (dom.ts) rather than in a Map; the generation number keeps the
@@ -40,7 +39,21 @@ export function countText(s: string): { len: number; commas: number; sentences: 
 }
 
 export function emptyInfo(): Info {
-  return { len: 0, linkLen: 0, commas: 0, inlineLen: 0, blockCount: 0, p: 0, img: 0, li: 0, input: 0, embed: 0, headingLen: 0, sentences: 0, markerLen: 0 };
+  return {
+    len: 0,
+    linkLen: 0,
+    commas: 0,
+    inlineLen: 0,
+    blockCount: 0,
+    p: 0,
+    img: 0,
+    li: 0,
+    input: 0,
+    embed: 0,
+    headingLen: 0,
+    sentences: 0,
+    markerLen: 0,
+  };
 }
 
 /** Add the counts of one text to `info`: visible characters, commas, sentence ends (no result object per text node). */

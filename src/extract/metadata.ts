@@ -24,16 +24,54 @@ export interface MetadataOptions {
 }
 
 /** Meta names for the article publication date (Open Graph article namespace). */
-const META_ARTICLE = ['article:published_time', 'og:article:published_time', 'article:published', 'og:published_time', 'og:pubdate', 'article.published'];
+const META_ARTICLE = [
+  'article:published_time',
+  'og:article:published_time',
+  'article:published',
+  'og:published_time',
+  'og:pubdate',
+  'article.published',
+];
 /** Other common publication-date meta names, in rough order of reliability. */
 const META_OTHER = [
   // Dublin Core keys are normalised to "dc." (DC.date.issued, dcterms:issued, dc:date …).
-  'citation_publication_date', 'citation_date', 'citation_online_date', 'dc.date.issued', 'dc.issued', 'dc.date.created',
-  'dc.created', 'dc.date', 'prism.publicationdate', 'prism.coverdate', 'eprints.date',
-  'sailthru.date', 'parsely-pub-date', 'pubdate', 'publishdate', 'publish-date', 'publish_date', 'published_date',
-  'published-date', 'publication_date', 'publication-date', 'date_published', 'datepublished', 'published_time',
-  'article_date_original', 'original-publish-date', 'cxenseparse:recs:publishtime', 'rnews:datepublished', 'date',
-  'dc.date.available', 'pub_date', 'pdate', 'displaydate', 'release_date', 'og:release_date', 'created', 'creation_date',
+  'citation_publication_date',
+  'citation_date',
+  'citation_online_date',
+  'dc.date.issued',
+  'dc.issued',
+  'dc.date.created',
+  'dc.created',
+  'dc.date',
+  'prism.publicationdate',
+  'prism.coverdate',
+  'eprints.date',
+  'sailthru.date',
+  'parsely-pub-date',
+  'pubdate',
+  'publishdate',
+  'publish-date',
+  'publish_date',
+  'published_date',
+  'published-date',
+  'publication_date',
+  'publication-date',
+  'date_published',
+  'datepublished',
+  'published_time',
+  'article_date_original',
+  'original-publish-date',
+  'cxenseparse:recs:publishtime',
+  'rnews:datepublished',
+  'date',
+  'dc.date.available',
+  'pub_date',
+  'pdate',
+  'displaydate',
+  'release_date',
+  'og:release_date',
+  'created',
+  'creation_date',
 ];
 const META_OTHER_RANK = new Map(META_OTHER.map((n, i) => [n, i]));
 
@@ -93,7 +131,10 @@ function readJsonLd(texts: string[]): JsonLdFacts {
     for (const [k, x] of Object.entries(o)) if (k !== 'publisher' && typeof x === 'object') visit(x, depth + 1);
   };
   for (const raw of texts) {
-    const text = raw.replace(/^\s*<!\[CDATA\[|\]\]>\s*$/g, '').replace(/^\s*<!--|-->\s*$/g, '').trim();
+    const text = raw
+      .replace(/^\s*<!\[CDATA\[|\]\]>\s*$/g, '')
+      .replace(/^\s*<!--|-->\s*$/g, '')
+      .trim();
     if (text === '') continue;
     let parsed: unknown;
     try {
@@ -158,23 +199,30 @@ export function cleanTitle(title: string, opts: { siteName?: string | null; host
     const c = comparable(h);
     if (c.length >= 10 && whole.includes(c) && c.length >= 0.4 * whole.length) return normaliseTitle(h);
   }
-  const parts = t.split(SEPARATORS).map((p) => p.trim()).filter((p) => p !== '');
+  const parts = t
+    .split(SEPARATORS)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   if (parts.length < 2) return t;
   const h1s = (opts.h1 ?? []).map(comparable).filter((h) => h.length > 0);
   for (const p of parts) if (h1s.includes(comparable(p))) return p;
   // h1 covering several segments (titles with internal " - ").
-  for (const h of h1s) if (h.length >= 10 && comparable(t).startsWith(h)) {
-    const joined: string[] = [];
-    for (const p of parts) {
-      joined.push(p);
-      if (comparable(joined.join(' ')) === h) return t.slice(0, t.indexOf(p) + p.length);
+  for (const h of h1s)
+    if (h.length >= 10 && comparable(t).startsWith(h)) {
+      const joined: string[] = [];
+      for (const p of parts) {
+        joined.push(p);
+        if (comparable(joined.join(' ')) === h) return t.slice(0, t.indexOf(p) + p.length);
+      }
     }
-  }
   const site = opts.siteName ? comparable(opts.siteName) : '';
   const host = opts.host ? comparable(opts.host.replace(/^www\./, '').replace(/\.[a-z]+$/, '')) : '';
   const isSite = (p: string): boolean => {
     const c = comparable(p);
-    return c !== '' && ((site !== '' && (c === site || site.includes(c) || c.includes(site))) || (host !== '' && (c === host || c.includes(host) || host.includes(c))));
+    return (
+      c !== '' &&
+      ((site !== '' && (c === site || site.includes(c) || c.includes(site))) || (host !== '' && (c === host || c.includes(host) || host.includes(c))))
+    );
   };
   const kept = parts.filter((p) => !isSite(p));
   if (kept.length > 0 && kept.length < parts.length) {
@@ -245,7 +293,10 @@ export function extractMetadata(doc: Document, opts: MetadataOptions = {}): Page
       } else if (tag === 'time') {
         if (!inFurniture(child)) {
           const value = a.datetime ?? textOf(child);
-          const strong = a.pubdate !== undefined || a.itemprop === 'datePublished' || /publish|posted|entry-date|post-date|article-date|created/i.test(`${a.class ?? ''} ${a.id ?? ''}`);
+          const strong =
+            a.pubdate !== undefined ||
+            a.itemprop === 'datePublished' ||
+            /publish|posted|entry-date|post-date|article-date|created/i.test(`${a.class ?? ''} ${a.id ?? ''}`);
           times.push({ value, strong, article: inArticle(child) });
         }
       } else if (a.itemprop === 'datePublished') {
@@ -319,11 +370,17 @@ export function extractMetadata(doc: Document, opts: MetadataOptions = {}): Page
   const timeValues = [
     ...times.filter((t) => t.strong).map((t) => t.value),
     ...times.filter((t) => !t.strong && t.article).map((t) => t.value),
-    ...times.filter((t) => !t.strong && !t.article).slice(0, 1).map((t) => t.value),
+    ...times
+      .filter((t) => !t.strong && !t.article)
+      .slice(0, 1)
+      .map((t) => t.value),
   ];
   void (
     tryFrom([...ld.datePublished, ...ld.dateCreated], 'json-ld') ||
-    tryFrom(META_ARTICLE.map((k) => meta.get(k)), 'meta-article') ||
+    tryFrom(
+      META_ARTICLE.map((k) => meta.get(k)),
+      'meta-article',
+    ) ||
     tryFrom([...otherMeta, ...itemprop], 'meta-other') ||
     tryFrom(timeValues, 'time-element') ||
     tryFrom([dateFromUrl(opts.url)], 'url')

@@ -25,7 +25,10 @@ const EXTEND_LEVELS = 3;
 const EXTEND_MAX_GAP = 300;
 
 function normaliseForCompare(s: string): string {
-  return s.toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, ' ').trim();
+  return s
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]+/gu, ' ')
+    .trim();
 }
 
 /** "Read also: <a>Other story</a>": a short line whose only words outside its link are a template label. */
@@ -69,7 +72,9 @@ export function tidyBlocks(blocks: Block[], keep: boolean[], title: string | nul
       if (linky || /[:：]$/.test(blocks[i].text.trim()) || !after || isLabel(after)) orphan.add(i);
     } else if (!keep[j] || classify(next) === 'bad') orphan.add(i);
   }
-  let out = blocks.filter((b, i) => keep[i] && !orphan.has(i) && !b.skipped && b.text.trim() !== '' && !isBoilerplatePhrase(b.text) && !isLinkLine(b));
+  let out = blocks.filter(
+    (b, i) => keep[i] && !orphan.has(i) && !b.skipped && b.text.trim() !== '' && !isBoilerplatePhrase(b.text) && !isLinkLine(b),
+  );
   if (title) {
     const t = normaliseForCompare(title);
     const idx = out.findIndex((b) => b.heading);
@@ -171,7 +176,25 @@ export function extendCore(blocks: Block[], core: boolean[], containers: Element
 }
 
 /** Elements that hold running text proper (as opposed to layout boxes). */
-const TEXT_CONTAINERS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'dd', 'dt', 'blockquote', 'pre', 'td', 'th', 'caption', 'listing', 'xmp']);
+const TEXT_CONTAINERS = new Set([
+  'p',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'li',
+  'dd',
+  'dt',
+  'blockquote',
+  'pre',
+  'td',
+  'th',
+  'caption',
+  'listing',
+  'xmp',
+]);
 
 /**
  * When an article is written in <p> elements, text sitting loose in layout

@@ -12,7 +12,13 @@ import { existsSync } from 'node:fs';
 import { openStore } from '../store/index.js';
 import { auditStrataCounts, baselineDraws, baselineKeyPrefix } from '../store/baseline-samples.js';
 import { DEFAULT_CUTOFF } from '../store/baseline-queries.js';
-import { allocateBaseline, BaselineStrataError, parseMatchStrata, type BaselineAllocation, type StratumCell } from '../sources/commoncrawl/baseline-strata.js';
+import {
+  allocateBaseline,
+  BaselineStrataError,
+  parseMatchStrata,
+  type BaselineAllocation,
+  type StratumCell,
+} from '../sources/commoncrawl/baseline-strata.js';
 import { CollinfoError, crawlMonth, selectCrawls, type CrawlInfo } from '../sources/commoncrawl/collinfo.js';
 import { HttpClient } from '../sources/commoncrawl/fetcher.js';
 import { endpoints, loadCrawlList, runSample, type SampleRunOptions, type SampleStratum, type SampleSummary } from './sample.js';
@@ -77,7 +83,10 @@ export function selectBaselineCrawls(all: CrawlInfo[], sel: BaselineCrawlSelecti
       );
     }
   }
-  for (const [flag, m] of [['--from', sel.from], ['--to', sel.to]] as const) {
+  for (const [flag, m] of [
+    ['--from', sel.from],
+    ['--to', sel.to],
+  ] as const) {
     if (m !== undefined && /^\d{4}-\d{2}$/.test(m) && m > cutoffMonth) {
       throw new BaselineUsageError(`${flag} ${m} is after the baseline cutoff ${sel.cutoff}; baseline crawls must end before it`);
     }

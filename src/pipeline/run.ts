@@ -23,12 +23,7 @@ export interface RunOutcome<T> {
  * Runs `fn` as a recorded run: a throw finishes the run `failed` (with the message) and is
  * rethrown; otherwise the run gets the status and summary `fn` returns.
  */
-export async function withRun<T>(
-  store: Store,
-  command: string,
-  args: unknown,
-  fn: (run: RunHandle) => Promise<RunOutcome<T>>,
-): Promise<T> {
+export async function withRun<T>(store: Store, command: string, args: unknown, fn: (run: RunHandle) => Promise<RunOutcome<T>>): Promise<T> {
   markAbandonedRuns(store);
   const id = beginRun(store, command, args);
   let outcome: RunOutcome<T>;

@@ -70,9 +70,11 @@ export class ZipnumIndexes {
     let entry = this.byPrefixes.get(k);
     if (!entry) {
       const crawl = this.crawl;
-      entry = openClusterIndex(this.http, this.dataUrl, crawl, this.cacheDir, { prefixes: prefixes ?? undefined }).then(
-        ({ index, downloaded }) => ({ index, reader: new BlockReader(this.http, this.dataUrl, crawl, index), uncountedDownload: downloaded }),
-      );
+      entry = openClusterIndex(this.http, this.dataUrl, crawl, this.cacheDir, { prefixes: prefixes ?? undefined }).then(({ index, downloaded }) => ({
+        index,
+        reader: new BlockReader(this.http, this.dataUrl, crawl, index),
+        uncountedDownload: downloaded,
+      }));
       entry.catch(() => this.byPrefixes.delete(k));
       this.byPrefixes.set(k, entry);
     }
@@ -90,4 +92,3 @@ export async function drawZipnum(spec: SampleSpec, zipnum: ZipnumIndexes, maxDra
   // Count HTTP requests, not block look-ups (cached blocks cost nothing).
   return { ...result, indexRequests: reader.reads - readsBefore + download };
 }
-

@@ -20,13 +20,7 @@ import type { SampleRunOptions, SampleStratum, SampleSummary } from './sample-ty
 export type { CrawlPlan, SampleEvent, SampleRunOptions, SampleStratum, SampleSummary } from './sample-types.js';
 import { pendingRowsSource, type SampleFetchTally } from './sample-source.js';
 import { Throttle } from '../core/retry.js';
-import {
-  drawFromCdxApi,
-  normalizeFilter,
-  sampleKey,
-  type NormalizedFilter,
-  type SampleSpec,
-} from '../sources/commoncrawl/sampler.js';
+import { drawFromCdxApi, normalizeFilter, sampleKey, type NormalizedFilter, type SampleSpec } from '../sources/commoncrawl/sampler.js';
 import { CC_LINES_PER_BLOCK } from '../sources/commoncrawl/zipnum.js';
 
 export async function runSample(opts: SampleRunOptions): Promise<SampleSummary> {
@@ -42,16 +36,14 @@ export async function runSample(opts: SampleRunOptions): Promise<SampleSummary> 
     ? opts.strata.map((st) => ({ stratum: st, filter: normalizeFilter({ ...opts.filter, ...st.filter }), want: st.want }))
     : [{ filter, want: opts.perCrawl }];
   const backendChoice = opts.backend ?? 'auto';
-  const backend: 'zipnum' | 'cdx-api' =
-    backendChoice === 'auto' ? (opts.urlPattern ? 'cdx-api' : 'zipnum') : backendChoice;
+  const backend: 'zipnum' | 'cdx-api' = backendChoice === 'auto' ? (opts.urlPattern ? 'cdx-api' : 'zipnum') : backendChoice;
   if (backend === 'cdx-api' && !opts.urlPattern) throw new Error('the CDX API back end needs --url PATTERN');
   if (backend === 'zipnum' && opts.urlPattern) {
     throw new Error('--url needs the CDX API back end (zipnum samples whole crawls; use --host/--tld to restrict it)');
   }
 
   const throttle = new Throttle({ rps: opts.rps, ...opts.slowDown });
-  const onRetry = (info: { url: string; code: string; attempt: number; delayMs: number }) =>
-    opts.onEvent?.({ type: 'retry', ...info });
+  const onRetry = (info: { url: string; code: string; attempt: number; delayMs: number }) => opts.onEvent?.({ type: 'retry', ...info });
   const common = { throttle, timeoutMs: opts.timeoutMs, retry: opts.retry, onRetry };
   const indexHttp = new HttpClient({ ...common, concurrency: opts.indexConcurrency ?? 1 });
   const fetcher = new RecordFetcher({ ...common, dataUrl, concurrency: opts.concurrency ?? 2 });
@@ -251,7 +243,11 @@ async function fetchPending(
     shouldStop: opts.shouldStop,
     tally,
     onRow: (row, r) =>
-      opts.onEvent?.(r.ok ? { type: 'record', ok: true, crawl: row.crawl, url: row.url } : { type: 'record', ok: false, crawl: row.crawl, url: row.url, code: r.code, message: r.message }),
+      opts.onEvent?.(
+        r.ok
+          ? { type: 'record', ok: true, crawl: row.crawl, url: row.url }
+          : { type: 'record', ok: false, crawl: row.crawl, url: row.url, code: r.code, message: r.message },
+      ),
   });
   try {
     const result = await ingest(source, {

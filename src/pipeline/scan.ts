@@ -28,10 +28,7 @@ export interface ScanOptions {
   shouldStop?(): boolean;
 }
 
-export type ScanProgress =
-  | { type: 'start'; files: number; totalBytes: number }
-  | { type: 'file'; path: string }
-  | { type: 'bytes'; delta: number };
+export type ScanProgress = { type: 'start'; files: number; totalBytes: number } | { type: 'file'; path: string } | { type: 'bytes'; delta: number };
 
 export interface ScanSummary {
   /** Run id; null when there was nothing to read (no run recorded). */
@@ -136,12 +133,6 @@ export async function scan(opts: ScanOptions): Promise<ScanSummary> {
  * Ingests one local WARC file with a writer the caller manages (benchmarks, known-answer
  * runs): the same loop `scan` runs per file.
  */
-export function scanFile(
-  path: string,
-  writer: StoreWriter,
-  times: StageTimes,
-  hooks: IngestHooks = {},
-  pool?: StagePool,
-): Promise<UnitSummary> {
+export function scanFile(path: string, writer: StoreWriter, times: StageTimes, hooks: IngestHooks = {}, pool?: StagePool): Promise<UnitSummary> {
   return ingestUnit(warcFileSource([path]), warcFileUnit(path), { writer, times, hooks, pool });
 }

@@ -14,7 +14,10 @@ export function scoreStoredReferences(store: Store, detectors: readonly Detector
     {
       missing: (detector, version, batchSize) => referencesMissingScorePaged(store, detector, version, batchSize),
       write: (items, det, version, results) =>
-        upsertReferenceScores(store, results.map((r, i) => ({ referenceId: items[i].id, detector: det.name, detectorVersion: version, score: r.score, raw: r.raw ?? null }))),
+        upsertReferenceScores(
+          store,
+          results.map((r, i) => ({ referenceId: items[i].id, detector: det.name, detectorVersion: version, score: r.score, raw: r.raw ?? null })),
+        ),
     },
     detectors,
     opts,

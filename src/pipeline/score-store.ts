@@ -58,7 +58,10 @@ export async function scoreMissing<T extends { id: number; text: string; lang: s
     let batch: T[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
-      const results = await safeScoreMany(det, batch.map((d) => ({ text: d.text, lang: d.lang, words: d.words })));
+      const results = await safeScoreMany(
+        det,
+        batch.map((d) => ({ text: d.text, lang: d.lang, words: d.words })),
+      );
       source.write(batch, det, version, results);
       for (const r of results) {
         if (r.score !== null) summary.scored++;
@@ -85,7 +88,11 @@ export function scoreStoredDocuments(store: Store, detectors: readonly Detector[
   return scoreMissing(
     {
       missing: (detector, version, batchSize) => documentsMissingScore(store, detector, version, batchSize),
-      write: (items, det, version, results) => upsertScores(store, results.map((r, i) => toScoreRow(items[i].id, det, version, r))),
+      write: (items, det, version, results) =>
+        upsertScores(
+          store,
+          results.map((r, i) => toScoreRow(items[i].id, det, version, r)),
+        ),
     },
     detectors,
     opts,

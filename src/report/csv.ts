@@ -14,7 +14,25 @@
 import { stringify } from 'csv-stringify/sync';
 import type { ShareReport } from '../estimate/model.js';
 
-export const CSV_COLUMNS = ['group', 'group_by', 'method', 'share', 'lo', 'hi', 'n', 'documents', 'kind', 'detector', 'status', 'level', 'date_sources', 'note', 'calibration', 'drift_half_width', 'drift_periods'] as const;
+export const CSV_COLUMNS = [
+  'group',
+  'group_by',
+  'method',
+  'share',
+  'lo',
+  'hi',
+  'n',
+  'documents',
+  'kind',
+  'detector',
+  'status',
+  'level',
+  'date_sources',
+  'note',
+  'calibration',
+  'drift_half_width',
+  'drift_periods',
+] as const;
 
 export function renderCsv(r: ShareReport): string {
   const rows = r.groups.flatMap((g) =>

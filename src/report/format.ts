@@ -54,7 +54,9 @@ export function dateSourceText(sources: Record<string, number>, documents: numbe
  */
 export function alignTable(header: string[], rows: string[][]): string {
   const full = rows.filter((r) => r.length >= header.length);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.filter((r) => r.length >= header.length || i < r.length - 1).map((r) => (r[i] ?? '').length)));
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.filter((r) => r.length >= header.length || i < r.length - 1).map((r) => (r[i] ?? '').length)),
+  );
   const numeric = header.map((_, i) => full.length > 0 && full.every((r) => (r[i] ?? '') === '' || r[i] === '–' || /^[-+]?[\d.,]+%?$/.test(r[i])));
   const render = (cells: string[]) =>
     cells
@@ -74,7 +76,9 @@ export function alignTable(header: string[], rows: string[][]): string {
 export function commonFailure(estimates: readonly ShareEstimate[], minDocs: number): string | null {
   if (estimates.length === 0 || estimates.some((e) => e.status === 'ok')) return null;
   if (estimates.some((e) => e.status === 'too-few-documents')) {
-    return estimates.every((e) => e.status === 'too-few-documents' || e.status === 'no-data') ? `too few scored documents (minimum ${minDocs})` : null;
+    return estimates.every((e) => e.status === 'too-few-documents' || e.status === 'no-data')
+      ? `too few scored documents (minimum ${minDocs})`
+      : null;
   }
   return estimates.every((e) => e.status === 'no-data') ? 'no scored documents' : null;
 }
@@ -94,7 +98,8 @@ export function calibrationLabel(e: Pick<ShareEstimate, 'calibration'>, form: 's
 }
 
 /** True for estimates calibrated on the audited domain itself (baseline pages or a user corpus). */
-export const isDomainCalibrated = (e: Pick<ShareEstimate, 'calibration'>): boolean => e.calibration === 'baseline' || e.calibration === 'user-labeled';
+export const isDomainCalibrated = (e: Pick<ShareEstimate, 'calibration'>): boolean =>
+  e.calibration === 'baseline' || e.calibration === 'user-labeled';
 
 /** Half-width of a drift band in percentage points: "±2.1 pp". */
 export const ppText = (halfWidth: number | null | undefined): string =>

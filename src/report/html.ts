@@ -28,8 +28,16 @@ export function el(tag: string, children: Array<SafeHtml | string | number>, cla
 
 /** A table with escaped header and cell text. */
 export function table(headers: string[], rows: Array<Array<string | number>>): SafeHtml {
-  const head = el('tr', headers.map((h) => el('th', [h])));
-  const body = rows.map((row) => el('tr', row.map((cell) => el('td', [cell], typeof cell === 'number' ? 'num' : undefined))));
+  const head = el(
+    'tr',
+    headers.map((h) => el('th', [h])),
+  );
+  const body = rows.map((row) =>
+    el(
+      'tr',
+      row.map((cell) => el('td', [cell], typeof cell === 'number' ? 'num' : undefined)),
+    ),
+  );
   return el('table', [el('thead', [head]), el('tbody', body)]);
 }
 

@@ -32,7 +32,13 @@ import type { DomainCalibrationInfo } from '../estimate/model.js';
 const WIDTH = 460;
 const HEIGHT = 240;
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
-const monthAxis = { field: 'date', type: 'temporal' as const, timeUnit: 'utcyearmonth' as const, title: null, axis: { format: '%Y-%m', labelAngle: -40 } };
+const monthAxis = {
+  field: 'date',
+  type: 'temporal' as const,
+  timeUnit: 'utcyearmonth' as const,
+  title: null,
+  axis: { format: '%Y-%m', labelAngle: -40 },
+};
 const legend = { orient: 'bottom' as const, columns: 2, title: null, labelLimit: 260 };
 
 const isMonthly = (r: ShareReport) => r.groupBy === 'month' && r.groups.some((g) => PERIOD.test(g.key));
@@ -54,7 +60,14 @@ function shareRows(r: ShareReport, keep: (e: ShareEstimate) => boolean): ShareRo
     g.estimates
       .filter((e) => e.status === 'ok' && keep(e))
       .map((e) => {
-        const row: ShareRow = { date: PERIOD.test(g.key) ? `${g.key}-01` : undefined, group: g.key, method: e.method, share: e.share!, lo: e.lo!, hi: e.hi! };
+        const row: ShareRow = {
+          date: PERIOD.test(g.key) ? `${g.key}-01` : undefined,
+          group: g.key,
+          method: e.method,
+          share: e.share!,
+          lo: e.lo!,
+          hi: e.hi!,
+        };
         const hw = e.systematic?.halfWidth;
         if (hw !== undefined && hw !== null && Number.isFinite(hw)) {
           row.driftLo = Math.max(0, e.share! - hw);
@@ -79,7 +92,12 @@ function shareChart(title: string, rows: ShareRow[], monthly: boolean): VegaLite
   const y = { field: 'share', type: 'quantitative' as const, title: 'AI share', axis: { format: '.0%' }, scale: { domain: [0, 1] } };
   const drifting = rows.filter((r) => r.driftLo !== undefined);
   if (monthly) {
-    const driftLayer = { name: DRIFT_LAYER, data: { values: drifting }, mark: { type: 'area', opacity: 0.07 }, encoding: { x: monthAxis, y: { ...y, field: 'driftLo' }, y2: { field: 'driftHi' }, color } };
+    const driftLayer = {
+      name: DRIFT_LAYER,
+      data: { values: drifting },
+      mark: { type: 'area', opacity: 0.07 },
+      encoding: { x: monthAxis, y: { ...y, field: 'driftLo' }, y2: { field: 'driftHi' }, color },
+    };
     return {
       title: { text: title, fontSize: 13 },
       width: WIDTH,
@@ -136,9 +154,13 @@ function gptWordCharts(r: ShareReport, monthly: boolean): VegaLiteSpec[] {
   const whole = gw.periods
     .filter((p) => !monthly || PERIOD.test(p.period))
     .map((p) => ({ date: `${p.period}-01`, group: p.period, opm: p.opm, series: 'whole lexicon' }));
-  const words = gw.words.slice(0, 8).flatMap((w) =>
-    w.periods.filter((p) => !monthly || PERIOD.test(p.period)).map((p) => ({ date: `${p.period}-01`, group: p.period, opm: p.opm, series: w.forms[0] ?? w.key })),
-  );
+  const words = gw.words
+    .slice(0, 8)
+    .flatMap((w) =>
+      w.periods
+        .filter((p) => !monthly || PERIOD.test(p.period))
+        .map((p) => ({ date: `${p.period}-01`, group: p.period, opm: p.opm, series: w.forms[0] ?? w.key })),
+    );
   const chart = (title: string, values: unknown[]): VegaLiteSpec =>
     ({
       title: { text: title, fontSize: 13 },
@@ -202,8 +224,18 @@ function headline(r: ShareReport): SafeHtml | null {
     last.estimates.find((e) => e.status === 'ok' && e.kind === 'corrected') ??
     last.estimates.find((e) => e.status === 'ok' && e.kind === 'mixture');
   if (!best) return null;
-  const what = r.groupBy === 'month' ? `of documents ${r.dateBasis === 'crawl' ? 'crawled' : 'published'} in ${last.key}` : `of documents in ${groupLabel(r)} ${last.key}`;
-  return el('p', [el('strong', [`${pct(best.share)} (${Math.round(r.level * 100)}% CI ${pct(best.lo)}–${pct(best.hi)})`]), ` ${what} were AI-written according to ${best.method} (n = ${best.n}).`], 'headline');
+  const what =
+    r.groupBy === 'month'
+      ? `of documents ${r.dateBasis === 'crawl' ? 'crawled' : 'published'} in ${last.key}`
+      : `of documents in ${groupLabel(r)} ${last.key}`;
+  return el(
+    'p',
+    [
+      el('strong', [`${pct(best.share)} (${Math.round(r.level * 100)}% CI ${pct(best.lo)}–${pct(best.hi)})`]),
+      ` ${what} were AI-written according to ${best.method} (n = ${best.n}).`,
+    ],
+    'headline',
+  );
 }
 
 function estimatesTable(r: ShareReport): SafeHtml {
@@ -228,7 +260,10 @@ function estimatesTable(r: ShareReport): SafeHtml {
       ]);
     });
   }
-  return table([groupLabel(r), 'documents', 'method', 'calibration', 'share', `${Math.round(r.level * 100)}% interval`, 'drift band', 'n', 'note'], rows);
+  return table(
+    [groupLabel(r), 'documents', 'method', 'calibration', 'share', `${Math.round(r.level * 100)}% interval`, 'drift band', 'n', 'note'],
+    rows,
+  );
 }
 
 const METHOD_NOTES: Array<[string, string]> = [
@@ -237,10 +272,22 @@ const METHOD_NOTES: Array<[string, string]> = [
   ['mixture', 'Liang et al. (2024) word-occurrence mixture MLE; bootstrap over documents.'],
   ['primarily-ai:segments', 'pages with more than half of their chunks judged AI (uncorrected, as published web studies report).'],
   ['ai-fraction-NN:segments', 'pages with at least NN% of their chunks judged AI (uncorrected).'],
-  ['baseline-corrected:*', 'Rogan–Gladen per stratum with the FPR measured on the corpus’s own pages from before the cutoff and the TPR on AI references (domain-matched calibration); Bayesian bootstrap over documents, baseline pages and references.'],
-  ['score-mixture:*', 'per stratum, the month’s detector scores as a mixture of the baseline (human) and the AI references’ score distributions; maximum-likelihood AI share, bootstrap as above.'],
-  ['word-mixture:baseline', 'Liang et al. word-occurrence mixture with the human word frequencies measured on the baseline pages of the same stratum and the AI ones on the AI references; bootstrap over the month’s documents, baseline pages and references.'],
-  ['excess-lower-bound', 'Kobak et al. excess vocabulary: (p − q)/(1 − q), p = share of documents with a marker word, q = baseline share; a lower bound.'],
+  [
+    'baseline-corrected:*',
+    'Rogan–Gladen per stratum with the FPR measured on the corpus’s own pages from before the cutoff and the TPR on AI references (domain-matched calibration); Bayesian bootstrap over documents, baseline pages and references.',
+  ],
+  [
+    'score-mixture:*',
+    'per stratum, the month’s detector scores as a mixture of the baseline (human) and the AI references’ score distributions; maximum-likelihood AI share, bootstrap as above.',
+  ],
+  [
+    'word-mixture:baseline',
+    'Liang et al. word-occurrence mixture with the human word frequencies measured on the baseline pages of the same stratum and the AI ones on the AI references; bootstrap over the month’s documents, baseline pages and references.',
+  ],
+  [
+    'excess-lower-bound',
+    'Kobak et al. excess vocabulary: (p − q)/(1 − q), p = share of documents with a marker word, q = baseline share; a lower bound.',
+  ],
 ];
 
 export async function renderShareHtml(r: ShareReport): Promise<string> {
@@ -249,7 +296,8 @@ export async function renderShareHtml(r: ShareReport): Promise<string> {
   const head = headline(r);
   if (head) body.push(head);
 
-  const isCorrected = (e: ShareEstimate) => e.kind === 'corrected' || e.kind === 'mixture' || e.kind === 'score-mixture' || e.kind === 'excess-lower-bound';
+  const isCorrected = (e: ShareEstimate) =>
+    e.kind === 'corrected' || e.kind === 'mixture' || e.kind === 'score-mixture' || e.kind === 'excess-lower-bound';
   // Domain-matched series get their own chart (with drift bands) so neither chart runs out of colours.
   const corrected = shareRows(r, (e) => isCorrected(e) && !isDomainCalibrated(e));
   // With a recommended detector (best separation of baseline pages from AI references), the
@@ -263,7 +311,12 @@ export async function renderShareHtml(r: ShareReport): Promise<string> {
   const howOf = (rows: readonly ShareRow[]) => (overTime(rows) ? 'Lines: point estimates; bands: intervals.' : 'Points: estimates; bars: intervals.');
   if (corrected.length > 0) {
     const title = domain.length > 0 ? 'AI share: error-corrected estimates (development calibration)' : 'AI share: error-corrected estimates';
-    charts.push(figure(await vegaLiteToSvg(shareChart(title, corrected, overTime(corrected))), `${howOf(corrected)} The excess-vocabulary series is a lower bound.`));
+    charts.push(
+      figure(
+        await vegaLiteToSvg(shareChart(title, corrected, overTime(corrected))),
+        `${howOf(corrected)} The excess-vocabulary series is a lower bound.`,
+      ),
+    );
   }
   if (domain.length > 0) {
     const band = overTime(domain) ? 'lighter bands' : 'thick pale bars';
@@ -275,9 +328,15 @@ export async function renderShareHtml(r: ShareReport): Promise<string> {
     );
   }
   if (raw.length > 0) {
-    charts.push(figure(await vegaLiteToSvg(shareChart('AI share: raw detector labels and page shares', raw, overTime(raw))), 'Uncorrected shares, as detectors and published web studies report them.'));
+    charts.push(
+      figure(
+        await vegaLiteToSvg(shareChart('AI share: raw detector labels and page shares', raw, overTime(raw))),
+        'Uncorrected shares, as detectors and published web studies report them.',
+      ),
+    );
   }
-  if (r.groups.length > 0) charts.push(figure(await vegaLiteToSvg(documentsChart(r, monthly)), 'Documents per group, coloured by where their date came from.'));
+  if (r.groups.length > 0)
+    charts.push(figure(await vegaLiteToSvg(documentsChart(r, monthly)), 'Documents per group, coloured by where their date came from.'));
   for (const spec of gptWordCharts(r, monthly)) charts.push(figure(await vegaLiteToSvg(spec)));
   const agree = agreementChart(r);
   if (agree) charts.push(figure(await vegaLiteToSvg(agree), 'Agreement of the detectors’ AI labels on documents both scored.'));
@@ -294,17 +353,42 @@ export async function renderShareHtml(r: ShareReport): Promise<string> {
   );
   body.push(
     el('h2', ['Dates']),
-    el('p', [r.groupBy === 'month' && r.dateBasis === 'crawl' ? 'Months are crawl months (WARC-Date).' : 'Months come from the extracted publication date; the share of each date source is shown per group.'], 'note'),
-    table([groupLabel(r), 'documents', 'date sources'], r.groups.map((g) => [g.key, g.documents, dateSourceText(g.dateSources, g.documents)])),
+    el(
+      'p',
+      [
+        r.groupBy === 'month' && r.dateBasis === 'crawl'
+          ? 'Months are crawl months (WARC-Date).'
+          : 'Months come from the extracted publication date; the share of each date source is shown per group.',
+      ],
+      'note',
+    ),
+    table(
+      [groupLabel(r), 'documents', 'date sources'],
+      r.groups.map((g) => [g.key, g.documents, dateSourceText(g.dateSources, g.documents)]),
+    ),
   );
 
   if (r.gptWords && r.gptWords.periods.length > 0) {
     const gw = r.gptWords;
     body.push(
       el('h2', ['GPT-word counts']),
-      el('p', [`Lexicon ${gw.lexicon.name} (${gw.lexicon.entries} stemmed words): ${gw.lexicon.provenance}. Baseline: ${gw.baseline.mode} over ${gw.baseline.months.length} month(s) before ${gw.baseline.before} (${gw.baseline.docs} documents).`], 'note'),
+      el(
+        'p',
+        [
+          `Lexicon ${gw.lexicon.name} (${gw.lexicon.entries} stemmed words): ${gw.lexicon.provenance}. Baseline: ${gw.baseline.mode} over ${gw.baseline.months.length} month(s) before ${gw.baseline.before} (${gw.baseline.docs} documents).`,
+        ],
+        'note',
+      ),
       table(
-        [groupLabel(r), 'documents', 'markers per 1M words', 'documents with a marker', 'expected from baseline', 'excess ratio', 'lower bound on AI share'],
+        [
+          groupLabel(r),
+          'documents',
+          'markers per 1M words',
+          'documents with a marker',
+          'expected from baseline',
+          'excess ratio',
+          'lower bound on AI share',
+        ],
         gw.periods.map((p) => [
           p.period,
           p.docs,
@@ -322,26 +406,69 @@ export async function renderShareHtml(r: ShareReport): Promise<string> {
     el('h2', ['Detectors']),
     table(
       ['detector', 'version', 'threshold', 'TPR', 'FPR', 'calibration set', 'source'],
-      r.detectors.map((d) => [d.name, d.version, d.threshold.toFixed(3), d.calibration ? d.calibration.tpr.toFixed(3) : '–', d.calibration ? d.calibration.fpr.toFixed(3) : '–', d.calibration ? `${d.calibration.nPos}+${d.calibration.nNeg}: ${d.calibration.dataset ?? ''}` : 'not calibrated', d.calibrationSource ?? '']),
+      r.detectors.map((d) => [
+        d.name,
+        d.version,
+        d.threshold.toFixed(3),
+        d.calibration ? d.calibration.tpr.toFixed(3) : '–',
+        d.calibration ? d.calibration.fpr.toFixed(3) : '–',
+        d.calibration ? `${d.calibration.nPos}+${d.calibration.nNeg}: ${d.calibration.dataset ?? ''}` : 'not calibrated',
+        d.calibrationSource ?? '',
+      ]),
     ),
   );
   if (r.agreement.length > 0) {
-    body.push(table(['detector A', 'detector B', 'documents', 'agreement', 'κ'], r.agreement.map((a) => [a.a, a.b, a.n, pct(a.agreement), a.kappa === null ? '–' : a.kappa.toFixed(2)])));
+    body.push(
+      table(
+        ['detector A', 'detector B', 'documents', 'agreement', 'κ'],
+        r.agreement.map((a) => [a.a, a.b, a.n, pct(a.agreement), a.kappa === null ? '–' : a.kappa.toFixed(2)]),
+      ),
+    );
   }
   if (r.examples.length > 0) {
     body.push(
       el('h2', ['Highest-scoring documents']),
       el('p', [`Top documents by ${r.examples[0].detector} score. Titles and URLs are shown as text exactly as found on the web.`], 'note'),
-      table(['score', 'month', 'title', 'URL'], r.examples.map((x) => [x.score.toFixed(3), x.month ?? '–', x.title ?? '(no title)', x.url ?? ''])),
+      table(
+        ['score', 'month', 'title', 'URL'],
+        r.examples.map((x) => [x.score.toFixed(3), x.month ?? '–', x.title ?? '(no title)', x.url ?? '']),
+      ),
     );
   }
-  body.push(el('h2', ['Methods']), table(['method', 'what it measures'], METHOD_NOTES.map(([m, t]) => [m, t])));
-  if (r.mixture) {
-    body.push(el('p', [`Mixture reference: ${r.mixture.reference} (${r.mixture.vocabulary} words, unit ${r.mixture.unit}, languages ${r.mixture.languages.join(', ')}${r.mixture.calibrated ? ', log-likelihood ratios re-calibrated on the calib split' : ''}).`], 'note'));
-  }
-  if (r.notes.length > 0) body.push(el('h2', ['Notes']), el('ul', r.notes.map((n) => el('li', [n]))));
   body.push(
-    el('p', [`Generated ${r.generatedAt} from ${r.input.kind === 'db' ? 'store' : 'JSONL'} ${r.input.path}; ${r.replicates} bootstrap replicates, seed ${r.seed}, intervals at ${Math.round(r.level * 100)}%.`], 'note'),
+    el('h2', ['Methods']),
+    table(
+      ['method', 'what it measures'],
+      METHOD_NOTES.map(([m, t]) => [m, t]),
+    ),
+  );
+  if (r.mixture) {
+    body.push(
+      el(
+        'p',
+        [
+          `Mixture reference: ${r.mixture.reference} (${r.mixture.vocabulary} words, unit ${r.mixture.unit}, languages ${r.mixture.languages.join(', ')}${r.mixture.calibrated ? ', log-likelihood ratios re-calibrated on the calib split' : ''}).`,
+        ],
+        'note',
+      ),
+    );
+  }
+  if (r.notes.length > 0)
+    body.push(
+      el('h2', ['Notes']),
+      el(
+        'ul',
+        r.notes.map((n) => el('li', [n])),
+      ),
+    );
+  body.push(
+    el(
+      'p',
+      [
+        `Generated ${r.generatedAt} from ${r.input.kind === 'db' ? 'store' : 'JSONL'} ${r.input.path}; ${r.replicates} bootstrap replicates, seed ${r.seed}, intervals at ${Math.round(r.level * 100)}%.`,
+      ],
+      'note',
+    ),
     safe('<style>.headline{font-size:1.15rem;margin:1rem 0}</style>'),
   );
   return htmlPage({ title: `ccaudit — AI share by ${groupLabel(r)}`, subtitle: `${r.input.path}`, body });
@@ -376,7 +503,9 @@ function domainCalibrationSection(dc: DomainCalibrationInfo): SafeHtml[] {
   for (const d of dc.detectors) {
     const views = strataViews(d.strata, dc.strata.minAi);
     out.push(
-      el('h3', [`${d.detector}: operating threshold ${d.threshold.toFixed(3)}, ${d.nBaseline} baseline pages, ${d.nAi} AI references, ${aurocText(d.auroc)}`]),
+      el('h3', [
+        `${d.detector}: operating threshold ${d.threshold.toFixed(3)}, ${d.nBaseline} baseline pages, ${d.nAi} AI references, ${aurocText(d.auroc)}`,
+      ]),
       table(
         ['stratum', 'level', 'baseline n', 'fallback n', 'FPR', 'TPR', 'AI n', 'AI stratum'],
         views.map((v) => [
@@ -390,7 +519,11 @@ function domainCalibrationSection(dc: DomainCalibrationInfo): SafeHtml[] {
           v.aiStratum === v.stratum.key ? 'own' : v.aiStratum,
         ]),
       ),
-      el('ul', strataFallbackLines(views, dc.strata.minBaseline, dc.strata.minAi, d.nBaseline).map((line) => el('li', [line])), 'note'),
+      el(
+        'ul',
+        strataFallbackLines(views, dc.strata.minBaseline, dc.strata.minAi, d.nBaseline).map((line) => el('li', [line])),
+        'note',
+      ),
     );
   }
   out.push(el('h3', ['Drift check']));
@@ -398,7 +531,13 @@ function domainCalibrationSection(dc: DomainCalibrationInfo): SafeHtml[] {
     out.push(el('p', ['Not run: the baseline needs dated pages in at least two months.'], 'note'));
   } else {
     out.push(
-      el('p', ['Human pages of one baseline period estimated with the other period as baseline, both ways. The band half-width is the larger move away from 0; it is shown next to each baseline-calibrated estimate and drawn as the lighter band in the chart.'], 'note'),
+      el(
+        'p',
+        [
+          'Human pages of one baseline period estimated with the other period as baseline, both ways. The band half-width is the larger move away from 0; it is shown next to each baseline-calibrated estimate and drawn as the lighter band in the chart.',
+        ],
+        'note',
+      ),
       table(
         ['method', 'periods', 'forward', 'backward', 'band half-width', 'pages A + B'],
         dc.drift.map((x) => [x.method, x.periods, signedPct(x.forward), signedPct(x.backward), ppText(x.halfWidth), `${x.nA} + ${x.nB}`]),

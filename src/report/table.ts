@@ -38,7 +38,10 @@ export function renderTable(r: ShareReport): string {
       `detector ${d.name}@${d.version}: ${c ? `threshold ${c.threshold.toFixed(3)}, TPR ${c.tpr.toFixed(3)}, FPR ${c.fpr.toFixed(3)} (n=${c.nPos}+${c.nNeg}, ${d.calibrationSource})` : 'not calibrated (threshold 0.5)'}`,
     );
   }
-  if (r.mixture) out.push(`mixture: ${r.mixture.vocabulary}-word reference, unit ${r.mixture.unit}, languages ${r.mixture.languages.join(',')}${r.mixture.calibrated ? ', ratios re-calibrated' : ''}`);
+  if (r.mixture)
+    out.push(
+      `mixture: ${r.mixture.vocabulary}-word reference, unit ${r.mixture.unit}, languages ${r.mixture.languages.join(',')}${r.mixture.calibrated ? ', ratios re-calibrated' : ''}`,
+    );
   out.push('');
 
   const rows: string[][] = [];
@@ -62,11 +65,20 @@ export function renderTable(r: ShareReport): string {
       ]);
     });
   }
-  out.push(rows.length > 0 ? alignTable([label, 'docs', 'method', 'calib', 'share', `${Math.round(r.level * 100)}% interval`, 'n', 'note'], rows) : '(no documents)');
+  out.push(
+    rows.length > 0
+      ? alignTable([label, 'docs', 'method', 'calib', 'share', `${Math.round(r.level * 100)}% interval`, 'n', 'note'], rows)
+      : '(no documents)',
+  );
 
   if (r.groupBy === 'month' || r.groups.some((g) => Object.keys(g.dateSources).length > 1)) {
     out.push('', `dates from (${r.dateBasis === 'crawl' ? 'WARC-Date' : 'extracted publication date'}):`);
-    out.push(alignTable([label, 'docs', 'date sources'], r.groups.map((g) => [g.key, String(g.documents), dateSourceText(g.dateSources, g.documents)])));
+    out.push(
+      alignTable(
+        [label, 'docs', 'date sources'],
+        r.groups.map((g) => [g.key, String(g.documents), dateSourceText(g.dateSources, g.documents)]),
+      ),
+    );
   }
 
   const disagreements = r.groups.flatMap((g) => g.disagreements.map((d) => `${g.key}: ${d.message}`));
@@ -77,7 +89,10 @@ export function renderTable(r: ShareReport): string {
 
   if (r.gptWords && r.gptWords.periods.length > 0) {
     const gw = r.gptWords;
-    out.push('', `GPT-word counts (${gw.lexicon.name}, ${gw.lexicon.entries} words); baseline ${gw.baseline.mode} of ${gw.baseline.months.length} month(s) before ${gw.baseline.before}:`);
+    out.push(
+      '',
+      `GPT-word counts (${gw.lexicon.name}, ${gw.lexicon.entries} words); baseline ${gw.baseline.mode} of ${gw.baseline.months.length} month(s) before ${gw.baseline.before}:`,
+    );
     out.push(
       alignTable(
         [label, 'docs', 'marker/1M words', 'docs with marker', 'expected', 'excess ratio'],
@@ -94,13 +109,23 @@ export function renderTable(r: ShareReport): string {
     if (gw.words.length > 0) {
       const top = gw.words.slice(0, 10);
       out.push('', 'most frequent marker words (occurrences per million words):');
-      out.push(alignTable([label, ...top.map((w) => w.forms[0] ?? w.key)], gw.periods.map((p, i) => [p.period, ...top.map((w) => w.periods[i].opm.toFixed(0))])));
+      out.push(
+        alignTable(
+          [label, ...top.map((w) => w.forms[0] ?? w.key)],
+          gw.periods.map((p, i) => [p.period, ...top.map((w) => w.periods[i].opm.toFixed(0))]),
+        ),
+      );
     }
   }
 
   if (r.agreement.length > 0) {
     out.push('', 'detector agreement (labels at calibrated thresholds):');
-    out.push(alignTable(['detector A', 'detector B', 'docs', 'agreement', 'kappa'], r.agreement.map((a) => [a.a, a.b, String(a.n), pct(a.agreement), a.kappa === null ? '–' : a.kappa.toFixed(2)])));
+    out.push(
+      alignTable(
+        ['detector A', 'detector B', 'docs', 'agreement', 'kappa'],
+        r.agreement.map((a) => [a.a, a.b, String(a.n), pct(a.agreement), a.kappa === null ? '–' : a.kappa.toFixed(2)]),
+      ),
+    );
   }
   if (r.notes.length > 0) {
     out.push('', 'notes:');
@@ -123,7 +148,10 @@ function domainCalibrationText(dc: DomainCalibrationInfo): string[] {
   out.push(`  strata: ${strataSpecText(dc.strata)}`);
   out.push(`  ${recommendationText(dc)}`);
   for (const d of dc.detectors) {
-    out.push('', `detector ${d.detector}: operating threshold ${d.threshold.toFixed(3)}, ${d.nBaseline} baseline pages, ${d.nAi} AI references, ${aurocText(d.auroc)}`);
+    out.push(
+      '',
+      `detector ${d.detector}: operating threshold ${d.threshold.toFixed(3)}, ${d.nBaseline} baseline pages, ${d.nAi} AI references, ${aurocText(d.auroc)}`,
+    );
     const views = strataViews(d.strata, dc.strata.minAi);
     out.push(
       alignTable(

@@ -49,8 +49,10 @@ export function baselineCondition(dateBasis: 'crawl' | 'publication', cutoffPara
 }
 
 function scoreColumns(table: 'scores' | 'reference_scores', idCol: string, own: string, n: number): string {
-  return Array.from({ length: n }, (_, i) =>
-    `(SELECT sc.score FROM ${table} sc WHERE sc.${idCol} = ${own}.id AND sc.detector = @det${i} AND sc.detector_version = @ver${i}) AS s${i}`,
+  return Array.from(
+    { length: n },
+    (_, i) =>
+      `(SELECT sc.score FROM ${table} sc WHERE sc.${idCol} = ${own}.id AND sc.detector = @det${i} AND sc.detector_version = @ver${i}) AS s${i}`,
   ).join(',\n       ');
 }
 
@@ -63,10 +65,26 @@ function params(detectors: readonly DetectorVersion[], extra: Record<string, unk
   return p;
 }
 
-type Row = { id: number; lang: string | null; tld: string | null; words: number; genre: string | null; month: string | null; text: string | null } & Record<string, number | null>;
+type Row = {
+  id: number;
+  lang: string | null;
+  tld: string | null;
+  words: number;
+  genre: string | null;
+  month: string | null;
+  text: string | null;
+} & Record<string, number | null>;
 
 function toRow(r: Row, n: number): CalibrationRow {
-  const row: CalibrationRow = { id: r.id, lang: r.lang, tld: r.tld, words: r.words, genre: r.genre, month: r.month, scores: Array.from({ length: n }, (_, i) => r[`s${i}`] ?? null) };
+  const row: CalibrationRow = {
+    id: r.id,
+    lang: r.lang,
+    tld: r.tld,
+    words: r.words,
+    genre: r.genre,
+    month: r.month,
+    scores: Array.from({ length: n }, (_, i) => r[`s${i}`] ?? null),
+  };
   if (r.text !== null && r.text !== undefined) row.text = r.text;
   return row;
 }
@@ -88,7 +106,14 @@ export function* baselineDocuments(store: Store, q: BaselineQuery): Generator<Ca
 /** Reference texts of one label (optionally one origin), with their scores. */
 export function* referenceRows(
   store: Store,
-  q: { detectors: readonly DetectorVersion[]; label: 'human' | 'ai'; origin?: 'synthesize' | 'import' | 'control'; sets?: readonly string[]; lang?: string | null; withText?: boolean },
+  q: {
+    detectors: readonly DetectorVersion[];
+    label: 'human' | 'ai';
+    origin?: 'synthesize' | 'import' | 'control';
+    sets?: readonly string[];
+    lang?: string | null;
+    withText?: boolean;
+  },
 ): Generator<CalibrationRow> {
   const n = q.detectors.length;
   const cols = scoreColumns('reference_scores', 'reference_id', 'r', n);

@@ -89,9 +89,7 @@ export function* baselineDocuments(store: Store, opts: { cutoff?: string; pageSi
   const sourceBySuffix = store.statement(
     `SELECT id, path FROM sources WHERE kind = 'url' AND substr(path, -length(?) - 1) = '/' || ? ORDER BY id LIMIT 1`,
   );
-  const docAt = store.statement(
-    `SELECT d.id FROM records r JOIN documents d ON d.record_pk = r.id WHERE r.source_id = ? AND r.offset = ?`,
-  );
+  const docAt = store.statement(`SELECT d.id FROM records r JOIN documents d ON d.record_pk = r.id WHERE r.source_id = ? AND r.offset = ?`);
   // Data URL prefixes met so far ("https://data.commoncrawl.org/"): exact, indexed look-ups.
   const prefixes: string[] = [];
   const sourceOf = (filename: string): number | null => {

@@ -86,8 +86,7 @@ export function openStore(path: string, opts: OpenStoreOptions = {}): Store {
       if (readonly && version < LATEST_SCHEMA_VERSION) {
         throw new StoreError(
           'schema-outdated',
-          `${path} has schema version ${version} but this ccaudit needs ${LATEST_SCHEMA_VERSION}; ` +
-            `open it once without --readonly to migrate`,
+          `${path} has schema version ${version} but this ccaudit needs ${LATEST_SCHEMA_VERSION}; ` + `open it once without --readonly to migrate`,
         );
       }
     } else {

@@ -173,16 +173,16 @@ export function documentsByMonth(store: Store, filter: MonthFilter = {}): MonthC
 
 /** Documents per language, most frequent first. */
 export function documentsByLang(store: Store): Array<{ lang: string; documents: number }> {
-  return store
-    .statement(`SELECT lang, count(*) AS documents FROM documents GROUP BY lang ORDER BY documents DESC, lang`)
-    .all() as Array<{ lang: string; documents: number }>;
+  return store.statement(`SELECT lang, count(*) AS documents FROM documents GROUP BY lang ORDER BY documents DESC, lang`).all() as Array<{
+    lang: string;
+    documents: number;
+  }>;
 }
 
 /** True when a record at (source, offset) is stored: lets range-read samplers skip known records. */
 export function hasRecord(store: Store, source: string, offset: number): boolean {
   return (
-    store
-      .statement(`SELECT 1 FROM records r JOIN sources s ON s.id = r.source_id WHERE s.path = ? AND r.offset = ?`)
-      .get(source, offset) !== undefined
+    store.statement(`SELECT 1 FROM records r JOIN sources s ON s.id = r.source_id WHERE s.path = ? AND r.offset = ?`).get(source, offset) !==
+    undefined
   );
 }

@@ -139,4 +139,3 @@ export function documentParams(r: WarcRecord, d: ExtractedDocument): DocumentPar
 export function approxBytes(doc: DocumentParams | null): number {
   return 512 + (doc ? (doc.text.length + (doc.title?.length ?? 0)) * 2 : 0);
 }
-

@@ -77,7 +77,8 @@ export function addReferences(store: Store, rows: Iterable<ReferenceInput>): num
     let added = 0;
     for (const r of items) {
       if (!r.setName || !r.externalId) throw new StoreError('bad-input', 'a reference text needs a set name and an id');
-      if (r.label !== 'human' && r.label !== 'ai') throw new StoreError('bad-input', `reference label must be "human" or "ai", got ${String(r.label)}`);
+      if (r.label !== 'human' && r.label !== 'ai')
+        throw new StoreError('bad-input', `reference label must be "human" or "ai", got ${String(r.label)}`);
       if (typeof r.text !== 'string' || r.text.length === 0) throw new StoreError('bad-input', `reference ${r.setName}/${r.externalId} has no text`);
       const info = stmt.run(
         r.setName,
@@ -139,14 +140,18 @@ const REF_COLUMNS = `r.id, r.set_name AS setName, r.external_id AS externalId, r
 /** Reference texts (with text), in id order. */
 export function* referenceTexts(store: Store, f: ReferenceFilter = {}): Generator<ReferenceText> {
   const { where, params } = filterSql(f);
-  yield* store.db.prepare(`SELECT ${REF_COLUMNS}, r.title, r.text FROM reference_texts r ${where} ORDER BY r.id`).iterate(...params) as Iterable<ReferenceText>;
+  yield* store.db
+    .prepare(`SELECT ${REF_COLUMNS}, r.title, r.text FROM reference_texts r ${where} ORDER BY r.id`)
+    .iterate(...params) as Iterable<ReferenceText>;
 }
 
 /** Reference texts with their score from one detector version (texts without a score are left out). */
 export function scoredReferences(store: Store, detector: string, detectorVersion: string, f: ReferenceFilter = {}): ScoredReference[] {
   const { where, params } = filterSql(f);
   const join = `JOIN reference_scores s ON s.reference_id = r.id AND s.detector = ? AND s.detector_version = ?`;
-  return store.db.prepare(`SELECT ${REF_COLUMNS}, s.score FROM reference_texts r ${join} ${where} ORDER BY r.id`).all(detector, detectorVersion, ...params) as ScoredReference[];
+  return store.db
+    .prepare(`SELECT ${REF_COLUMNS}, s.score FROM reference_texts r ${join} ${where} ORDER BY r.id`)
+    .all(detector, detectorVersion, ...params) as ScoredReference[];
 }
 
 /** Inserts or replaces reference scores in one transaction. */
@@ -173,14 +178,30 @@ export function upsertReferenceScores(
 }
 
 /** Counts of stored references by set, label and origin (for `ccaudit references list`). */
-export function referenceSummary(store: Store): Array<{ setName: string; label: ReferenceLabel; origin: ReferenceOrigin; generator: string | null; n: number; promptTokens: number; completionTokens: number }> {
+export function referenceSummary(store: Store): Array<{
+  setName: string;
+  label: ReferenceLabel;
+  origin: ReferenceOrigin;
+  generator: string | null;
+  n: number;
+  promptTokens: number;
+  completionTokens: number;
+}> {
   return store.db
     .prepare(
       `SELECT set_name AS setName, label, origin, generator, count(*) AS n,
          coalesce(sum(prompt_tokens), 0) AS promptTokens, coalesce(sum(completion_tokens), 0) AS completionTokens
        FROM reference_texts GROUP BY set_name, label, origin, generator ORDER BY set_name, label, generator`,
     )
-    .all() as Array<{ setName: string; label: ReferenceLabel; origin: ReferenceOrigin; generator: string | null; n: number; promptTokens: number; completionTokens: number }>;
+    .all() as Array<{
+    setName: string;
+    label: ReferenceLabel;
+    origin: ReferenceOrigin;
+    generator: string | null;
+    n: number;
+    promptTokens: number;
+    completionTokens: number;
+  }>;
 }
 
 /**
@@ -262,9 +283,7 @@ export interface BaselinePage {
 /** One stored document as a page to imitate, or null when the id is unknown. */
 export function baselinePage(store: Store, id: number): BaselinePage | null {
   const row = store
-    .statement(
-      `SELECT id, url, title, text, lang, tld, domain, words, crawl_date AS crawlDate, date FROM documents WHERE id = ?`,
-    )
+    .statement(`SELECT id, url, title, text, lang, tld, domain, words, crawl_date AS crawlDate, date FROM documents WHERE id = ?`)
     .get(id) as BaselinePage | undefined;
   return row ?? null;
 }

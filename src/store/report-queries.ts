@@ -103,8 +103,7 @@ interface Row {
 export function* reportDocuments(store: Store, q: ReportQuery): Generator<ReportDocument> {
   const scoreCols = q.detectors
     .map(
-      (_, i) =>
-        `(SELECT sc.score FROM scores sc WHERE sc.document_id = d.id AND sc.detector = @det${i} AND sc.detector_version = @ver${i}) AS s${i}`,
+      (_, i) => `(SELECT sc.score FROM scores sc WHERE sc.document_id = d.id AND sc.detector = @det${i} AND sc.detector_version = @ver${i}) AS s${i}`,
     )
     .join(',\n       ');
   const rule = q.baselineRule ?? null;

@@ -38,9 +38,11 @@ export function finishRun(store: Store, runId: number, status: FinalRunStatus, s
  */
 export function markAbandonedRuns(store: Store): number[] {
   const host = hostname();
-  const running = store
-    .statement(`SELECT id, pid, hostname FROM runs WHERE status = 'running'`)
-    .all() as Array<{ id: number; pid: number | null; hostname: string | null }>;
+  const running = store.statement(`SELECT id, pid, hostname FROM runs WHERE status = 'running'`).all() as Array<{
+    id: number;
+    pid: number | null;
+    hostname: string | null;
+  }>;
   const abandoned = running.filter((r) => r.hostname === host && r.pid !== null && !processAlive(r.pid));
   const mark = store.statement(`UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running'`);
   for (const r of abandoned) mark.run(r.id);

@@ -67,9 +67,7 @@ const now = () => new Date().toISOString();
 
 /** The stored draw of (crawl, sampleKey), if that sample was drawn completely before. */
 export function findSampleDraw(store: Store, crawl: string, sampleKey: string): SampleDraw | undefined {
-  return store
-    .statement(`SELECT * FROM sample_draws WHERE crawl = ? AND sample_key = ?`)
-    .get(crawl, sampleKey) as SampleDraw | undefined;
+  return store.statement(`SELECT * FROM sample_draws WHERE crawl = ? AND sample_key = ?`).get(crawl, sampleKey) as SampleDraw | undefined;
 }
 
 /**
@@ -94,36 +92,37 @@ export function saveSampleDraw(
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (crawl, sample_key) DO NOTHING`,
   );
-  return store.db.transaction(() => {
-    let inserted = 0;
-    const at = now();
-    lines.forEach((l, i) => {
-      if (!Number.isSafeInteger(l.offset) || l.offset < 0 || !Number.isSafeInteger(l.length) || l.length <= 0) {
-        throw new StoreError('bad-input', `sample line ${l.url}: bad offset/length ${l.offset}/${l.length}`);
-      }
-      inserted += insert.run({
-        crawl: draw.crawl,
-        sample_key: draw.sampleKey,
-        draw_index: i,
-        urlkey: l.urlkey,
-        timestamp: l.timestamp,
-        url: l.url,
-        filename: l.filename,
-        offset: l.offset,
-        length: l.length,
-        mime: l.mime,
-        mime_detected: l.mimeDetected,
-        status: l.status,
-        digest: l.digest,
-        languages: l.languages ? l.languages.join(',') : null,
-        charset: l.charset,
-        created_at: at,
-      }).changes;
-    });
-    mark.run(draw.crawl, draw.sampleKey, JSON.stringify(draw.settings ?? {}), draw.wanted, lines.length,
-      draw.indexRequests, draw.runId, at);
-    return inserted;
-  }).immediate();
+  return store.db
+    .transaction(() => {
+      let inserted = 0;
+      const at = now();
+      lines.forEach((l, i) => {
+        if (!Number.isSafeInteger(l.offset) || l.offset < 0 || !Number.isSafeInteger(l.length) || l.length <= 0) {
+          throw new StoreError('bad-input', `sample line ${l.url}: bad offset/length ${l.offset}/${l.length}`);
+        }
+        inserted += insert.run({
+          crawl: draw.crawl,
+          sample_key: draw.sampleKey,
+          draw_index: i,
+          urlkey: l.urlkey,
+          timestamp: l.timestamp,
+          url: l.url,
+          filename: l.filename,
+          offset: l.offset,
+          length: l.length,
+          mime: l.mime,
+          mime_detected: l.mimeDetected,
+          status: l.status,
+          digest: l.digest,
+          languages: l.languages ? l.languages.join(',') : null,
+          charset: l.charset,
+          created_at: at,
+        }).changes;
+      });
+      mark.run(draw.crawl, draw.sampleKey, JSON.stringify(draw.settings ?? {}), draw.wanted, lines.length, draw.indexRequests, draw.runId, at);
+      return inserted;
+    })
+    .immediate();
 }
 
 /** Rows of these samples still to fetch, in draw order; `failed` ones too when asked. Paged by id. */
@@ -145,9 +144,7 @@ export function rowsToFetch(
 
 /** Rows of a sample in draw order (all states). */
 export function sampleRows(store: Store, sampleKey: string): SampleRow[] {
-  return store
-    .statement(`SELECT * FROM sample WHERE sample_key = ? ORDER BY draw_index`)
-    .all(sampleKey) as SampleRow[];
+  return store.statement(`SELECT * FROM sample WHERE sample_key = ? ORDER BY draw_index`).all(sampleKey) as SampleRow[];
 }
 
 /**

@@ -89,12 +89,7 @@ export function upsertScores(store: Store, rows: Iterable<ScoreRow>): number {
  * time. Each batch is read completely before it is yielded, so the caller may call
  * upsertScores between items; documents it skips are not offered again by this iterator.
  */
-export function* documentsMissingScore(
-  store: Store,
-  detector: string,
-  detectorVersion: string,
-  batchSize = 256,
-): Generator<DocumentToScore> {
+export function* documentsMissingScore(store: Store, detector: string, detectorVersion: string, batchSize = 256): Generator<DocumentToScore> {
   const size = Math.max(1, Math.trunc(batchSize));
   const stmt = store.statement(
     `SELECT d.id, d.text, d.lang, d.words FROM documents d
@@ -114,12 +109,19 @@ export function* documentsMissingScore(
 
 /** Stores (or replaces) the calibration of one detector version. */
 export function saveCalibration(store: Store, c: Calibration): void {
-  for (const [k, v] of [['threshold', c.threshold], ['tpr', c.tpr], ['fpr', c.fpr]] as const) {
+  for (const [k, v] of [
+    ['threshold', c.threshold],
+    ['tpr', c.tpr],
+    ['fpr', c.fpr],
+  ] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) {
       throw new StoreError('bad-input', `calibration ${k} must be a finite number, got ${String(v)}`);
     }
   }
-  for (const [k, v] of [['nPos', c.nPos], ['nNeg', c.nNeg]] as const) {
+  for (const [k, v] of [
+    ['nPos', c.nPos],
+    ['nNeg', c.nNeg],
+  ] as const) {
     if (!Number.isSafeInteger(v) || v < 0) {
       throw new StoreError('bad-input', `calibration ${k} must be a non-negative integer, got ${String(v)}`);
     }

@@ -35,9 +35,7 @@ export const SOURCE_SQL = {
 } as const;
 
 export function findSource(store: Store, path: string): SourceRow | undefined {
-  return store
-    .statement(`SELECT id, size, mtime_ms, completed_at, resume_offset FROM sources WHERE path = ?`)
-    .get(path) as SourceRow | undefined;
+  return store.statement(`SELECT id, size, mtime_ms, completed_at, resume_offset FROM sources WHERE path = ?`).get(path) as SourceRow | undefined;
 }
 
 export function insertSource(store: Store, path: string, size: number | null, mtimeMs: number | null, runId: number | null): number {
@@ -52,9 +50,7 @@ export function insertSource(store: Store, path: string, size: number | null, mt
 
 /** Records a size/mtime the source row did not have yet (first stat after a URL-less registration). */
 export function fillSourceStat(store: Store, sourceId: number, size: number | null, mtimeMs: number | null): void {
-  store
-    .statement(`UPDATE sources SET size = coalesce(size, ?), mtime_ms = coalesce(mtime_ms, ?) WHERE id = ?`)
-    .run(size, mtimeMs, sourceId);
+  store.statement(`UPDATE sources SET size = coalesce(size, ?), mtime_ms = coalesce(mtime_ms, ?) WHERE id = ?`).run(size, mtimeMs, sourceId);
 }
 
 export function sourceExists(store: Store, sourceId: number): boolean {

@@ -72,8 +72,7 @@ export function writeBatch(store: Store, batch: PendingBatch, runId: number | nu
       if (scores) {
         const docId = (documentId.get(pk) as { id: number }).id;
         for (const sc of scores) {
-          insertScore.run(docId, sc.detector, sc.detectorVersion, sc.score, sc.raw,
-            sc.details ? JSON.stringify(sc.details) : null, scoredAt);
+          insertScore.run(docId, sc.detector, sc.detectorVersion, sc.score, sc.raw, sc.details ? JSON.stringify(sc.details) : null, scoredAt);
         }
       }
     }

@@ -11,20 +11,8 @@
 import type { DocumentScore, ExtractedDocument, WarcReadError, WarcRecord } from '../core/types.js';
 import type { Store } from './db.js';
 import { beginRun, finishRun, type FinalRunStatus } from './runs.js';
-import {
-  registerSource,
-  sourceExists,
-  type BeginSourceResult,
-  type SourceStat,
-} from './sources.js';
-import {
-  approxBytes,
-  badInput,
-  checkOffset,
-  documentParams,
-  optionalStat,
-  recordParams,
-} from './record-rows.js';
+import { registerSource, sourceExists, type BeginSourceResult, type SourceStat } from './sources.js';
+import { approxBytes, badInput, checkOffset, documentParams, optionalStat, recordParams } from './record-rows.js';
 import { writeBatch, type Counts, type PendingRecord } from './write-batch.js';
 import { errorRow, isWarcReadError, type ErrorInput, type ErrorParams } from './error-rows.js';
 
@@ -55,7 +43,6 @@ export interface WriterStats {
   /** Rows waiting in the buffer. */
   pendingRows: number;
 }
-
 
 function finiteOr(value: number | undefined, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
@@ -162,12 +149,7 @@ export class StoreWriter {
    */
   add(record: WarcRecord, doc?: ExtractedDocument | null): void;
   add(sourceId: number, record: WarcRecord, doc?: ExtractedDocument | null, scores?: DocumentScore[]): void;
-  add(
-    a: WarcRecord | number,
-    b?: WarcRecord | ExtractedDocument | null,
-    c?: ExtractedDocument | null,
-    scores?: DocumentScore[],
-  ): void {
+  add(a: WarcRecord | number, b?: WarcRecord | ExtractedDocument | null, c?: ExtractedDocument | null, scores?: DocumentScore[]): void {
     let sourceId: number;
     let record: WarcRecord;
     let doc: ExtractedDocument | null;
@@ -263,12 +245,7 @@ export class StoreWriter {
 
   /** Commits everything buffered in one transaction. No-op when nothing is pending. */
   flush(): void {
-    if (
-      this.pendingRows === 0 &&
-      this.pendingCheckpoints.size === 0 &&
-      this.pendingCompletions.size === 0 &&
-      this.pendingActions.length === 0
-    ) {
+    if (this.pendingRows === 0 && this.pendingCheckpoints.size === 0 && this.pendingCompletions.size === 0 && this.pendingActions.length === 0) {
       return;
     }
     const counts = this.commit();

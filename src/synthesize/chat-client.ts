@@ -7,15 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { request, type Dispatcher } from 'undici';
-import {
-  AttemptError,
-  DEFAULT_RETRY_POLICY,
-  GaveUpError,
-  Throttle,
-  parseRetryAfter,
-  withRetry,
-  type RetryPolicy,
-} from '../core/retry.js';
+import { AttemptError, DEFAULT_RETRY_POLICY, GaveUpError, Throttle, parseRetryAfter, withRetry, type RetryPolicy } from '../core/retry.js';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -66,7 +58,10 @@ export interface ChatClientOptions {
 
 /** The request can never succeed (bad key, unknown model, wrong URL): stop the whole run. */
 export class FatalLlmError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = 'FatalLlmError';
   }
@@ -163,7 +158,8 @@ export class ChatClient {
     const env = this.o.apiKeyEnv ?? 'OPENAI_API_KEY';
     const head = `LLM server answered HTTP ${status}${STATUS_TEXT[status] ? ` ${STATUS_TEXT[status]}` : ''}`;
     let hint: string;
-    if (status === 401) hint = this.o.apiKey ? `check the key in $${env}` : `no key was sent: set $${env} (or name another variable with --api-key-env)`;
+    if (status === 401)
+      hint = this.o.apiKey ? `check the key in $${env}` : `no key was sent: set $${env} (or name another variable with --api-key-env)`;
     else if (status === 403) hint = `the key in $${env} may not use model "${model}"`;
     else if (status === 404) hint = `check --llm-url (the API base, e.g. http://127.0.0.1:8080/v1, giving ${this.url}) and --model "${model}"`;
     else hint = 'the request was rejected';

@@ -68,7 +68,8 @@ export function parseReferenceLine(line: string, lineNo: number, o: ImportOption
     if (!wanted) return 'missing "label" (give --label human|ai to label rows that have none)';
     label = wanted;
   } else if (r.label === 'human' || r.label === 'ai') {
-    if (wanted && r.label !== wanted) return `label "${r.label}" in a set imported as ${o.origin === 'control' ? 'a human control corpus' : `--label ${wanted}`}`;
+    if (wanted && r.label !== wanted)
+      return `label "${r.label}" in a set imported as ${o.origin === 'control' ? 'a human control corpus' : `--label ${wanted}`}`;
     label = r.label;
   } else {
     return `"label" must be "human" or "ai", got ${JSON.stringify(r.label)}`;
@@ -91,7 +92,16 @@ export function parseReferenceLine(line: string, lineNo: number, o: ImportOption
 }
 
 export async function importReferencesJsonl(store: Store, file: string, o: ImportOptions): Promise<ImportSummary> {
-  const summary: ImportSummary = { file, setName: o.setName, origin: o.origin, lines: 0, added: 0, duplicates: 0, bad: 0, byLabel: { human: 0, ai: 0 } };
+  const summary: ImportSummary = {
+    file,
+    setName: o.setName,
+    origin: o.origin,
+    lines: 0,
+    added: 0,
+    duplicates: 0,
+    bad: 0,
+    byLabel: { human: 0, ai: 0 },
+  };
   const batchSize = Math.max(1, o.batchSize ?? 500);
   let batch: ReferenceInput[] = [];
   const flush = () => {

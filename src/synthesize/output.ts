@@ -5,14 +5,13 @@
  */
 import { countWords } from '../extract/language.js';
 
-export type OutputVerdict =
-  | { ok: true; text: string; words: number; strippedPreamble: boolean }
-  | { ok: false; reason: 'empty' | 'refusal' };
+export type OutputVerdict = { ok: true; text: string; words: number; strippedPreamble: boolean } | { ok: false; reason: 'empty' | 'refusal' };
 
 const PREAMBLE = /^(?:(?:sure|certainly|of course|absolutely)[,!.]?\s*)?(?:here is|here's|below is)[^\n]{0,160}:[ \t]*\n+/i;
 
 /** Openings of a refusal. Only short answers count: a long article may start with "I'm sorry". */
-const REFUSAL = /^(?:i'?m sorry|i am sorry|sorry,? (?:but )?i|i apologi[sz]e|as an ai\b|i (?:can ?not|can't|cannot|won't|am unable to|'m unable to|am not able to)\b|i'm not able to|unfortunately,? i (?:can ?not|can't|am unable))/i;
+const REFUSAL =
+  /^(?:i'?m sorry|i am sorry|sorry,? (?:but )?i|i apologi[sz]e|as an ai\b|i (?:can ?not|can't|cannot|won't|am unable to|'m unable to|am not able to)\b|i'm not able to|unfortunately,? i (?:can ?not|can't|am unable))/i;
 const REFUSAL_MAX_WORDS = 80;
 
 export function judgeOutput(content: string | null | undefined, refusalField?: string | null): OutputVerdict {

@@ -48,7 +48,10 @@ export type SynthesisEvent =
   | { type: 'retry'; code: string; attempt: number; delayMs: number };
 
 /** The pages a run would ask for, after skipping those already in the set. */
-export function planSynthesis(store: Store, o: Pick<SynthesisOptions, 'selection' | 'setName'>): { selection: Selection; todo: SelectedPage[]; skipped: number } {
+export function planSynthesis(
+  store: Store,
+  o: Pick<SynthesisOptions, 'selection' | 'setName'>,
+): { selection: Selection; todo: SelectedPage[]; skipped: number } {
   const selection = selectBaselinePages(store, o.selection);
   const done = referenceIdsInSet(store, o.setName);
   const todo = selection.pages.filter((p) => !done.has(externalIdFor(p.id)));

@@ -18,8 +18,17 @@ const control = join(dir, 'control.jsonl');
 
 /** First `n` rows with the given label of a real labelled file, as JSONL. */
 function slice(file: string, label: 'human' | 'ai', n: number): string {
-  const rows = readFileSync(join(SHARED, 'corpora/labeled', file), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { label: string; lang: string });
-  return rows.filter((r) => r.label === label && r.lang === 'eng').slice(0, n).map((r) => JSON.stringify(r)).join('\n') + '\n';
+  const rows = readFileSync(join(SHARED, 'corpora/labeled', file), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { label: string; lang: string });
+  return (
+    rows
+      .filter((r) => r.label === label && r.lang === 'eng')
+      .slice(0, n)
+      .map((r) => JSON.stringify(r))
+      .join('\n') + '\n'
+  );
 }
 
 beforeAll(() => {
@@ -34,7 +43,24 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const report = (...extra: string[]): ShareReport => {
-  const r = runCli(['report', '--db', db, '--format', 'json', '--date', 'crawl', '--min-docs', '5', '--replicates', '200', '--min-baseline', '10', '--min-ai', '10', ...extra]);
+  const r = runCli([
+    'report',
+    '--db',
+    db,
+    '--format',
+    'json',
+    '--date',
+    'crawl',
+    '--min-docs',
+    '5',
+    '--replicates',
+    '200',
+    '--min-baseline',
+    '10',
+    '--min-ai',
+    '10',
+    ...extra,
+  ]);
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as ShareReport;
 };
@@ -85,12 +111,25 @@ describe('report with domain-matched calibration', () => {
     const est = rep.groups.find((g) => g.key === '2024-04')!.estimates.find((e) => e.method === 'baseline-corrected:classifier')!;
     expect(est.calibration).toBe('user-labeled');
     // With a control corpus the pre-cutoff months are ordinary months again.
-    expect(rep.groups.find((g) => g.key === '2013-04')!.estimates.find((e) => e.method === 'baseline-corrected:classifier')!.status).not.toBe('baseline-period');
+    expect(rep.groups.find((g) => g.key === '2013-04')!.estimates.find((e) => e.method === 'baseline-corrected:classifier')!.status).not.toBe(
+      'baseline-period',
+    );
   });
 
   it('takes another store as a human control database, and can pool pages with stored control texts', () => {
     const other = join(dir, 'control.db');
-    const scan = runCli(['scan', join(ROOT, 'samples/warc/edge-cases/ipwb/sample-1.warc.gz'), '--db', other, '--threads', '0', '--detector', 'classifier', '--detector', 'gpt-words']);
+    const scan = runCli([
+      'scan',
+      join(ROOT, 'samples/warc/edge-cases/ipwb/sample-1.warc.gz'),
+      '--db',
+      other,
+      '--threads',
+      '0',
+      '--detector',
+      'classifier',
+      '--detector',
+      'gpt-words',
+    ]);
     expect(scan.status, scan.stderr).toBe(0);
     const viaDb = report('--control-db', other);
     expect(viaDb.domainCalibration!.kind).toBe('user-labeled');
@@ -116,10 +155,21 @@ describe('report with domain-matched calibration', () => {
   });
 
   it('rejects bad flags with one line and exit 2', () => {
-    for (const args of [['--cutoff', '2022-13-01'], ['--strata', 'lang,colour'], ['--drift', '2019'], ['--baseline-fpr', '1.5'], ['--length-bands', '500,100']]) {
+    for (const args of [
+      ['--cutoff', '2022-13-01'],
+      ['--strata', 'lang,colour'],
+      ['--drift', '2019'],
+      ['--baseline-fpr', '1.5'],
+      ['--length-bands', '500,100'],
+    ]) {
       const r = runCli(['report', '--db', db, ...args]);
       expect(r.status).toBe(2);
-      expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('npm warn'))).toHaveLength(1);
+      expect(
+        r.stderr
+          .trim()
+          .split('\n')
+          .filter((l) => !l.startsWith('npm warn')),
+      ).toHaveLength(1);
     }
   });
 });

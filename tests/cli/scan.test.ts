@@ -57,7 +57,10 @@ describe('ccaudit scan over every file in ../shared/corpora/warc', () => {
         .prepare('SELECT e.offset, e.message FROM errors e JOIN sources s ON s.id = e.source_id WHERE s.path = ?')
         .all(path.join(WARC_DIR, rel)) as Array<{ offset: number | null; message: string }>;
       expect(rows.length, rel).toBeGreaterThan(0);
-      expect(rows.every((r) => r.offset !== null && r.message.length > 0), rel).toBe(true);
+      expect(
+        rows.every((r) => r.offset !== null && r.message.length > 0),
+        rel,
+      ).toBe(true);
     }
     // broken.warc: the records after the junk are still read.
     const broken = count(

@@ -17,13 +17,26 @@ import { meanAndSe } from './theory.js';
 const DIALECTS = Float64Array.from([0.85, 0.1, 0.05]);
 const allSynthetic = (g: number) => ({ kind: 'share' as const, share: new Float64Array(g + 1).fill(1) });
 
-function shares(decoding: Decoding, opts: { truth?: Float64Array; samples: number; generations: number; runs: number; start?: 'fit' | 'truth'; seed: number }) {
+function shares(
+  decoding: Decoding,
+  opts: { truth?: Float64Array; samples: number; generations: number; runs: number; start?: 'fit' | 'truth'; seed: number },
+) {
   const truth = opts.truth ?? DIALECTS;
   const recordAt = Array.from({ length: opts.generations + 1 }, (_, g) => g);
   const perType = Array.from(truth, () => recordAt.map(() => new Float64Array(opts.runs)));
   for (let r = 0; r < opts.runs; r++) {
     const out = runCategorical(
-      { truth, samples: opts.samples, generations: opts.generations, mix: allSynthetic(opts.generations), decoding, start: opts.start ?? 'truth', tailStart: truth.length, recordAt, perTypeShares: true },
+      {
+        truth,
+        samples: opts.samples,
+        generations: opts.generations,
+        mix: allSynthetic(opts.generations),
+        decoding,
+        start: opts.start ?? 'truth',
+        tailStart: truth.length,
+        recordAt,
+        perTypeShares: true,
+      },
       new Rng(mixSeed(opts.seed, r)),
     );
     out.typeShares!.forEach((series, k) => series.forEach((v, g) => (perType[k][g][r] = v)));
@@ -70,7 +83,12 @@ describe('decoding rules on the 85/10/5 dialect example', () => {
     const sq = Array.from(DIALECTS, (p) => p * p);
     const z = sq.reduce((a, b) => a + b, 0);
     const perType = shares({ kind: 'sample', temperature: 0.5 }, { samples, generations: 1, runs, seed: 43 });
-    expectMeanShares(perType, 1, sq.map((x) => x / z), samples);
+    expectMeanShares(
+      perType,
+      1,
+      sq.map((x) => x / z),
+      samples,
+    );
   });
 
   it('top-p 0.9 keeps 85 and 10 (renormalised) and drops 5', () => {

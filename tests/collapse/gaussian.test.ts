@@ -24,7 +24,10 @@ function simulate(estimator: 'unbiased' | 'mle') {
   const variance = checkpoints.map(() => new Float64Array(RUNS));
   const mean = checkpoints.map(() => new Float64Array(RUNS));
   for (let r = 0; r < RUNS; r++) {
-    const out = runGaussian({ samples: N, generations: G, mix: allSynthetic, estimator, start: 'fit', recordAt }, new Rng(mixSeed(11, estimator === 'mle' ? 1 : 0, r)));
+    const out = runGaussian(
+      { samples: N, generations: G, mix: allSynthetic, estimator, start: 'fit', recordAt },
+      new Rng(mixSeed(11, estimator === 'mle' ? 1 : 0, r)),
+    );
     checkpoints.forEach((_, i) => {
       variance[i][r] = out.metrics.variance[i];
       mean[i][r] = out.metrics.mean[i];
@@ -81,13 +84,20 @@ describe('Gaussian refit with fresh data', () => {
     const recordAt = Int32Array.from([10]);
     const runs = 2000;
     const v = new Float64Array(runs);
-    for (let r = 0; r < runs; r++) v[r] = runGaussian({ samples: 50, generations: 10, mix: noSynthetic, estimator: 'unbiased', start: 'fit', recordAt }, new Rng(r)).metrics.variance[0];
+    for (let r = 0; r < runs; r++)
+      v[r] = runGaussian(
+        { samples: 50, generations: 10, mix: noSynthetic, estimator: 'unbiased', start: 'fit', recordAt },
+        new Rng(r),
+      ).metrics.variance[0];
     const { mean, se } = meanAndSe(v);
     expect(Math.abs(mean - 1)).toBeLessThan(4 * se);
   });
 
   it('starts from the truth itself with start: "truth"', () => {
-    const out = runGaussian({ samples: 10, generations: 0, mix: allSynthetic, estimator: 'mle', start: 'truth', recordAt: Int32Array.from([0]) }, new Rng(1));
+    const out = runGaussian(
+      { samples: 10, generations: 0, mix: allSynthetic, estimator: 'mle', start: 'truth', recordAt: Int32Array.from([0]) },
+      new Rng(1),
+    );
     expect(out.metrics.variance[0]).toBe(1);
     expect(out.metrics.mean[0]).toBe(0);
   });

@@ -60,7 +60,10 @@ describe('linear regression retrained on its own labels', () => {
     for (const mode of ['replace', 'accumulate'] as const) {
       const v = new Float64Array(2000);
       for (let r = 0; r < v.length; r++) {
-        v[r] = runRegression({ features: 5, rows: 30, noise: 1, generations: 10, mix: human, mode, recordAt: [10] }, new Rng(mixSeed(32, r))).metrics.riskRatio[0];
+        v[r] = runRegression(
+          { features: 5, rows: 30, noise: 1, generations: 10, mix: human, mode, recordAt: [10] },
+          new Rng(mixSeed(32, r)),
+        ).metrics.riskRatio[0];
       }
       const { mean, se } = meanAndSe(v);
       // replace refits on one fresh data set (expectation 1); accumulate pools 11 (expectation 1/11).

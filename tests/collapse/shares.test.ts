@@ -34,10 +34,14 @@ describe('share series input', () => {
   });
 
   it('picks a method, or says which ones exist', () => {
-    const doc = parseShareJson(JSON.stringify({ series: [
-      { period: '2024-01', share: 0.1, lo: 0.05, hi: 0.2, n: 50, method: 'raw' },
-      { period: '2024-01', share: 0.12, lo: 0.06, hi: 0.2, n: 50, method: 'corrected' },
-    ] }));
+    const doc = parseShareJson(
+      JSON.stringify({
+        series: [
+          { period: '2024-01', share: 0.1, lo: 0.05, hi: 0.2, n: 50, method: 'raw' },
+          { period: '2024-01', share: 0.12, lo: 0.06, hi: 0.2, n: 50, method: 'corrected' },
+        ],
+      }),
+    );
     expect(() => selectMethod(doc, 'f.json')).toThrow(/several methods \(raw, corrected\); pick one with --method/);
     expect(selectMethod(doc, 'f.json', 'raw').points[0].share).toBe(0.1);
     expect(() => selectMethod(doc, 'f.json', 'mle')).toThrow(/no rows for method "mle"/);
@@ -47,12 +51,20 @@ describe('share series input', () => {
     ['broken.json', '{"series": [', /not valid JSON/],
     ['noseries.json', '{"rows": []}', /expected an object with a "series" array/],
     ['empty.json', '{"series": []}', /series is empty/],
-    ['range.json', '{"series":[{"period":"2024-01","share":1.2,"lo":0,"hi":1,"n":5,"method":"m"}]}', /series\[0\]: "share" must be a number in \[0, 1\]/],
+    [
+      'range.json',
+      '{"series":[{"period":"2024-01","share":1.2,"lo":0,"hi":1,"n":5,"method":"m"}]}',
+      /series\[0\]: "share" must be a number in \[0, 1\]/,
+    ],
     ['order.json', '{"series":[{"period":"2024-01","share":0.3,"lo":0.4,"hi":0.5,"n":5,"method":"m"}]}', /need lo ≤ share ≤ hi/],
     ['period.json', '{"series":[{"period":"2024-13","share":0.3,"lo":0.2,"hi":0.5,"n":5,"method":"m"}]}', /"period" must be a month "YYYY-MM"/],
     ['n.json', '{"series":[{"period":"2024-01","share":0.3,"lo":0.2,"hi":0.5,"n":2.5,"method":"m"}]}', /"n" must be a positive integer/],
     ['level.json', '{"level":95,"series":[]}', /"level" must be a number in \(0, 1\)/],
-    ['dup.json', '{"series":[{"period":"2024-01","share":0.3,"lo":0.2,"hi":0.5,"n":5,"method":"m"},{"period":"2024-01","share":0.3,"lo":0.2,"hi":0.5,"n":5,"method":"m"}]}', /period 2024-01 appears twice/],
+    [
+      'dup.json',
+      '{"series":[{"period":"2024-01","share":0.3,"lo":0.2,"hi":0.5,"n":5,"method":"m"},{"period":"2024-01","share":0.3,"lo":0.2,"hi":0.5,"n":5,"method":"m"}]}',
+      /period 2024-01 appears twice/,
+    ],
     ['cols.csv', 'period,share,lo,hi\n2024-01,0.1,0,0.2\n', /CSV header lacks column\(s\) n, method/],
     ['cell.csv', 'period,share,lo,hi,n,method\n2024-01,abc,0,0.2,10,m\n', /line 2: "share" must be a number/],
     ['blank.csv', '\n\n', /empty file/],

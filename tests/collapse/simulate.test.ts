@@ -40,7 +40,14 @@ describe('Monte Carlo driver', () => {
 describe('memory bound', () => {
   it('refuses run counts whose per-run values would not fit', () => {
     expect(() =>
-      simulate({ models: ['gaussian'], generations: 1000, runs: 1_000_000, seed: 1, shareForRun: () => Float64Array.of(0, 1), params: DEFAULT_PARAMS }),
+      simulate({
+        models: ['gaussian'],
+        generations: 1000,
+        runs: 1_000_000,
+        seed: 1,
+        shareForRun: () => Float64Array.of(0, 1),
+        params: DEFAULT_PARAMS,
+      }),
     ).toThrow(/--runs 1000000 would keep 1002000000 values in memory; use at most 49900 runs/);
   });
 });

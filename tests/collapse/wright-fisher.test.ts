@@ -94,7 +94,16 @@ describe('neutral Wright–Fisher (no fresh data)', () => {
     const G = 200;
     const recordAt = Array.from({ length: G + 1 }, (_, g) => g);
     const out = runCategorical(
-      { truth, samples: 100, generations: G, mix: allSynthetic(G), decoding: sampleDecoding, start: 'fit', tailStart: tailStartIndex(truth, 0.1), recordAt },
+      {
+        truth,
+        samples: 100,
+        generations: G,
+        mix: allSynthetic(G),
+        decoding: sampleDecoding,
+        start: 'fit',
+        tailStart: tailStartIndex(truth, 0.1),
+        recordAt,
+      },
       new Rng(24),
     );
     for (let g = 1; g <= G; g++) expect(out.metrics.surviving[g]).toBeLessThanOrEqual(out.metrics.surviving[g - 1]);
@@ -151,7 +160,10 @@ describe('fresh-data anchoring', () => {
       const tail = tailStartIndex(truth, 0.1);
       const recordAt = [G];
       for (let r = 0; r < runs; r++) {
-        const out = runCategorical({ truth, samples: N, generations: G, mix, decoding: sampleDecoding, start: 'fit', tailStart: tail, recordAt }, new Rng(mixSeed(25, synthetic, r)));
+        const out = runCategorical(
+          { truth, samples: N, generations: G, mix, decoding: sampleDecoding, start: 'fit', tailStart: tail, recordAt },
+          new Rng(mixSeed(25, synthetic, r)),
+        );
         homozygosity[r] = 1 - out.metrics.heterozygosity[0];
         surviving[r] = out.metrics.surviving[0];
       }

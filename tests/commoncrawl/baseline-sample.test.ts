@@ -118,7 +118,21 @@ describe('allocation', () => {
   it('--dry-run prints the allocation from the audit store (documents after the cutoff only) and draws nothing', async () => {
     const db = newDb();
     await srv.clearLog();
-    const r = runCli(['sample', '--baseline', '--per-crawl', '40', '--match-db', audit, '--min-share', '0', '--db', db, '--dry-run', '--json', ...common()]);
+    const r = runCli([
+      'sample',
+      '--baseline',
+      '--per-crawl',
+      '40',
+      '--match-db',
+      audit,
+      '--min-share',
+      '0',
+      '--db',
+      db,
+      '--dry-run',
+      '--json',
+      ...common(),
+    ]);
     expect(r.status, r.stderr).toBe(0);
     const { baseline: plan, dryRun } = JSON.parse(r.stdout);
     expect(dryRun).toBe(true);
@@ -142,7 +156,12 @@ describe('allocation', () => {
     expect(plan.strata.map((s: { id: string }) => s.id)).toContain('zho/org'); // franc's cmn, as the index spells it
     // The default crawls: the 2 newest that end before the cutoff.
     const pre = srv.fixture.crawls.filter((c) => Date.parse(c.to + 'Z') < CUTOFF_MS).sort((a, b) => (a.from < b.from ? 1 : -1));
-    expect(plan.crawls.map((c: { id: string }) => c.id)).toEqual(pre.slice(0, 2).map((c) => c.id).reverse());
+    expect(plan.crawls.map((c: { id: string }) => c.id)).toEqual(
+      pre
+        .slice(0, 2)
+        .map((c) => c.id)
+        .reverse(),
+    );
     // Nothing drawn, fetched or stored: only the crawl list was read.
     expect((await srv.getLog()).map((e) => e.target)).toEqual(['collinfo']);
     expect(existsSync(db)).toBe(false);
@@ -173,11 +192,19 @@ describe('drawing', () => {
     const total = [...cells.values()].reduce((a, b) => a + b, 0);
     const big = [...cells].filter(([k, n]) => !k.startsWith('?/') && !k.endsWith('/?') && n / total >= 0.1).map(([k]) => k);
     expect(big.length).toBeGreaterThanOrEqual(2);
-    expect(plan.allocation.strata.filter((s) => s.kind === 'lang-tld').map((s) => s.id).sort()).toEqual(big.sort());
+    expect(
+      plan.allocation.strata
+        .filter((s) => s.kind === 'lang-tld')
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(big.sort());
     expect(plan.allocation.strata.map((s) => s.id)).toContain('eng/*');
     expect(plan.allocation.strata.at(-1)!.id).toBe('other');
     const pre = srv.fixture.crawls.filter((c) => Date.parse(c.to + 'Z') < CUTOFF_MS).sort((a, b) => (a.from < b.from ? 1 : -1));
-    const expectedCrawls = pre.slice(0, 4).map((c) => c.id).sort();
+    const expectedCrawls = pre
+      .slice(0, 4)
+      .map((c) => c.id)
+      .sort();
     expect(expectedCrawls).toContain('CC-MAIN-2020-32'); // the crawl whose lines carry languages
 
     const draws = sampleKeysOf(o.db);
@@ -318,9 +345,25 @@ describe('CLI', () => {
     const r = runCli(['sample', '--baseline', '--crawl', 'CC-MAIN-2023-06', '--per-crawl', '5', '--match-db', audit, '--db', db, ...common()]);
     expect(r.status).toBe(2);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^ccaudit sample: crawl CC-MAIN-2023-06 \(2023-02-10 to 2023-07-04\) does not end before the baseline cutoff 2022-11-30/);
+    expect(r.stderr).toMatch(
+      /^ccaudit sample: crawl CC-MAIN-2023-06 \(2023-02-10 to 2023-07-04\) does not end before the baseline cutoff 2022-11-30/,
+    );
     expect(existsSync(db)).toBe(false);
-    const range = runCli(['sample', '--baseline', '--from', '2021-01', '--to', '2024-01', '--per-crawl', '5', '--match-db', audit, '--db', db, ...common()]);
+    const range = runCli([
+      'sample',
+      '--baseline',
+      '--from',
+      '2021-01',
+      '--to',
+      '2024-01',
+      '--per-crawl',
+      '5',
+      '--match-db',
+      audit,
+      '--db',
+      db,
+      ...common(),
+    ]);
     expect(range.status).toBe(2);
     expect(range.stderr).toMatch(/--to 2024-01 is after the baseline cutoff/);
   });
@@ -347,8 +390,24 @@ describe('CLI', () => {
   it('resumes a killed baseline run without fetching any record twice', async () => {
     const db = newDb();
     const args = [
-      'sample', '--baseline', '--crawl', 'CC-MAIN-2008-18', '--crawl', 'CC-MAIN-2013-15', '--per-crawl', '40',
-      '--match-strata', 'eng:org=1,other=3', '--seed', 'kill', '--concurrency', '2', '--db', db, '--json', ...common(),
+      'sample',
+      '--baseline',
+      '--crawl',
+      'CC-MAIN-2008-18',
+      '--crawl',
+      'CC-MAIN-2013-15',
+      '--per-crawl',
+      '40',
+      '--match-strata',
+      'eng:org=1,other=3',
+      '--seed',
+      'kill',
+      '--concurrency',
+      '2',
+      '--db',
+      db,
+      '--json',
+      ...common(),
     ];
     const start = () => {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tests/support/ccaudit-cli.ts'), ...args], {

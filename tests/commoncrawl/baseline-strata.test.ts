@@ -97,11 +97,7 @@ describe('allocateBaseline', () => {
     ]);
     const other = a.strata.find((s) => s.id === 'other')!;
     expect(other.cells).toBe(3);
-    expect(other.filter.exclude).toEqual([
-      { language: 'deu', tlds: ['de'] },
-      { language: 'eng' },
-      { language: 'zho', tlds: ['cn'] },
-    ]);
+    expect(other.filter.exclude).toEqual([{ language: 'deu', tlds: ['de'] }, { language: 'eng' }, { language: 'zho', tlds: ['cn'] }]);
     expect(a.strata.find((s) => s.id === 'eng/*')!.filter).toEqual({ languages: ['eng'], exclude: [{ language: 'eng', tlds: ['com', 'org'] }] });
     expect(a.strata.find((s) => s.id === 'zho/cn')!.filter).toEqual({ languages: ['zho'], tlds: ['cn'] });
   });

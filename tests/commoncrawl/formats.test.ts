@@ -9,14 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CdxParseError,
-  formatCdxjLine,
-  parseCdxApiLine,
-  parseCdxjLine,
-  surt,
-  timestampToIso,
-} from '../../src/sources/commoncrawl/cdxj.js';
+import { CdxParseError, formatCdxjLine, parseCdxApiLine, parseCdxjLine, surt, timestampToIso } from '../../src/sources/commoncrawl/cdxj.js';
 import { crawlMonth, parseCollinfo, selectCrawls, CollinfoError } from '../../src/sources/commoncrawl/collinfo.js';
 import { buildIndex, indexWarcFile, parseCcMetadata, sortLines } from '../../src/sources/commoncrawl/index-writer.js';
 import { blockMayHold, loadClusterIndex, parseClusterIdxLine } from '../../src/sources/commoncrawl/zipnum.js';
@@ -41,7 +34,9 @@ const apiFiles = [
   'CC-MAIN-2025-33_example.com.ndjson',
 ];
 const apiLines = apiFiles.flatMap((f) =>
-  readFileSync(path.join(INDEX, 'cc-index-api', f), 'utf8').split('\n').filter(Boolean),
+  readFileSync(path.join(INDEX, 'cc-index-api', f), 'utf8')
+    .split('\n')
+    .filter(Boolean),
 );
 
 describe('SURT keys', () => {
@@ -104,9 +99,7 @@ describe('CDXJ and CDX API lines', () => {
   it('rejects unusable lines with a clear error', () => {
     expect(() => parseCdxjLine('garbage')).toThrow(CdxParseError);
     expect(() => parseCdxjLine('com,x)/ 2024 {"url": "http://x.com/"}')).toThrow(/no "filename"/);
-    expect(() => parseCdxjLine('com,x)/ 20240101000000 {"url": "u", "filename": "f", "offset": "-1", "length": "5"}')).toThrow(
-      /offset/,
-    );
+    expect(() => parseCdxjLine('com,x)/ 20240101000000 {"url": "u", "filename": "f", "offset": "-1", "length": "5"}')).toThrow(/offset/);
     expect(() => parseCdxApiLine('{"url": "x"')).toThrow(/bad JSON/);
     expect(timestampToIso('20240716153155')).toBe('2024-07-16T15:31:55Z');
   });
@@ -204,7 +197,10 @@ describe('ccaudit index (index writer)', () => {
       const b = parseClusterIdxLine(l);
       expect(b.block).toBe(i + 1);
       const shard = await readFile(path.join(dir, 'zipnum', b.shard));
-      const lines = gunzipSync(shard.subarray(b.offset, b.offset + b.length)).toString('utf8').split('\n').filter(Boolean);
+      const lines = gunzipSync(shard.subarray(b.offset, b.offset + b.length))
+        .toString('utf8')
+        .split('\n')
+        .filter(Boolean);
       expect(lines[0].startsWith(b.key + ' ')).toBe(true);
       expect(lines.length).toBeLessThanOrEqual(25);
       fromBlocks.push(...lines);

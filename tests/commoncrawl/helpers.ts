@@ -47,8 +47,7 @@ export function rangeOf(row: { offset: number; length: number }): string {
 /** Clean, complete 206 deliveries of exactly this file range (no fault injected). */
 export function cleanDeliveries(log: RequestLog[], filename: string, row: { offset: number; length: number }): number {
   const range = rangeOf(row);
-  return log.filter((e) => e.path === filename && e.range === range && e.fault === null && e.status === 206 && e.complete)
-    .length;
+  return log.filter((e) => e.path === filename && e.range === range && e.fault === null && e.status === 206 && e.complete).length;
 }
 
 export async function readBytes(file: string, offset: number, length: number): Promise<Buffer> {
@@ -63,7 +62,7 @@ export async function readBytes(file: string, offset: number, length: number): P
 }
 
 /** Upper chi-square quantile (Wilson–Hilferty), good to ~1% for df ≥ 10. z = 3.090 for p = 0.001. */
-export function chiSquareCritical(df: number, z = 3.090): number {
+export function chiSquareCritical(df: number, z = 3.09): number {
   const a = 2 / (9 * df);
   return df * (1 - a + z * Math.sqrt(a)) ** 3;
 }

@@ -63,8 +63,23 @@ function fetchedCount(db: string): number {
 it('fetches every sampled record exactly once across a SIGKILL and a resume', async () => {
   const db = path.join(dir, 'resume.sqlite');
   const args = [
-    '--crawl', 'CC-MAIN-2008-18', '--crawl', 'CC-MAIN-2013-15', '--per-crawl', '30', '--seed', 'kill',
-    '--concurrency', '2', '--db', db, '--lines-per-block', '8', '--cache-dir', path.join(dir, 'cache'), '--json',
+    '--crawl',
+    'CC-MAIN-2008-18',
+    '--crawl',
+    'CC-MAIN-2013-15',
+    '--per-crawl',
+    '30',
+    '--seed',
+    'kill',
+    '--concurrency',
+    '2',
+    '--db',
+    db,
+    '--lines-per-block',
+    '8',
+    '--cache-dir',
+    path.join(dir, 'cache'),
+    '--json',
   ];
   await srv.setDataDelay(40); // slow enough to be caught mid-way
   const first = startSample(args);
@@ -93,9 +108,7 @@ it('fetches every sampled record exactly once across a SIGKILL and a resume', as
   // The stored sample was reused: no index reads, the same rows in the same order.
   expect(afterLog.filter((e) => e.target === 'zipnum' || e.target === 'cdx')).toEqual([]);
   const rows = readSample(db);
-  expect(rows.map((r) => `${r.filename}|${r.offset}|${r.draw_index}`)).toEqual(
-    atKill.map((r) => `${r.filename}|${r.offset}|${r.draw_index}`),
-  );
+  expect(rows.map((r) => `${r.filename}|${r.offset}|${r.draw_index}`)).toEqual(atKill.map((r) => `${r.filename}|${r.offset}|${r.draw_index}`));
   expect(rows.every((r) => r.state === 'fetched')).toBe(true);
 
   // Stored exactly once: one records row per sampled record, no duplicates.
@@ -123,8 +136,21 @@ it('fetches every sampled record exactly once across a SIGKILL and a resume', as
 it('stops cleanly on SIGINT (in-flight requests finish, state committed) and resumes', async () => {
   const db = path.join(dir, 'sigint.sqlite');
   const args = [
-    '--crawl', 'CC-MAIN-2013-15', '--per-crawl', '30', '--seed', 'int', '--concurrency', '2',
-    '--db', db, '--lines-per-block', '8', '--cache-dir', path.join(dir, 'cache'), '--json',
+    '--crawl',
+    'CC-MAIN-2013-15',
+    '--per-crawl',
+    '30',
+    '--seed',
+    'int',
+    '--concurrency',
+    '2',
+    '--db',
+    db,
+    '--lines-per-block',
+    '8',
+    '--cache-dir',
+    path.join(dir, 'cache'),
+    '--json',
   ];
   await srv.setDataDelay(40);
   const first = startSample(args);

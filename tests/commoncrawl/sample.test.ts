@@ -209,13 +209,16 @@ describe('fetching', () => {
     }
   });
 
-  it('rejects a wrong body that holds the same capture\'s request or metadata record (same target URI)', async () => {
+  it("rejects a wrong body that holds the same capture's request or metadata record (same target URI)", async () => {
     // In the 2020 CC extract each response sits between its request and metadata records, so the
     // 'wrong-body' fault (bytes one range-length before or after) begins with a record of the same
     // URL. Only the record's span tells it apart; it must be retried, not stored as the capture.
     const fetcher = new RecordFetcher({ dataUrl: srv.url, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
     try {
-      const lines = srv.fixture.crawls.find((c) => c.id === 'CC-MAIN-2020-32')!.lines.map(parseCdxjLine).filter((r) => r.status === 200);
+      const lines = srv.fixture.crawls
+        .find((c) => c.id === 'CC-MAIN-2020-32')!
+        .lines.map(parseCdxjLine)
+        .filter((r) => r.status === 200);
       for (const line of lines.slice(0, 3)) {
         await srv.setFaults([{ kind: 'wrong-body', path: line.filename, range: rangeOf(line), times: 1 }]);
         await srv.clearLog();
@@ -268,7 +271,24 @@ describe('fetching', () => {
     expect(s).toMatchObject({ fetched: 16, failed: 0, pending: 0 });
     const faulted = (await srv.getLog()).filter((e) => e.fault !== null);
     expect(faulted.map((e) => e.fault).sort()).toEqual(
-      ['503', '503', '503', 'reset', 'reset', 'short', 'short', 'slow', 'wrong-range', 'wrong-range', 'wrong-body', '429', '500', '503', '503', 'reset'].sort(),
+      [
+        '503',
+        '503',
+        '503',
+        'reset',
+        'reset',
+        'short',
+        'short',
+        'slow',
+        'wrong-range',
+        'wrong-range',
+        'wrong-body',
+        '429',
+        '500',
+        '503',
+        '503',
+        'reset',
+      ].sort(),
     );
     // Every faulted range was re-requested until one clean delivery (expectEachFetchedOnce below).
     // The client's own retry counter is only checked loosely: in ~1 run of 8 it counts one retry
@@ -348,7 +368,10 @@ describe('fetching', () => {
     // After the pause, the whole run is held to one request per slowIntervalMs.
     const after = log.filter((e) => e.t >= t403 + pauseMs - 2);
     expect(after.length).toBeGreaterThan(3);
-    expectRateAtMost(after.map((e) => e.t), slowIntervalMs);
+    expectRateAtMost(
+      after.map((e) => e.t),
+      slowIntervalMs,
+    );
     expectEachFetchedOnce(o.db, log);
   });
 
@@ -358,7 +381,10 @@ describe('fetching', () => {
     await runSample(o);
     const log = await srv.getLog();
     expect(log.length).toBeGreaterThan(8);
-    expectRateAtMost(log.map((e) => e.t), 1000 / 25);
+    expectRateAtMost(
+      log.map((e) => e.t),
+      1000 / 25,
+    );
   });
 });
 
@@ -458,15 +484,37 @@ describe('CLI', () => {
     expect(real.code).toBe(0);
     const summary = JSON.parse(real.out);
     expect(summary.fetched).toBe(3);
-    const shown = r.out.match(/crawl-data\/\S+\t\d+/g)!.map((s) => s.replace('\t', '|')).sort();
-    expect(readSample(db).map((x) => `${x.filename}|${x.offset}`).sort()).toEqual(shown);
+    const shown = r.out
+      .match(/crawl-data\/\S+\t\d+/g)!
+      .map((s) => s.replace('\t', '|'))
+      .sort();
+    expect(
+      readSample(db)
+        .map((x) => `${x.filename}|${x.offset}`)
+        .sort(),
+    ).toEqual(shown);
   });
 
   it('sample reports bad input clearly', async () => {
     const r = await cli(['sample', '--crawl', 'CC-MAIN-1999-01', '--per-crawl', '3', '--db', path.join(dir, 'bad.sqlite'), ...common()]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/unknown crawl id\(s\): CC-MAIN-1999-01/);
-    const r2 = await cli(['sample', '--from', '2013-01', '--to', '2014-12', '--per-crawl', '2', '--url', 'iana.org/*', '--backend', 'zipnum', '--db', path.join(dir, 'bad2.sqlite'), ...common()]);
+    const r2 = await cli([
+      'sample',
+      '--from',
+      '2013-01',
+      '--to',
+      '2014-12',
+      '--per-crawl',
+      '2',
+      '--url',
+      'iana.org/*',
+      '--backend',
+      'zipnum',
+      '--db',
+      path.join(dir, 'bad2.sqlite'),
+      ...common(),
+    ]);
     expect(r2.code).toBe(1);
     expect(r2.err).toMatch(/--url needs the CDX API/);
   });
@@ -477,8 +525,19 @@ describe('CLI', () => {
       'index',
       path.join(CORPUS, 'cc/resiliparse/warcfile.warc.gz'),
       path.join(CORPUS, 'cc/whirlwind/whirlwind.warc.gz'),
-      '--root', CORPUS, '--prefix', 'crawl-data/LOCAL/',
-      '-o', path.join(out, 'index.cdxj'), '--zipnum', path.join(out, 'zipnum'), '--shards', '2', '--lines-per-block', '5', '--json',
+      '--root',
+      CORPUS,
+      '--prefix',
+      'crawl-data/LOCAL/',
+      '-o',
+      path.join(out, 'index.cdxj'),
+      '--zipnum',
+      path.join(out, 'zipnum'),
+      '--shards',
+      '2',
+      '--lines-per-block',
+      '5',
+      '--json',
     ]);
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.out);

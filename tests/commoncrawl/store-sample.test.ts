@@ -59,24 +59,45 @@ describe('sample rows', () => {
     const store = openStore(path.join(dir, 'rows.sqlite'));
     try {
       const first = lines.slice(0, 30);
-      expect(saveSampleDraw(store, { crawl: 'CC-MAIN-2024-30', sampleKey: 'k1', settings: { seed: 1 }, wanted: 30, indexRequests: 3, runId: null }, first)).toBe(30);
+      expect(
+        saveSampleDraw(store, { crawl: 'CC-MAIN-2024-30', sampleKey: 'k1', settings: { seed: 1 }, wanted: 30, indexRequests: 3, runId: null }, first),
+      ).toBe(30);
       expect(findSampleDraw(store, 'CC-MAIN-2024-30', 'k1')).toMatchObject({ wanted: 30, drawn: 30, index_requests: 3 });
       // Another sample overlapping the first: overlapping lines stay with the first sample.
-      expect(saveSampleDraw(store, { crawl: 'CC-MAIN-2024-30', sampleKey: 'k2', settings: {}, wanted: 20, indexRequests: null, runId: null }, lines.slice(20, 40))).toBe(10);
+      expect(
+        saveSampleDraw(
+          store,
+          { crawl: 'CC-MAIN-2024-30', sampleKey: 'k2', settings: {}, wanted: 20, indexRequests: null, runId: null },
+          lines.slice(20, 40),
+        ),
+      ).toBe(10);
       const rows = sampleRows(store, 'k1');
       expect(rows.map((r) => r.draw_index)).toEqual([...Array(30).keys()]);
-      expect(rows[0]).toMatchObject({ url: first[0].url, offset: first[0].offset, length: first[0].length, languages: 'fra', charset: 'UTF-8', state: 'pending' });
+      expect(rows[0]).toMatchObject({
+        url: first[0].url,
+        offset: first[0].offset,
+        length: first[0].length,
+        languages: 'fra',
+        charset: 'UTF-8',
+        state: 'pending',
+      });
 
       // Paging over pending rows.
       const page1 = rowsToFetch(store, ['k1'], { limit: 12 });
       const page2 = rowsToFetch(store, ['k1'], { limit: 100, afterId: page1[page1.length - 1].id });
       expect(page1.length + page2.length).toBe(30);
 
-      markSampleFetched(store, page1.map((r) => ({ id: r.id, attempts: 1 })), null);
+      markSampleFetched(
+        store,
+        page1.map((r) => ({ id: r.id, attempts: 1 })),
+        null,
+      );
       markSampleFailed(store, page2[0].id, 'http-404: HTTP 404', 1, null);
       // A fetched row is never turned back into failed.
       markSampleFailed(store, page1[0].id, 'late failure', 1, null);
-      expect(sampleCounts(store, ['k1'])).toEqual([{ crawl: 'CC-MAIN-2024-30', pending: 17, fetched: 12, failed: 1, bytesPending: expect.any(Number) }]);
+      expect(sampleCounts(store, ['k1'])).toEqual([
+        { crawl: 'CC-MAIN-2024-30', pending: 17, fetched: 12, failed: 1, bytesPending: expect.any(Number) },
+      ]);
       expect(rowsToFetch(store, ['k1'], { limit: 1000 })).toHaveLength(17);
       expect(rowsToFetch(store, ['k1'], { includeFailed: true, limit: 1000 })).toHaveLength(18);
       expect(sampleRows(store, 'k1')[0].last_error).toBeNull();

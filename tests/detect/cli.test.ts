@@ -12,13 +12,36 @@ const ENTRY = resolve('tests/support/ccaudit-cli.ts');
 /** Synthetic WARC record / extracted document wrapping a real labeled text. */
 function syntheticRecord(i: number): WarcRecord {
   return {
-    source: 'synthetic://cli-test.warc', offset: i * 1000, length: 900, offsetKind: 'file', warcVersion: '1.0', warcType: 'response',
-    targetUri: `https://example.org/${i}`, warcDate: '2024-01-01T00:00:00Z', warcDateRaw: '2024-01-01T00:00:00Z', recordId: `<urn:uuid:${i}>`,
-    warcHeaders: [], httpStatus: 200, httpHeaders: [], contentType: 'text/html', payload: null, payloadTruncated: false, notes: [],
+    source: 'synthetic://cli-test.warc',
+    offset: i * 1000,
+    length: 900,
+    offsetKind: 'file',
+    warcVersion: '1.0',
+    warcType: 'response',
+    targetUri: `https://example.org/${i}`,
+    warcDate: '2024-01-01T00:00:00Z',
+    warcDateRaw: '2024-01-01T00:00:00Z',
+    recordId: `<urn:uuid:${i}>`,
+    warcHeaders: [],
+    httpStatus: 200,
+    httpHeaders: [],
+    contentType: 'text/html',
+    payload: null,
+    payloadTruncated: false,
+    notes: [],
   };
 }
 function syntheticDoc(text: string): ExtractedDocument {
-  return { title: null, text, date: null, dateSource: null, lang: 'eng', words: text.split(/\s+/).length, charset: 'utf-8', charsetSource: 'default' };
+  return {
+    title: null,
+    text,
+    date: null,
+    dateSource: null,
+    lang: 'eng',
+    words: text.split(/\s+/).length,
+    charset: 'utf-8',
+    charsetSource: 'default',
+  };
 }
 const TSX = resolve('node_modules/.bin/tsx');
 
@@ -33,7 +56,14 @@ describe('detector CLI', () => {
   async function labeledFile(dir: string, n = 60): Promise<string> {
     const { ai, human } = await heldoutSample('detectrl', n);
     const f = join(dir, 'labeled.jsonl');
-    writeFileSync(f, [...ai, ...human].map((r) => JSON.stringify({ id: r.id, text: r.text, label: r.label, source: r.source, domain: r.domain, generator: r.generator, lang: r.lang })).join('\n') + '\n');
+    writeFileSync(
+      f,
+      [...ai, ...human]
+        .map((r) =>
+          JSON.stringify({ id: r.id, text: r.text, label: r.label, source: r.source, domain: r.domain, generator: r.generator, lang: r.lang }),
+        )
+        .join('\n') + '\n',
+    );
     return f;
   }
 
@@ -45,7 +75,10 @@ describe('detector CLI', () => {
     const r = run(['score', '--jsonl', input, '--detector-module', './detectors/examples/example-plugin.js']);
     expect(r.code).toBe(1); // one bad line
     expect(r.stderr).toMatch(/in\.jsonl:4: not valid JSON/);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.id)).toEqual([ai[0].id, ai[1].id, 3]);
     expect(Object.keys(lines[0].scores)).toEqual(['gpt-words', 'classifier', 'compression', 'stylometry', 'segments', 'stock-phrases']);
     expect(lines[0].scores.classifier).toBe((await createBuiltinDetector('classifier').score({ text: ai[0].text })).score);

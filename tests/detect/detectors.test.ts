@@ -25,8 +25,18 @@ describe.each(BUILTIN_NAMES)('built-in detector %s', (name) => {
 
   it('separates held-out AI text from human text', async () => {
     const { ai, human } = await heldoutSample('detectrl', 60);
-    const sa = (await scores(det, ai.map((r) => r.text))).filter((s): s is number => s !== null);
-    const sh = (await scores(det, human.map((r) => r.text))).filter((s): s is number => s !== null);
+    const sa = (
+      await scores(
+        det,
+        ai.map((r) => r.text),
+      )
+    ).filter((s): s is number => s !== null);
+    const sh = (
+      await scores(
+        det,
+        human.map((r) => r.text),
+      )
+    ).filter((s): s is number => s !== null);
     expect(sa.length).toBeGreaterThan(50);
     expect(sh.length).toBeGreaterThan(50);
     for (const s of [...sa, ...sh]) {

@@ -8,16 +8,32 @@ import { useTempDir } from './helpers.js';
 
 /** Synthetic labeled records (not real text): the scores below are what is being sliced. */
 function rec(i: number, label: 'ai' | 'human', generator: string | null, file: string, variant: string | null): LabeledRecord {
-  return { id: `${file}-${label}-${i}`, text: `synthetic ${i}`, label, source: file, domain: i % 2 ? 'news' : 'science', generator, lang: 'eng', file, variant };
+  return {
+    id: `${file}-${label}-${i}`,
+    text: `synthetic ${i}`,
+    label,
+    source: file,
+    domain: i % 2 ? 'news' : 'science',
+    generator,
+    lang: 'eng',
+    file,
+    variant,
+  };
 }
 
 describe('labeled data', () => {
   const tempDir = useTempDir();
 
   it('parses ids into file stem and variant', () => {
-    const r = parseLabeledLine(JSON.stringify({ id: 'detectrl_attacks-ai-paraphrase_polish_llm-4b9dbd75a1ac', text: 't', label: 'ai', generator: 'g' }), '/x/detectrl_attacks.jsonl', 1);
+    const r = parseLabeledLine(
+      JSON.stringify({ id: 'detectrl_attacks-ai-paraphrase_polish_llm-4b9dbd75a1ac', text: 't', label: 'ai', generator: 'g' }),
+      '/x/detectrl_attacks.jsonl',
+      1,
+    );
     expect(r).toMatchObject({ file: 'detectrl_attacks', variant: 'paraphrase_polish_llm', generator: 'g' });
-    expect(parseLabeledLine(JSON.stringify({ id: 'fastdetectgpt-human-26607b5b1bf0', text: 't', label: 'human' }), 'fastdetectgpt.jsonl', 1).variant).toBeNull();
+    expect(
+      parseLabeledLine(JSON.stringify({ id: 'fastdetectgpt-human-26607b5b1bf0', text: 't', label: 'human' }), 'fastdetectgpt.jsonl', 1).variant,
+    ).toBeNull();
   });
 
   it('rejects bad lines with file and line number', async () => {
@@ -40,7 +56,13 @@ describe('evaluation slices', () => {
       records.push(rec(200 + i, 'ai', 'gpt2-xl', 'a', 'continuation'));
       scores.push(i / 100 + 0.005); // indistinguishable from humans
     }
-    const rows = evaluateScores({ name: 'x', version: '1' }, records, scores, { threshold: 0.5, replicates: 0, seed: 1, breakdowns: ['generator', 'family', 'variant'], minPerClass: 10 });
+    const rows = evaluateScores({ name: 'x', version: '1' }, records, scores, {
+      threshold: 0.5,
+      replicates: 0,
+      seed: 1,
+      breakdowns: ['generator', 'family', 'variant'],
+      minPerClass: 10,
+    });
     const get = (slice: string, value: string) => rows.find((r) => r.slice === slice && r.value === value)!;
     expect(get('generator', 'gpt-4').auroc!.value).toBe(1);
     expect(get('generator', 'gpt-4').nNeg).toBe(20);

@@ -40,7 +40,7 @@ describe('metrics', () => {
 
   it('bootstrap CIs are deterministic for a seed and contain the estimate', () => {
     const scores = Array.from({ length: 200 }, (_, i) => ((i * 7919) % 200) / 200);
-    const labels = scores.map((s, i) => ((s + (i % 3) * 0.1 > 0.55 ? 1 : 0) as 0 | 1));
+    const labels = scores.map((s, i) => (s + (i % 3) * 0.1 > 0.55 ? 1 : 0) as 0 | 1);
     const a = computeMetrics(scores, labels, { replicates: 200, seed: 1, threshold: 0.5 });
     const b = computeMetrics(scores, labels, { replicates: 200, seed: 1, threshold: 0.5 });
     expect(a).toEqual(b);

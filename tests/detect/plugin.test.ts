@@ -43,13 +43,25 @@ describe('plugin loader', () => {
 
   const malformed: Array<[string, string, RegExp]> = [
     ['no-score.mjs', `export default { name: 'x', version: '1', description: 'd', languages: ['eng'] };`, /"score" must be a function/],
-    ['bad-name.mjs', `export default { name: 'Bad Name', version: '1', description: 'd', languages: ['eng'], score() {} };`, /"name" must be a lowercase/],
+    [
+      'bad-name.mjs',
+      `export default { name: 'Bad Name', version: '1', description: 'd', languages: ['eng'], score() {} };`,
+      /"name" must be a lowercase/,
+    ],
     ['no-version.mjs', `export default { name: 'x', description: 'd', languages: ['eng'], score() {} };`, /"version" must be a non-empty string/],
-    ['no-langs.mjs', `export default { name: 'x', version: '1', description: 'd', languages: [], score() {} };`, /"languages" must be a non-empty array/],
+    [
+      'no-langs.mjs',
+      `export default { name: 'x', version: '1', description: 'd', languages: [], score() {} };`,
+      /"languages" must be a non-empty array/,
+    ],
     ['no-default.mjs', `export const something = 1;`, /no default export/],
     ['syntax.mjs', `export default {{{`, /cannot import/],
     ['throws.mjs', `export default () => { throw new Error('boom'); };`, /factory failed \(boom\)/],
-    ['dup.mjs', `const d = { name: 'x', version: '1', description: 'd', languages: ['eng'], score() {} }; export default [d, d];`, /two detectors are named "x"/],
+    [
+      'dup.mjs',
+      `const d = { name: 'x', version: '1', description: 'd', languages: ['eng'], score() {} }; export default [d, d];`,
+      /two detectors are named "x"/,
+    ],
     ['null.mjs', `export default null;`, /no default export|expected a detector object/],
   ];
   it.each(malformed)('rejects a malformed plugin (%s) with a clear message', async (file, source, message) => {
@@ -79,7 +91,12 @@ describe('plugin loader', () => {
     expect(checkResult(base, { score: 1.5 })).toMatchObject({ score: null, reason: 'error' });
     expect(checkResult(base, { score: Number.NaN })).toMatchObject({ score: null, reason: 'error' });
     expect(checkResult(base, undefined)).toMatchObject({ score: null, reason: 'error' });
-    const thrower = { ...base, score: () => { throw new Error('kaput'); } };
+    const thrower = {
+      ...base,
+      score: () => {
+        throw new Error('kaput');
+      },
+    };
     expect(await safeScore(thrower, { text: 'x' })).toMatchObject({ score: null, reason: 'error', details: { message: 'kaput' } });
   });
 });

@@ -10,9 +10,23 @@ import { heldoutSample, labeledCorpus, useTempDir } from './helpers.js';
 /** Synthetic WARC records carrying real labeled texts as their extracted documents. */
 function syntheticRecord(i: number): WarcRecord {
   return {
-    source: 'synthetic://detect-test.warc', offset: i * 1000, length: 900, offsetKind: 'file', warcVersion: '1.0', warcType: 'response',
-    targetUri: `https://example.org/doc/${i}`, warcDate: '2024-05-18T01:58:10Z', warcDateRaw: '2024-05-18T01:58:10Z', recordId: `<urn:uuid:${i}>`,
-    warcHeaders: [], httpStatus: 200, httpHeaders: [], contentType: 'text/html', payload: null, payloadTruncated: false, notes: [],
+    source: 'synthetic://detect-test.warc',
+    offset: i * 1000,
+    length: 900,
+    offsetKind: 'file',
+    warcVersion: '1.0',
+    warcType: 'response',
+    targetUri: `https://example.org/doc/${i}`,
+    warcDate: '2024-05-18T01:58:10Z',
+    warcDateRaw: '2024-05-18T01:58:10Z',
+    recordId: `<urn:uuid:${i}>`,
+    warcHeaders: [],
+    httpStatus: 200,
+    httpHeaders: [],
+    contentType: 'text/html',
+    payload: null,
+    payloadTruncated: false,
+    notes: [],
   };
 }
 
@@ -39,7 +53,11 @@ describe('score --db', () => {
     expect(first.map((s) => s.scored + s.unsupported + s.errors)).toEqual([texts.length, texts.length]);
     expect(first[0].unsupported).toBe(2); // Russian + too short for the English-only lexicon
     expect(first[1].unsupported).toBe(1); // the classifier knows Russian
-    const rows = store.db.prepare('SELECT detector, score, details FROM scores ORDER BY document_id').all() as Array<{ detector: string; score: number | null; details: string | null }>;
+    const rows = store.db.prepare('SELECT detector, score, details FROM scores ORDER BY document_id').all() as Array<{
+      detector: string;
+      score: number | null;
+      details: string | null;
+    }>;
     expect(rows.length).toBe(2 * texts.length);
     const nullRow = rows.find((r) => r.detector === 'gpt-words' && r.score === null)!;
     expect(JSON.parse(nullRow.details!).reason).toMatch(/unsupported-language|too-short/);

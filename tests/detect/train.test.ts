@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildGptWordsLexicon, readPublishedLexicon, trainCompressionModel, trainLinearModel, CLASSIFIER_DEFAULTS, STYLOMETRY_DEFAULTS, COMPRESSION_DEFAULTS } from '../../src/detect/train.js';
+import {
+  buildGptWordsLexicon,
+  readPublishedLexicon,
+  trainCompressionModel,
+  trainLinearModel,
+  CLASSIFIER_DEFAULTS,
+  STYLOMETRY_DEFAULTS,
+  COMPRESSION_DEFAULTS,
+} from '../../src/detect/train.js';
 import { writeModel } from '../../src/detect/models.js';
 import { sharedLexiconFile } from '../../src/detect/dataset.js';
 import { splitOf } from '../../src/detect/splits.js';

@@ -4,7 +4,13 @@ import { EstimateAggregator, type DetectorSpec } from '../../src/estimate/aggreg
 import { Rng } from '../../src/core/rng.js';
 
 const detectors: DetectorSpec[] = [
-  { name: 'good', version: '1', threshold: 0.5, calibration: { threshold: 0.5, tpr: 0.9, fpr: 0.05, nPos: 1000, nNeg: 1000 }, calibrationSource: 'file' },
+  {
+    name: 'good',
+    version: '1',
+    threshold: 0.5,
+    calibration: { threshold: 0.5, tpr: 0.9, fpr: 0.05, nPos: 1000, nNeg: 1000 },
+    calibrationSource: 'file',
+  },
   { name: 'blind', version: '1', threshold: 0.5, calibration: null, calibrationSource: null },
   { name: 'segments', version: '1', threshold: 0.5, calibration: null, calibrationSource: null },
 ];
@@ -20,7 +26,12 @@ function feed(agg: EstimateAggregator, rng: Rng, group: string | null, n: number
 describe('EstimateAggregator (synthetic scores)', () => {
   it('estimates per group, orders months, and marks small groups', () => {
     const rng = new Rng(1);
-    const agg = new EstimateAggregator(detectors, { minDocs: 50, replicates: 300, groupsAreMonths: true, methods: new Set(['naive', 'corrected', 'pages']) });
+    const agg = new EstimateAggregator(detectors, {
+      minDocs: 50,
+      replicates: 300,
+      groupsAreMonths: true,
+      methods: new Set(['naive', 'corrected', 'pages']),
+    });
     feed(agg, rng, '2024-05', 2000, 0.3);
     feed(agg, rng, '2023-01', 2000, 0.05, 'url');
     feed(agg, rng, '2025-02', 10, 0.5);

@@ -160,15 +160,31 @@ describe('baseline estimators (SYNTHETIC scores with a stratum-specific shift)',
     const tiny: StratumFields = { lang: 'fra', tld: 'fr', words: 500 };
     const withTiny = [...base, ...items(rng, 3, tiny, false)];
     const model = est.models[0];
-    const a = baselineCorrectedShare(model, targetCells(model, base.map((x) => ({ fields: x.fields, score: x.scores[0] }))), { replicates: 200 });
-    const b = baselineCorrectedShare(model, targetCells(model, withTiny.map((x) => ({ fields: x.fields, score: x.scores[0] }))), { replicates: 200 });
+    const a = baselineCorrectedShare(
+      model,
+      targetCells(
+        model,
+        base.map((x) => ({ fields: x.fields, score: x.scores[0] })),
+      ),
+      { replicates: 200 },
+    );
+    const b = baselineCorrectedShare(
+      model,
+      targetCells(
+        model,
+        withTiny.map((x) => ({ fields: x.fields, score: x.scores[0] })),
+      ),
+      { replicates: 200 },
+    );
     expect(Math.abs(a.share! - b.share!)).toBeLessThan(0.02);
     expect(b.note).toMatch(/coarser baseline stratum/);
   });
 
   it('the interval widens when the baseline is small (its sampling error is included)', () => {
     const rng = new Rng(5);
-    const small = new BaselineEstimator(['det'], [...items(rng, 60, EN_LONG, false), ...items(rng, 60, DE_SHORT, false)], ai, { strata: { minBaseline: 50, minAi: 30 } });
+    const small = new BaselineEstimator(['det'], [...items(rng, 60, EN_LONG, false), ...items(rng, 60, DE_SHORT, false)], ai, {
+      strata: { minBaseline: 50, minAi: 30 },
+    });
     const m = month(new Rng(6), 400, 0.2);
     const wide = byMethod(small.estimate(m, { replicates: 400 }), 'baseline-corrected:det');
     const narrow = byMethod(est.estimate(m, { replicates: 400 }), 'baseline-corrected:det');

@@ -73,7 +73,14 @@ describe('excess-vocabulary lower bound (synthetic)', () => {
 
   it('reports per-word and whole-lexicon rates per million words and excess ratios', () => {
     const rng = new Rng(3);
-    const a = excessAnalysis(months(rng, [['2022-06', 0, 300], ['2025-01', 0.5, 300]]).periods(), lexicon, { replicates: 100 });
+    const a = excessAnalysis(
+      months(rng, [
+        ['2022-06', 0, 300],
+        ['2025-01', 0.5, 300],
+      ]).periods(),
+      lexicon,
+      { replicates: 100 },
+    );
     expect(a.baseline.months).toEqual(['2022-06']);
     const [base, later] = a.periods;
     expect(base.isBaseline).toBe(true);
@@ -89,7 +96,10 @@ describe('excess-vocabulary lower bound (synthetic)', () => {
 
   it('says so when there is no baseline or too few documents', () => {
     const rng = new Rng(4);
-    const acc = months(rng, [['2024-01', 0.2, 50], ['2024-02', 0.2, 5]]);
+    const acc = months(rng, [
+      ['2024-01', 0.2, 50],
+      ['2024-02', 0.2, 5],
+    ]);
     const a = excessAnalysis(acc.periods(), lexicon, { minDocs: 10, replicates: 50 });
     expect(a.periods[0].lowerBound.status).toBe('no-data');
     expect(a.periods[0].lowerBound.note).toMatch(/no baseline documents before 2023-01/);
@@ -101,7 +111,13 @@ describe('excess-vocabulary lower bound (synthetic)', () => {
     const rng = new Rng(8);
     // The marker share rises by 1.5 points a month through 2022; 2024-01 continues the same
     // line (0.2 + 0.015·24) with no AI at all.
-    const plan: Array<[string, number]> = [['2022-01', 0.2], ['2022-05', 0.26], ['2022-09', 0.32], ['2022-12', 0.365], ['2024-01', 0.56]];
+    const plan: Array<[string, number]> = [
+      ['2022-01', 0.2],
+      ['2022-05', 0.26],
+      ['2022-09', 0.32],
+      ['2022-12', 0.365],
+      ['2024-01', 0.56],
+    ];
     for (const [period, share] of plan) for (let i = 0; i < 2000; i++) acc.add(period, counter.count(doc(rng, rng.uniform() < share)));
     const mean = excessAnalysis(acc.periods(), lexicon, { replicates: 100 });
     const linear = excessAnalysis(acc.periods(), lexicon, { replicates: 100, baseline: 'linear' });

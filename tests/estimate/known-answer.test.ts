@@ -32,7 +32,9 @@ describe('known-answer mixtures through scan → score → report', () => {
     rows = compareToTruth(report, store.months);
     // Printed so a CI log shows the figures behind the assertions.
     for (const c of rows.filter((x) => x.kind === 'corrected' || x.kind === 'mixture' || x.kind === 'excess-lower-bound')) {
-      console.log(`${c.period} truth ${(c.truth * 100).toFixed(1)}%  ${c.method.padEnd(22)} ${(c.share * 100).toFixed(1)}% [${(c.lo * 100).toFixed(1)}, ${(c.hi * 100).toFixed(1)}]${c.covered || c.kind === 'excess-lower-bound' ? '' : '  MISSED'}`);
+      console.log(
+        `${c.period} truth ${(c.truth * 100).toFixed(1)}%  ${c.method.padEnd(22)} ${(c.share * 100).toFixed(1)}% [${(c.lo * 100).toFixed(1)}, ${(c.hi * 100).toFixed(1)}]${c.covered || c.kind === 'excess-lower-bound' ? '' : '  MISSED'}`,
+      );
     }
   }, 600_000);
   afterAll(() => tmp.cleanup());

@@ -45,7 +45,7 @@ describe('estimator registry', () => {
     expect(() => methodList('naive,bogus')).toThrow(/unknown method "bogus" \(choose from naive, corrected, baseline, mixture, pages, excess\)/);
   });
 
-  it('keeps each detector\'s per-detector estimates together and runs an added estimator', () => {
+  it("keeps each detector's per-detector estimates together and runs an added estimator", () => {
     const agg = new EstimateAggregator(detectors, { minDocs: 1, replicates: 50, estimators: [...ESTIMATORS, topScore] });
     for (let i = 0; i < 40; i++) agg.add({ group: 'g', scores: [i % 4 === 0 ? 0.95 : 0.2, i % 2 ? 0.7 : 0.1] });
     const [g] = agg.finish().groups;

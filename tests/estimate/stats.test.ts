@@ -35,7 +35,11 @@ describe('estimate/stats', () => {
     const b = meanVar(Array.from({ length: 20000 }, () => sampleBeta(rng, 3, 7)));
     expect(b.m).toBeCloseTo(0.3, 2);
     expect(b.v).toBeCloseTo((3 * 7) / (100 * 11), 3);
-    for (const [n, p] of [[20, 0.3], [5000, 0.02], [100000, 0.5]] as const) {
+    for (const [n, p] of [
+      [20, 0.3],
+      [5000, 0.02],
+      [100000, 0.5],
+    ] as const) {
       const x = meanVar(Array.from({ length: 4000 }, () => sampleBinomial(rng, n, p)));
       expect(Math.abs(x.m - n * p)).toBeLessThan(4 * Math.sqrt((n * p * (1 - p)) / 4000));
       expect(x.v / (n * p * (1 - p))).toBeGreaterThan(0.9);

@@ -45,8 +45,14 @@ beforeAll(async () => {
   const dev = inSplit(src, 'train', 'calib');
   const held = inSplit(src, 'heldout');
   // Kept small so the file runs in seconds; rows are in a fixed pseudo-random order.
-  baseline = dev.filter((r) => r.label === 'human').slice(0, 800).map(item);
-  aiRefs = dev.filter((r) => r.label === 'ai').slice(0, 600).map(item);
+  baseline = dev
+    .filter((r) => r.label === 'human')
+    .slice(0, 800)
+    .map(item);
+  aiRefs = dev
+    .filter((r) => r.label === 'ai')
+    .slice(0, 600)
+    .map(item);
   heldHuman = held.filter((r) => r.label === 'human').map(item);
   heldAi = held.filter((r) => r.label === 'ai').map(item);
 }, 60_000);
@@ -64,7 +70,9 @@ describe.each([
     for (const f of [0, 0.2, 0.5]) estimates[f] = model.estimate(mixture(heldHuman, heldAi, TARGET_N, f));
     // Printed so the log shows the measured errors behind the tolerance.
     for (const [f, e] of Object.entries(estimates)) {
-      console.log(`${label}: truth ${(Number(f) * 100).toFixed(0)}% → ${(e.share! * 100).toFixed(1)}% [${(e.lo! * 100).toFixed(1)}, ${(e.hi! * 100).toFixed(1)}], error ${((e.share! - Number(f)) * 100).toFixed(1)} points`);
+      console.log(
+        `${label}: truth ${(Number(f) * 100).toFixed(0)}% → ${(e.share! * 100).toFixed(1)}% [${(e.lo! * 100).toFixed(1)}, ${(e.hi! * 100).toFixed(1)}], error ${((e.share! - Number(f)) * 100).toFixed(1)} points`,
+      );
     }
   }, 60_000);
 
@@ -139,8 +147,14 @@ describe('baseline word mixture: strata, languages, uncertainty, input', () => {
     const rusHuman = held.filter((r) => r.lang === 'rus' && r.label === 'human').map(item);
     const target = [
       ...rusHuman,
-      ...held.filter((r) => r.lang === 'urd' && r.label === 'human').slice(0, 5).map(item),
-      ...held.filter((r) => r.lang === 'bul' && r.label === 'human').slice(0, 5).map(item),
+      ...held
+        .filter((r) => r.lang === 'urd' && r.label === 'human')
+        .slice(0, 5)
+        .map(item),
+      ...held
+        .filter((r) => r.lang === 'bul' && r.label === 'human')
+        .slice(0, 5)
+        .map(item),
     ];
     const e = model.estimate(target);
     expect(e.status).toBe('ok');

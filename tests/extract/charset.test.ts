@@ -78,7 +78,9 @@ describe('decoding real Common Crawl bodies (resiliparse sample, CC-MAIN-2020-34
   it('falls back to detection when nothing is declared (real GBK page, <meta> removed)', () => {
     const r = ccResponse('http://0755krk.com/76104/list_4_1.html');
     // Blank out the declaration in the real bytes (same length, so nothing else moves).
-    const latin = Buffer.from(r.body).toString('latin1').replace(/charset=gbk/i, 'xxxxxxxxxxx');
+    const latin = Buffer.from(r.body)
+      .toString('latin1')
+      .replace(/charset=gbk/i, 'xxxxxxxxxxx');
     const bytes = Buffer.from(latin, 'latin1');
     expect(prescanMetaCharset(bytes)).toBeNull();
     const d = decodeHtml(bytes, 'text/html');

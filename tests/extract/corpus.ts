@@ -94,8 +94,13 @@ const pageCache = new Map<string, Array<Omit<DevPage, 'html'> & { html_file: str
 /** Load one page of `mozilla-readability` or `trafilatura-eval` by id. */
 export function devPage(set: 'mozilla-readability' | 'trafilatura-eval', id: string): DevPage {
   if (!pageCache.has(set)) {
-    const lines = readFileSync(join(EXTRACTION, set, 'pages.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
-    pageCache.set(set, lines.map((l) => JSON.parse(l)));
+    const lines = readFileSync(join(EXTRACTION, set, 'pages.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
+    pageCache.set(
+      set,
+      lines.map((l) => JSON.parse(l)),
+    );
   }
   const meta = pageCache.get(set)!.find((p) => p.id === id);
   if (!meta) throw new Error(`page ${id} not in ${set}`);

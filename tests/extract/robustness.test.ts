@@ -27,7 +27,9 @@ describe('bad input never crashes extraction', () => {
   });
 
   it('fragments, unclosed tags and stray markup', () => {
-    const doc = extractDocument({ html: '<p>First paragraph with enough words in it to be kept as text.<p>Second one <b>bold <i>nested</div></span>' });
+    const doc = extractDocument({
+      html: '<p>First paragraph with enough words in it to be kept as text.<p>Second one <b>bold <i>nested</div></span>',
+    });
     expect(doc.text).toContain('First paragraph');
     expect(doc.text).toContain('Second one bold nested');
     expect(() => extractDocument({ html: '<<<>>><!--<![CDATA[ <script>alert(1)' })).not.toThrow();
@@ -51,7 +53,10 @@ describe('bad input never crashes extraction', () => {
   });
 
   it('unknown charset labels and lying Content-Types fall back cleanly', () => {
-    const doc = extractDocument({ html: Buffer.from('<meta charset="klingon-8"><p>Hello there, plain ASCII text.</p>'), contentType: 'text/html; charset=nonsense' });
+    const doc = extractDocument({
+      html: Buffer.from('<meta charset="klingon-8"><p>Hello there, plain ASCII text.</p>'),
+      contentType: 'text/html; charset=nonsense',
+    });
     expect(doc.charset).toBe('utf-8');
     expect(doc.text).toContain('Hello there');
   });

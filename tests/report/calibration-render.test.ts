@@ -77,12 +77,19 @@ function monthEstimates(share: number, lo: number, hi: number): ShareEstimate[] 
     okEstimate({ method: 'naive:det', kind: 'naive', ...common, share: share + 0.04, lo: lo + 0.04, hi: hi + 0.04 }),
     { ...okEstimate({ method: 'corrected:det', kind: 'corrected', ...common, share: share + 0.02, lo, hi: hi + 0.03 }), calibration: 'development' },
     { ...okEstimate({ method: 'baseline-corrected:det', kind: 'corrected', ...common, share, lo, hi }), calibration: 'baseline', systematic: band },
-    { ...okEstimate({ method: 'score-mixture:det', kind: 'score-mixture', ...common, share: share - 0.01, lo: lo - 0.01, hi }), calibration: 'baseline', systematic: null },
+    {
+      ...okEstimate({ method: 'score-mixture:det', kind: 'score-mixture', ...common, share: share - 0.01, lo: lo - 0.01, hi }),
+      calibration: 'baseline',
+      systematic: null,
+    },
   ];
 }
 
 function baselineMonth(): ShareEstimate[] {
-  const corrected = { ...okEstimate({ method: 'corrected:det', kind: 'corrected', detector: 'det', level: LEVEL, n: 330, share: 0.01, lo: 0, hi: 0.04 }), calibration: 'development' as const };
+  const corrected = {
+    ...okEstimate({ method: 'corrected:det', kind: 'corrected', detector: 'det', level: LEVEL, n: 330, share: 0.01, lo: 0, hi: 0.04 }),
+    calibration: 'development' as const,
+  };
   const inBaseline = (method: string, kind: ShareEstimate['kind']): ShareEstimate => ({
     ...noEstimate(method, kind, 'det', 'baseline-period', 330, LEVEL, 'this month is part of the baseline (before the cutoff)'),
     calibration: 'baseline',
@@ -90,7 +97,14 @@ function baselineMonth(): ShareEstimate[] {
   return [corrected, inBaseline('baseline-corrected:det', 'corrected'), inBaseline('score-mixture:det', 'score-mixture')];
 }
 
-const group = (key: string, documents: number, estimates: ShareEstimate[]): GroupResult => ({ key, documents, dateSources: { 'warc-date': documents }, tooFew: false, disagreements: [], estimates });
+const group = (key: string, documents: number, estimates: ShareEstimate[]): GroupResult => ({
+  key,
+  documents,
+  dateSources: { 'warc-date': documents },
+  tooFew: false,
+  disagreements: [],
+  estimates,
+});
 
 /** A SYNTHETIC report with domain-matched calibration, by crawl month. */
 function syntheticReport(over: Partial<ShareReport> = {}): ShareReport {
@@ -105,9 +119,21 @@ function syntheticReport(over: Partial<ShareReport> = {}): ShareReport {
     replicates: 200,
     seed: 1,
     lang: null,
-    detectors: [{ name: 'det', version: '1', threshold: 0.6, calibration: { threshold: 0.6, tpr: 0.85, fpr: 0.05, nPos: 500, nNeg: 500, dataset: 'synthetic' }, calibrationSource: 'store' }],
+    detectors: [
+      {
+        name: 'det',
+        version: '1',
+        threshold: 0.6,
+        calibration: { threshold: 0.6, tpr: 0.85, fpr: 0.05, nPos: 500, nNeg: 500, dataset: 'synthetic' },
+        calibrationSource: 'store',
+      },
+    ],
     mixture: null,
-    groups: [group('2022-10', 330, baselineMonth()), group('2024-03', 400, monthEstimates(0.123, 0.081, 0.169)), group('2024-09', 400, monthEstimates(0.2, 0.15, 0.26))],
+    groups: [
+      group('2022-10', 330, baselineMonth()),
+      group('2024-03', 400, monthEstimates(0.123, 0.081, 0.169)),
+      group('2024-09', 400, monthEstimates(0.2, 0.15, 0.26)),
+    ],
     excluded: 0,
     series: [],
     gptWords: null,
@@ -173,7 +199,9 @@ describe('renderers on a SYNTHETIC report with domain-matched calibration', () =
 
     expect(out).toContain('domain-matched calibration (calib "baseline"): pages crawled before 2022-11-30 are the human baseline');
     expect(out).toContain(`  AI references: 70 from ${HOSTILE_SET}`);
-    expect(out).toContain('  strata: lang × tld × length (length bands <300, 300-999, >=1000 words); a stratum needs ≥ 50 baseline pages and ≥ 30 AI references');
+    expect(out).toContain(
+      '  strata: lang × tld × length (length bands <300, 300-999, >=1000 words); a stratum needs ≥ 50 baseline pages and ≥ 30 AI references',
+    );
     expect(out).toContain('detector det: operating threshold 0.612, 330 baseline pages, 70 AI references, AUROC 0.87 baseline vs AI references');
     const strata = readAlignedTable(out, 'stratum').slice(0, STRATA.length);
     expect(strata.map((r) => [r.stratum, r.level, r['baseline n'], r['fallback n'], r.FPR, r.TPR, r['AI n'], r['AI stratum']])).toEqual([
@@ -213,11 +241,31 @@ describe('renderers on a SYNTHETIC report with domain-matched calibration', () =
     const csv = renderCsv(syntheticReport());
     const rows = parse(csv, { columns: true }) as Array<Record<string, string>>;
     expect(Object.keys(rows[0])).toEqual([
-      'group', 'group_by', 'method', 'share', 'lo', 'hi', 'n', 'documents', 'kind', 'detector', 'status', 'level', 'date_sources', 'note',
-      'calibration', 'drift_half_width', 'drift_periods',
+      'group',
+      'group_by',
+      'method',
+      'share',
+      'lo',
+      'hi',
+      'n',
+      'documents',
+      'kind',
+      'detector',
+      'status',
+      'level',
+      'date_sources',
+      'note',
+      'calibration',
+      'drift_half_width',
+      'drift_periods',
     ]);
     const pick = (g: string, m: string) => rows.find((r) => r.group === g && r.method === m)!;
-    expect(pick('2024-03', 'baseline-corrected:det')).toMatchObject({ calibration: 'baseline', drift_half_width: '0.021', drift_periods: PERIODS, share: '0.123' });
+    expect(pick('2024-03', 'baseline-corrected:det')).toMatchObject({
+      calibration: 'baseline',
+      drift_half_width: '0.021',
+      drift_periods: PERIODS,
+      share: '0.123',
+    });
     expect(pick('2024-03', 'score-mixture:det')).toMatchObject({ calibration: 'baseline', drift_half_width: '', drift_periods: '' });
     expect(pick('2024-03', 'corrected:det')).toMatchObject({ calibration: 'development', drift_half_width: '' });
     expect(pick('2024-03', 'naive:det')).toMatchObject({ calibration: '', drift_half_width: '' });
@@ -231,9 +279,14 @@ describe('renderers on a SYNTHETIC report with domain-matched calibration', () =
     expect(html).toContain('<td>baseline-corrected:det</td><td>baseline</td><td>12.3%</td><td>[8.1%, 16.9%]</td><td>±2.1 pp drift</td>');
     expect(html).toContain('<td>score-mixture:det</td><td>baseline</td><td>11.3%</td><td>[7.1%, 16.9%]</td><td></td>');
     expect(html).toContain('<td>corrected:det</td><td>development</td>');
-    expect(html).toContain('<td>baseline-corrected:det</td><td>baseline</td><td>–</td><td></td><td></td><td class="num">330</td><td>baseline period (before the cutoff)</td>');
+    expect(html).toContain(
+      '<td>baseline-corrected:det</td><td>baseline</td><td>–</td><td></td><td></td><td class="num">330</td><td>baseline period (before the cutoff)</td>',
+    );
 
-    const figures = html.split('<figure>').slice(1).map((f) => f.slice(0, f.indexOf('</figure>')));
+    const figures = html
+      .split('<figure>')
+      .slice(1)
+      .map((f) => f.slice(0, f.indexOf('</figure>')));
     const dev = figures.find((f) => f.includes('AI share: error-corrected estimates (development calibration)'))!;
     const domain = figures.find((f) => f.includes('AI share: domain-matched calibration (baseline)'))!;
     expect(dev).not.toContain(DRIFT_LAYER);
@@ -246,15 +299,23 @@ describe('renderers on a SYNTHETIC report with domain-matched calibration', () =
     const section = html.slice(html.indexOf('<h2>Domain-matched calibration</h2>'));
     expect(section).toContain('<h3>det: operating threshold 0.612, 330 baseline pages, 70 AI references, AUROC 0.87 baseline vs AI references</h3>');
     expect(section).toContain('read the det series first');
-    expect(section).toContain('<tr><td>lang=eng|tld=com|length=300-999</td><td>0 own</td><td class="num">60</td><td></td><td>3.3%</td><td>90.0%</td><td class="num">10</td><td>lang=eng|tld=com</td></tr>');
+    expect(section).toContain(
+      '<tr><td>lang=eng|tld=com|length=300-999</td><td>0 own</td><td class="num">60</td><td></td><td>3.3%</td><td>90.0%</td><td class="num">10</td><td>lang=eng|tld=com</td></tr>',
+    );
     expect(section).toContain('<tr><td>*</td><td>3 pooled</td><td class="num">330</td><td class="num">12</td>');
     expect(section).toContain('<li>baseline: 95 of 330 pages (28.8%) are in strata with fewer than 50 pages;');
-    expect(section).toContain(`<tr><td>baseline-corrected:det</td><td>${PERIODS}</td><td>−2.1%</td><td>+1.3%</td><td>±2.1 pp</td><td>150 + 180</td></tr>`);
+    expect(section).toContain(
+      `<tr><td>baseline-corrected:det</td><td>${PERIODS}</td><td>−2.1%</td><td>+1.3%</td><td>±2.1 pp</td><td>150 + 180</td></tr>`,
+    );
     expect(section).toContain(`<tr><td>score-mixture:det</td><td>${PERIODS}</td><td>–</td><td>–</td><td>–</td><td>150 + 180</td></tr>`);
   });
 
   it('HTML: for groupings other than months the drift band is a pale bar under the interval bar', async () => {
-    const r = syntheticReport({ groupBy: 'lang', dateBasis: null, groups: [group('eng', 400, monthEstimates(0.123, 0.081, 0.169)), group('deu', 400, monthEstimates(0.3, 0.2, 0.4))] });
+    const r = syntheticReport({
+      groupBy: 'lang',
+      dateBasis: null,
+      groups: [group('eng', 400, monthEstimates(0.123, 0.081, 0.169)), group('deu', 400, monthEstimates(0.3, 0.2, 0.4))],
+    });
     const html = await renderShareHtml(r);
     const domain = html.split('<figure>').find((f) => f.includes('AI share: domain-matched calibration (baseline)'))!;
     const bandGroup = domain.slice(domain.indexOf(`class="mark-rule role-mark ${DRIFT_LAYER}_marks"`));

@@ -135,7 +135,10 @@ describe('domain-matched calibration in the report formats', () => {
     expect(html).toContain(`<td>${driftText(withDrift)}</td>`);
     // Only the domain-matched chart has a drift band: its own layer, drawn before (beneath) the
     // interval marks — an area over time, or a pale bar when the chart has a single month (as here).
-    const figures = html.split('<figure>').slice(1).map((f) => f.slice(0, f.indexOf('</figure>')));
+    const figures = html
+      .split('<figure>')
+      .slice(1)
+      .map((f) => f.slice(0, f.indexOf('</figure>')));
     const banded = figures.filter((f) => /class="mark-(area|rule) role-mark drift_band_marks"/.test(f));
     expect(DRIFT_LAYER).toBe('drift_band');
     expect(banded).toHaveLength(1);

@@ -7,7 +7,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { articleHtml, drawMixture, heldoutPool, warcResponse, writeMixtureWarc, type MixtureMonth, type MonthPlan } from '../../scripts/lib/mixtures.js';
+import {
+  articleHtml,
+  drawMixture,
+  heldoutPool,
+  warcResponse,
+  writeMixtureWarc,
+  type MixtureMonth,
+  type MonthPlan,
+} from '../../scripts/lib/mixtures.js';
 import { Rng } from '../../src/core/rng.js';
 
 export const ENTRY = resolve('tests/support/ccaudit-cli.ts');
@@ -65,7 +73,10 @@ export async function buildScoredStore(dir: string, plan: MonthPlan[], seed: num
   if (opts.hostile) {
     const last = months[months.length - 1];
     const text = pool.ai[0].text;
-    appendFileSync(warc, await warcResponse(HOSTILE_URL, `${last.period}-21T00:00:00Z`, articleHtml(HOSTILE_TITLE, `${last.period}-11T00:00:00Z`, text)));
+    appendFileSync(
+      warc,
+      await warcResponse(HOSTILE_URL, `${last.period}-21T00:00:00Z`, articleHtml(HOSTILE_TITLE, `${last.period}-11T00:00:00Z`, text)),
+    );
   }
   const db = join(dir, 'store.db');
   const scan = await runCliAsync(['scan', warc, '--db', db, '--threads', '0']);
@@ -91,7 +102,13 @@ export async function importAiReferences(db: string, dir: string, months: readon
     [unused[i], unused[j]] = [unused[j], unused[i]];
   }
   const file = join(dir, 'ai-references.jsonl');
-  writeFileSync(file, `${unused.slice(0, n).map((r) => JSON.stringify({ id: r.id, text: r.text, label: 'ai', lang: r.lang, generator: r.generator })).join('\n')}\n`);
+  writeFileSync(
+    file,
+    `${unused
+      .slice(0, n)
+      .map((r) => JSON.stringify({ id: r.id, text: r.text, label: 'ai', lang: r.lang, generator: r.generator }))
+      .join('\n')}\n`,
+  );
   const r = await runCliAsync(['references', 'import', file, '--db', db]);
   if (r.code !== 0) throw new Error(`references import failed (${r.code}): ${r.stderr}`);
   return n;

@@ -48,7 +48,16 @@ describe('HTML report in headless chromium', () => {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1280, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 300_000);
 
@@ -76,7 +85,13 @@ describe('HTML report in headless chromium', () => {
     });
     await page.goto(pathToFileURL(reportPath).href, { waitUntil: 'load' });
 
-    const charts = await page.$$eval('figure svg', (svgs) => svgs.map((s) => ({ w: s.getBoundingClientRect().width, h: s.getBoundingClientRect().height, marks: s.querySelectorAll('path, rect, line, circle, text').length })));
+    const charts = await page.$$eval('figure svg', (svgs) =>
+      svgs.map((s) => ({
+        w: s.getBoundingClientRect().width,
+        h: s.getBoundingClientRect().height,
+        marks: s.querySelectorAll('path, rect, line, circle, text').length,
+      })),
+    );
     expect(charts.length).toBeGreaterThanOrEqual(5);
     for (const c of charts) {
       expect(c.w).toBeGreaterThan(100);

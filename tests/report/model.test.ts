@@ -14,8 +14,17 @@ describe('report model helpers', () => {
 
   it('puts only numeric estimates of valid months into the collapse series', () => {
     const ok = okEstimate({ method: 'corrected:x', kind: 'corrected', detector: 'x', share: 0.2, lo: 0.1, hi: 0.3, level: 0.95, n: 50 });
-    const group = (key: string): GroupResult => ({ key, documents: 50, dateSources: {}, tooFew: false, disagreements: [], estimates: [ok, noEstimate('mixture', 'mixture', null, 'no-data', 0, 0.95)] });
-    expect(seriesOf([group('2024-01'), group('2024-13'), group('eng')])).toEqual([{ period: '2024-01', share: 0.2, lo: 0.1, hi: 0.3, n: 50, method: 'corrected:x' }]);
+    const group = (key: string): GroupResult => ({
+      key,
+      documents: 50,
+      dateSources: {},
+      tooFew: false,
+      disagreements: [],
+      estimates: [ok, noEstimate('mixture', 'mixture', null, 'no-data', 0, 0.95)],
+    });
+    expect(seriesOf([group('2024-01'), group('2024-13'), group('eng')])).toEqual([
+      { period: '2024-01', share: 0.2, lo: 0.1, hi: 0.3, n: 50, method: 'corrected:x' },
+    ]);
   });
 
   it('widens a percentile interval that misses its own point estimate', () => {

@@ -12,7 +12,6 @@ import { scoredDetectors } from '../../src/store/report-queries.js';
 import type { ShareReport } from '../../src/estimate/model.js';
 import { buildScoredStore, HOSTILE_TITLE, makeTempDir, runCli, type ScoredStore } from './helpers.js';
 
-
 describe('report CLI', () => {
   const tmp = makeTempDir();
   let store: ScoredStore;
@@ -47,7 +46,8 @@ describe('report CLI', () => {
     const lines = out.split('\n');
     const header = lines.find((l) => l.startsWith('publication month'))!;
     const methodCol = header.indexOf('method');
-    for (const l of lines.filter((x) => /\s(naive|corrected):classifier\s/.test(x))) expect(l.indexOf(l.match(/(naive|corrected):/)![0])).toBe(methodCol);
+    for (const l of lines.filter((x) => /\s(naive|corrected):classifier\s/.test(x)))
+      expect(l.indexOf(l.match(/(naive|corrected):/)![0])).toBe(methodCol);
   });
 
   it('writes JSON whose series collapse reads, with intervals that contain the estimates', () => {
@@ -75,7 +75,9 @@ describe('report CLI', () => {
     expect(r.code, r.stderr).toBe(0);
     const [header, ...rows] = r.stdout.trim().split('\n');
     // Columns added later (calibration, drift band) come after the original ones.
-    expect(header).toBe('group,group_by,method,share,lo,hi,n,documents,kind,detector,status,level,date_sources,note,calibration,drift_half_width,drift_periods');
+    expect(header).toBe(
+      'group,group_by,method,share,lo,hi,n,documents,kind,detector,status,level,date_sources,note,calibration,drift_half_width,drift_periods',
+    );
     expect(rows.some((l) => l.startsWith('2025-01,publication-month,corrected:classifier,,,,') && l.includes('too-few-documents'))).toBe(true);
     expect(rows.every((l) => /,(naive|corrected):/.test(l))).toBe(true);
   });
@@ -100,7 +102,9 @@ describe('report CLI', () => {
     expect(byLang.groups.map((g) => g.key)).toContain('eng');
     for (const g of byLang.groups) expect(g.key).toMatch(/^[a-z]{3}$/);
     expect(byLang.series).toEqual([]);
-    const byDomain = JSON.parse(runCli([...base(), '--format', 'json', '--by', 'domain', '--method', 'naive', '--min-docs', '1']).stdout) as ShareReport;
+    const byDomain = JSON.parse(
+      runCli([...base(), '--format', 'json', '--by', 'domain', '--method', 'naive', '--min-docs', '1']).stdout,
+    ) as ShareReport;
     expect(byDomain.groups.map((g) => g.key).sort()).toEqual(['evil.example', 'synthetic-mixture.example']);
     const byCrawl = JSON.parse(runCli([...base(), '--format', 'json', '--by', 'crawl', '--method', 'naive']).stdout) as ShareReport;
     expect(byCrawl.groups.map((g) => g.key)).toEqual(['mixture.warc.gz']);
@@ -150,7 +154,11 @@ describe('report CLI', () => {
     expect(r.stderr).toMatch(/raw\.jsonl:\d+: not valid JSON \(skipped\)/);
     const report = JSON.parse(r.stdout) as ShareReport;
     expect(report.input.kind).toBe('jsonl');
-    expect(report.groups.map((g) => [g.key, g.documents])).toEqual([['2022-09', 60], ['2024-06', 60], ['2025-01', 8]]);
+    expect(report.groups.map((g) => [g.key, g.documents])).toEqual([
+      ['2022-09', 60],
+      ['2024-06', 60],
+      ['2025-01', 8],
+    ]);
     const june = report.groups[1].estimates.find((e) => e.method === 'corrected:classifier')!;
     expect(june.lo! <= 0.5 && 0.5 <= june.hi!).toBe(true);
 

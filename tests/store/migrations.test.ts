@@ -16,9 +16,7 @@ import { useTempDir } from './helpers.js';
 const tempPath = useTempDir();
 
 function tableNames(db: Database.Database): string[] {
-  return (db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).all() as Array<{ name: string }>).map(
-    (r) => r.name,
-  );
+  return (db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).all() as Array<{ name: string }>).map((r) => r.name);
 }
 
 describe('migrations', () => {
@@ -32,9 +30,7 @@ describe('migrations', () => {
     const path = tempPath('empty.db');
     const store = openStore(path);
     expect(store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
-    expect(tableNames(store.db)).toEqual(
-      expect.arrayContaining(['calibrations', 'documents', 'errors', 'records', 'runs', 'scores', 'sources']),
-    );
+    expect(tableNames(store.db)).toEqual(expect.arrayContaining(['calibrations', 'documents', 'errors', 'records', 'runs', 'scores', 'sources']));
     expect(store.db.pragma('application_id', { simple: true })).toBe(CCAUDIT_APPLICATION_ID);
     store.close();
     // Re-opening applies nothing.
@@ -131,9 +127,7 @@ describe('migrations', () => {
     const db = new Database(path);
     applyMigrations(db, { target: 1 });
     db.close();
-    expect(() => openStore(path, { readonly: true })).toThrow(
-      `schema version 1 but this ccaudit needs ${LATEST_SCHEMA_VERSION}`,
-    );
+    expect(() => openStore(path, { readonly: true })).toThrow(`schema version 1 but this ccaudit needs ${LATEST_SCHEMA_VERSION}`);
     openStore(path).close();
     const ro = openStore(path, { readonly: true });
     expect(totals(ro).records).toBe(0);
@@ -158,11 +152,9 @@ describe('openStore pragmas', () => {
 
   it('enforces foreign keys', () => {
     const store = openStore(tempPath('fk.db'));
-    expect(() =>
-      store.db
-        .prepare(`INSERT INTO records (source_id, offset, length, offset_kind) VALUES (999, 0, 10, 'file')`)
-        .run(),
-    ).toThrow(/FOREIGN KEY/);
+    expect(() => store.db.prepare(`INSERT INTO records (source_id, offset, length, offset_kind) VALUES (999, 0, 10, 'file')`).run()).toThrow(
+      /FOREIGN KEY/,
+    );
     store.close();
   });
 

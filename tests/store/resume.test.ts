@@ -51,9 +51,7 @@ function inspect(path: string) {
   const offsets = (db.prepare(`SELECT offset FROM records ORDER BY offset`).all() as Array<{ offset: number }>).map((r) => r.offset);
   const distinctIds = (db.prepare(`SELECT count(DISTINCT record_id) AS n FROM records`).get() as { n: number }).n;
   const documents = (db.prepare(`SELECT count(*) AS n FROM documents`).get() as { n: number }).n;
-  const errorOffsets = (db.prepare(`SELECT offset FROM errors ORDER BY offset`).all() as Array<{ offset: number }>).map(
-    (r) => r.offset,
-  );
+  const errorOffsets = (db.prepare(`SELECT offset FROM errors ORDER BY offset`).all() as Array<{ offset: number }>).map((r) => r.offset);
   db.close();
   return { integrity, resume, offsets, distinctIds, documents, errorOffsets };
 }
@@ -139,8 +137,9 @@ describe('resume after SIGKILL', () => {
   it('killed by the parent at an arbitrary instant: no loss, no duplicates', async () => {
     const path = tempPath('external-kill.db');
     // Unbounded writer; killed once it has committed a few batches, wherever it is then.
-    const killed = await runChild([path, SOURCE, '--batch', '50'], (line, lines) =>
-      line.startsWith('flush ') && lines.filter((l) => l.startsWith('flush ')).length === 4,
+    const killed = await runChild(
+      [path, SOURCE, '--batch', '50'],
+      (line, lines) => line.startsWith('flush ') && lines.filter((l) => l.startsWith('flush ')).length === 4,
     );
     expect(killed.signal).toBe('SIGKILL');
     const afterKill = inspect(path);

@@ -64,7 +64,10 @@ describe('scores', () => {
   it('deleting a document cascades to its scores', () => {
     const store = openStore(tempPath('cascade.db'));
     fill(store, 3);
-    upsertScores(store, [1, 2, 3].map((id) => ({ documentId: id, detector: 'd', detectorVersion: 'v', score: 0.5 })));
+    upsertScores(
+      store,
+      [1, 2, 3].map((id) => ({ documentId: id, detector: 'd', detectorVersion: 'v', score: 0.5 })),
+    );
     store.db.prepare(`DELETE FROM records WHERE id = 2`).run();
     expect(totals(store)).toMatchObject({ records: 2, documents: 2, scores: 2 });
     store.close();

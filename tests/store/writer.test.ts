@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StoreError, listSources, markAbandonedRuns, getRun, openStore, type Store, StoreWriter, totals } from '../../src/store/index.js';
 import { useTempDir } from './helpers.js';
-import {
-  syntheticDocument,
-  syntheticOffsets,
-  syntheticReadError,
-  syntheticRecord,
-} from './fixtures/synthetic.js';
+import { syntheticDocument, syntheticOffsets, syntheticReadError, syntheticRecord } from './fixtures/synthetic.js';
 
 const tempPath = useTempDir();
 const SOURCE = '/data/CC-MAIN-synthetic-00000.warc.gz';
@@ -151,7 +146,11 @@ describe('StoreWriter', () => {
       expect(c.records).toBe(i + 1 >= 20 ? 20 : i + 1 >= 10 ? 10 : 0);
     });
     writer.flush();
-    expect(committed()).toEqual({ resume: offsets[24] + syntheticRecord(SOURCE, 24, 0).length, records: 25, end: offsets[24] + syntheticRecord(SOURCE, 24, 0).length });
+    expect(committed()).toEqual({
+      resume: offsets[24] + syntheticRecord(SOURCE, 24, 0).length,
+      records: 25,
+      end: offsets[24] + syntheticRecord(SOURCE, 24, 0).length,
+    });
     reader.close();
     store.close();
   });

@@ -30,13 +30,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gunzipSync } from 'node:zlib';
 import { formatCdxApiLine, parseCdxjLine, surt } from '../../src/sources/commoncrawl/cdxj.js';
-import {
-  formatEntry,
-  indexWarcFile,
-  sortLines,
-  writeZipnum,
-  type IndexEntry,
-} from '../../src/sources/commoncrawl/index-writer.js';
+import { formatEntry, indexWarcFile, sortLines, writeZipnum, type IndexEntry } from '../../src/sources/commoncrawl/index-writer.js';
 import { parseClusterIdxLine, blockMayHold } from '../../src/sources/commoncrawl/zipnum.js';
 
 export const CORPUS = '/work/shared/corpora/warc';
@@ -103,8 +97,7 @@ function isoWeek(d: Date): number {
   return Math.ceil(((t.getTime() - yearStart.getTime()) / 86400000 + 1) / 7);
 }
 
-const tsToIso = (ts: string) =>
-  `${ts.slice(0, 4)}-${ts.slice(4, 6)}-${ts.slice(6, 8)}T${ts.slice(8, 10)}:${ts.slice(10, 12)}:${ts.slice(12, 14)}`;
+const tsToIso = (ts: string) => `${ts.slice(0, 4)}-${ts.slice(4, 6)}-${ts.slice(6, 8)}T${ts.slice(8, 10)}:${ts.slice(10, 12)}:${ts.slice(12, 14)}`;
 
 /**
  * Builds the fixture into `dir`: indexes each real WARC with ccaudit's index writer, assigns
@@ -121,7 +114,10 @@ export async function buildCcFixture(dir: string, opts: { linesPerBlock?: number
     const entries: IndexEntry[] = [];
     for await (const e of indexWarcFile(real, '@')) entries.push(e);
     if (entries.length === 0) continue;
-    const year = entries.map((e) => e.timestamp).sort()[0].slice(0, 4);
+    const year = entries
+      .map((e) => e.timestamp)
+      .sort()[0]
+      .slice(0, 4);
     if (!byYear.has(year)) byYear.set(year, []);
     byYear.get(year)!.push({ served: servedName, real, entries });
   }
@@ -175,18 +171,7 @@ export async function loadCcFixture(dir: string): Promise<CcFixture> {
   return { ...json, files: new Map(json.files) };
 }
 
-export type FaultKind =
-  | '503'
-  | '429'
-  | '500'
-  | '504'
-  | '403'
-  | '404'
-  | 'reset'
-  | 'short'
-  | 'slow'
-  | 'wrong-range'
-  | 'wrong-body';
+export type FaultKind = '503' | '429' | '500' | '504' | '403' | '404' | 'reset' | 'short' | 'slow' | 'wrong-range' | 'wrong-body';
 
 export type RequestTarget = 'collinfo' | 'cdx' | 'zipnum' | 'data' | 'other';
 
@@ -287,7 +272,15 @@ export async function serveFixture(fixture: CcFixture, opts: CcServerOptions = {
     const u = new URL(req.url ?? '/', 'http://x');
     const p = decodeURIComponent(u.pathname).replace(/^\/+/, '');
     const target: RequestTarget =
-      p === 'collinfo.json' ? 'collinfo' : /-index$/.test(p) ? 'cdx' : p.startsWith('cc-index/') ? 'zipnum' : p.startsWith('crawl-data/') ? 'data' : 'other';
+      p === 'collinfo.json'
+        ? 'collinfo'
+        : /-index$/.test(p)
+          ? 'cdx'
+          : p.startsWith('cc-index/')
+            ? 'zipnum'
+            : p.startsWith('crawl-data/')
+              ? 'data'
+              : 'other';
     const info: RequestInfo = { target, path: p, query: u.search, range: (req.headers.range as string) ?? null };
     const entry: RequestLog = { ...info, t: performance.now(), status: 0, fault: null, bytes: 0, complete: false };
     log.push(entry);
@@ -348,8 +341,7 @@ export async function serveFixture(fixture: CcFixture, opts: CcServerOptions = {
     }
     if (target === 'cdx') return cdxApi(p.replace(/-index$/, ''), u.searchParams, send);
     if (target === 'zipnum' || target === 'data') {
-      const file =
-        target === 'data' ? fixture.files.get(p) : path.join(fixture.dir, ...p.split('/'));
+      const file = target === 'data' ? fixture.files.get(p) : path.join(fixture.dir, ...p.split('/'));
       const size = file ? (await stat(file).catch(() => null))?.size : undefined;
       if (!file || size === undefined) {
         return send(404, '<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>', {
@@ -495,7 +487,13 @@ export async function serveFixture(fixture: CcFixture, opts: CcServerOptions = {
       }
     };
     const prefixes =
-      matchType === 'exact' ? [key + ' '] : matchType === 'prefix' ? [key.replace(/\/$/, '')] : matchType === 'host' ? [hostKey + ')'] : [hostKey + ')', hostKey + ','];
+      matchType === 'exact'
+        ? [key + ' ']
+        : matchType === 'prefix'
+          ? [key.replace(/\/$/, '')]
+          : matchType === 'host'
+            ? [hostKey + ')']
+            : [hostKey + ')', hostKey + ','];
 
     // Blocks (in order) that may hold matching keys: the unit of paging, as in pywb's zipnum.
     const idx = crawl.clusterIdx.map(parseClusterIdxLine);
@@ -536,7 +534,12 @@ export async function serveFixture(fixture: CcFixture, opts: CcServerOptions = {
     const filters = q.getAll('filter').map(parseFilter);
     const from = q.get('from');
     const to = q.get('to');
-    const fl = q.get('fl')?.split(',').map((s) => s.trim()).filter(Boolean) ?? null;
+    const fl =
+      q
+        .get('fl')
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean) ?? null;
     const limit = q.get('limit') !== null ? Number(q.get('limit')) : Infinity;
     const out: string[] = [];
     for (const line of candidates) {

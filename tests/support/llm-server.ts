@@ -145,7 +145,12 @@ export async function startLlmServer(): Promise<LlmServer> {
       };
       switch (fault?.kind) {
         case 'status':
-          return json(res, fault.status, { error: { message: fault.message ?? `synthetic ${fault.status}` } }, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
+          return json(
+            res,
+            fault.status,
+            { error: { message: fault.message ?? `synthetic ${fault.status}` } },
+            fault.retryAfter ? { 'retry-after': fault.retryAfter } : {},
+          );
         case 'reset':
           req.socket.destroy();
           return;

@@ -44,7 +44,9 @@ interface RefRow {
 }
 
 const synth = (db: string, ...extra: string[]) =>
-  runCliAsync(['synthesize', '--db', db, '--llm-url', server.url, '--model', 'synthetic-model', '--api-key-env', 'SYNTH_KEY', ...extra], { SYNTH_KEY: 'secret' });
+  runCliAsync(['synthesize', '--db', db, '--llm-url', server.url, '--model', 'synthetic-model', '--api-key-env', 'SYNTH_KEY', ...extra], {
+    SYNTH_KEY: 'secret',
+  });
 
 beforeAll(async () => {
   const scan = scanSamples(base);
@@ -75,7 +77,17 @@ describe('ccaudit synthesize', () => {
     const r = await synth(db, '--n', '8', '--seed', '7', '--no-score', '--json');
     expect(r.status, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout);
-    expect(summary).toMatchObject({ wanted: 8, eligible: 21, requested: 8, skipped: 0, attempted: 8, stored: 8, retries: 0, failed: {}, fatal: null });
+    expect(summary).toMatchObject({
+      wanted: 8,
+      eligible: 21,
+      requested: 8,
+      skipped: 0,
+      attempted: 8,
+      stored: 8,
+      retries: 0,
+      failed: {},
+      fatal: null,
+    });
     expect(server.requests).toHaveLength(8);
     expect(server.requests.every((q) => q.authorization === 'Bearer secret')).toBe(true);
     expect(server.requests.every((q) => q.body?.model === 'synthetic-model' && q.body?.temperature === 0.7)).toBe(true);
@@ -93,7 +105,12 @@ describe('ccaudit synthesize', () => {
       );
       expect(doc.crawl_date < CUTOFF).toBe(true);
       expect(doc.words).toBeGreaterThanOrEqual(100);
-      expect({ lang: ref.lang, tld: ref.tld, domain: ref.domain, title: ref.title }).toEqual({ lang: doc.lang, tld: doc.tld, domain: doc.domain, title: doc.title });
+      expect({ lang: ref.lang, tld: ref.tld, domain: ref.domain, title: ref.title }).toEqual({
+        lang: doc.lang,
+        tld: doc.tld,
+        domain: doc.domain,
+        title: doc.title,
+      });
       // The stored prompt is exactly what the server received; text and tokens are its answer.
       const sent = byPrompt.get(ref.prompt!);
       expect(sent, 'stored prompt was sent').toBeDefined();
@@ -130,14 +147,19 @@ describe('ccaudit synthesize', () => {
     expect(crawl.status, crawl.stderr).toBe(0);
     const pub = await synth(db, '--n', '100', '--set', 'pub', '--date-basis', 'publication', '--no-score', '--json');
     expect(pub.status, pub.stderr).toBe(0);
-    const ids = (set: string) => query<{ d: number }>(db, 'SELECT document_id d FROM reference_texts WHERE set_name = ? ORDER BY d', set).map((x) => x.d);
+    const ids = (set: string) =>
+      query<{ d: number }>(db, 'SELECT document_id d FROM reference_texts WHERE set_name = ? ORDER BY d', set).map((x) => x.d);
     const expected = (col: string) =>
-      query<{ id: number }>(db, `SELECT id FROM documents WHERE ${col} IS NOT NULL AND ${col} < ? AND words >= 100 ORDER BY id`, CUTOFF).map((x) => x.id);
+      query<{ id: number }>(db, `SELECT id FROM documents WHERE ${col} IS NOT NULL AND ${col} < ? AND words >= 100 ORDER BY id`, CUTOFF).map(
+        (x) => x.id,
+      );
     expect(ids('crawl')).toEqual(expected('crawl_date'));
     expect(ids('crawl')).toHaveLength(21);
     expect(ids('pub')).toEqual(expected('date'));
     // The 2024 crawl of a page published in 2008 counts only by publication date.
-    const late = query<{ id: number }>(db, 'SELECT id FROM documents WHERE crawl_date >= ? AND date < ? AND words >= 100', CUTOFF, CUTOFF).map((x) => x.id);
+    const late = query<{ id: number }>(db, 'SELECT id FROM documents WHERE crawl_date >= ? AND date < ? AND words >= 100', CUTOFF, CUTOFF).map(
+      (x) => x.id,
+    );
     expect(late.length).toBeGreaterThan(0);
     for (const id of late) {
       expect(ids('pub')).toContain(id);
@@ -182,7 +204,10 @@ describe('ccaudit synthesize', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ requested: 5, skipped: 2, stored: 3 });
     expect(server.requests).toHaveLength(3);
-    expect(query<{ status: string }>(db, "SELECT status FROM runs WHERE command = 'synthesize' ORDER BY id").map((x) => x.status)).toEqual(['interrupted', 'completed']);
+    expect(query<{ status: string }>(db, "SELECT status FROM runs WHERE command = 'synthesize' ORDER BY id").map((x) => x.status)).toEqual([
+      'interrupted',
+      'completed',
+    ]);
   }, 60_000);
 
   it('records refusals and empty answers as failures, not references; a re-run tries those pages again', async () => {
@@ -210,9 +235,12 @@ describe('ccaudit synthesize', () => {
 
     server.reset();
     server.requireKey('the-right-key');
-    const noKey = await runCliAsync(['synthesize', '--db', db, '--llm-url', server.url, '--model', 'm', '--api-key-env', 'SYNTH_UNSET_KEY', '--n', '1', '--no-score'], {
-      SYNTH_UNSET_KEY: '',
-    });
+    const noKey = await runCliAsync(
+      ['synthesize', '--db', db, '--llm-url', server.url, '--model', 'm', '--api-key-env', 'SYNTH_UNSET_KEY', '--n', '1', '--no-score'],
+      {
+        SYNTH_UNSET_KEY: '',
+      },
+    );
     expect(noKey.status).toBe(1);
     expect(noKey.stderr).toContain('$SYNTH_UNSET_KEY is not set; sending requests without an Authorization header');
     expect(noKey.stderr).toContain('no key was sent: set $SYNTH_UNSET_KEY');
@@ -269,13 +297,29 @@ describe('ccaudit references', () => {
     expect(r.stderr).toContain(`${slice}:52: missing "label"`);
     const s = JSON.parse(r.stdout);
     const humans = rows.filter((x) => x.label === 'human').length;
-    expect(s).toMatchObject({ setName: 'import:detectrl-head', lines: 52, added: 50, bad: 2, duplicates: 0, byLabel: { human: humans, ai: 50 - humans } });
+    expect(s).toMatchObject({
+      setName: 'import:detectrl-head',
+      lines: 52,
+      added: 50,
+      bad: 2,
+      duplicates: 0,
+      byLabel: { human: humans, ai: 50 - humans },
+    });
     const refs = query<RefRow>(db, 'SELECT * FROM reference_texts ORDER BY id');
     expect(refs).toHaveLength(50);
     const byId = new Map(rows.map((x) => [x.id, x]));
     for (const ref of refs) {
       const src = byId.get(ref.external_id)!;
-      expect(ref).toMatchObject({ set_name: 'import:detectrl-head', origin: 'import', label: src.label, text: src.text, genre: src.domain, lang: src.lang, document_id: null, tld: null });
+      expect(ref).toMatchObject({
+        set_name: 'import:detectrl-head',
+        origin: 'import',
+        label: src.label,
+        text: src.text,
+        genre: src.domain,
+        lang: src.lang,
+        document_id: null,
+        tld: null,
+      });
       expect(ref.generator).toBe(src.label === 'ai' ? src.generator : null);
       expect(ref.words).toBe(countWords(src.text));
     }
@@ -299,7 +343,7 @@ describe('ccaudit references', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ setName: 'ctl', added: humans + 1, byLabel: { human: humans + 1, ai: 0 } });
     // The AI rows and the row without text are reported; the unlabelled row is taken as human.
     expect(r.stderr.split('\n').filter((l) => l.includes('(skipped)'))).toHaveLength(50 - humans + 1);
-    expect(query(db, "SELECT DISTINCT origin, label FROM reference_texts")).toEqual([{ origin: 'control', label: 'human' }]);
+    expect(query(db, 'SELECT DISTINCT origin, label FROM reference_texts')).toEqual([{ origin: 'control', label: 'human' }]);
     const bad = runCli(['references', 'import', slice, '--db', db, '--as', 'control', '--label', 'ai']);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);

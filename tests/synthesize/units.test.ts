@@ -119,7 +119,18 @@ describe('chat client against the SYNTHETIC chat-completions server', () => {
     onRetry: (err: AttemptError) => retried.push(err.code),
     ...o,
   });
-  const req = { model: 'm', messages: [{ role: 'user' as const, content: 'Write an article titled "River" on the same topic as the web page excerpt below, in English, about 30 words.\n"""\nthe river rose\n"""' }], temperature: 0.7, maxTokens: 100 };
+  const req = {
+    model: 'm',
+    messages: [
+      {
+        role: 'user' as const,
+        content:
+          'Write an article titled "River" on the same topic as the web page excerpt below, in English, about 30 words.\n"""\nthe river rose\n"""',
+      },
+    ],
+    temperature: 0.7,
+    maxTokens: 100,
+  };
 
   beforeAll(async () => {
     server = await startLlmServer();

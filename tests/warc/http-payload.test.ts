@@ -86,7 +86,14 @@ describe('content codings (synthetic)', () => {
   it('de-chunks, then decodes', () => {
     const gz = gzipSync(html);
     const chunked = Buffer.concat([b(`${gz.length.toString(16)}\r\n`), gz, b('\r\n0\r\n\r\n')]);
-    const r = decodeHttpBody(chunked, [['Transfer-Encoding', 'chunked'], ['Content-Encoding', 'gzip']], opts);
+    const r = decodeHttpBody(
+      chunked,
+      [
+        ['Transfer-Encoding', 'chunked'],
+        ['Content-Encoding', 'gzip'],
+      ],
+      opts,
+    );
     expect(str(r.payload)).toBe(syntheticHtml);
   });
 
@@ -96,7 +103,14 @@ describe('content codings (synthetic)', () => {
       expect(str(r.payload)).toBe(syntheticHtml);
       expect(r.notes[0]).toMatch(/body is not|not encoded/);
     }
-    const cc = decodeHttpBody(html, [['X-Crawler-Content-Encoding', 'gzip'], ['x-orig-content-encoding', 'br']], opts);
+    const cc = decodeHttpBody(
+      html,
+      [
+        ['X-Crawler-Content-Encoding', 'gzip'],
+        ['x-orig-content-encoding', 'br'],
+      ],
+      opts,
+    );
     expect(cc).toEqual({ payload: html, notes: [], truncated: false });
   });
 
@@ -154,7 +168,9 @@ describe('WARC headers (synthetic)', () => {
   });
 
   it('parses a header block and rejects one without Content-Length', () => {
-    const ok = parseWarcHeaderBlock(b('WARC/1.1\r\nWARC-Type: response\r\nWARC-Protocol: h2\r\nWARC-Protocol: tls/1.3\r\nContent-Length: 12\r\n\r\n'));
+    const ok = parseWarcHeaderBlock(
+      b('WARC/1.1\r\nWARC-Type: response\r\nWARC-Protocol: h2\r\nWARC-Protocol: tls/1.3\r\nContent-Length: 12\r\n\r\n'),
+    );
     expect(ok).toEqual({
       ok: true,
       value: {

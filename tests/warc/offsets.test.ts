@@ -60,7 +60,9 @@ describe('offsets agree with independent indexes', () => {
 
   it('parses Common Crawl range replies at the offsets the CC index gave', () => {
     const dir = 'cc/cdx_toolkit-range-fetch';
-    const rows = readFileSync(corpusPath(`${dir}/ranges.tsv`), 'utf8').split('\n').filter(Boolean);
+    const rows = readFileSync(corpusPath(`${dir}/ranges.tsv`), 'utf8')
+      .split('\n')
+      .filter(Boolean);
     const files = corpusWarcFiles().filter((f) => f.startsWith(dir));
     expect(files).toHaveLength(3);
     for (const file of files) {

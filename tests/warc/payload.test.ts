@@ -44,7 +44,9 @@ function digestMatches(spec: string, bytes: Uint8Array): boolean {
   const colon = spec.indexOf(':');
   const alg = spec.slice(0, colon).toLowerCase();
   const want = spec.slice(colon + 1);
-  const h = createHash(alg === 'sha256' ? 'sha256' : 'sha1').update(bytes).digest();
+  const h = createHash(alg === 'sha256' ? 'sha256' : 'sha1')
+    .update(bytes)
+    .digest();
   return want.toLowerCase() === h.toString('hex') || want.toUpperCase() === base32(h);
 }
 /**

@@ -28,16 +28,12 @@ describe('resume from startOffset', () => {
     const path = corpusPath(file);
     const full = await readAll(path);
     const recIdx = full.items.map((it, i) => (isReadError(it) ? -1 : i)).filter((i) => i >= 0);
-    const picks = [...new Set([recIdx[1], recIdx[Math.floor(recIdx.length / 2)], recIdx[recIdx.length - 1]])].filter(
-      (i) => i !== undefined,
-    );
+    const picks = [...new Set([recIdx[1], recIdx[Math.floor(recIdx.length / 2)], recIdx[recIdx.length - 1]])].filter((i) => i !== undefined);
     for (const k of picks) {
       const r = full.items[k];
       if (isReadError(r)) continue;
       const resumed = await readAll(path, { startOffset: r.offset });
-      expect(resumed.items.map(key), `resume at item ${k} (${r.offsetKind} ${r.offset})`).toEqual(
-        full.items.slice(k).map(key),
-      );
+      expect(resumed.items.map(key), `resume at item ${k} (${r.offsetKind} ${r.offset})`).toEqual(full.items.slice(k).map(key));
     }
     // Resuming just past the last record yields what follows it (nothing, or trailing junk).
     const last = full.records[full.records.length - 1];
@@ -56,8 +52,6 @@ describe('resume from startOffset', () => {
   });
 
   it('rejects a negative startOffset with a clear error', async () => {
-    await expect(readAll(corpusPath('cc/whirlwind/whirlwind.warc.gz'), { startOffset: -1 })).rejects.toThrow(
-      /startOffset/,
-    );
+    await expect(readAll(corpusPath('cc/whirlwind/whirlwind.warc.gz'), { startOffset: -1 })).rejects.toThrow(/startOffset/);
   });
 });

@@ -39,7 +39,11 @@ async function rssGrowth(file: string, opts?: Parameters<typeof readWarcFile>[1]
 }
 
 describe('streaming inflate path', () => {
-  const gzipFiles = corpusWarcFiles().filter((f) => readFileSync(corpusPath(f)).subarray(0, 2).equals(Buffer.from([0x1f, 0x8b])));
+  const gzipFiles = corpusWarcFiles().filter((f) =>
+    readFileSync(corpusPath(f))
+      .subarray(0, 2)
+      .equals(Buffer.from([0x1f, 0x8b])),
+  );
 
   it.each(gzipFiles)('%s reads the same with every member streamed', async (file) => {
     const oneCall = await readAll(corpusPath(file));

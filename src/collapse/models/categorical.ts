@@ -33,14 +33,7 @@ export interface CategoricalConfig {
   perTypeShares?: boolean;
 }
 
-export const CATEGORICAL_METRICS = [
-  'surviving',
-  'entropy',
-  'heterozygosity',
-  'tailMass',
-  'tailSurviving',
-  'minorityShare',
-] as const;
+export const CATEGORICAL_METRICS = ['surviving', 'entropy', 'heterozygosity', 'tailMass', 'tailSurviving', 'minorityShare'] as const;
 export type CategoricalMetric = (typeof CATEGORICAL_METRICS)[number];
 
 export interface CategoricalRun {
@@ -76,9 +69,7 @@ export function runCategorical(cfg: CategoricalConfig, rng: Rng): CategoricalRun
   const { truth, samples: n, generations, mix, decoding, tailStart, recordAt } = cfg;
   const types = truth.length;
   const recorded = recordAt.length;
-  const metrics = Object.fromEntries(
-    CATEGORICAL_METRICS.map((m) => [m, new Float64Array(recorded)]),
-  ) as Record<CategoricalMetric, Float64Array>;
+  const metrics = Object.fromEntries(CATEGORICAL_METRICS.map((m) => [m, new Float64Array(recorded)])) as Record<CategoricalMetric, Float64Array>;
   const typeShares = cfg.perTypeShares ? Array.from({ length: types }, () => new Float64Array(recorded)) : undefined;
 
   let model = new Float64Array(types);

@@ -123,15 +123,26 @@ function scan(norm: string): CharCounts {
       continue;
     }
     switch (ch) {
-      case 44: c.comma++; break;
-      case 58: c.colon++; break;
-      case 59: c.semicolon++; break;
-      case 40: c.paren++; break;
-      case 34: c.quote++; break;
+      case 44:
+        c.comma++;
+        break;
+      case 58:
+        c.colon++;
+        break;
+      case 59:
+        c.semicolon++;
+        break;
+      case 40:
+        c.paren++;
+        break;
+      case 34:
+        c.quote++;
+        break;
       case 45:
         if (i > 0 && i + 1 < len && norm.charCodeAt(i - 1) === C.Space && norm.charCodeAt(i + 1) === C.Space) c.dash++;
         break;
-      default: break;
+      default:
+        break;
     }
     let end = false;
     if (ch === C.Quest) c.question++;

@@ -72,7 +72,10 @@ export function controlDatabase(path: string, detectors: readonly DetectorVersio
       if (r.scores.every((s) => s === null)) unscored++;
       items.push({ fields: { lang: r.lang, tld: r.tld, words: r.words, genre: r.genre }, scores: r.scores, month: null, text: r.text ?? null });
     }
-    const notes = unscored > 0 ? [`control database ${path}: ${unscored} documents have no score from the report's detector versions (run \`ccaudit score --db ${path}\`)`] : [];
+    const notes =
+      unscored > 0
+        ? [`control database ${path}: ${unscored} documents have no score from the report's detector versions (run \`ccaudit score --db ${path}\`)`]
+        : [];
     return { items, description: `${items.length} documents of ${path}`, notes };
   } finally {
     store.close();

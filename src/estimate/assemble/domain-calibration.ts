@@ -74,10 +74,9 @@ export function loadDomainCalibration(store: Store, detectors: readonly Detector
   const given = (o.controls ?? []).flatMap((c) => c.items.filter((x) => !o.lang || x.fields.lang === o.lang));
   for (const c of o.controls ?? []) notes.push(...c.notes);
   const control = [...stored, ...given];
-  const controlSource = [
-    stored.length ? `${stored.length} stored control texts` : null,
-    ...(o.controls ?? []).map((c) => c.description),
-  ].filter(Boolean).join(' + ');
+  const controlSource = [stored.length ? `${stored.length} stored control texts` : null, ...(o.controls ?? []).map((c) => c.description)]
+    .filter(Boolean)
+    .join(' + ');
   const ai = [...referenceRows(store, { detectors, label: 'ai', sets: o.aiSets, lang: o.lang, withText })].map(toItem);
   const want = o.human ?? 'auto';
   let human: BaselineItem[];
@@ -102,9 +101,13 @@ export function loadDomainCalibration(store: Store, detectors: readonly Detector
   const strict = o.calibration === 'baseline';
   if (human.length === 0 || ai.length === 0) {
     const missing = [
-      human.length === 0 ? `no human baseline (no documents ${dateBasis === 'crawl' ? 'crawled' : 'published'} before ${cutoff} and no control texts)` : null,
+      human.length === 0
+        ? `no human baseline (no documents ${dateBasis === 'crawl' ? 'crawled' : 'published'} before ${cutoff} and no control texts)`
+        : null,
       ai.length === 0 ? 'no scored AI references (run `ccaudit synthesize` or `ccaudit references import`, then `ccaudit score`)' : null,
-    ].filter(Boolean).join('; ');
+    ]
+      .filter(Boolean)
+      .join('; ');
     if (strict) throw new Error(`baseline calibration impossible: ${missing}`);
     notes.push(`baseline-calibrated estimates off: ${missing}.`);
     return { config: null, info: null, notes };
@@ -123,7 +126,8 @@ export function loadDomainCalibration(store: Store, detectors: readonly Detector
   if (d !== 'off') {
     const dOpts = { ...opts, level: o.level, replicates: Math.min(o.replicates, 200), seed: o.seed };
     drift = typeof d === 'object' ? driftCheck(names, human, ai, { ...dOpts, periodA: d.a, periodB: d.b }) : driftCheck(names, human, ai, dOpts);
-    if (drift.length === 0) notes.push('drift check skipped: the baseline does not span two periods with documents (needs dated baseline pages in at least two months).');
+    if (drift.length === 0)
+      notes.push('drift check skipped: the baseline does not span two periods with documents (needs dated baseline pages in at least two months).');
   }
   const info: DomainCalibrationInfo = {
     cutoff,
@@ -145,7 +149,10 @@ export function loadDomainCalibration(store: Store, detectors: readonly Detector
       strata: m.summarize([...m.baselineCells.entries()].filter(([k, c]) => k === '*' || c.n >= spec.minBaseline).map(([k]) => k)),
     })),
     drift,
-    recommended: estimator.models.reduce<{ name: string | null; auc: number }>((best, m) => (m.auroc !== null && m.auroc > best.auc ? { name: m.detector, auc: m.auroc } : best), { name: null, auc: 0.5 }).name,
+    recommended: estimator.models.reduce<{ name: string | null; auc: number }>(
+      (best, m) => (m.auroc !== null && m.auroc > best.auc ? { name: m.detector, auc: m.auroc } : best),
+      { name: null, auc: 0.5 },
+    ).name,
   };
   let words: BaselineWordMixture | null = null;
   if (withText) {
@@ -158,7 +165,13 @@ export function loadDomainCalibration(store: Store, detectors: readonly Detector
       notes.push(`word mixture against the baseline off: ${(err as Error).message}`);
     }
     // The drift check for the word mixture: the same two baseline periods, both directions.
-    const p = words && d !== 'off' ? driftPeriods(human.filter((x) => x.text), typeof d === 'object' ? { periodA: d.a, periodB: d.b } : {}) : null;
+    const p =
+      words && d !== 'off'
+        ? driftPeriods(
+            human.filter((x) => x.text),
+            typeof d === 'object' ? { periodA: d.a, periodB: d.b } : {},
+          )
+        : null;
     if (p) {
       try {
         const small = { strata: spec, ai: texts(ai), reference: null, level: o.level, replicates: Math.min(o.replicates, 200), seed: o.seed };

@@ -66,7 +66,13 @@ function parseLine(raw: string): Line | string {
 }
 
 export async function buildJsonlReport(path: string, input: Readable, o: JsonlReportOptions): Promise<ShareReport> {
-  const res = loadResources({ methods: o.methods, referencePath: o.referencePath, lexiconPath: o.lexiconPath, calibrationPath: o.calibrationPath, methodsExplicit: o.methodsExplicit ?? false });
+  const res = loadResources({
+    methods: o.methods,
+    referencePath: o.referencePath,
+    lexiconPath: o.lexiconPath,
+    calibrationPath: o.calibrationPath,
+    methodsExplicit: o.methodsExplicit ?? false,
+  });
   const notes = [...res.notes];
   const rl = createInterface({ input, crlfDelay: Infinity });
   const replicates = o.replicates ?? DEFAULT_REPLICATES;
@@ -98,7 +104,9 @@ export async function buildJsonlReport(path: string, input: Readable, o: JsonlRe
           const cal = fileOperatingPoint(res.calibrationFile, name, null);
           return { name, version: 'as scored', threshold: cal?.threshold ?? 0.5, calibration: cal, calibrationSource: cal ? 'file' : null };
         });
-        notes.push('scores were read from the input; JSONL scores carry no detector version, so the latest calibration of each detector name was used.');
+        notes.push(
+          'scores were read from the input; JSONL scores carry no detector version, so the latest calibration of each detector name was used.',
+        );
       } else {
         live = await selectDetectors({ names: o.detectors && o.detectors.length > 0 ? o.detectors : [...BUILTIN_NAMES], modules: o.detectorModules });
         await initDetectors(live);
@@ -108,7 +116,8 @@ export async function buildJsonlReport(path: string, input: Readable, o: JsonlRe
           return { name: d.name, version: d.version, threshold: cal?.threshold ?? 0.5, calibration: cal, calibrationSource: cal ? 'file' : null };
         });
       }
-      for (const d of detectors) if (!d.calibration) notes.push(`${d.name}@${d.version} has no calibration: labels use threshold 0.5 and no corrected estimate is possible.`);
+      for (const d of detectors)
+        if (!d.calibration) notes.push(`${d.name}@${d.version} has no calibration: labels use threshold 0.5 and no corrected estimate is possible.`);
       agg = new EstimateAggregator(detectors, aggregateConfig(o, res, by === 'month'));
     }
     let scores: Array<number | null>;
@@ -126,7 +135,13 @@ export async function buildJsonlReport(path: string, input: Readable, o: JsonlRe
         return typeof v === 'number' && Number.isFinite(v) ? v : null;
       });
     }
-    agg.add({ group: by === 'month' ? line.month : 'all', dateSource: line.month ? 'jsonl month' : 'none', lang: line.lang, text: line.text, scores });
+    agg.add({
+      group: by === 'month' ? line.month : 'all',
+      dateSource: line.month ? 'jsonl month' : 'none',
+      lang: line.lang,
+      text: line.text,
+      scores,
+    });
   }
   if (!agg) throw new Error(`${path}: no valid lines${bad > 0 ? ` (${bad} bad)` : ''}`);
   if (bad > 0) notes.push(`${bad} bad line(s) skipped.`);

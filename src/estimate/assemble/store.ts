@@ -63,7 +63,8 @@ export const REPORT_DEFAULTS = {
 } as const satisfies Partial<StoreReportOptions>;
 
 /** Options of buildReport: StoreReportOptions with the CLI's defaults (every method) for what is left out. */
-export interface ReportOptions extends Partial<Pick<StoreReportOptions, 'by' | 'dateBasis' | 'methods' | 'minDocs' | 'level'>>,
+export interface ReportOptions
+  extends Partial<Pick<StoreReportOptions, 'by' | 'dateBasis' | 'methods' | 'minDocs' | 'level'>>,
     Omit<StoreReportOptions, 'by' | 'dateBasis' | 'methods' | 'minDocs' | 'level'> {
   controls?: ControlSources;
 }
@@ -124,7 +125,9 @@ export function chooseDetectorVersions(store: Store, wanted: string[] | undefine
   if (!wanted || wanted.length === 0) {
     const seen = new Set<string>();
     // scoredDetectors lists the busiest version of each detector first.
-    return present.filter((p) => !seen.has(p.detector) && seen.add(p.detector)).map((p) => ({ detector: p.detector, detectorVersion: p.detectorVersion }));
+    return present
+      .filter((p) => !seen.has(p.detector) && seen.add(p.detector))
+      .map((p) => ({ detector: p.detector, detectorVersion: p.detectorVersion }));
   }
   return wanted.map((w) => {
     const at = w.indexOf('@');
@@ -168,7 +171,13 @@ export function buildStoreReport(store: Store, o: StoreReportOptions): ShareRepo
     }
     const fromFile = fileOperatingPoint(res.calibrationFile, detector, detectorVersion);
     if (!fromFile) notes.push(`${detector}@${detectorVersion} has no calibration: labels use threshold 0.5 and no corrected estimate is possible.`);
-    return { name: detector, version: detectorVersion, threshold: fromFile?.threshold ?? 0.5, calibration: fromFile, calibrationSource: fromFile ? 'file' : null };
+    return {
+      name: detector,
+      version: detectorVersion,
+      threshold: fromFile?.threshold ?? 0.5,
+      calibration: fromFile,
+      calibrationSource: fromFile ? 'file' : null,
+    };
   });
 
   const replicates = o.replicates ?? DEFAULT_REPLICATES;

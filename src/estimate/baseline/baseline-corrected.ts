@@ -41,8 +41,15 @@ export function baselineCorrectedShare(model: BaselineScoreModel, t: TargetCells
   const total = t.n;
   const { kept, leftOut } = identifiableCells(t, (c) => separation(c) < MIN_BASELINE_SEPARATION);
   if (kept.n === 0) {
-    return noEstimate(method, 'corrected', det, 'not-identifiable', total, level,
-      `baseline TPR − FPR < ${MIN_BASELINE_SEPARATION} at threshold ${model.threshold.toFixed(3)} in every stratum of this group`);
+    return noEstimate(
+      method,
+      'corrected',
+      det,
+      'not-identifiable',
+      total,
+      level,
+      `baseline TPR − FPR < ${MIN_BASELINE_SEPARATION} at threshold ${model.threshold.toFixed(3)} in every stratum of this group`,
+    );
   }
   t = kept;
   const cellStats = t.cells.map((c) => {
@@ -107,7 +114,16 @@ export function baselineCorrectedShare(model: BaselineScoreModel, t: TargetCells
       leftOut,
       humanSource: model.humanSource,
       aiSource: model.aiSource,
-      cells: cellStats.map((x) => ({ baseline: x.c.baseline, ai: x.c.ai, n: x.c.n, observed: x.c.above / x.c.n, fpr: x.fpr, tpr: x.tpr, baselineN: x.b.n, aiN: x.a.n })),
+      cells: cellStats.map((x) => ({
+        baseline: x.c.baseline,
+        ai: x.c.ai,
+        n: x.c.n,
+        observed: x.c.above / x.c.n,
+        fpr: x.fpr,
+        tpr: x.tpr,
+        baselineN: x.b.n,
+        aiN: x.a.n,
+      })),
       replicates,
     },
   });

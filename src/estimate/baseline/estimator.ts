@@ -126,7 +126,10 @@ export interface DriftOptions {
 }
 
 /** The two baseline periods of the drift check, or null when the baseline does not span two. */
-export function driftPeriods<T extends { month?: string | null }>(baseline: readonly T[], opts: DriftOptions = {}): { A: T[]; B: T[]; label: string } | null {
+export function driftPeriods<T extends { month?: string | null }>(
+  baseline: readonly T[],
+  opts: DriftOptions = {},
+): { A: T[]; B: T[]; label: string } | null {
   const dated = baseline.filter((x) => x.month);
   let inA: (m: string) => boolean;
   let inB: (m: string) => boolean;

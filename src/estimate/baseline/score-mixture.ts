@@ -117,12 +117,20 @@ export function scoreMixtureShare(model: BaselineScoreModel, t: TargetCells, opt
   // Strata whose baseline and AI score distributions barely differ carry no information on α:
   // left out (pairing them with another stratum's distributions would bring the shift back).
   const total = t.n;
-  const { kept, leftOut } = identifiableCells(t, (c) =>
-    totalVariation(smoothed(model.baselineCells.get(c.baseline)!.hist), smoothed(model.aiCells.get(c.ai)!.hist)) < MIN_BASELINE_SEPARATION,
+  const { kept, leftOut } = identifiableCells(
+    t,
+    (c) => totalVariation(smoothed(model.baselineCells.get(c.baseline)!.hist), smoothed(model.aiCells.get(c.ai)!.hist)) < MIN_BASELINE_SEPARATION,
   );
   if (kept.n === 0) {
-    return noEstimate(method, 'score-mixture', det, 'not-identifiable', total, level,
-      `baseline and AI-reference score distributions differ by less than ${MIN_BASELINE_SEPARATION} (total variation) in every stratum of this group`);
+    return noEstimate(
+      method,
+      'score-mixture',
+      det,
+      'not-identifiable',
+      total,
+      level,
+      `baseline and AI-reference score distributions differ by less than ${MIN_BASELINE_SEPARATION} (total variation) in every stratum of this group`,
+    );
   }
   t = kept;
   const perCell = t.cells.map((c) => {

@@ -234,4 +234,3 @@ export function thresholdForFpr(sorted: ArrayLike<number>, fpr: number): number 
 }
 
 const nextUp = (x: number): number => x + Math.max(1e-12, Math.abs(x) * 1e-12);
-

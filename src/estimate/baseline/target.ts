@@ -62,20 +62,36 @@ export function describeCells(t: TargetCells, levels: number): string {
   const own = t.n - pooled;
   const fallback = pooled > 0 ? `; ${pooled} of ${t.n} documents use a coarser baseline stratum` : '';
   const allPooled = t.cells.every((c) => c.baselineLevel === levels - 1);
-  return allPooled ? `pooled baseline (no stratum large enough)` : `${new Set(t.cells.map((c) => c.baseline)).size} baseline strata, ${own} documents in their own stratum${fallback}`;
+  return allPooled
+    ? `pooled baseline (no stratum large enough)`
+    : `${new Set(t.cells.map((c) => c.baseline)).size} baseline strata, ${own} documents in their own stratum${fallback}`;
 }
 
 /**
  * The estimate a baseline estimator returns before doing any work, when it cannot: no scored
  * documents, too few, or a model without baseline pages or AI references. Null = go ahead.
  */
-export function baselinePrecheck(model: BaselineScoreModel, t: TargetCells, method: string, kind: MethodKind, level: number, minDocs = 1): ShareEstimate | null {
+export function baselinePrecheck(
+  model: BaselineScoreModel,
+  t: TargetCells,
+  method: string,
+  kind: MethodKind,
+  level: number,
+  minDocs = 1,
+): ShareEstimate | null {
   const det = model.detector;
   if (t.n === 0) return noEstimate(method, kind, det, 'no-data', 0, level);
   if (t.n < minDocs) return noEstimate(method, kind, det, 'too-few-documents', t.n, level);
   if (!model.usable) {
-    return noEstimate(method, kind, det, 'uncalibrated', t.n, level,
-      model.nBaseline === 0 ? 'no baseline documents scored by this detector' : 'no AI references scored by this detector');
+    return noEstimate(
+      method,
+      kind,
+      det,
+      'uncalibrated',
+      t.n,
+      level,
+      model.nBaseline === 0 ? 'no baseline documents scored by this detector' : 'no AI references scored by this detector',
+    );
   }
   return null;
 }
@@ -94,4 +110,6 @@ export function identifiableCells(t: TargetCells, weak: (c: TargetCell) => boole
 
 /** The note part for left-out cells. */
 export const leftOutNote = (leftOut: number, total: number): string =>
-  leftOut > 0 ? `; ${leftOut} of ${total} documents are in strata where the detector does not separate baseline from AI references and are not in this estimate` : '';
+  leftOut > 0
+    ? `; ${leftOut} of ${total} documents are in strata where the detector does not separate baseline from AI references and are not in this estimate`
+    : '';

@@ -13,7 +13,6 @@
  * genre) removes that shift, and the interval includes the baseline's own sampling error.
  */
 
-
 /** Stratification dimensions, coarsest-last fallback order is genre → length → tld → lang. */
 export type StratumDim = 'lang' | 'tld' | 'length' | 'genre';
 export const STRATUM_DIMS: readonly StratumDim[] = ['lang', 'tld', 'length', 'genre'];

@@ -77,7 +77,13 @@ export function curveBasis(human: ArrayLike<number>, ai: ArrayLike<number>, segm
     let v = 0;
     for (const x of pooled) v += (x - mean) ** 2 / pooled.length;
     const sd = Math.sqrt(v) || 1;
-    return { lo: Float64Array.of(-Infinity), hi: Float64Array.of(Infinity), mid: Float64Array.of(mean), half: Float64Array.of(sd), coef: new Float64Array(2) };
+    return {
+      lo: Float64Array.of(-Infinity),
+      hi: Float64Array.of(Infinity),
+      mid: Float64Array.of(mean),
+      half: Float64Array.of(sd),
+      coef: new Float64Array(2),
+    };
   }
   const at = (q: number) => pooled[Math.min(pooled.length - 1, Math.round(q * (pooled.length - 1)))];
   const knots: number[] = [];

@@ -431,4 +431,3 @@ function ratiosByFold(
 export function logHalfTable(max: number): Float64Array {
   return Float64Array.from({ length: max + 1 }, (_, k) => Math.log(k + 0.5));
 }
-

@@ -183,8 +183,19 @@ export class BaselineWordMixture {
     for (const l of byCell.values()) n += l.length;
     const skippedTotal = Object.values(skipped).reduce((s, x) => s + x, 0);
     if (n === 0) {
-      if (skippedTotal === 0) return noEstimate(method, 'mixture', null, 'no-data', 0, level, noWords > 0 ? `${noWords} documents without words` : undefined);
-      return noEstimate(method, 'mixture', null, 'not-identifiable', 0, level, Object.entries(skipped).map(([r, c]) => `${c} documents: ${r}`).join('; '));
+      if (skippedTotal === 0)
+        return noEstimate(method, 'mixture', null, 'no-data', 0, level, noWords > 0 ? `${noWords} documents without words` : undefined);
+      return noEstimate(
+        method,
+        'mixture',
+        null,
+        'not-identifiable',
+        0,
+        level,
+        Object.entries(skipped)
+          .map(([r, c]) => `${c} documents: ${r}`)
+          .join('; '),
+      );
     }
     if (n < minDocs) return noEstimate(method, 'mixture', null, 'too-few-documents', n, level);
 
@@ -272,8 +283,12 @@ export class BaselineWordMixture {
         ? { words: this.reference.vocabularySize, languages: [...this.reference.params.languages], provenance: this.reference.file.provenance }
         : null,
       referenceCalibrationDocs: this.cells.calibrationDocs,
-      cells: [...this.cells.entries.values()].map((c) => ({ ...c.info, targetStrata: { ...c.info.targetStrata } })).sort((a, b) => (a.key < b.key ? -1 : 1)),
-      unsupported: [...this.cells.unsupportedCounts.entries()].map(([stratum, u]) => ({ stratum, ...u })).sort((a, b) => (a.stratum < b.stratum ? -1 : 1)),
+      cells: [...this.cells.entries.values()]
+        .map((c) => ({ ...c.info, targetStrata: { ...c.info.targetStrata } }))
+        .sort((a, b) => (a.key < b.key ? -1 : 1)),
+      unsupported: [...this.cells.unsupportedCounts.entries()]
+        .map(([stratum, u]) => ({ stratum, ...u }))
+        .sort((a, b) => (a.stratum < b.stratum ? -1 : 1)),
       notes: [...this.cells.notes],
     };
   }

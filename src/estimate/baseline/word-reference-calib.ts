@@ -29,7 +29,10 @@ const cache = new Map<string, WordSetItem[]>();
  * The calib-split AI texts in `params.languages` as word sets (sync; cached per file and
  * languages). Throws a clear error when the file is missing or malformed.
  */
-export function referenceCalibrationItems(params: Pick<ReferenceParams, 'languages'>, file: string = DEFAULT_REFERENCE_CALIBRATION_FILE()): WordSetItem[] {
+export function referenceCalibrationItems(
+  params: Pick<ReferenceParams, 'languages'>,
+  file: string = DEFAULT_REFERENCE_CALIBRATION_FILE(),
+): WordSetItem[] {
   const key = `${params.languages.join(',')}|${file}`;
   const hit = cache.get(key);
   if (hit) return hit;
@@ -39,7 +42,8 @@ export function referenceCalibrationItems(params: Pick<ReferenceParams, 'languag
   } catch (err) {
     throw new Error(`reference calibration texts: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  if (parsed.format !== REFERENCE_CALIBRATION_FORMAT || !Array.isArray(parsed.items)) throw new Error(`reference calibration texts: ${file} is not a ${REFERENCE_CALIBRATION_FORMAT} file`);
+  if (parsed.format !== REFERENCE_CALIBRATION_FORMAT || !Array.isArray(parsed.items))
+    throw new Error(`reference calibration texts: ${file} is not a ${REFERENCE_CALIBRATION_FORMAT} file`);
   const all = params.languages.includes('*');
   const out: WordSetItem[] = parsed.items
     .filter((r) => all || params.languages.includes(r.lang))

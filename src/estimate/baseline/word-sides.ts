@@ -100,4 +100,3 @@ export function checkItem(item: TextItem | WordSetItem, what: string, i: number)
     throw new Error(`word mixture: ${what} item ${i} has a group that is not a string`);
   }
 }
-

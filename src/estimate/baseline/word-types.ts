@@ -109,4 +109,3 @@ export interface WordMixtureDescription {
   unsupported: Array<{ stratum: string; reason: string; targetDocs: number }>;
   notes: string[];
 }
-

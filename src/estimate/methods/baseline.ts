@@ -14,7 +14,8 @@ import { noEstimate, type ShareEstimate } from '../types.js';
 export const baseline: Estimator = {
   name: 'baseline',
   aliases: ['baseline-corrected', 'score-mixture', 'word-mixture'],
-  describe: 'domain-matched estimates against pre-cutoff pages (or control texts) and AI references: baseline-corrected counts, score and word mixtures',
+  describe:
+    'domain-matched estimates against pre-cutoff pages (or control texts) and AI references: baseline-corrected counts, score and word mixtures',
   needs: { domainBaseline: true, text: true },
   create({ resources, level, replicates, seed, minDocs }) {
     const db = resources.domainBaseline;
@@ -58,7 +59,18 @@ export const baseline: Estimator = {
             for (const e of list) {
               if (e.status === 'no-data' && baselineDocs > 0) {
                 // Every scored document of the group is a baseline page: estimating it against itself says nothing.
-                out.push({ ...noEstimate(e.method, e.kind, e.detector, 'baseline-period', baselineDocs, level, 'all documents of this group are baseline pages (before the cutoff)'), calibration: e.calibration });
+                out.push({
+                  ...noEstimate(
+                    e.method,
+                    e.kind,
+                    e.detector,
+                    'baseline-period',
+                    baselineDocs,
+                    level,
+                    'all documents of this group are baseline pages (before the cutoff)',
+                  ),
+                  calibration: e.calibration,
+                });
                 continue;
               }
               if (baselineDocs > 0) e.note = `${e.note ? `${e.note}; ` : ''}${baselineDocs} baseline pages of this group left out`;
@@ -69,7 +81,8 @@ export const baseline: Estimator = {
               const e = words.estimate(wordItems, { ...common, seed: mixSeed(seed, fnv1a(key), 2) });
               e.calibration = db.wordsCalibration ?? 'baseline';
               if (e.status === 'no-data' && baselineDocs > 0) e.status = 'baseline-period';
-              if (wordSeen > wordItems.length) e.note = `${e.note ? `${e.note}; ` : ''}a uniform sample of ${wordItems.length} of ${wordSeen} documents`;
+              if (wordSeen > wordItems.length)
+                e.note = `${e.note ? `${e.note}; ` : ''}a uniform sample of ${wordItems.length} of ${wordSeen} documents`;
               attachDrift([e], db.drift);
               out.push(e);
             }

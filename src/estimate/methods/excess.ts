@@ -20,7 +20,14 @@ export const excess: Estimator = {
       finish() {
         // The counterfactual frequency comes from the months before baselineBefore, so every
         // month's bound depends on all months: computed once here.
-        analysis = excessAnalysis(counts.periods(), markers.lexicon, { level, replicates, seed, minDocs, baselineBefore: ctx.baselineBefore, baseline: ctx.baseline });
+        analysis = excessAnalysis(counts.periods(), markers.lexicon, {
+          level,
+          replicates,
+          seed,
+          minDocs,
+          baselineBefore: ctx.baselineBefore,
+          baseline: ctx.baseline,
+        });
         byPeriod = new Map(analysis.periods.map((p) => [p.period, p.lowerBound]));
       },
       summary: () => ({ excess: analysis }),
@@ -34,7 +41,10 @@ export const excess: Estimator = {
           estimate() {
             if (!ctx.groupsAreMonths) return [];
             // excessAnalysis applies minDocs to the documents that have text.
-            return [byPeriod.get(key) ?? noEstimate('excess-lower-bound', 'excess-lower-bound', null, 'no-data', 0, level, `no documents with ≥ ${MIN_WORDS} words of text`)];
+            return [
+              byPeriod.get(key) ??
+                noEstimate('excess-lower-bound', 'excess-lower-bound', null, 'no-data', 0, level, `no documents with ≥ ${MIN_WORDS} words of text`),
+            ];
           },
         };
       },

@@ -37,7 +37,12 @@ export const mixture: Estimator = {
           },
           estimate() {
             // Huge groups are binned: the likelihood then costs per bin, not per document.
-            const data = unit === 'document' ? (docRatios.length > 20000 ? binRatios(docRatios) : packRatios(docRatios.map((r) => [r]))) : packRatios(unitRatios);
+            const data =
+              unit === 'document'
+                ? docRatios.length > 20000
+                  ? binRatios(docRatios)
+                  : packRatios(docRatios.map((r) => [r]))
+                : packRatios(unitRatios);
             const est = mixtureShare(data, { level, replicates, seed, minDocs, unit });
             if (est.status === 'no-data') est.note = `no documents with text in ${langs.join('/')}`;
             return [est];

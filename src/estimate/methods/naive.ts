@@ -13,7 +13,8 @@ export const naive: Estimator = {
       const c = new DetectorCounts(detectors);
       return {
         add: (doc) => c.add(doc),
-        estimate: () => detectors.map((d, i) => classifyAndCount(c.positives[i], c.scored[i], { detector: d.name, threshold: d.threshold, level, minDocs })),
+        estimate: () =>
+          detectors.map((d, i) => classifyAndCount(c.positives[i], c.scored[i], { detector: d.name, threshold: d.threshold, level, minDocs })),
       };
     },
   }),

@@ -131,9 +131,7 @@ export function largestRemainder(weights: readonly number[], total: number): num
   const exact = weights.map((w) => (w * total) / sum);
   const out = exact.map((x) => Math.floor(x));
   let left = total - out.reduce((a, b) => a + b, 0);
-  const order = weights
-    .map((w, i) => ({ i, w, r: exact[i] - out[i] }))
-    .sort((a, b) => b.r - a.r || b.w - a.w || a.i - b.i);
+  const order = weights.map((w, i) => ({ i, w, r: exact[i] - out[i] })).sort((a, b) => b.r - a.r || b.w - a.w || a.i - b.i);
   for (const o of order) {
     if (left <= 0) break;
     out[o.i]++;
@@ -150,7 +148,10 @@ export function largestRemainder(weights: readonly number[], total: number): num
 export function parseMatchStrata(text: string): StratumCell[] {
   const cells: StratumCell[] = [];
   const seen = new Set<string>();
-  const parts = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (parts.length === 0) throw new BaselineStrataError('--match-strata is empty: want LANG:TLD=WEIGHT,… (e.g. eng:com=3,deu:de=1)');
   for (const part of parts) {
     const m = /^([^=]+)=([^=]+)$/.exec(part);
@@ -186,7 +187,8 @@ export function parseMatchStrata(text: string): StratumCell[] {
  */
 export function allocateBaseline(cells: readonly StratumCell[], opts: { perCrawl: number; minShare?: number }): BaselineAllocation {
   const minShare = opts.minShare ?? DEFAULT_MIN_SHARE;
-  if (!Number.isInteger(opts.perCrawl) || opts.perCrawl <= 0) throw new BaselineStrataError(`the per-crawl quota must be a positive integer, got ${opts.perCrawl}`);
+  if (!Number.isInteger(opts.perCrawl) || opts.perCrawl <= 0)
+    throw new BaselineStrataError(`the per-crawl quota must be a positive integer, got ${opts.perCrawl}`);
   if (!(minShare >= 0 && minShare < 1)) throw new BaselineStrataError(`the minimum stratum share must be in [0, 1), got ${minShare}`);
   for (const c of cells) {
     if (!Number.isFinite(c.count) || c.count < 0) throw new BaselineStrataError(`stratum ${c.lang ?? '?'}/${c.tld ?? '*'}: bad count ${c.count}`);
@@ -229,7 +231,10 @@ export function allocateBaseline(cells: readonly StratumCell[], opts: { perCrawl
   strata.sort((a, b) => b.count - a.count || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (other.count > 0) strata.push({ id: OTHER_STRATUM, kind: 'other', lang: null, tld: null, count: other.count, cells: other.cells });
 
-  const quotas = largestRemainder(strata.map((s) => s.count), opts.perCrawl);
+  const quotas = largestRemainder(
+    strata.map((s) => s.count),
+    opts.perCrawl,
+  );
   const full = strata.map((s, i) => ({ ...s, share: s.count / total, quota: quotas[i], ...stratumFilter(s, named, wholeLanguages) }));
   return { perCrawl: opts.perCrawl, minShare, total, strata: full };
 }

@@ -45,7 +45,10 @@ export interface CdxRecord {
 
 /** A line that cannot be used; the message says what is wrong and shows the line. */
 export class CdxParseError extends Error {
-  constructor(message: string, readonly line: string) {
+  constructor(
+    message: string,
+    readonly line: string,
+  ) {
     super(`${message}: ${line.length > 200 ? line.slice(0, 200) + '…' : line}`);
     this.name = 'CdxParseError';
   }
@@ -160,10 +163,7 @@ const FIELD_ORDER = [
  */
 export function formatCdxjLine(urlkey: string, timestamp: string, fields: Record<string, string>): string {
   const keys = Object.keys(fields);
-  const ordered = [
-    ...FIELD_ORDER.filter((k) => k in fields),
-    ...keys.filter((k) => !FIELD_ORDER.includes(k)),
-  ];
+  const ordered = [...FIELD_ORDER.filter((k) => k in fields), ...keys.filter((k) => !FIELD_ORDER.includes(k))];
   const body = ordered.map((k) => `${pyJsonString(k)}: ${pyJsonString(fields[k])}`).join(', ');
   return `${urlkey} ${timestamp} {${body}}`;
 }

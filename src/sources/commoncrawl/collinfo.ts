@@ -79,9 +79,7 @@ export function selectCrawls(all: CrawlInfo[], sel: CrawlSelection): CrawlInfo[]
   if (sel.ids && sel.ids.length > 0) {
     const unknown = sel.ids.filter((id) => !byId.has(id));
     if (unknown.length > 0) {
-      throw new CollinfoError(
-        `unknown crawl id(s): ${unknown.join(', ')} (collinfo lists ${all.length} crawls, newest ${all[0]?.id ?? 'none'})`,
-      );
+      throw new CollinfoError(`unknown crawl id(s): ${unknown.join(', ')} (collinfo lists ${all.length} crawls, newest ${all[0]?.id ?? 'none'})`);
     }
     for (const id of sel.ids) chosen.set(id, byId.get(id)!);
   }

@@ -265,12 +265,15 @@ export function checkRangeReply(reply: HttpReply, offset: number, length: number
   }
   const cr = parseContentRange(header(reply.headers, 'content-range'));
   if (!cr) {
-    throw new AttemptError('retry', 'content-range',
-      `206 without a usable Content-Range ("${header(reply.headers, 'content-range') ?? ''}")`, CONTENT_RETRIES);
+    throw new AttemptError(
+      'retry',
+      'content-range',
+      `206 without a usable Content-Range ("${header(reply.headers, 'content-range') ?? ''}")`,
+      CONTENT_RETRIES,
+    );
   }
   if (cr.start !== offset || cr.end !== end) {
-    throw new AttemptError('retry', 'content-range',
-      `asked for bytes ${offset}-${end}, Content-Range says ${cr.start}-${cr.end}`, CONTENT_RETRIES);
+    throw new AttemptError('retry', 'content-range', `asked for bytes ${offset}-${end}, Content-Range says ${cr.start}-${cr.end}`, CONTENT_RETRIES);
   }
   if (reply.body.length !== length) {
     throw new AttemptError('retry', 'short-body', `asked for ${length} bytes, got ${reply.body.length}`);
@@ -288,8 +291,11 @@ function precheckRange(offset: number, length: number) {
   return (status: number, headers: HttpReply['headers']): void => {
     const declared = Number(header(headers, 'content-length'));
     if (status === 200 && !(offset === 0 && declared === length)) {
-      throw new AttemptError('fatal', 'no-range-support',
-        `server ignored the Range header (HTTP 200${Number.isFinite(declared) ? `, ${declared} bytes` : ''})`);
+      throw new AttemptError(
+        'fatal',
+        'no-range-support',
+        `server ignored the Range header (HTTP 200${Number.isFinite(declared) ? `, ${declared} bytes` : ''})`,
+      );
     }
     if (status === 206 && Number.isFinite(declared) && declared > length) {
       throw new AttemptError('retry', 'content-range', `asked for ${length} bytes, reply declares ${declared}`, CONTENT_RETRIES);

@@ -100,13 +100,12 @@ export function entryFor(record: WarcRecord, filename: string): IndexEntry | nul
   const timestamp = isoToTimestamp(record.warcDate);
   if (!timestamp) return null;
   const isRevisit = record.warcType === 'revisit';
-  const declared = isRevisit ? 'warc/revisit' : baseMime(record.contentType) ?? 'unk';
+  const declared = isRevisit ? 'warc/revisit' : (baseMime(record.contentType) ?? 'unk');
   const identified = baseMime(headerValue(record.warcHeaders, 'WARC-Identified-Payload-Type'));
   const fields: Record<string, string> = { url: record.targetUri, mime: declared };
   if (!isRevisit) {
     // CC's mime-detected comes from Tika; without it, a light sniff for HTML.
-    fields['mime-detected'] =
-      identified ?? (record.payload && record.payload.length > 0 && looksLikeHtml(record.payload) ? 'text/html' : declared);
+    fields['mime-detected'] = identified ?? (record.payload && record.payload.length > 0 && looksLikeHtml(record.payload) ? 'text/html' : declared);
   }
   // pywb and CC leave the status out of revisit lines.
   if (record.httpStatus !== null && !isRevisit) fields.status = String(record.httpStatus);
@@ -316,12 +315,7 @@ export interface ZipnumSummary {
  * `cluster.idx`. `total` lines are split into `shards` contiguous shards of equal size, so
  * each shard's last block may be short, as in CC's index.
  */
-export async function writeZipnum(
-  lines: AsyncIterable<string>,
-  total: number,
-  dir: string,
-  opts: ZipnumOptions = {},
-): Promise<ZipnumSummary> {
+export async function writeZipnum(lines: AsyncIterable<string>, total: number, dir: string, opts: ZipnumOptions = {}): Promise<ZipnumSummary> {
   const shards = Math.max(1, Math.trunc(opts.shards ?? 1));
   const perBlock = Math.max(1, Math.trunc(opts.linesPerBlock ?? 3000));
   const perShard = Math.max(1, Math.ceil(total / shards));

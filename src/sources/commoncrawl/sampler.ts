@@ -66,7 +66,20 @@ export interface NormalizedFilter {
 
 export function normalizeFilter(f: SampleFilter = {}): NormalizedFilter {
   const list = (xs: string[] | undefined) =>
-    xs && xs.length > 0 ? [...new Set(xs.map((x) => x.trim().toLowerCase().replace(/^\*?\.+|\.+$/g, '')).filter(Boolean))].sort() : null;
+    xs && xs.length > 0
+      ? [
+          ...new Set(
+            xs
+              .map((x) =>
+                x
+                  .trim()
+                  .toLowerCase()
+                  .replace(/^\*?\.+|\.+$/g, ''),
+              )
+              .filter(Boolean),
+          ),
+        ].sort()
+      : null;
   return {
     statuses: [...new Set(f.statuses ?? [200])].sort((a, b) => a - b),
     mimes: [...new Set((f.mimes ?? DEFAULT_MIMES).map((m) => m.toLowerCase()))].sort(),
@@ -84,16 +97,24 @@ function normalizeExclusions(xs: FilterExclusion[] | undefined): NormalizedFilte
   for (const x of xs) {
     const language = x.language.trim().toLowerCase();
     if (!language) continue;
-    const tlds = x.tlds && x.tlds.length > 0 ? x.tlds.map((t) => t.trim().toLowerCase().replace(/^\*?\.+|\.+$/g, '')).filter(Boolean) : null;
+    const tlds =
+      x.tlds && x.tlds.length > 0
+        ? x.tlds
+            .map((t) =>
+              t
+                .trim()
+                .toLowerCase()
+                .replace(/^\*?\.+|\.+$/g, ''),
+            )
+            .filter(Boolean)
+        : null;
     const had = byLang.get(language);
     // A whole-language exclusion swallows TLD-restricted ones of the same language.
     if (had === null || tlds === null) byLang.set(language, null);
     else byLang.set(language, new Set([...(had ?? []), ...tlds]));
   }
   if (byLang.size === 0) return undefined;
-  return [...byLang]
-    .sort(([a], [b]) => cmp(a, b))
-    .map(([language, tlds]) => ({ language, tlds: tlds ? [...tlds].sort() : null }));
+  return [...byLang].sort(([a], [b]) => cmp(a, b)).map(([language, tlds]) => ({ language, tlds: tlds ? [...tlds].sort() : null }));
 }
 
 const hostUnder = (host: string, tlds: string[]) => tlds.some((t) => host.endsWith('.' + t));
@@ -211,11 +232,7 @@ function serverFilters(f: NormalizedFilter): string[] {
 }
 
 /** CDX API back end: random pages of the URL pattern's result, then uniform lines. */
-export async function drawFromCdxApi(
-  spec: SampleSpec,
-  client: CdxApiClient,
-  opts: { maxPages?: number } = {},
-): Promise<DrawResult> {
+export async function drawFromCdxApi(spec: SampleSpec, client: CdxApiClient, opts: { maxPages?: number } = {}): Promise<DrawResult> {
   if (!spec.urlPattern) throw new Error('the CDX API back end needs a URL pattern');
   const rng = crawlRng(spec.seed, spec.crawl);
   const q: CdxQuery = {
@@ -247,10 +264,7 @@ export async function drawFromCdxApi(
     }
   }
   // Sort the pool by position so the draw does not depend on page order, then draw.
-  pool.sort(
-    (a, b) =>
-      cmp(a.urlkey, b.urlkey) || cmp(a.timestamp, b.timestamp) || cmp(a.filename, b.filename) || a.offset - b.offset,
-  );
+  pool.sort((a, b) => cmp(a.urlkey, b.urlkey) || cmp(a.timestamp, b.timestamp) || cmp(a.filename, b.filename) || a.offset - b.offset);
   const k = Math.min(spec.want, pool.length);
   for (let i = 0; i < k; i++) {
     const j = i + rng.int(pool.length - i);

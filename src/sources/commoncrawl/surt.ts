@@ -109,10 +109,7 @@ function alphaReorderQuery(q: string): string {
   return args.map((a) => (a.length === 1 ? a[0] : `${a[0]}=${a[1]}`)).join('&');
 }
 
-const PATH_SESSION_IDS = [
-  /^(.*\/)(\((?:[a-z]\([0-9a-z]{24}\))+\)\/)([^?]+\.aspx.*)$/i,
-  /^(.*\/)(\([0-9a-z]{24}\)\/)([^?]+\.aspx.*)$/i,
-];
+const PATH_SESSION_IDS = [/^(.*\/)(\((?:[a-z]\([0-9a-z]{24}\))+\)\/)([^?]+\.aspx.*)$/i, /^(.*\/)(\([0-9a-z]{24}\)\/)([^?]+\.aspx.*)$/i];
 function stripPathSessionId(path: string): string {
   for (const re of PATH_SESSION_IDS) {
     const m = re.exec(path);

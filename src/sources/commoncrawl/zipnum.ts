@@ -110,10 +110,7 @@ export function blockMayHold(first: string, next: string | null, prefixes: strin
 }
 
 /** Reads cluster.idx lines into a ClusterIndex, optionally keeping only blocks that may hold `prefixes`. */
-export async function loadClusterIndex(
-  lines: AsyncIterable<string> | Iterable<string>,
-  opts: { prefixes?: string[] } = {},
-): Promise<ClusterIndex> {
+export async function loadClusterIndex(lines: AsyncIterable<string> | Iterable<string>, opts: { prefixes?: string[] } = {}): Promise<ClusterIndex> {
   const index = new ClusterIndex();
   const prefixes = opts.prefixes && opts.prefixes.length > 0 ? opts.prefixes : null;
   let prev: ClusterIdxEntry | null = null;

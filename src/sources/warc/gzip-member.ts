@@ -23,10 +23,7 @@ const FNAME = 0x08;
 const FCOMMENT = 0x10;
 const FRESERVED = 0xe0;
 
-export type GzipHeaderResult =
-  | { kind: 'ok'; dataStart: number }
-  | { kind: 'short' }
-  | { kind: 'bad'; message: string };
+export type GzipHeaderResult = { kind: 'ok'; dataStart: number } | { kind: 'short' } | { kind: 'bad'; message: string };
 
 /** True if `buf[at..]` starts with the gzip magic and deflate method. */
 export function isGzipMagicAt(buf: Uint8Array, at: number): boolean {
@@ -129,13 +126,7 @@ function outputSizeHint(buf: Buffer, dataStart: number, end: number, maxOutput: 
  * Inflate the gzip member that starts at `buf[start]`, using only `buf[start..end)`.
  * `eof` says whether `end` is the end of the file (so "need more" becomes "truncated").
  */
-export function inflateMemberAt(
-  buf: Buffer,
-  start: number,
-  end: number,
-  eof: boolean,
-  maxOutput: number,
-): MemberStep {
+export function inflateMemberAt(buf: Buffer, start: number, end: number, eof: boolean, maxOutput: number): MemberStep {
   const header = parseGzipHeader(buf, start, end);
   if (header.kind === 'short') {
     if (!eof) return { kind: 'need-more' };
@@ -176,10 +167,6 @@ export function inflateMemberAt(
     if (!eof) return { kind: 'need-more' };
     return { kind: 'truncated', output: result.buffer, message: 'file ends inside a gzip member trailer' };
   }
-  const trailerProblem = checkGzipTrailer(
-    buf.subarray(trailerStart, trailerStart + 8),
-    gzipCrc32(result.buffer),
-    result.buffer.length,
-  );
+  const trailerProblem = checkGzipTrailer(buf.subarray(trailerStart, trailerStart + 8), gzipCrc32(result.buffer), result.buffer.length);
   return { kind: 'member', output: result.buffer, dataStart, memberEnd: trailerStart + 8, trailerProblem };
 }

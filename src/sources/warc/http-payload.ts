@@ -123,7 +123,9 @@ function readChunkSizeLine(b: Uint8Array, p: number): [number, number] | null | 
   }
   if (digits === 0) return q >= b.length ? 'short' : null;
   // optional whitespace and chunk extensions up to the line end
-  const rel = asBuffer(b).subarray(q, Math.min(b.length, q + CHUNK_LINE_MAX)).indexOf(LF);
+  const rel = asBuffer(b)
+    .subarray(q, Math.min(b.length, q + CHUNK_LINE_MAX))
+    .indexOf(LF);
   if (rel < 0) return b.length - q >= CHUNK_LINE_MAX ? null : 'short';
   const lineEnd = q + rel;
   for (let k = q; k < lineEnd; k++) {
@@ -190,7 +192,7 @@ function isGzip(b: Uint8Array): boolean {
   return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 }
 function isZlib(b: Uint8Array): boolean {
-  return b.length >= 2 && (b[0] & 0x0f) === 8 && (b[0] >> 4) <= 7 && ((b[0] << 8) | b[1]) % 31 === 0;
+  return b.length >= 2 && (b[0] & 0x0f) === 8 && b[0] >> 4 <= 7 && ((b[0] << 8) | b[1]) % 31 === 0;
 }
 function isZstd(b: Uint8Array): boolean {
   return b.length >= 4 && b[0] === 0x28 && b[1] === 0xb5 && b[2] === 0x2f && b[3] === 0xfd;

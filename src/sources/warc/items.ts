@@ -54,13 +54,7 @@ function positive(v: number | undefined, dflt: number, name: string): number {
   return v;
 }
 
-export function readError(
-  source: string,
-  offset: number,
-  offsetKind: 'file' | 'uncompressed',
-  code: string,
-  message: string,
-): WarcReadError {
+export function readError(source: string, offset: number, offsetKind: 'file' | 'uncompressed', code: string, message: string): WarcReadError {
   return { kind: 'error', source, offset, offsetKind, code, message };
 }
 

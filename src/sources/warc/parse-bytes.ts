@@ -87,9 +87,7 @@ export function parseWarcRecordBytes(
     }
   }
   if (record === null) {
-    return (
-      firstError ?? readError(source, offset, 'file', 'no-record', `no WARC record in ${bytes.length} bytes`)
-    );
+    return firstError ?? readError(source, offset, 'file', 'no-record', `no WARC record in ${bytes.length} bytes`);
   }
   record.notes.push(...errorNotes);
   if (extraRecords > 0) record.notes.push(`range holds ${extraRecords} more record(s) after this one`);

@@ -93,13 +93,7 @@ export async function* readWarcFile(path: string, options: ReadWarcOptions = {})
   }
 }
 
-async function* readPlain(
-  fh: FileHandle,
-  size: number,
-  source: string,
-  start: number,
-  opts: ResolvedOptions,
-): AsyncGenerator<WarcItem> {
+async function* readPlain(fh: FileHandle, size: number, source: string, start: number, opts: ResolvedOptions): AsyncGenerator<WarcItem> {
   const framer = new RecordFramer({ mode: 'plain', base: start, maxBlockBytes: opts.maxPayloadBytes });
   let pos = start;
   while (pos < size) {

@@ -120,8 +120,7 @@ function isCanonicalUtc(s: string): boolean {
 }
 const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
 
-const ISO_DATE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 const COMPACT_DATE = /^(\d{4})(\d{2})(\d{2})(\d{2})?(\d{2})?(\d{2})?$/;
 
 /**
@@ -135,7 +134,14 @@ export function normaliseWarcDate(raw: string | null): string | null {
   if (raw === null) return null;
   const s = raw.trim();
   if (isCanonicalUtc(s)) return s;
-  let y: number, mo: number, d: number, h = 0, mi = 0, sec = 0, ms = 0, hasFraction = false;
+  let y: number,
+    mo: number,
+    d: number,
+    h = 0,
+    mi = 0,
+    sec = 0,
+    ms = 0,
+    hasFraction = false;
   let offsetMinutes = 0;
   const m = ISO_DATE.exec(s);
   if (m) {

@@ -46,11 +46,7 @@ export function schemaVersion(db: Database.Database): number {
  * Refuses databases this code cannot safely use: another application's file, or a schema
  * newer than the code knows. Returns the current version.
  */
-export function checkCompatible(
-  db: Database.Database,
-  location: string,
-  latest: number = LATEST_SCHEMA_VERSION,
-): number {
+export function checkCompatible(db: Database.Database, location: string, latest: number = LATEST_SCHEMA_VERSION): number {
   const appId = db.pragma('application_id', { simple: true }) as number;
   if (appId !== 0 && appId !== CCAUDIT_APPLICATION_ID) {
     throw new StoreError(
@@ -67,9 +63,7 @@ export function checkCompatible(
     );
   }
   if (version === 0) {
-    const tables = db
-      .prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'`)
-      .get() as { n: number };
+    const tables = db.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'`).get() as { n: number };
     if (tables.n > 0) {
       throw new StoreError(
         'not-a-ccaudit-database',
@@ -83,10 +77,7 @@ export function checkCompatible(
 function validateList(list: readonly Migration[]): void {
   list.forEach((m, i) => {
     if (m.version !== i + 1) {
-      throw new StoreError(
-        'bad-migrations',
-        `migration list is not contiguous: position ${i + 1} holds version ${m.version} (${m.name})`,
-      );
+      throw new StoreError('bad-migrations', `migration list is not contiguous: position ${i + 1} holds version ${m.version} (${m.name})`);
     }
   });
 }
