@@ -33,7 +33,7 @@ interface SampleCliOptions extends ScoringFlags {
   dataUrl?: string;
   collinfo?: string;
   cacheDir?: string;
-  linesPerBlock: number;
+  linesPerBlock?: number;
   maxPages: number;
   retryFailed?: boolean;
   dryRun?: boolean;
@@ -115,7 +115,7 @@ export function register(program: Command): void {
     .option('--data-url <url>', 'data server (env CCAUDIT_DATA_URL; default https://data.commoncrawl.org)')
     .option('--collinfo <file>', 'read the crawl list from a local collinfo.json')
     .option('--cache-dir <dir>', 'where downloaded cluster.idx files are kept (default ~/.cache/ccaudit)')
-    .option('--lines-per-block <n>', 'zipnum lines per block (3000 for Common Crawl)', positiveInt, 3000)
+    .option('--lines-per-block <n>', 'zipnum lines per block (default: read from the index; 3000 for Common Crawl)', positiveInt)
     .option('--max-pages <n>', 'CDX API: most result pages read per crawl', positiveInt, 10)
     .option('--retry-failed', 'also fetch records that failed in earlier runs')
     .option(

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { openStore, type Store, type StoreWriter } from '../store/index.js';
 import { runWriter, withRun } from './run.js';
-import { defaultCacheDir, drawZipnum, endpoints, loadCrawlList, ZipnumIndexes } from './sample-draw.js';
+import { defaultCacheDir, drawZipnum, endpoints, loadCrawlList, ZipnumIndexes, type ZipnumDrawInfo } from './sample-draw.js';
 
 export { defaultCacheDir, endpoints, loadCrawlList } from './sample-draw.js';
 import { findSampleDraw, rowsToFetch, sampleCounts, saveSampleDraw } from '../store/sample.js';
@@ -20,7 +20,14 @@ import type { SampleRunOptions, SampleStratum, SampleSummary } from './sample-ty
 export type { CrawlPlan, SampleEvent, SampleRunOptions, SampleStratum, SampleSummary } from './sample-types.js';
 import { pendingRowsSource, type SampleFetchTally } from './sample-source.js';
 import { Throttle } from '../core/retry.js';
-import { drawFromCdxApi, normalizeFilter, sampleKey, type NormalizedFilter, type SampleSpec } from '../sources/commoncrawl/sampler.js';
+import {
+  drawFromCdxApi,
+  normalizeFilter,
+  sampleKey,
+  type DrawResult,
+  type NormalizedFilter,
+  type SampleSpec,
+} from '../sources/commoncrawl/sampler.js';
 import { CC_LINES_PER_BLOCK } from '../sources/commoncrawl/zipnum.js';
 
 export async function runSample(opts: SampleRunOptions): Promise<SampleSummary> {
@@ -152,7 +159,9 @@ async function drawSamples(ctx: DrawContext, crawls: CrawlInfo[], store: Store |
         filter: draw.filter,
         urlPattern: opts.urlPattern ?? null,
         matchType: opts.matchType ?? null,
-        linesPerBlock: opts.linesPerBlock ?? CC_LINES_PER_BLOCK,
+        // Undefined: read from the index when drawing. The key still hashes 3000 then, so
+        // samples stored before the block size was detected keep their keys.
+        linesPerBlock: backend === 'zipnum' ? opts.linesPerBlock : undefined,
       };
       const key = (draw.stratum?.keyPrefix ?? '') + sampleKey(spec);
       const stored = store ? findSampleDraw(store, crawl.id, key) : undefined;
@@ -173,12 +182,29 @@ async function drawSamples(ctx: DrawContext, crawls: CrawlInfo[], store: Store |
         continue;
       }
       opts.onEvent?.({ type: 'draw-start', crawl: crawl.id, backend, stratum });
-      const result =
+      const result: DrawResult & { zipnum?: ZipnumDrawInfo } =
         backend === 'zipnum'
           ? await drawZipnum(spec, zipnum, opts.maxDraws)
           : await drawFromCdxApi(spec, new CdxApiClient(indexHttp, cdxEndpoint(indexUrl, crawl.id, crawl.cdxApi)), {
               maxPages: opts.maxPages,
             });
+      const name = `${crawl.id}${stratum ? ` ${stratum}` : ''}`;
+      const z = result.zipnum;
+      if (z) {
+        if (z.refetched)
+          opts.onEvent?.({ type: 'log', message: `${name}: the cached cluster.idx did not match the server's shards; downloaded it again` });
+        if (z.detected && z.linesPerBlock !== CC_LINES_PER_BLOCK) {
+          opts.onEvent?.({ type: 'log', message: `${name}: zipnum blocks hold up to ${z.linesPerBlock} lines (read from the index)` });
+        }
+      }
+      if (result.short && result.records.length < spec.want / 2) {
+        const d = result.details;
+        const why =
+          z && d.draws > 0 && d.beyondBlock / d.draws > 0.9
+            ? `; ${Math.round((100 * d.beyondBlock) / d.draws)}% of draws fell past the end of a block: is --lines-per-block ${z.linesPerBlock} too large?`
+            : '; the filters match few lines';
+        opts.onEvent?.({ type: 'log', message: `warning: ${name}: only ${result.records.length} of ${spec.want} eligible lines found${why}` });
+      }
       if (store && !opts.dryRun) {
         saveSampleDraw(
           store,

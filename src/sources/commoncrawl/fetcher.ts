@@ -132,7 +132,7 @@ export class HttpClient {
   }
 
   /** Streams `url` into `dest` (written to `dest.part`, renamed when complete). */
-  download(url: string, dest: string, headers: Record<string, string> = {}): Promise<{ bytes: number }> {
+  download(url: string, dest: string, headers: Record<string, string> = {}): Promise<{ bytes: number; etag?: string; lastModified?: string }> {
     return this.limit(() =>
       this.retrying(url, async () => {
         this.stats.requests++;
@@ -150,7 +150,7 @@ export class HttpClient {
         this.stats.bytes += bytes;
         await rename(part, dest);
         this.count('200');
-        return { bytes };
+        return { bytes, etag: header(res.headers, 'etag'), lastModified: header(res.headers, 'last-modified') };
       }),
     );
   }
