@@ -185,15 +185,18 @@ export async function runSampleCommand(opts: SampleCliOptions): Promise<number> 
       return 2;
     }
   }
+  const progress = new SampleProgress(!!opts.json);
   let stop = false;
-  const onSignal = () => {
+  const abort = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
     if (stop) process.exit(130);
     stop = true;
-    process.stderr.write('\nccaudit sample: stopping after the requests in flight (Ctrl-C again to abort)\n');
+    const again = sig === 'SIGINT' ? 'Ctrl-C again' : `${sig} again`;
+    progress.note(`${sig} received: stopping now (replies in flight are stored, the rest stays pending; ${again} to quit at once)`);
+    abort.abort(new Error(`stopped by ${sig}`));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const progress = new SampleProgress(!!opts.json);
   const runOpts: SampleOptions = {
     indexUrl: opts.indexUrl,
     dataUrl: opts.dataUrl,
@@ -228,6 +231,7 @@ export async function runSampleCommand(opts: SampleCliOptions): Promise<number> 
     retryFailed: opts.retryFailed,
     maxPages: opts.maxPages,
     shouldStop: () => stop,
+    signal: abort.signal,
     pool,
     onEvent: (e) => progress.event(e),
   };

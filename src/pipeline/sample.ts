@@ -19,7 +19,7 @@ import type { SampleRunOptions, SampleStratum, SampleSummary } from './sample-ty
 
 export type { CrawlPlan, SampleEvent, SampleRunOptions, SampleStratum, SampleSummary } from './sample-types.js';
 import { pendingRowsSource, type SampleFetchTally } from './sample-source.js';
-import { Throttle } from '../core/retry.js';
+import { AbortedError, Throttle } from '../core/retry.js';
 import {
   drawFromCdxApi,
   normalizeFilter,
@@ -51,7 +51,7 @@ export async function runSample(opts: SampleRunOptions): Promise<SampleSummary> 
 
   const throttle = new Throttle({ rps: opts.rps, ...opts.slowDown });
   const onRetry = (info: { url: string; code: string; attempt: number; delayMs: number }) => opts.onEvent?.({ type: 'retry', ...info });
-  const common = { throttle, timeoutMs: opts.timeoutMs, retry: opts.retry, onRetry };
+  const common = { throttle, timeoutMs: opts.timeoutMs, retry: opts.retry, onRetry, signal: opts.signal };
   const indexHttp = new HttpClient({ ...common, concurrency: opts.indexConcurrency ?? 1 });
   const fetcher = new RecordFetcher({ ...common, dataUrl, concurrency: opts.concurrency ?? 2 });
 
@@ -81,7 +81,12 @@ export async function runSample(opts: SampleRunOptions): Promise<SampleSummary> 
     opts.onEvent?.({ type: 'crawls', crawls: crawls.map((c) => c.id) });
 
     const ctx: DrawContext = { opts, summary, draws, backend, indexUrl, dataUrl, indexHttp, fetcher };
-    const drawAll = (runId: number | null) => drawSamples(ctx, crawls, store, runId);
+    // A stop while drawing keeps the crawls already drawn (each is saved when done).
+    const drawAll = (runId: number | null) =>
+      drawSamples(ctx, crawls, store, runId).catch((err) => {
+        if (!(err instanceof AbortedError)) throw err;
+        summary.interrupted = true;
+      });
     if (opts.dryRun) {
       // Look at an existing store without changing it; never create one.
       if (existsSync(opts.db)) {
@@ -111,7 +116,7 @@ export async function runSample(opts: SampleRunOptions): Promise<SampleSummary> 
       summary.runId = run.id;
       const writer = runWriter(run, { batchSize: 1000 });
       await drawAll(run.id);
-      await fetchPending(open, writer, fetcher, summary, opts, run.id);
+      if (!summary.interrupted) await fetchPending(open, writer, fetcher, summary, opts, run.id);
       summary.counts = sampleCounts(open, fetchKeys(open, summary, opts));
       summary.pending = summary.counts.reduce((n, c) => n + c.pending, 0);
       return {
@@ -266,7 +271,7 @@ async function fetchPending(
     runId,
     includeFailed: opts.retryFailed,
     concurrency: opts.concurrency ?? 2,
-    shouldStop: opts.shouldStop,
+    shouldStop: () => !!opts.shouldStop?.() || !!opts.signal?.aborted,
     tally,
     onRow: (row, r) =>
       opts.onEvent?.(
@@ -284,7 +289,7 @@ async function fetchPending(
       // No shouldStop here: the source stops starting requests and still yields (and so stores)
       // the ones in flight, which the server has already delivered.
     });
-    summary.interrupted = result.stopped || !!opts.shouldStop?.();
+    summary.interrupted = result.stopped || !!opts.shouldStop?.() || !!opts.signal?.aborted;
     summary.documents += result.units.reduce((n, u) => n + u.documents, 0);
   } finally {
     writer.flush();
