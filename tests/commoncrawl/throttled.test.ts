@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AbortedError, AttemptError, DEFAULT_RETRY_POLICY, Throttle, withRetry } from '../../src/core/retry.js';
 import { buildCcFixture, startCcServer, type CcServer } from '../support/cc-server.js';
 import { cleanDeliveries, readRecords, readSample } from './helpers.js';
 
@@ -33,7 +34,7 @@ function startSample(args: string[]) {
   const t0 = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, 'sample', ...args], {
     cwd: ROOT,
-    env: { ...process.env, CI: '1' },
+    env: { ...process.env, CI: '1', CCAUDIT_PROGRESS_INTERVAL_MS: '1000' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -92,6 +93,8 @@ for (const [label, every] of [
     expect(firstStatus - fetchStart).toBeLessThan(3000);
     // Well into the back-off (the policy's waits grow to a minute).
     await new Promise((r) => setTimeout(r, 2500));
+    // Plain status lines keep coming while the run retries (every second here, 5 s by default).
+    expect(run.lines.filter((l) => /^ccaudit sample: fetched \d+\/16 records \| /.test(l.line)).length).toBeGreaterThanOrEqual(2);
     const sent = performance.now();
     run.child.kill('SIGTERM');
     const { code, t } = await run.exited;
@@ -141,4 +144,27 @@ it('a request given up names its URL in the final error', async () => {
   } finally {
     await srv.setFaults([]);
   }
+});
+
+it('withRetry: an abort ends a minute-long back-off and a throttle pause at once, with the signal’s message', async () => {
+  const fail = async (): Promise<never> => {
+    throw new AttemptError('retry', 'http-503', 'HTTP 503');
+  };
+  const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 60_000, jitter: 0 };
+  const ctl = new AbortController();
+  const t0 = performance.now();
+  setTimeout(() => ctl.abort(new Error('stopped by SIGTERM')), 50);
+  const err = await withRetry(fail, policy, new Throttle(), { signal: ctl.signal }).catch((e) => e);
+  expect(err).toBeInstanceOf(AbortedError);
+  expect(err.message).toBe('stopped by SIGTERM');
+  expect(performance.now() - t0).toBeLessThan(1000);
+
+  // A 403 pause of a minute: the next request's wait for its turn ends with the abort too.
+  const throttle = new Throttle({ pauseMs: 60_000 });
+  throttle.slowDown();
+  const ctl2 = new AbortController();
+  setTimeout(() => ctl2.abort(new Error('stopped by SIGINT')), 50);
+  const t1 = performance.now();
+  await expect(throttle.acquire(ctl2.signal)).rejects.toThrow('stopped by SIGINT');
+  expect(performance.now() - t1).toBeLessThan(1000);
 });
