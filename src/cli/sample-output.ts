@@ -1,5 +1,5 @@
 /** What `ccaudit sample` prints: progress on stderr, the plan and summary as text or JSON. */
-import cliProgress from 'cli-progress';
+import { liveStatus, type LiveStatus } from './progress.js';
 import type { BaselinePlan, SampleEvent, SampleSummary } from '../pipeline/index.js';
 
 export function baselinePlanJson(p: BaselinePlan) {
@@ -53,16 +53,27 @@ export function formatBaselinePlan(p: BaselinePlan): string {
   return lines.join('\n') + '\n';
 }
 
-/** cli-progress bar on stderr (TTY only): records fetched / total, rate, retries. Logs otherwise. */
+/**
+ * Progress on stderr: what is being drawn, records fetched, rate, retries and the current
+ * back-off, as a live line on a terminal or a plain line every few seconds otherwise (a
+ * throttled run must show it is alive). With --json off a terminal the routine lines are left
+ * out, but retries and back-off are still shown once they start.
+ */
 export class SampleProgress {
-  private bar: cliProgress.SingleBar | null = null;
+  private status: LiveStatus | null = null;
+  private phase = '';
+  private total = 0;
   private done = 0;
   private retries = 0;
   private failed = 0;
   private started = 0;
+  private last: { url: string; code: string; attempt: number; delayMs: number; at: number } | null = null;
   private readonly tty = !!process.stderr.isTTY && !process.env.CI;
 
-  constructor(private readonly quiet: boolean) {}
+  constructor(
+    private readonly quiet: boolean,
+    private readonly intervalMs = Number(process.env.CCAUDIT_PROGRESS_INTERVAL_MS) || 5000,
+  ) {}
 
   event(e: SampleEvent): void {
     switch (e.type) {
@@ -70,6 +81,7 @@ export class SampleProgress {
         this.log(`crawls: ${e.crawls.join(', ')}`);
         break;
       case 'draw-start':
+        this.phase = `drawing ${e.crawl}${e.stratum ? ` ${e.stratum}` : ''} (${e.backend})`;
         this.log(`${e.crawl}${e.stratum ? ` ${e.stratum}` : ''}: drawing the sample (${e.backend})…`);
         break;
       case 'draw-done':
@@ -80,18 +92,10 @@ export class SampleProgress {
         break;
       case 'fetch-start':
         this.started = Date.now();
-        if (this.tty && e.total > 0) {
-          this.bar = new cliProgress.SingleBar(
-            {
-              stream: process.stderr,
-              format: 'fetch {bar} {value}/{total} records | {rate} rec/s | retries {retries} | failed {failed}',
-              hideCursor: true,
-              fps: 5,
-            },
-            cliProgress.Presets.shades_classic,
-          );
-          this.bar.start(e.total, 0, { rate: '0.0', retries: 0, failed: 0 });
-        } else this.log(`fetching ${e.total} records…`);
+        this.total = e.total;
+        this.phase = 'fetch';
+        this.log(`fetching ${e.total} records…`);
+        if (!this.quiet || this.tty) this.ensureStatus();
         break;
       case 'record':
         this.done++;
@@ -100,34 +104,55 @@ export class SampleProgress {
           // 404s and other give-ups are always logged (stderr), and the run goes on.
           this.log(`skipped ${e.url}: ${e.code}: ${e.message}`, true);
         }
-        this.update();
+        this.status?.refresh();
         break;
       case 'retry':
         this.retries++;
-        this.update();
+        this.last = { ...e, at: Date.now() };
+        this.ensureStatus();
+        this.status!.refresh();
         break;
       case 'log':
-        this.log(e.message);
+        this.log(e.message, e.message.startsWith('warning:'));
         break;
     }
   }
 
-  private update(): void {
-    if (!this.bar) return;
-    const secs = (Date.now() - this.started) / 1000;
-    this.bar.update(this.done, { rate: secs > 0 ? (this.done / secs).toFixed(1) : '0.0', retries: this.retries, failed: this.failed });
+  /** A line that is always shown (signals). */
+  note(message: string): void {
+    this.log(message, true);
+  }
+
+  private render(): string {
+    const parts: string[] = [];
+    if (this.phase === 'fetch') {
+      const secs = (Date.now() - this.started) / 1000;
+      parts.push(`fetched ${this.done}/${this.total} records${this.failed ? ` (${this.failed} failed)` : ''}`);
+      parts.push(`${secs > 0 ? (this.done / secs).toFixed(2) : '0.00'} rec/s`);
+    } else parts.push(this.phase || 'starting');
+    parts.push(`${this.retries} retr${this.retries === 1 ? 'y' : 'ies'}`);
+    if (this.last) {
+      const left = this.last.at + this.last.delayMs - Date.now();
+      const back =
+        left > 0 ? (this.tty ? `next try in ${(left / 1000).toFixed(0)} s` : `backing off ${(this.last.delayMs / 1000).toFixed(1)} s`) : 'retrying';
+      parts.push(`last ${this.last.code} (attempt ${this.last.attempt}) on ${this.last.url}, ${back}`);
+    }
+    return parts.join(' | ');
+  }
+
+  private ensureStatus(): void {
+    this.status ??= liveStatus('ccaudit sample', () => this.render(), { tty: this.tty, intervalMs: this.intervalMs });
   }
 
   private log(message: string, always = false): void {
     if (this.quiet && !this.tty && !always) return;
-    if (this.bar) this.bar.stop();
-    process.stderr.write(`ccaudit sample: ${message}\n`);
-    if (this.bar) this.bar.start(this.bar.getTotal(), this.done, { rate: '0.0', retries: this.retries, failed: this.failed });
+    if (this.status) this.status.log(message);
+    else process.stderr.write(`ccaudit sample: ${message}\n`);
   }
 
   stop(): void {
-    this.bar?.stop();
-    this.bar = null;
+    this.status?.stop();
+    this.status = null;
   }
 }
 

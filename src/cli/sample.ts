@@ -33,7 +33,7 @@ interface SampleCliOptions extends ScoringFlags {
   dataUrl?: string;
   collinfo?: string;
   cacheDir?: string;
-  linesPerBlock: number;
+  linesPerBlock?: number;
   maxPages: number;
   retryFailed?: boolean;
   dryRun?: boolean;
@@ -115,7 +115,7 @@ export function register(program: Command): void {
     .option('--data-url <url>', 'data server (env CCAUDIT_DATA_URL; default https://data.commoncrawl.org)')
     .option('--collinfo <file>', 'read the crawl list from a local collinfo.json')
     .option('--cache-dir <dir>', 'where downloaded cluster.idx files are kept (default ~/.cache/ccaudit)')
-    .option('--lines-per-block <n>', 'zipnum lines per block (3000 for Common Crawl)', positiveInt, 3000)
+    .option('--lines-per-block <n>', 'zipnum lines per block (default: read from the index; 3000 for Common Crawl)', positiveInt)
     .option('--max-pages <n>', 'CDX API: most result pages read per crawl', positiveInt, 10)
     .option('--retry-failed', 'also fetch records that failed in earlier runs')
     .option(
@@ -185,15 +185,18 @@ export async function runSampleCommand(opts: SampleCliOptions): Promise<number> 
       return 2;
     }
   }
+  const progress = new SampleProgress(!!opts.json);
   let stop = false;
-  const onSignal = () => {
+  const abort = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
     if (stop) process.exit(130);
     stop = true;
-    process.stderr.write('\nccaudit sample: stopping after the requests in flight (Ctrl-C again to abort)\n');
+    const again = sig === 'SIGINT' ? 'Ctrl-C again' : `${sig} again`;
+    progress.note(`${sig} received: stopping now (replies in flight are stored, the rest stays pending; ${again} to quit at once)`);
+    abort.abort(new Error(`stopped by ${sig}`));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const progress = new SampleProgress(!!opts.json);
   const runOpts: SampleOptions = {
     indexUrl: opts.indexUrl,
     dataUrl: opts.dataUrl,
@@ -228,6 +231,7 @@ export async function runSampleCommand(opts: SampleCliOptions): Promise<number> 
     retryFailed: opts.retryFailed,
     maxPages: opts.maxPages,
     shouldStop: () => stop,
+    signal: abort.signal,
     pool,
     onEvent: (e) => progress.event(e),
   };

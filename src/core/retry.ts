@@ -49,10 +49,16 @@ export class GaveUpError extends Error {
   constructor(
     readonly last: AttemptError,
     readonly attempts: number,
+    /** The URL requested, when the caller knows it (named first in the message). */
+    readonly url?: string,
   ) {
-    super(last.kind === 'fatal' ? last.message : `${last.message} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'})`);
+    const what = last.kind === 'fatal' ? last.message : `${last.message} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'})`;
+    super(url ? `${url}: ${what}` : what);
     this.name = 'GaveUpError';
+    this.detail = what;
   }
+  /** The message without the URL (for callers that name the request themselves). */
+  readonly detail: string;
   get code(): string {
     return this.last.code;
   }
@@ -149,7 +155,7 @@ export interface ThrottleOptions {
   recoverAfter?: number;
   /** Injected clock and sleep (tests). */
   now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface ThrottleStats {
@@ -160,7 +166,35 @@ export interface ThrottleStats {
   waitedMs: number;
 }
 
-export const sleep = (ms: number): Promise<void> => (ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms)));
+/** Thrown by waits and requests cut short by an AbortSignal; the message is the signal's reason. */
+export class AbortedError extends Error {
+  constructor(signal: AbortSignal) {
+    const reason = signal.reason;
+    super(reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'aborted');
+    this.name = 'AbortedError';
+  }
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbortedError(signal);
+}
+
+/** Waits `ms`; rejects with AbortedError as soon as `signal` aborts (a back-off must not hold up a stop). */
+export const sleep = (ms: number, signal?: AbortSignal): Promise<void> => {
+  if (signal?.aborted) return Promise.reject(new AbortedError(signal));
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new AbortedError(signal!));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+};
 
 /**
  * Shared request pacing: rps spacing plus the 403 slow-down. One per run.
@@ -196,15 +230,16 @@ export class Throttle {
     this.stats.intervalMs = this.interval;
   }
 
-  /** Waits for this request's turn. */
-  acquire(): Promise<void> {
-    const turn = this.queue.then(() => this.waitTurn());
+  /** Waits for this request's turn; an aborted `signal` ends the wait (and gives up the turn). */
+  acquire(signal?: AbortSignal): Promise<void> {
+    const turn = this.queue.then(() => this.waitTurn(signal));
     this.queue = turn.catch(() => undefined);
     return turn;
   }
 
-  private async waitTurn(): Promise<void> {
+  private async waitTurn(signal?: AbortSignal): Promise<void> {
     for (;;) {
+      throwIfAborted(signal);
       const now = this.o.now();
       const at = Math.max(this.lastStart + this.interval, this.pausedUntil);
       if (at <= now) {
@@ -213,7 +248,7 @@ export class Throttle {
       }
       // Re-checked after waking: a 403 meanwhile extends the pause.
       this.stats.waitedMs += at - now;
-      await this.o.sleep(at - now);
+      await this.o.sleep(at - now, signal);
     }
   }
 
@@ -246,20 +281,25 @@ export interface RetryHooks {
   onRetry?(err: AttemptError, attempt: number, delayMs: number): void;
   /** Random source for jitter (seedable in tests). */
   random?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Ends throttle waits and back-off sleeps at once (AbortedError); no new attempt starts. */
+  signal?: AbortSignal;
 }
 
 /**
  * Runs `attempt(n)` until it succeeds, fails fatally or attempts run out.
- * Every attempt first waits its turn at the throttle. Throws GaveUpError.
+ * Every attempt first waits its turn at the throttle. Throws GaveUpError, or AbortedError
+ * when `hooks.signal` aborts while waiting.
  */
 export async function withRetry<T>(attempt: (n: number) => Promise<T>, policy: RetryPolicy, throttle: Throttle, hooks: RetryHooks = {}): Promise<T> {
   const random = hooks.random ?? Math.random;
   const wait = hooks.sleep ?? sleep;
   // Failures of a kind with its own cap (a wrong record) are counted apart from the others.
   const byCode = new Map<string, number>();
+  const signal = hooks.signal;
   for (let n = 1; ; n++) {
-    await throttle.acquire();
+    throwIfAborted(signal);
+    await throttle.acquire(signal);
     try {
       const result = await attempt(n);
       throttle.success();
@@ -275,7 +315,7 @@ export async function withRetry<T>(attempt: (n: number) => Promise<T>, policy: R
       let delay = backoffDelay(n, policy, random);
       if (retryAfter !== null) delay = Math.max(delay, Math.min(retryAfter, policy.maxRetryAfterMs));
       hooks.onRetry?.(err, n, delay);
-      await wait(delay);
+      await wait(delay, signal);
     }
   }
 }

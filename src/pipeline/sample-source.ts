@@ -5,7 +5,7 @@
  * resumes by fetching only rows still pending.
  */
 import type { RecordSource, SourceItem, SourceUnit } from '../core/record-source.js';
-import { GaveUpError } from '../core/retry.js';
+import { AbortedError, GaveUpError } from '../core/retry.js';
 import type { FetchedRecord, RecordFetcher } from '../sources/commoncrawl/fetcher.js';
 import { markSampleFailed, markSampleFetched, rowsToFetch, type SampleRow } from '../store/sample.js';
 import type { Store } from '../store/index.js';
@@ -76,10 +76,14 @@ export function pendingRowsSource(opts: PendingRowsOptions): RecordSource {
           opts.onRow?.(row, { ok: true });
           const attempts = r.got.attempts;
           yield { item: r.got.record, atCommit: () => markSampleFetched(store, [{ id: row.id, attempts }], runId) };
+        } else if (r.err instanceof AbortedError) {
+          // Stopped while waiting to retry: the row was never delivered, so it stays pending.
+          continue;
         } else {
           const code = r.err instanceof GaveUpError ? r.err.code : 'error';
           const attempts = r.err instanceof GaveUpError ? r.err.attempts : 1;
-          const message = (r.err as Error).message;
+          // The row names the file and range already; the stored error stays the server's answer.
+          const message = r.err instanceof GaveUpError ? r.err.detail : (r.err as Error).message;
           opts.tally.failed++;
           opts.tally.failures[code] = (opts.tally.failures[code] ?? 0) + 1;
           opts.onRow?.(row, { ok: false, code, message });

@@ -67,6 +67,11 @@ export interface SampleRunOptions {
   maxDraws?: number;
   /** Stop fetching (after in-flight requests) when this returns true (SIGINT). */
   shouldStop?(): boolean;
+  /**
+   * Aborting it stops the run within moments: throttle waits and back-offs end, no request
+   * starts, replies already in flight are stored, rows not fetched stay pending.
+   */
+  signal?: AbortSignal;
   onEvent?(event: SampleEvent): void;
 }
 

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { openStore, type Store, type StoreWriter } from '../store/index.js';
 import { runWriter, withRun } from './run.js';
-import { defaultCacheDir, drawZipnum, endpoints, loadCrawlList, ZipnumIndexes } from './sample-draw.js';
+import { defaultCacheDir, drawZipnum, endpoints, loadCrawlList, ZipnumIndexes, type ZipnumDrawInfo } from './sample-draw.js';
 
 export { defaultCacheDir, endpoints, loadCrawlList } from './sample-draw.js';
 import { findSampleDraw, rowsToFetch, sampleCounts, saveSampleDraw } from '../store/sample.js';
@@ -19,8 +19,15 @@ import type { SampleRunOptions, SampleStratum, SampleSummary } from './sample-ty
 
 export type { CrawlPlan, SampleEvent, SampleRunOptions, SampleStratum, SampleSummary } from './sample-types.js';
 import { pendingRowsSource, type SampleFetchTally } from './sample-source.js';
-import { Throttle } from '../core/retry.js';
-import { drawFromCdxApi, normalizeFilter, sampleKey, type NormalizedFilter, type SampleSpec } from '../sources/commoncrawl/sampler.js';
+import { AbortedError, Throttle } from '../core/retry.js';
+import {
+  drawFromCdxApi,
+  normalizeFilter,
+  sampleKey,
+  type DrawResult,
+  type NormalizedFilter,
+  type SampleSpec,
+} from '../sources/commoncrawl/sampler.js';
 import { CC_LINES_PER_BLOCK } from '../sources/commoncrawl/zipnum.js';
 
 export async function runSample(opts: SampleRunOptions): Promise<SampleSummary> {
@@ -44,7 +51,7 @@ export async function runSample(opts: SampleRunOptions): Promise<SampleSummary> 
 
   const throttle = new Throttle({ rps: opts.rps, ...opts.slowDown });
   const onRetry = (info: { url: string; code: string; attempt: number; delayMs: number }) => opts.onEvent?.({ type: 'retry', ...info });
-  const common = { throttle, timeoutMs: opts.timeoutMs, retry: opts.retry, onRetry };
+  const common = { throttle, timeoutMs: opts.timeoutMs, retry: opts.retry, onRetry, signal: opts.signal };
   const indexHttp = new HttpClient({ ...common, concurrency: opts.indexConcurrency ?? 1 });
   const fetcher = new RecordFetcher({ ...common, dataUrl, concurrency: opts.concurrency ?? 2 });
 
@@ -74,7 +81,12 @@ export async function runSample(opts: SampleRunOptions): Promise<SampleSummary> 
     opts.onEvent?.({ type: 'crawls', crawls: crawls.map((c) => c.id) });
 
     const ctx: DrawContext = { opts, summary, draws, backend, indexUrl, dataUrl, indexHttp, fetcher };
-    const drawAll = (runId: number | null) => drawSamples(ctx, crawls, store, runId);
+    // A stop while drawing keeps the crawls already drawn (each is saved when done).
+    const drawAll = (runId: number | null) =>
+      drawSamples(ctx, crawls, store, runId).catch((err) => {
+        if (!(err instanceof AbortedError)) throw err;
+        summary.interrupted = true;
+      });
     if (opts.dryRun) {
       // Look at an existing store without changing it; never create one.
       if (existsSync(opts.db)) {
@@ -104,7 +116,7 @@ export async function runSample(opts: SampleRunOptions): Promise<SampleSummary> 
       summary.runId = run.id;
       const writer = runWriter(run, { batchSize: 1000 });
       await drawAll(run.id);
-      await fetchPending(open, writer, fetcher, summary, opts, run.id);
+      if (!summary.interrupted) await fetchPending(open, writer, fetcher, summary, opts, run.id);
       summary.counts = sampleCounts(open, fetchKeys(open, summary, opts));
       summary.pending = summary.counts.reduce((n, c) => n + c.pending, 0);
       return {
@@ -152,7 +164,9 @@ async function drawSamples(ctx: DrawContext, crawls: CrawlInfo[], store: Store |
         filter: draw.filter,
         urlPattern: opts.urlPattern ?? null,
         matchType: opts.matchType ?? null,
-        linesPerBlock: opts.linesPerBlock ?? CC_LINES_PER_BLOCK,
+        // Undefined: read from the index when drawing. The key still hashes 3000 then, so
+        // samples stored before the block size was detected keep their keys.
+        linesPerBlock: backend === 'zipnum' ? opts.linesPerBlock : undefined,
       };
       const key = (draw.stratum?.keyPrefix ?? '') + sampleKey(spec);
       const stored = store ? findSampleDraw(store, crawl.id, key) : undefined;
@@ -173,12 +187,29 @@ async function drawSamples(ctx: DrawContext, crawls: CrawlInfo[], store: Store |
         continue;
       }
       opts.onEvent?.({ type: 'draw-start', crawl: crawl.id, backend, stratum });
-      const result =
+      const result: DrawResult & { zipnum?: ZipnumDrawInfo } =
         backend === 'zipnum'
           ? await drawZipnum(spec, zipnum, opts.maxDraws)
           : await drawFromCdxApi(spec, new CdxApiClient(indexHttp, cdxEndpoint(indexUrl, crawl.id, crawl.cdxApi)), {
               maxPages: opts.maxPages,
             });
+      const name = `${crawl.id}${stratum ? ` ${stratum}` : ''}`;
+      const z = result.zipnum;
+      if (z) {
+        if (z.refetched)
+          opts.onEvent?.({ type: 'log', message: `${name}: the cached cluster.idx did not match the server's shards; downloaded it again` });
+        if (z.detected && z.linesPerBlock !== CC_LINES_PER_BLOCK) {
+          opts.onEvent?.({ type: 'log', message: `${name}: zipnum blocks hold up to ${z.linesPerBlock} lines (read from the index)` });
+        }
+      }
+      if (result.short && result.records.length < spec.want / 2) {
+        const d = result.details;
+        const why =
+          z && d.draws > 0 && d.beyondBlock / d.draws > 0.9
+            ? `; ${Math.round((100 * d.beyondBlock) / d.draws)}% of draws fell past the end of a block: is --lines-per-block ${z.linesPerBlock} too large?`
+            : '; the filters match few lines';
+        opts.onEvent?.({ type: 'log', message: `warning: ${name}: only ${result.records.length} of ${spec.want} eligible lines found${why}` });
+      }
       if (store && !opts.dryRun) {
         saveSampleDraw(
           store,
@@ -240,7 +271,7 @@ async function fetchPending(
     runId,
     includeFailed: opts.retryFailed,
     concurrency: opts.concurrency ?? 2,
-    shouldStop: opts.shouldStop,
+    shouldStop: () => !!opts.shouldStop?.() || !!opts.signal?.aborted,
     tally,
     onRow: (row, r) =>
       opts.onEvent?.(
@@ -258,7 +289,7 @@ async function fetchPending(
       // No shouldStop here: the source stops starting requests and still yields (and so stores)
       // the ones in flight, which the server has already delivered.
     });
-    summary.interrupted = result.stopped || !!opts.shouldStop?.();
+    summary.interrupted = result.stopped || !!opts.shouldStop?.() || !!opts.signal?.aborted;
     summary.documents += result.units.reduce((n, u) => n + u.documents, 0);
   } finally {
     writer.flush();

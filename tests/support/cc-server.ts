@@ -185,6 +185,8 @@ export interface FaultRule {
   range?: string;
   /** Apply to the next N matching requests; default: all. */
   times?: number;
+  /** Apply to every k-th matching request only (2: every other one, i.e. 50 %); default 1. */
+  every?: number;
   /** Retry-After header value for 503/429/403. */
   retryAfter?: string;
   /** 'slow': delay before the headers (ms). */
@@ -240,7 +242,7 @@ export interface CcServerOptions {
 /** Starts the server on 127.0.0.1 with an ephemeral port, in this process. */
 export async function serveFixture(fixture: CcFixture, opts: CcServerOptions = {}): Promise<FixtureServer> {
   const pageSize = opts.pageSize ?? 2;
-  let faults: Array<FaultRule & { left: number }> = [];
+  let faults: Array<FaultRule & { left: number; seen: number }> = [];
   let dataDelay = 0;
   const log: RequestLog[] = [];
   const crawlById = new Map(fixture.crawls.map((c) => [c.id, c]));
@@ -253,6 +255,7 @@ export async function serveFixture(fixture: CcFixture, opts: CcServerOptions = {
       if (target !== 'any' && target !== info.target) continue;
       if (f.path !== undefined && f.path !== info.path) continue;
       if (f.range !== undefined && f.range !== info.range) continue;
+      if (f.every && f.every > 1 && f.seen++ % f.every !== 0) continue;
       f.left--;
       return f;
     }
@@ -575,7 +578,7 @@ export async function serveFixture(fixture: CcFixture, opts: CcServerOptions = {
     fixture,
     log,
     setFaults(rules) {
-      faults = rules.map((r) => ({ ...r, left: r.times ?? Infinity }));
+      faults = rules.map((r) => ({ ...r, left: r.times ?? Infinity, seen: 0 }));
     },
     setDataDelay(ms) {
       dataDelay = ms;

@@ -18,6 +18,7 @@ import { isReadError } from '../../core/types.js';
 import type { CdxRecord } from './cdxj.js';
 import { surt } from './surt.js';
 import {
+  AbortedError,
   AttemptError,
   DEFAULT_RETRY_POLICY,
   GaveUpError,
@@ -49,6 +50,11 @@ export interface HttpClientOptions {
   dispatcher?: Dispatcher;
   /** Called for every retry (progress bars, logs). */
   onRetry?(info: { url: string; code: string; attempt: number; delayMs: number }): void;
+  /**
+   * Stops the client: throttle waits and back-off sleeps end at once with AbortedError and no
+   * new attempt starts. Requests already sent are left to finish (their replies may be stored).
+   */
+  signal?: AbortSignal;
 }
 
 export interface HttpStats {
@@ -102,6 +108,7 @@ export class HttpClient {
   private readonly userAgent: string;
   private readonly random: () => number;
   private readonly onRetry: HttpClientOptions['onRetry'];
+  private readonly signal: AbortSignal | undefined;
 
   constructor(opts: HttpClientOptions = {}) {
     const concurrency = opts.concurrency ?? 2;
@@ -112,6 +119,7 @@ export class HttpClient {
     this.userAgent = opts.userAgent ?? USER_AGENT;
     this.random = opts.random ?? Math.random;
     this.onRetry = opts.onRetry;
+    this.signal = opts.signal;
     this.limit = pLimit(concurrency);
     this.ownsDispatcher = !opts.dispatcher;
     this.dispatcher =
@@ -132,7 +140,7 @@ export class HttpClient {
   }
 
   /** Streams `url` into `dest` (written to `dest.part`, renamed when complete). */
-  download(url: string, dest: string, headers: Record<string, string> = {}): Promise<{ bytes: number }> {
+  download(url: string, dest: string, headers: Record<string, string> = {}): Promise<{ bytes: number; etag?: string; lastModified?: string }> {
     return this.limit(() =>
       this.retrying(url, async () => {
         this.stats.requests++;
@@ -150,7 +158,7 @@ export class HttpClient {
         this.stats.bytes += bytes;
         await rename(part, dest);
         this.count('200');
-        return { bytes };
+        return { bytes, etag: header(res.headers, 'etag'), lastModified: header(res.headers, 'last-modified') };
       }),
     );
   }
@@ -164,14 +172,20 @@ export class HttpClient {
     try {
       return await withRetry(fn, this.policy, this.throttle, {
         random: this.random,
+        signal: this.signal,
         onRetry: (err, attempt, delayMs) => {
           this.stats.retries++;
           this.onRetry?.({ url, code: err.code, attempt, delayMs });
         },
       });
     } catch (err) {
+      if (err instanceof AbortedError) throw err;
       this.stats.failures++;
-      if (err instanceof GaveUpError) this.count(err.code);
+      if (err instanceof GaveUpError) {
+        this.count(err.code);
+        // The final error names what was asked for: a bare "HTTP 503: <body>" does not say where.
+        throw err.url ? err : new GaveUpError(err.last, err.attempts, url);
+      }
       throw err;
     }
   }

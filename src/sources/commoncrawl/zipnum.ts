@@ -9,8 +9,9 @@
  * block with probability n_b/W is exactly "blocks weighted by their line counts", so every
  * line of the crawl is equally likely, including those in the short last block of each shard.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
@@ -137,27 +138,74 @@ export function zipnumUrl(dataUrl: string, crawl: string, file: string): string 
 }
 
 /**
- * cluster.idx of a crawl, downloaded once into `cacheDir/<crawl>/cluster.idx` (it is ~100 MB for
- * a recent crawl, so it is kept between runs) and parsed line by line.
+ * Where a crawl's cluster.idx from `dataUrl` is cached: `cacheDir/<crawl>/<hash of the URL>/`.
+ * Two servers (CC and a mirror, or two test servers) may publish different indexes under the
+ * same crawl name; offsets from one are garbage against the other's shards.
+ */
+export function clusterIdxCacheFile(cacheDir: string, dataUrl: string, crawl: string): string {
+  const url = zipnumUrl(dataUrl, crawl, 'cluster.idx');
+  const tag = createHash('sha256').update(url).digest('hex').slice(0, 16);
+  return path.join(cacheDir, crawl, tag, 'cluster.idx');
+}
+
+/** Sidecar written after a complete download: what was fetched, from where, and how big it was. */
+interface CacheMeta {
+  url: string;
+  bytes: number;
+  etag?: string;
+  lastModified?: string;
+}
+
+async function cachedCopyIsUsable(file: string, url: string): Promise<boolean> {
+  const st = await stat(file).catch(() => null);
+  if (!st) return false;
+  try {
+    const meta = JSON.parse(await readFile(file + '.json', 'utf8')) as CacheMeta;
+    // A copy without its sidecar, from another URL or of another size is not trusted.
+    return meta.url === url && meta.bytes === st.size;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * cluster.idx of a crawl, downloaded once into the cache (it is ~100 MB for a recent crawl, so
+ * it is kept between runs) and parsed line by line. `refresh` downloads it again whatever is
+ * cached (a cached copy whose blocks did not read back).
  */
 export async function openClusterIndex(
   http: HttpClient,
   dataUrl: string,
   crawl: string,
   cacheDir: string,
-  opts: { prefixes?: string[] } = {},
+  opts: { prefixes?: string[]; refresh?: boolean } = {},
 ): Promise<{ index: ClusterIndex; file: string; downloaded: boolean }> {
-  const file = path.join(cacheDir, crawl, 'cluster.idx');
+  const file = clusterIdxCacheFile(cacheDir, dataUrl, crawl);
+  const url = zipnumUrl(dataUrl, crawl, 'cluster.idx');
   let downloaded = false;
-  if (!(await stat(file).catch(() => null))) {
+  if (opts.refresh || !(await cachedCopyIsUsable(file, url))) {
     await mkdir(path.dirname(file), { recursive: true });
-    await http.download(zipnumUrl(dataUrl, crawl, 'cluster.idx'), file);
+    await rm(file + '.json', { force: true });
+    const got = await http.download(url, file);
+    const meta: CacheMeta = { url, bytes: got.bytes, etag: got.etag, lastModified: got.lastModified };
+    await writeFile(file + '.json', JSON.stringify(meta) + '\n');
     downloaded = true;
   }
   const rl = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   const index = await loadClusterIndex(rl, opts);
   if (index.size === 0 && !opts.prefixes?.length) throw new ZipnumError(`${file} lists no blocks`);
   return { index, file, downloaded };
+}
+
+/**
+ * Lines per block of an index, read from its first blocks: the most lines in any of them.
+ * A shard's last block is short, so one block alone could under-count; two rarely both are.
+ */
+export async function detectLinesPerBlock(index: ClusterIndex, readBlock: (i: number) => Promise<string[]>): Promise<number> {
+  if (index.size === 0) return CC_LINES_PER_BLOCK;
+  const probes = [...new Set([0, Math.min(1, index.size - 1)])];
+  const counts = await Promise.all(probes.map(async (i) => (await readBlock(i)).length));
+  return Math.max(1, ...counts);
 }
 
 /** Range-reads and inflates blocks, with a small LRU cache (bounded by characters held). */
