@@ -29,13 +29,15 @@ export function register(program: Command): void {
 
 /** Runs a scan and returns the process exit code (non-zero only when nothing could be processed). */
 export async function runScan(paths: string[], opts: ScanFlags): Promise<number> {
-  let pool: StagePool;
-  try {
-    pool = await openStagePool(stageSettings(opts));
-  } catch (err) {
-    process.stderr.write(`ccaudit scan: ${(err as Error).message}\n`);
-    return 2;
-  }
+  let poolFailed = false;
+  const openPool = async (): Promise<StagePool> => {
+    try {
+      return await openStagePool(stageSettings(opts));
+    } catch (err) {
+      poolFailed = true;
+      throw err;
+    }
+  };
   let interrupted = false;
   const onSignal = () => {
     interrupted = true;
@@ -48,7 +50,7 @@ export async function runScan(paths: string[], opts: ScanFlags): Promise<number>
     summary = await scan({
       db: opts.db,
       paths,
-      pool,
+      pool: openPool,
       batchSize: opts.batch,
       shouldStop: () => interrupted,
       onProgress: (e) => {
@@ -57,8 +59,11 @@ export async function runScan(paths: string[], opts: ScanFlags): Promise<number>
         else progress?.add(e.delta);
       },
     });
+  } catch (err) {
+    // Bad detector flags are usage errors (2); an unusable store or input is a failure (1).
+    process.stderr.write(`ccaudit scan: ${(err as Error).message}\n`);
+    return poolFailed ? 2 : 1;
   } finally {
-    await pool.close();
     (progress as ByteProgress | null)?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -19,8 +19,11 @@ export interface ScanOptions {
   detectors?: string[] | null;
   /** Detector plugin modules (paths or package names). */
   detectorModules?: string[];
-  /** A stage pool made by the caller (then threads/detectors are ignored and it is left open). */
-  pool?: StagePool;
+  /**
+   * A stage pool made by the caller (then threads/detectors are ignored and it is left open),
+   * or a function that opens one, called only once the store is open (the pool is closed here).
+   */
+  pool?: StagePool | (() => Promise<StagePool>);
   /** Rows per committed transaction. Default 500. */
   batchSize?: number;
   onProgress?(event: ScanProgress): void;
@@ -81,9 +84,15 @@ export async function scan(opts: ScanOptions): Promise<ScanSummary> {
   if (files.length === 0) return summary;
   let totalBytes = 0;
   for (const f of files) totalBytes += (await stat(f)).size;
-  const pool = opts.pool ?? (await openStagePool({ threads: opts.threads, detectors: opts.detectors, detectorModules: opts.detectorModules }));
+  // The store first: an unusable database must fail before any worker thread starts.
   const { store, close } = useStore(opts.db);
+  let pool: StagePool | null = null;
+  const ownPool = typeof opts.pool !== 'object';
   try {
+    pool =
+      typeof opts.pool === 'function'
+        ? await opts.pool()
+        : (opts.pool ?? (await openStagePool({ threads: opts.threads, detectors: opts.detectors, detectorModules: opts.detectorModules })));
     opts.onProgress?.({ type: 'start', files: files.length, totalBytes });
     const times: StageTimes = { readMs: 0, extractMs: 0, storeMs: 0 };
     await withRun(store, 'scan', { paths: opts.paths, files: files.length }, async (run) => {
@@ -91,7 +100,7 @@ export async function scan(opts: ScanOptions): Promise<ScanSummary> {
       const writer = runWriter(run, { batchSize: opts.batchSize ?? 500 });
       const result = await ingest(warcFileSource(files), {
         writer,
-        pool,
+        pool: pool!,
         times,
         onUnitStart: (unit) => opts.onProgress?.({ type: 'file', path: unit.source }),
         hooks: { onBytes: (delta) => opts.onProgress?.({ type: 'bytes', delta }), shouldStop: opts.shouldStop },
@@ -124,8 +133,11 @@ export async function scan(opts: ScanOptions): Promise<ScanSummary> {
     summary.database = totals(store);
     return summary;
   } finally {
-    if (!opts.pool) await pool.close();
-    close();
+    try {
+      if (ownPool) await pool?.close();
+    } finally {
+      close();
+    }
   }
 }
 

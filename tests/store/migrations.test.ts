@@ -101,7 +101,7 @@ describe('migrations', () => {
     const db = new Database(path);
     db.exec(`CREATE TABLE people (name TEXT)`);
     db.close();
-    expect(() => openStore(path)).toThrow(/already holds 1 table.*refusing/);
+    expect(() => openStore(path)).toThrow(/another application.s SQLite database \(1 table.*refusing/);
     const tagged = tempPath('tagged.db');
     const db2 = new Database(tagged);
     db2.pragma('application_id = 42');
@@ -159,6 +159,8 @@ describe('openStore pragmas', () => {
   });
 
   it('reports a missing directory clearly', () => {
-    expect(() => openStore('/nonexistent-dir-ccaudit/x.db')).toThrow(/cannot open store \/nonexistent-dir-ccaudit\/x.db/);
+    expect(() => openStore('/nonexistent-dir-ccaudit/x.db')).toThrow(
+      /cannot create store \/nonexistent-dir-ccaudit\/x.db: directory \/nonexistent-dir-ccaudit does not exist/,
+    );
   });
 });

@@ -67,7 +67,7 @@ export function checkCompatible(db: Database.Database, location: string, latest:
     if (tables.n > 0) {
       throw new StoreError(
         'not-a-ccaudit-database',
-        `${location} already holds ${tables.n} table(s)/index(es) but no ccaudit schema version; refusing to modify it`,
+        `${location} is another application's SQLite database (${tables.n} table(s)/index(es), no ccaudit schema version); refusing to modify it`,
       );
     }
   }
