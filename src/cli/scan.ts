@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { scan, type ScanSummary } from '../pipeline/scan.js';
 import { openStagePool, type StagePool } from '../pipeline/stage-pool.js';
+import { errorLine } from './errors.js';
 import { byteProgress, type ByteProgress } from './progress.js';
 import { DEFAULT_DB, positiveInt } from './options.js';
 import { addScoringOptions, stageSettings, type ScoringFlags } from './scoring-options.js';
@@ -86,6 +87,15 @@ export async function runScan(paths: string[], opts: ScanFlags): Promise<number>
         `database ${opts.db}: ${db.records} records, ${db.documents} documents, ${db.errors} errors\n`,
     );
   }
+  if (summary.firstErrors.length > 0) {
+    process.stderr.write(`first errors (all: ccaudit errors --db ${opts.db}):\n`);
+    for (const e of summary.firstErrors) process.stderr.write(`  ${errorLine(e)}\n`);
+  }
   if (summary.status === 'interrupted') return 130;
-  return summary.files - summary.filesFailed > 0 ? 0 : 1;
+  // Files that were all junk, empty or unreadable are "nothing processed", not success.
+  if (summary.recordsRead === 0 && summary.filesAlreadyDone === 0) {
+    process.stderr.write(`ccaudit scan: nothing could be processed: ${summary.files} file(s) gave no WARC records\n`);
+    return 1;
+  }
+  return 0;
 }
