@@ -97,7 +97,8 @@ export function openStore(path: string, opts: OpenStoreOptions = {}): Store {
       if (readonly && version < LATEST_SCHEMA_VERSION) {
         throw new StoreError(
           'schema-outdated',
-          `${path} has schema version ${version} but this ccaudit needs ${LATEST_SCHEMA_VERSION}; ` + `open it once without --readonly to migrate`,
+          `${path} has schema version ${version} but this ccaudit needs ${LATEST_SCHEMA_VERSION}; ` +
+            `run a command that writes to it once to migrate (e.g. ccaudit score --db ${path})`,
         );
       }
     } else {

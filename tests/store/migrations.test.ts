@@ -39,6 +39,19 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('a store of an older version opened read-only says which command migrates it; a writing open then migrates it', () => {
+    const path = tempPath('v4.db');
+    const db = new Database(path);
+    applyMigrations(db, { target: 4 });
+    db.close();
+    expect(() => openStore(path, { readonly: true })).toThrow(
+      `${path} has schema version 4 but this ccaudit needs ${LATEST_SCHEMA_VERSION}; run a command that writes to it once to migrate (e.g. ccaudit score --db ${path})`,
+    );
+    const store = openStore(path);
+    expect(store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+    store.close();
+  });
+
   it('upgrades a version-1 database to version 2 (and on to the latest) keeping its rows', () => {
     const path = tempPath('v1.db');
     const db = new Database(path);
