@@ -33,7 +33,18 @@ export { BUILTIN_DETECTORS, BUILTIN_NAMES, type BuiltinOptions } from '../detect
 export { selectDetectors, prepareDetectors, type DetectorSelection } from '../detectors/registry.js';
 
 // The SQLite store (schema: SCHEMA.md in the package).
-export { openStore, Store, StoreError, StoreWriter, totals, type OpenStoreOptions } from './store/index.js';
+export {
+  openStore,
+  Store,
+  StoreError,
+  StoreWriter,
+  totals,
+  listErrors,
+  countErrors,
+  type OpenStoreOptions,
+  type ErrorFilter,
+  type ErrorInfo,
+} from './store/index.js';
 
 // The pipeline: scan local files, sample Common Crawl, score stored documents.
 export {

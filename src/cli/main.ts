@@ -16,6 +16,7 @@ import { register as registerSample } from './sample.js';
 import { register as registerIndex } from './index-cmd.js';
 import { register as registerSynthesize } from './synthesize.js';
 import { register as registerReferences } from './references.js';
+import { register as registerErrors } from './errors.js';
 
 function packageVersion(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
@@ -54,6 +55,7 @@ export function buildProgram(): Command {
   registerEstimate(program);
   registerSynthesize(program);
   registerReferences(program);
+  registerErrors(program);
   registerCollapse(program);
   return program;
 }

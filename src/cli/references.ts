@@ -51,7 +51,8 @@ export function register(program: Command): void {
     .option('--db <file>', 'SQLite store', DEFAULT_DB)
     .option('--json', 'print JSON rows')
     .action((f: { db: string; json?: boolean }) => {
-      const store = openStore(f.db);
+      // Listing never creates a store (a mistyped --db is an error).
+      const store = openStore(f.db, { create: false });
       try {
         const rows = referenceSummary(store);
         if (f.json) {

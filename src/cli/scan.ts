@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { scan, type ScanSummary } from '../pipeline/scan.js';
 import { openStagePool, type StagePool } from '../pipeline/stage-pool.js';
+import { errorLine } from './errors.js';
 import { byteProgress, type ByteProgress } from './progress.js';
 import { DEFAULT_DB, positiveInt } from './options.js';
 import { addScoringOptions, stageSettings, type ScoringFlags } from './scoring-options.js';
@@ -29,13 +30,15 @@ export function register(program: Command): void {
 
 /** Runs a scan and returns the process exit code (non-zero only when nothing could be processed). */
 export async function runScan(paths: string[], opts: ScanFlags): Promise<number> {
-  let pool: StagePool;
-  try {
-    pool = await openStagePool(stageSettings(opts));
-  } catch (err) {
-    process.stderr.write(`ccaudit scan: ${(err as Error).message}\n`);
-    return 2;
-  }
+  let poolFailed = false;
+  const openPool = async (): Promise<StagePool> => {
+    try {
+      return await openStagePool(stageSettings(opts));
+    } catch (err) {
+      poolFailed = true;
+      throw err;
+    }
+  };
   let interrupted = false;
   const onSignal = () => {
     interrupted = true;
@@ -48,7 +51,7 @@ export async function runScan(paths: string[], opts: ScanFlags): Promise<number>
     summary = await scan({
       db: opts.db,
       paths,
-      pool,
+      pool: openPool,
       batchSize: opts.batch,
       shouldStop: () => interrupted,
       onProgress: (e) => {
@@ -57,8 +60,11 @@ export async function runScan(paths: string[], opts: ScanFlags): Promise<number>
         else progress?.add(e.delta);
       },
     });
+  } catch (err) {
+    // Bad detector flags are usage errors (2); an unusable store or input is a failure (1).
+    process.stderr.write(`ccaudit scan: ${(err as Error).message}\n`);
+    return poolFailed ? 2 : 1;
   } finally {
-    await pool.close();
     (progress as ByteProgress | null)?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -81,6 +87,15 @@ export async function runScan(paths: string[], opts: ScanFlags): Promise<number>
         `database ${opts.db}: ${db.records} records, ${db.documents} documents, ${db.errors} errors\n`,
     );
   }
+  if (summary.firstErrors.length > 0) {
+    process.stderr.write(`first errors (all: ccaudit errors --db ${opts.db}):\n`);
+    for (const e of summary.firstErrors) process.stderr.write(`  ${errorLine(e)}\n`);
+  }
   if (summary.status === 'interrupted') return 130;
-  return summary.files - summary.filesFailed > 0 ? 0 : 1;
+  // Files that were all junk, empty or unreadable are "nothing processed", not success.
+  if (summary.recordsRead === 0 && summary.filesAlreadyDone === 0) {
+    process.stderr.write(`ccaudit scan: nothing could be processed: ${summary.files} file(s) gave no WARC records\n`);
+    return 1;
+  }
+  return 0;
 }

@@ -87,6 +87,11 @@ export interface ShareReport {
   groups: GroupResult[];
   /** Documents without a value for the grouping key (e.g. no publication date). */
   excluded: number;
+  /**
+   * Exact duplicates left out of every share: documents repeating an earlier one (the same
+   * WARC-Record-ID, or the same payload in the same crawl month). Stored, never counted twice.
+   */
+  duplicates: number;
   /** Per-month shares with intervals, one row per month and method (month grouping only). */
   series: SharePoint[];
   gptWords: ExcessAnalysis | null;
@@ -123,6 +128,8 @@ export interface ReportFrame {
   mixture: ShareReport['mixture'];
   examples: ReportExample[];
   domainCalibration?: DomainCalibrationInfo | null;
+  /** Exact duplicate documents the input held and the report left out (0 when not known). */
+  duplicates?: number;
   notes: string[];
 }
 
@@ -132,6 +139,12 @@ export function assembleReport(frame: ReportFrame, result: AggregateResult): Sha
   if (result.excluded > 0) {
     const why = frame.groupBy === 'month' ? `no ${frame.dateBasis === 'crawl' ? 'crawl' : 'publication'} month` : `no ${frame.groupBy} value`;
     notes.push(`${result.excluded} documents left out: ${why}.`);
+  }
+  const duplicates = frame.duplicates ?? 0;
+  if (duplicates > 0) {
+    notes.push(
+      `${duplicates} exact duplicate document${duplicates === 1 ? '' : 's'} left out (the same WARC-Record-ID, or the same payload in the same crawl month).`,
+    );
   }
   const tooFew = result.groups.filter((g) => g.tooFew).length;
   if (tooFew > 0) notes.push(`${tooFew} group(s) have fewer than ${result.minDocs} documents: shown as "too few documents".`);
@@ -155,6 +168,7 @@ export function assembleReport(frame: ReportFrame, result: AggregateResult): Sha
     mixture: frame.mixture ? { ...frame.mixture, skippedLanguage: result.mixtureSkippedLanguage } : null,
     groups: result.groups,
     excluded: result.excluded,
+    duplicates,
     series: frame.groupBy === 'month' ? seriesOf(result.groups) : [],
     gptWords: result.excess,
     agreement: result.agreement,

@@ -4,7 +4,7 @@
  */
 import type { ExtractInput, ExtractedDocument } from '../core/types.js';
 import { decodeHtml } from './charset.js';
-import { isElement, parseHtml, type AnyNode, type Document } from './dom.js';
+import { isElement, parseHtml, type AnyNode, type Document, type Element } from './dom.js';
 import { countWords, detectLanguage } from './language.js';
 import { extractMainText } from './main-text.js';
 import { extractMetadata } from './metadata.js';
@@ -17,7 +17,10 @@ export { parseDateString, dateFromUrl } from './dates.js';
 
 /** HTML beyond this many characters is cut before parsing (Common Crawl caps payloads at 1 MiB). */
 export const MAX_HTML_CHARS = 4 * 1024 * 1024;
-/** Elements nested deeper than this are dropped (pathological pages; keeps tree walks bounded). */
+/**
+ * Deeper structure is flattened onto the element at this depth (pathological pages; keeps
+ * every tree walk's recursion bounded without losing the text).
+ */
 export const MAX_DEPTH = 256;
 
 /** Options beyond the shared ExtractInput. */
@@ -27,19 +30,64 @@ export interface ExtractOptions {
 }
 
 /**
- * Drop subtrees nested deeper than `max`. Recursion is safe: it never goes
- * deeper than `max` (children below are cut before they are visited).
+ * Flattens subtrees nested deeper than `max` onto the element at depth `max`, so no walk
+ * recurses deeper but no text is lost. Recursion here stops at `max` too.
  */
 function limitDepth(doc: Document, max: number): void {
   const visit = (children: AnyNode[], depth: number): void => {
     for (let i = 0; i < children.length; i++) {
       const node = children[i];
       if (node.type === 'text' || !isElement(node) || node.children.length === 0) continue;
-      if (depth >= max) node.children = [];
+      if (depth >= max) flattenInto(node);
       else visit(node.children, depth + 1);
     }
   };
   visit(doc.children, 1);
+}
+
+/**
+ * Replaces the descendants of `top` by a flat list in document order: leaves (text, empty
+ * elements) stay in a shallow copy of the element that held them, so tags, classes and
+ * block breaks still reach the text serialiser. An element whose leaves are split by child
+ * elements becomes one copy per run of leaves. Iterative: the depth below is unbounded.
+ */
+function flattenInto(top: Element): void {
+  const flat: AnyNode[] = [];
+  type Frame = { el: Element; next: number; piece: Element | null };
+  const stack: Frame[] = [{ el: top, next: 0, piece: null }];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1];
+    if (frame.next >= frame.el.children.length) {
+      stack.pop();
+      continue;
+    }
+    const child = frame.el.children[frame.next++];
+    if (isElement(child) && child.children.length > 0) {
+      frame.piece = null;
+      stack.push({ el: child, next: 0, piece: null });
+    } else if (frame.el === top) {
+      flat.push(child);
+    } else {
+      if (frame.piece === null) {
+        frame.piece = frame.el.cloneNode(false);
+        flat.push(frame.piece);
+      }
+      frame.piece.children.push(child);
+    }
+  }
+  for (const node of flat) if (isElement(node)) relink(node, node.children);
+  relink(top, flat);
+}
+
+/** Sets `parent`'s children with consistent parent and sibling links. */
+function relink(parent: Element, children: AnyNode[]): void {
+  parent.children = children;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i];
+    c.parent = parent;
+    c.prev = children[i - 1] ?? null;
+    c.next = children[i + 1] ?? null;
+  }
 }
 
 /** Share of control bytes that marks a payload as binary rather than text. */

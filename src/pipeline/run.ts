@@ -2,7 +2,16 @@
  * Run lifecycle shared by every command that records runs: mark runs of killed processes
  * `interrupted`, begin this run, and finish it with a status and summary whatever happens.
  */
-import { StoreWriter, beginRun, finishRun, markAbandonedRuns, openStore, type FinalRunStatus, type Store } from '../store/index.js';
+import {
+  StoreWriter,
+  beginRun,
+  finishRun,
+  markAbandonedRuns,
+  openStore,
+  type FinalRunStatus,
+  type OpenStoreOptions,
+  type Store,
+} from '../store/index.js';
 
 /** A store path (opened here, closed when done) or a store the caller opened (left open). */
 export type StoreInput = string | Store;
@@ -52,8 +61,8 @@ export function runWriter(run: RunHandle, opts?: ConstructorParameters<typeof St
 }
 
 /** Opens `db` when it is a path; `close` closes only what was opened here. */
-export function useStore(db: StoreInput): { store: Store; close(): void } {
+export function useStore(db: StoreInput, opts?: OpenStoreOptions): { store: Store; close(): void } {
   if (typeof db !== 'string') return { store: db, close: () => {} };
-  const store = openStore(db);
+  const store = openStore(db, opts);
   return { store, close: () => store.close() };
 }

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { expandWarcPaths } from '../sources/local/expand-paths.js';
 import { warcFileSource, warcFileUnit } from '../sources/local/warc-files.js';
-import { totals, type StoreWriter, type Totals } from '../store/index.js';
+import { listErrors, totals, type StoreWriter, type ErrorInfo, type Totals } from '../store/index.js';
 import { ingest, ingestUnit, type IngestHooks, type StageTimes, type UnitSummary } from './ingest.js';
 import { runWriter, useStore, withRun, type StoreInput } from './run.js';
 import { openStagePool, type StagePool } from './stage-pool.js';
@@ -19,8 +19,11 @@ export interface ScanOptions {
   detectors?: string[] | null;
   /** Detector plugin modules (paths or package names). */
   detectorModules?: string[];
-  /** A stage pool made by the caller (then threads/detectors are ignored and it is left open). */
-  pool?: StagePool;
+  /**
+   * A stage pool made by the caller (then threads/detectors are ignored and it is left open),
+   * or a function that opens one, called only once the store is open (the pool is closed here).
+   */
+  pool?: StagePool | (() => Promise<StagePool>);
   /** Rows per committed transaction. Default 500. */
   batchSize?: number;
   onProgress?(event: ScanProgress): void;
@@ -48,7 +51,12 @@ export interface ScanSummary {
   stageSeconds: { read: number; extract: number; store: number };
   /** Row counts of the whole store afterwards. */
   database: Totals | null;
+  /** The first few errors this run stored, in file order (`listErrors` gives them all). */
+  firstErrors: ErrorInfo[];
 }
+
+/** How many of a run's errors the summary names. */
+export const SUMMARY_ERRORS = 5;
 
 const round2 = (n: number) => Number(n.toFixed(2));
 
@@ -77,13 +85,25 @@ export async function scan(opts: ScanOptions): Promise<ScanSummary> {
     seconds: 0,
     stageSeconds: { read: 0, extract: 0, store: 0 },
     database: null,
+    firstErrors: [],
   };
   if (files.length === 0) return summary;
   let totalBytes = 0;
-  for (const f of files) totalBytes += (await stat(f)).size;
-  const pool = opts.pool ?? (await openStagePool({ threads: opts.threads, detectors: opts.detectors, detectorModules: opts.detectorModules }));
+  for (const f of files) {
+    const size = (await stat(f)).size;
+    // An empty file holds no records and gives the reader nothing to complain about.
+    if (size === 0) summary.missing.push({ arg: f, reason: 'empty file (0 bytes), no WARC records' });
+    totalBytes += size;
+  }
+  // The store first: an unusable database must fail before any worker thread starts.
   const { store, close } = useStore(opts.db);
+  let pool: StagePool | null = null;
+  const ownPool = typeof opts.pool !== 'object';
   try {
+    pool =
+      typeof opts.pool === 'function'
+        ? await opts.pool()
+        : (opts.pool ?? (await openStagePool({ threads: opts.threads, detectors: opts.detectors, detectorModules: opts.detectorModules })));
     opts.onProgress?.({ type: 'start', files: files.length, totalBytes });
     const times: StageTimes = { readMs: 0, extractMs: 0, storeMs: 0 };
     await withRun(store, 'scan', { paths: opts.paths, files: files.length }, async (run) => {
@@ -91,7 +111,7 @@ export async function scan(opts: ScanOptions): Promise<ScanSummary> {
       const writer = runWriter(run, { batchSize: opts.batchSize ?? 500 });
       const result = await ingest(warcFileSource(files), {
         writer,
-        pool,
+        pool: pool!,
         times,
         onUnitStart: (unit) => opts.onProgress?.({ type: 'file', path: unit.source }),
         hooks: { onBytes: (delta) => opts.onProgress?.({ type: 'bytes', delta }), shouldStop: opts.shouldStop },
@@ -122,10 +142,14 @@ export async function scan(opts: ScanOptions): Promise<ScanSummary> {
     summary.errors += summary.filesFailed;
     summary.stageSeconds = { read: round2(times.readMs / 1000), extract: round2(times.extractMs / 1000), store: round2(times.storeMs / 1000) };
     summary.database = totals(store);
+    if (summary.run !== null) summary.firstErrors = listErrors(store, { runId: summary.run, limit: SUMMARY_ERRORS });
     return summary;
   } finally {
-    if (!opts.pool) await pool.close();
-    close();
+    try {
+      if (ownPool) await pool?.close();
+    } finally {
+      close();
+    }
   }
 }
 

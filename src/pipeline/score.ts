@@ -6,7 +6,7 @@ import { scoreStoredDocuments, type StoreScoringSummary } from './score-store.js
 import { useStore, withRun, type StoreInput } from './run.js';
 
 export interface ScoreOptions {
-  /** Store path or an open store (left open). */
+  /** Store path (must exist: scoring never creates a store) or an open store (left open). */
   db: StoreInput;
   /** Ready detectors, or a selection to prepare (default: every built-in). */
   detectors?: readonly Detector[] | DetectorSelection;
@@ -36,7 +36,7 @@ export async function score(opts: ScoreOptions): Promise<ScoreSummary> {
     ? (opts.detectors as readonly Detector[])
     : await prepareDetectors((opts.detectors as DetectorSelection | undefined) ?? {});
   const batchSize = Math.max(1, opts.batchSize ?? 256);
-  const { store, close } = useStore(opts.db);
+  const { store, close } = useStore(opts.db, { create: false });
   try {
     const args = { detectors: detectors.map((d) => `${d.name}@${d.version}`) };
     return await withRun(store, 'score', args, async (run) => {

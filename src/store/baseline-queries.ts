@@ -3,6 +3,7 @@
  * and the AI references, each with one score per requested detector version.
  */
 import type { Store } from './db.js';
+import { DUPLICATE_SQL } from './duplicates.js';
 
 /** ChatGPT's public release: pages crawled before it are treated as human-written. */
 export const DEFAULT_CUTOFF = '2022-11-30';
@@ -96,9 +97,9 @@ export function* baselineDocuments(store: Store, q: BaselineQuery): Generator<Ca
   const cols = scoreColumns('scores', 'document_id', 'd', n);
   // Publication dates are compared on their first 10 characters (ISO dates, possibly with a time).
   const sql = `SELECT d.id, d.lang, d.tld, d.words, NULL AS genre, ${monthCol} AS month, ${q.withText ? 'd.text' : 'NULL'} AS text${cols ? `, ${cols}` : ''}
-     FROM documents d
+     FROM documents d JOIN records r ON r.id = d.record_pk
      WHERE ${baselineCondition(q.dateBasis, '@cutoff')}
-       AND (@lang IS NULL OR d.lang = @lang)
+       AND (@lang IS NULL OR d.lang = @lang) AND NOT ${DUPLICATE_SQL}
      ORDER BY d.id`;
   for (const r of store.db.prepare(sql).iterate(params(q.detectors, { cutoff: q.cutoff, lang: q.lang ?? null })) as Iterable<Row>) yield toRow(r, n);
 }

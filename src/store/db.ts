@@ -1,5 +1,7 @@
 /** Opening a ccaudit SQLite store: pragmas, compatibility checks, migrations. */
 import Database from 'better-sqlite3';
+import { accessSync, constants, closeSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { StoreError } from './errors.js';
 import { LATEST_SCHEMA_VERSION, applyMigrations, checkCompatible } from './migrations/index.js';
 
@@ -10,6 +12,11 @@ export interface OpenStoreOptions {
   busyTimeoutMs?: number;
   /** Apply pending migrations (default true; ignored when readonly). */
   migrate?: boolean;
+  /**
+   * Create the file when it does not exist (default true; always false when readonly).
+   * Commands that only read pass false, so a mistyped path is an error, not a new empty store.
+   */
+  create?: boolean;
 }
 
 /** An open store. The only object in ccaudit that holds a SQL connection. */
@@ -60,9 +67,11 @@ export class Store {
  */
 export function openStore(path: string, opts: OpenStoreOptions = {}): Store {
   const readonly = opts.readonly ?? false;
+  const create = !readonly && (opts.create ?? true);
+  checkPath(path, { readonly, create });
   let db: Database.Database;
   try {
-    db = new Database(path, { readonly, fileMustExist: readonly });
+    db = new Database(path, { readonly, fileMustExist: !create });
   } catch (err) {
     throw new StoreError('open-failed', `cannot open store ${path}: ${(err as Error).message}`, { cause: err });
   }
@@ -72,12 +81,14 @@ export function openStore(path: string, opts: OpenStoreOptions = {}): Store {
       // First real read of the file: this is where "file is not a database" surfaces.
       db.pragma('schema_version', { simple: true });
     } catch (err) {
-      throw new StoreError('not-a-database', `${path} is not a SQLite database (${(err as Error).message})`, {
-        cause: err,
-      });
+      throw classifySqliteError(path, err);
     }
     if (!readonly) {
-      db.pragma('journal_mode = WAL');
+      try {
+        db.pragma('journal_mode = WAL');
+      } catch (err) {
+        throw classifySqliteError(path, err);
+      }
       db.pragma('synchronous = NORMAL');
     }
     db.pragma('foreign_keys = ON');
@@ -86,7 +97,8 @@ export function openStore(path: string, opts: OpenStoreOptions = {}): Store {
       if (readonly && version < LATEST_SCHEMA_VERSION) {
         throw new StoreError(
           'schema-outdated',
-          `${path} has schema version ${version} but this ccaudit needs ${LATEST_SCHEMA_VERSION}; ` + `open it once without --readonly to migrate`,
+          `${path} has schema version ${version} but this ccaudit needs ${LATEST_SCHEMA_VERSION}; ` +
+            `run a command that writes to it once to migrate (e.g. ccaudit score --db ${path})`,
         );
       }
     } else {
@@ -97,4 +109,76 @@ export function openStore(path: string, opts: OpenStoreOptions = {}): Store {
     db.close();
     throw err;
   }
+}
+
+const SQLITE_HEADER = 'SQLite format 3\0';
+
+/**
+ * Names the real reason a path cannot be a store before SQLite is asked, because SQLite's own
+ * messages ("unable to open database file", "file is not a database") hide it.
+ */
+function checkPath(path: string, { readonly, create }: { readonly: boolean; create: boolean }): void {
+  if (path === ':memory:' || path === '' || path.startsWith('file:')) return;
+  let st: ReturnType<typeof statSync> | undefined;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new StoreError('open-failed', `cannot open store ${path}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  const dir = dirname(resolve(path));
+  if (!st) {
+    if (!create) throw new StoreError('not-found', `store ${path} does not exist (check the path; nothing was created)`);
+    let dirStat: ReturnType<typeof statSync> | undefined;
+    try {
+      dirStat = statSync(dir);
+    } catch {
+      /* reported below */
+    }
+    if (!dirStat?.isDirectory()) throw new StoreError('missing-directory', `cannot create store ${path}: directory ${dir} does not exist`);
+    if (!writable(dir)) throw new StoreError('read-only', `cannot create store ${path}: directory ${dir} is not writable`);
+    return;
+  }
+  if (st.isDirectory()) throw new StoreError('is-a-directory', `store ${path} is a directory, not a database file`);
+  if (st.size > 0 && !hasSqliteHeader(path)) throw new StoreError('not-a-database', `${path} is not a SQLite database (no SQLite header)`);
+  if (readonly) return;
+  if (!writable(path)) throw new StoreError('read-only', `store ${path} is read-only (no write permission); ccaudit needs to write to it`);
+  // WAL mode keeps -wal and -shm files next to the database.
+  if (!writable(dir)) throw new StoreError('read-only', `store ${path} is in a read-only directory ${dir} (SQLite must create its -wal file there)`);
+}
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function hasSqliteHeader(path: string): boolean {
+  const buf = Buffer.alloc(16);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return true; // unreadable: let SQLite report it
+  }
+  try {
+    return readSync(fd, buf, 0, 16, 0) === 16 && buf.toString('latin1') === SQLITE_HEADER;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function classifySqliteError(path: string, err: unknown): StoreError {
+  const code = (err as { code?: string }).code ?? '';
+  const message = (err as Error).message;
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_PERM')) {
+    return new StoreError('read-only', `store ${path} cannot be written (${message}); check the permissions of the file and its directory`, {
+      cause: err,
+    });
+  }
+  return new StoreError('not-a-database', `${path} is not a SQLite database (${message})`, { cause: err });
 }

@@ -1,6 +1,10 @@
 /** Machine-readable classes of store failures, so the CLI can print a precise hint. */
 export type StoreErrorCode =
   | 'open-failed'
+  | 'not-found'
+  | 'missing-directory'
+  | 'is-a-directory'
+  | 'read-only'
   | 'not-a-database'
   | 'not-a-ccaudit-database'
   | 'schema-too-new'

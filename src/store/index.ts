@@ -31,5 +31,6 @@ export {
   type Calibration,
 } from './scores.js';
 export * from './queries.js';
+export { countDuplicateDocuments, DUPLICATE_SQL } from './duplicates.js';
 export { urlParts, monthOf, sourceKind, type UrlParts } from './derive.js';
 export * from './references.js';

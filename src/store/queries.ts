@@ -103,6 +103,8 @@ export interface ErrorInfo {
 export interface ErrorFilter {
   runId?: number;
   sourceId?: number;
+  /** Only sources whose path (or URL) contains this text. */
+  source?: string;
   code?: string;
   /** Page size, default 100. */
   limit?: number;
@@ -120,16 +122,36 @@ export function listErrors(store: Store, filter: ErrorFilter = {}): ErrorInfo[] 
        WHERE e.id > @afterId
          AND (@runId IS NULL OR e.run_id = @runId)
          AND (@sourceId IS NULL OR e.source_id = @sourceId)
+         AND (@source IS NULL OR instr(s.path, @source) > 0)
          AND (@code IS NULL OR e.code = @code)
        ORDER BY e.id LIMIT @limit`,
     )
-    .all({
-      afterId: filter.afterId ?? 0,
-      runId: filter.runId ?? null,
-      sourceId: filter.sourceId ?? null,
-      code: filter.code ?? null,
-      limit: filter.limit ?? 100,
-    }) as ErrorInfo[];
+    .all({ ...errorParams(filter), limit: filter.limit ?? 100 }) as ErrorInfo[];
+}
+
+function errorParams(filter: ErrorFilter) {
+  return {
+    afterId: filter.afterId ?? 0,
+    runId: filter.runId ?? null,
+    sourceId: filter.sourceId ?? null,
+    source: filter.source ?? null,
+    code: filter.code ?? null,
+  };
+}
+
+/** How many errors match `filter` (its limit is ignored). */
+export function countErrors(store: Store, filter: ErrorFilter = {}): number {
+  const row = store
+    .statement(
+      `SELECT count(*) AS n FROM errors e JOIN sources s ON s.id = e.source_id
+       WHERE e.id > @afterId
+         AND (@runId IS NULL OR e.run_id = @runId)
+         AND (@sourceId IS NULL OR e.source_id = @sourceId)
+         AND (@source IS NULL OR instr(s.path, @source) > 0)
+         AND (@code IS NULL OR e.code = @code)`,
+    )
+    .get(errorParams(filter)) as { n: number };
+  return row.n;
 }
 
 /** Error counts per code, most frequent first; optionally for one run. */

@@ -2,6 +2,7 @@
  * Row parameters for records, documents and scores as the writer buffers them, with the
  * input checks that make a bad record fail at add() rather than inside a transaction.
  */
+import { createHash } from 'node:crypto';
 import type { ExtractedDocument, WarcRecord } from '../core/types.js';
 import { monthOf, urlParts } from './derive.js';
 import { StoreError } from './errors.js';
@@ -42,6 +43,7 @@ export type DocumentParams = {
   crawl_date: string | null;
   pub_month: string | null;
   crawl_month: string | null;
+  payload_digest: string | null;
 };
 
 export const RECORD_SQL = {
@@ -57,9 +59,9 @@ export const RECORD_SQL = {
   insertScore: `INSERT INTO scores (document_id, detector, detector_version, score, raw, details, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, detector, detector_version) DO NOTHING`,
   insertDocument: `INSERT INTO documents (record_pk, url, host, domain, tld, title, text, date, date_source, lang, words,
-      charset, charset_source, crawl_date, pub_month, crawl_month)
+      charset, charset_source, crawl_date, pub_month, crawl_month, payload_digest)
     VALUES (@record_pk, @url, @host, @domain, @tld, @title, @text, @date, @date_source, @lang, @words,
-      @charset, @charset_source, @crawl_date, @pub_month, @crawl_month)
+      @charset, @charset_source, @crawl_date, @pub_month, @crawl_month, @payload_digest)
     ON CONFLICT (record_pk) DO NOTHING`,
 } as const;
 
@@ -132,6 +134,8 @@ export function documentParams(r: WarcRecord, d: ExtractedDocument): DocumentPar
     crawl_date: r.warcDate ?? null,
     pub_month: monthOf(d.date),
     crawl_month: monthOf(r.warcDate),
+    // Finds the same payload stored twice (reports count it once); see migration 005.
+    payload_digest: r.payload ? createHash('sha1').update(r.payload).digest('hex') : null,
   };
 }
 

@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import type { Store } from './db.js';
 import { baselineCondition } from './baseline-queries.js';
+import { DUPLICATE_SQL } from './duplicates.js';
 import { getCalibration, type Calibration } from './scores.js';
 
 /** A detector version present in the scores table. */
@@ -113,7 +114,7 @@ export function* reportDocuments(store: Store, q: ReportQuery): Generator<Report
      FROM documents d
      JOIN records r ON r.id = d.record_pk
      JOIN sources src ON src.id = r.source_id
-     WHERE (@lang IS NULL OR d.lang = @lang)
+     WHERE (@lang IS NULL OR d.lang = @lang) AND NOT ${DUPLICATE_SQL}
      ORDER BY d.id`;
   const params: Record<string, unknown> = { lang: q.lang ?? null };
   if (rule) params.cutoff = rule.cutoff;
@@ -173,8 +174,8 @@ export function topScoredDocuments(store: Store, detector: string, detectorVersi
   return store
     .statement(
       `SELECT d.id, d.title, d.url, d.pub_month AS pubMonth, d.crawl_month AS crawlMonth, s.score
-       FROM scores s JOIN documents d ON d.id = s.document_id
-       WHERE s.detector = ? AND s.detector_version = ? AND s.score IS NOT NULL
+       FROM scores s JOIN documents d ON d.id = s.document_id JOIN records r ON r.id = d.record_pk
+       WHERE s.detector = ? AND s.detector_version = ? AND s.score IS NOT NULL AND NOT ${DUPLICATE_SQL}
        ORDER BY s.score DESC, d.id LIMIT ?`,
     )
     .all(detector, detectorVersion, Math.max(0, Math.trunc(limit))) as ExampleDocument[];

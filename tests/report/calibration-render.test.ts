@@ -135,6 +135,7 @@ function syntheticReport(over: Partial<ShareReport> = {}): ShareReport {
       group('2024-09', 400, monthEstimates(0.2, 0.15, 0.26)),
     ],
     excluded: 0,
+    duplicates: 0,
     series: [],
     gptWords: null,
     agreement: [],

@@ -39,6 +39,19 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('a store of an older version opened read-only says which command migrates it; a writing open then migrates it', () => {
+    const path = tempPath('v4.db');
+    const db = new Database(path);
+    applyMigrations(db, { target: 4 });
+    db.close();
+    expect(() => openStore(path, { readonly: true })).toThrow(
+      `${path} has schema version 4 but this ccaudit needs ${LATEST_SCHEMA_VERSION}; run a command that writes to it once to migrate (e.g. ccaudit score --db ${path})`,
+    );
+    const store = openStore(path);
+    expect(store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+    store.close();
+  });
+
   it('upgrades a version-1 database to version 2 (and on to the latest) keeping its rows', () => {
     const path = tempPath('v1.db');
     const db = new Database(path);
@@ -101,7 +114,7 @@ describe('migrations', () => {
     const db = new Database(path);
     db.exec(`CREATE TABLE people (name TEXT)`);
     db.close();
-    expect(() => openStore(path)).toThrow(/already holds 1 table.*refusing/);
+    expect(() => openStore(path)).toThrow(/another application.s SQLite database \(1 table.*refusing/);
     const tagged = tempPath('tagged.db');
     const db2 = new Database(tagged);
     db2.pragma('application_id = 42');
@@ -159,6 +172,8 @@ describe('openStore pragmas', () => {
   });
 
   it('reports a missing directory clearly', () => {
-    expect(() => openStore('/nonexistent-dir-ccaudit/x.db')).toThrow(/cannot open store \/nonexistent-dir-ccaudit\/x.db/);
+    expect(() => openStore('/nonexistent-dir-ccaudit/x.db')).toThrow(
+      /cannot create store \/nonexistent-dir-ccaudit\/x.db: directory \/nonexistent-dir-ccaudit does not exist/,
+    );
   });
 });

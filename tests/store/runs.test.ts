@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { getRun, openStore, StoreWriter, beginRun, finishRun, markAbandonedRuns, listErrors, totals } from '../../src/store/index.js';
 import { withRun } from '../../src/pipeline/run.js';
+import { processStartMs } from '../../src/store/runs.js';
+import { spawn } from 'node:child_process';
 import { ingest } from '../../src/pipeline/ingest.js';
 import type { RecordSource, SourceItem, SourceUnit } from '../../src/core/record-source.js';
 import { useTempDir } from './helpers.js';
@@ -23,6 +25,29 @@ describe('run lifecycle', () => {
     expect(() => finishRun(store, 999, 'completed')).toThrow(/no run with id 999/);
     expect(markAbandonedRuns(store)).toEqual([]);
     store.close();
+  });
+});
+
+describe('abandoned runs are decided by the process that holds the pid', () => {
+  it('a live process is left running; a pid reused by a process that started after the run is not its owner', async () => {
+    const store = openStore(tempPath('pids.db'));
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => child.once('spawn', r));
+      await new Promise((r) => setTimeout(r, 100));
+      const setRun = (id: number, startedAt: string) =>
+        store.db.prepare(`UPDATE runs SET pid = ?, started_at = ? WHERE id = ?`).run(child.pid, startedAt, id);
+      const live = beginRun(store, 'scan', {});
+      setRun(live, new Date().toISOString());
+      const reused = beginRun(store, 'scan', {});
+      setRun(reused, new Date(Date.now() - 3_600_000).toISOString());
+      const expected = processStartMs(child.pid!) === null ? [] : [reused];
+      expect(markAbandonedRuns(store)).toEqual(expected);
+      expect(getRun(store, live)?.status).toBe('running');
+    } finally {
+      child.kill('SIGKILL');
+      store.close();
+    }
   });
 });
 

@@ -4,7 +4,7 @@
  * the estimators and assembles the report. `ccaudit report` and `ccaudit collapse --db` call
  * `buildReport` / `shareSeriesFromStore`.
  */
-import type { Store } from '../../store/index.js';
+import { countDuplicateDocuments, type Store } from '../../store/index.js';
 import {
   reportDocuments,
   scoredDetectors,
@@ -224,6 +224,7 @@ export function buildStoreReport(store: Store, o: StoreReportOptions): ShareRepo
       mixture: res.mixtureInfo,
       examples,
       domainCalibration: domain.info,
+      duplicates: countDuplicateDocuments(store, o.lang),
       notes,
     },
     agg.finish(),

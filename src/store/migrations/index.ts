@@ -9,12 +9,19 @@ import { migration001Core } from './001-core.js';
 import { migration002Scores } from './002-scores.js';
 import { migration003Sample } from './003-sample.js';
 import { migration004References } from './004-references.js';
+import { migration005Duplicates } from './005-duplicates.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
 /** All migrations, in the order they are applied. */
-export const migrations: readonly Migration[] = [migration001Core, migration002Scores, migration003Sample, migration004References];
+export const migrations: readonly Migration[] = [
+  migration001Core,
+  migration002Scores,
+  migration003Sample,
+  migration004References,
+  migration005Duplicates,
+];
 
 /** Schema version this code writes and expects. */
 export const LATEST_SCHEMA_VERSION = migrations.length;
@@ -67,7 +74,7 @@ export function checkCompatible(db: Database.Database, location: string, latest:
     if (tables.n > 0) {
       throw new StoreError(
         'not-a-ccaudit-database',
-        `${location} already holds ${tables.n} table(s)/index(es) but no ccaudit schema version; refusing to modify it`,
+        `${location} is another application's SQLite database (${tables.n} table(s)/index(es), no ccaudit schema version); refusing to modify it`,
       );
     }
   }
