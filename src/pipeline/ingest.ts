@@ -147,7 +147,8 @@ export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, 
       if (doc) summary.documents++;
       outcome.document = doc !== null;
       if (begun) {
-        const next = item.offset + item.length;
+        // Not offset + length: inside a multi-record gzip member that would be a stream position.
+        const next = item.resumeOffset ?? item.offset + item.length;
         writer.checkpoint(begun.sourceId, next);
         if (item.offsetKind === 'file' && next > lastFileOffset) {
           hooks.onBytes?.(next - lastFileOffset);

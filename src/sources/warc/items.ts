@@ -7,8 +7,9 @@ import { buildWarcRecord } from './record-builder.js';
 
 export interface ReadWarcOptions {
   /**
-   * Start reading here instead of at the beginning: a record boundary previously
-   * reported as a record's `offset` (or `offset + length`).
+   * Start reading here instead of at the beginning: a record's `resumeOffset` (with
+   * startOffsetKind 'file'; resumes after that record, re-reading the rest of a shared gzip
+   * member), a gzip member's offset, or a record's `offset` when it is not inside a shared member.
    */
   startOffset?: number;
   /**
