@@ -7,15 +7,15 @@
 import { readFileSync } from 'node:fs';
 import zlib from 'node:zlib';
 import { isReadError } from '../../src/core/types.js';
-import { readWarcFile } from '../../src/sources/warc/index.js';
+import { readWarcBytes } from '../../src/sources/warc/index.js';
 import { corpusPath } from './corpus.js';
 
-/** The raw bytes of each record of an uncompressed real WARC file (trailing CRLFs included). */
+/** The raw bytes of each record of a real WARC file (trailing CRLFs included); gzip files are gunzipped first. */
 export async function rawRecords(rel: string): Promise<Buffer[]> {
-  const path = corpusPath(rel);
-  const bytes = readFileSync(path);
+  const file = readFileSync(corpusPath(rel));
+  const bytes = rel.endsWith('.gz') ? zlib.gunzipSync(file) : file;
   const out: Buffer[] = [];
-  for await (const item of readWarcFile(path)) {
+  for (const item of readWarcBytes(bytes, rel)) {
     if (isReadError(item)) throw new Error(`${rel}: unexpected read error ${item.code}`);
     out.push(bytes.subarray(item.offset, item.offset + item.length));
   }
