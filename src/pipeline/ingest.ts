@@ -136,7 +136,9 @@ export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, 
         } catch (err) {
           if (err instanceof WorkerPoolError) throw err;
           outcome.extractError = (err as Error).message;
-          writer.addError({ sourceId, offset: item.offset, offsetKind: item.offsetKind, code: 'extract-failed', message: outcome.extractError });
+          // A 'member' offset is a file position: the store keeps it as 'file'.
+          const offsetKind = item.offsetKind === 'member' ? 'file' : item.offsetKind;
+          writer.addError({ sourceId, offset: item.offset, offsetKind, code: 'extract-failed', message: outcome.extractError });
           summary.errors++;
         }
         times.extractMs += performance.now() - t;
@@ -150,7 +152,7 @@ export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, 
         // Not offset + length: inside a multi-record gzip member that would be a stream position.
         const next = item.resumeOffset ?? item.offset + item.length;
         writer.checkpoint(begun.sourceId, next);
-        if (item.offsetKind === 'file' && next > lastFileOffset) {
+        if (item.offsetKind !== 'uncompressed' && next > lastFileOffset) {
           hooks.onBytes?.(next - lastFileOffset);
           summary.bytes += next - lastFileOffset;
           lastFileOffset = next;

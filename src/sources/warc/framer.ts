@@ -21,7 +21,7 @@
  *   - in the file's first member (at file offset 0; whole-file gzip is the
  *     common case) it gets offsetKind 'uncompressed': its position in the
  *     decompressed stream, which starts with that member;
- *   - in any later member it gets offsetKind 'file' with offset = the file
+ *   - in any later member it gets offsetKind 'member': offset = the file
  *     offset of the member its first byte is in + its index among the record
  *     starts in that member (0, 1, …) and length = its decompressed length.
  *     Both depend only on that member, so a read that starts at any member
@@ -39,6 +39,7 @@
  *   per stretch with its length, then the framer resynchronises at the next
  *   "WARC/<digit>" at a line start, or at the next gzip member.
  */
+import type { OffsetKind } from '../../core/types.js';
 import { asBuffer, concatBytes, findEndOfHeaderBlock, isInterRecordWhitespace, LF, previewBytes } from './bytes.js';
 import { type HeaderList, parseWarcHeaderBlock, startsWithWarcMagic } from './warc-headers.js';
 
@@ -55,7 +56,7 @@ export interface FramedRecord {
   blockTruncated: boolean;
   offset: number;
   length: number;
-  offsetKind: 'file' | 'uncompressed';
+  offsetKind: OffsetKind;
   /** Where to start reading again so that every later record is read (see the module comment). */
   resumeOffset: number;
   notes: string[];
@@ -65,7 +66,7 @@ export interface FramerError {
   code: string;
   message: string;
   offset: number;
-  offsetKind: 'file' | 'uncompressed';
+  offsetKind: OffsetKind;
 }
 
 export type FramerItem = { kind: 'record'; record: FramedRecord } | { kind: 'error'; error: FramerError };
@@ -83,7 +84,7 @@ type State = 'seek' | 'header' | 'block' | 'trailer' | 'junk';
 /** Where an item starts, in the coordinates it is reported in. */
 interface Address {
   offset: number;
-  kind: 'file' | 'uncompressed';
+  kind: OffsetKind;
   /** gzip: the last member boundary before it with no record in progress. */
   resumeFile: number | null;
 }
@@ -314,7 +315,7 @@ export class RecordFramer {
   private addressOf(startPos: number): Address {
     if (this.mode === 'plain') return { offset: startPos, kind: 'file', resumeFile: null };
     if (this.memberFileStart === 0) return { offset: startPos, kind: 'uncompressed', resumeFile: this.cleanBoundary };
-    return { offset: this.memberFileStart + this.memberSlots, kind: 'file', resumeFile: this.cleanBoundary };
+    return { offset: this.memberFileStart + this.memberSlots, kind: 'member', resumeFile: this.cleanBoundary };
   }
 
   private beginHeader(startPos: number): void {
@@ -514,7 +515,7 @@ export class RecordFramer {
     }
     let offset: number;
     let length: number;
-    let offsetKind: 'file' | 'uncompressed';
+    let offsetKind: OffsetKind;
     let resumeOffset: number;
     const endsAtMember = fileEnd !== null && streamEnd === undefined;
     if (this.mode === 'plain') {

@@ -1,7 +1,7 @@
 /**
  * Options shared by the readers, and conversion of framer output to `WarcItem`s.
  */
-import type { WarcItem, WarcReadError } from '../../core/types.js';
+import type { OffsetKind, WarcItem, WarcReadError } from '../../core/types.js';
 import type { FramerItem, RecordFramer } from './framer.js';
 import { buildWarcRecord } from './record-builder.js';
 
@@ -55,7 +55,7 @@ function positive(v: number | undefined, dflt: number, name: string): number {
   return v;
 }
 
-export function readError(source: string, offset: number, offsetKind: 'file' | 'uncompressed', code: string, message: string): WarcReadError {
+export function readError(source: string, offset: number, offsetKind: OffsetKind, code: string, message: string): WarcReadError {
   return { kind: 'error', source, offset, offsetKind, code, message };
 }
 

@@ -23,7 +23,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
 import zlib from 'node:zlib';
-import type { WarcItem } from '../../core/types.js';
+import type { OffsetKind, WarcItem } from '../../core/types.js';
 import { isReadError } from '../../core/types.js';
 import { RecordFramer } from './framer.js';
 import { gzipDriver, MemberFeeder, type ReadWindow, type StreamOutcome } from './gzip-driver.js';
@@ -240,12 +240,12 @@ export async function readRecordAt(
   path: string,
   offset: number,
   length: number,
-  offsetKind: 'file' | 'uncompressed' = 'file',
+  offsetKind: OffsetKind = 'file',
   options: Pick<ReadWarcOptions, 'maxPayloadBytes'> = {},
 ): Promise<WarcItem> {
+  if (offsetKind === 'member') return readSharedMemberRecord(path, offset, options);
   if (offsetKind === 'file' && length <= MAX_IN_MEMORY_RECORD) {
     const fh = await open(path, 'r');
-    const candidates: number[] = [];
     try {
       const buf = Buffer.allocUnsafe(length);
       const n = await readAt(fh, buf, 0, length, offset);
@@ -253,28 +253,47 @@ export async function readRecordAt(
       const head = Buffer.alloc(3);
       const gzipFile = (await readAt(fh, head, 0, 3, 0)) === 3 && isGzipMagicAt(head, 0);
       if (!gzipFile || isOwnRange(range, path, offset, options)) return parseWarcRecordBytes(range, path, offset, options);
-      // A record sharing its gzip member has offset = member offset + its index there: find the member.
-      const back = Math.min(offset, MEMBER_SEARCH_BYTES);
-      const before = Buffer.allocUnsafe(back + 3);
-      const m = await readAt(fh, before, 0, back + 3, offset - back);
-      for (let i = Math.min(back, m - 3); i >= 0 && candidates.length < 4; i--) {
-        if (isGzipMagicAt(before, i)) candidates.push(offset - back + i);
-      }
     } finally {
       await fh.close();
     }
-    for (const start of candidates) {
-      for await (const item of readWarcFile(path, { ...options, startOffset: start, startOffsetKind: 'file' })) {
-        if (item.offsetKind === 'file' && item.offset > offset) break;
-        if (!isReadError(item) && item.offsetKind === 'file' && item.offset === offset) return item;
-      }
-    }
-    return readError(path, offset, offsetKind, 'no-record', `no WARC record at file offset ${offset}`);
+    // The store keeps 'member' offsets as 'file': not a range of its own, so find its member.
+    return readSharedMemberRecord(path, offset, options);
   }
   let firstError: WarcItem | null = null;
-  for await (const item of readWarcFile(path, { ...options, startOffset: offset, startOffsetKind: offsetKind })) {
+  for await (const item of readWarcFile(path, {
+    ...options,
+    startOffset: offset,
+    startOffsetKind: offsetKind === 'uncompressed' ? 'uncompressed' : 'file',
+  })) {
     if (!isReadError(item)) return item;
     firstError ??= item;
   }
   return firstError ?? readError(path, offset, offsetKind, 'no-record', `no WARC record at ${offsetKind} offset ${offset}`);
+}
+
+/**
+ * Re-read a record whose offset is a gzip member's offset + its index in that member: the
+ * member starts at most MEMBER_SEARCH_BYTES before it; try the nearest gzip headers.
+ */
+async function readSharedMemberRecord(path: string, offset: number, options: Pick<ReadWarcOptions, 'maxPayloadBytes'>): Promise<WarcItem> {
+  const candidates: number[] = [];
+  const fh = await open(path, 'r');
+  try {
+    const back = Math.min(offset, MEMBER_SEARCH_BYTES);
+    const before = Buffer.allocUnsafe(back + 3);
+    const m = await readAt(fh, before, 0, back + 3, offset - back);
+    for (let i = Math.min(back, m - 3); i >= 0 && candidates.length < 4; i--) {
+      if (isGzipMagicAt(before, i)) candidates.push(offset - back + i);
+    }
+  } finally {
+    await fh.close();
+  }
+  for (const start of candidates) {
+    for await (const item of readWarcFile(path, { ...options, startOffset: start, startOffsetKind: 'file' })) {
+      if (item.offsetKind === 'uncompressed') continue;
+      if (item.offset > offset) break;
+      if (!isReadError(item) && item.offset === offset) return item;
+    }
+  }
+  return readError(path, offset, 'member', 'no-record', `no WARC record at member offset ${offset}`);
 }
