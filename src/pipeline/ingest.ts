@@ -167,6 +167,10 @@ export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, 
     hooks.onItem?.(outcome, summary);
   };
 
+  // A resumed read re-reads the rest of a gzip member shared by several records (all of a
+  // whole-file gzip): records already stored are a prefix of what it reads, so they are not
+  // extracted again until the first one that is not stored.
+  let skipStored = begun !== null;
   const reader = source.open(unit, resumeOffset)[Symbol.asyncIterator]();
   try {
     for (;;) {
@@ -183,7 +187,8 @@ export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, 
       let bytes = 0;
       if (item && !isReadError(item)) {
         bytes = item.payload?.length ?? 0;
-        if (isHtmlResponse(item)) {
+        if (skipStored && begun && !writer.hasRecord(begun.sourceId, item.offset)) skipStored = false;
+        if (!skipStored && isHtmlResponse(item)) {
           const t = performance.now();
           doc = pool.run(extractionInput(item));
           doc.catch(() => {}); // handled in storeOldest, in order

@@ -81,4 +81,19 @@ describe('records in multi-record gzip members', () => {
     expect(last.status).toBe('completed');
     expect(storeRows(resumed)).toEqual(expected);
   });
+
+  it('whole-file gzip resumes from its start without extracting stored records again', async () => {
+    const whole = path.join(dir, 'whole-file.warc.gz');
+    writeFileSync(whole, buildLayout(await rawRecords('cc/resiliparse/warcfile.warc'), 'whole-file', 4));
+    const once = path.join(dir, 'whole-once.db');
+    const all = await scan({ db: once, paths: [whole], threads: 0 });
+    const db = path.join(dir, 'whole-resumed.db');
+    let n = 0;
+    const first = await scan({ db, paths: [whole], threads: 0, shouldStop: () => ++n > 90 });
+    expect(first.status).toBe('interrupted');
+    const rest = await scan({ db, paths: [whole], threads: 0 });
+    expect(rest.recordsRead).toBe(200); // read again from the member start …
+    expect(first.htmlDocuments + rest.htmlDocuments).toBe(all.htmlDocuments); // … but each page extracted once
+    expect(storeRows(db)).toEqual(storeRows(once));
+  });
 });
