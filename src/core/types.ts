@@ -4,22 +4,46 @@
  * Each stage knows only the record types it takes and yields.
  */
 
+/**
+ * How a record's (or error's) offset is to be read:
+ * - 'file': a byte offset in the file; for gzip files a member offset, and the record is the
+ *   byte range `[offset, offset + length)` (range-addressable);
+ * - 'member': the record shares a gzip member (not the file's first) with other records:
+ *   offset = the member's file offset + the record's index among the records starting in that
+ *   member. Not a byte range of its own; stored as 'file' (the key is a file position either way);
+ * - 'uncompressed': an offset in the decompressed stream (records sharing the file's first gzip
+ *   member, e.g. whole-file gzip).
+ */
+export type OffsetKind = 'file' | 'member' | 'uncompressed';
+
 /** One WARC record as read from a local file or an HTTP range. */
 export interface WarcRecord {
   /** File path (local) or URL (remote) the record was read from. */
   source: string;
   /**
-   * Byte offset of the record's first byte in `source`. For per-record gzip
-   * (Common Crawl) this is the gzip member's offset, so
-   * `Range: bytes=offset-(offset+length-1)` returns the record.
-   * For uncompressed files it is the offset of "WARC/1.x".
-   * For whole-file gzip (one member, many records) it is the offset in the
-   * *decompressed* stream; `offsetKind` says which.
+   * Where the record is in `source`; a stable key: the same record gets the same offset
+   * whatever offset reading started at.
+   * - Per-record gzip (Common Crawl): the gzip member's offset, so
+   *   `Range: bytes=offset-(offset+length-1)` returns the record.
+   * - Uncompressed files: the offset of "WARC/1.x".
+   * - A record sharing a gzip member with other records, in any member but the file's
+   *   first: the member's file offset + the record's index among the records starting
+   *   in that member (0, 1, …); offsetKind 'member', `length` its decompressed length.
+   * - A record sharing the file's first gzip member with others (whole-file gzip): the
+   *   offset in the *decompressed* stream; offsetKind 'uncompressed'.
    */
   offset: number;
-  /** Bytes the record occupies in `source` (compressed size for gzip members). */
+  /** Bytes the record occupies in `source` (compressed size for gzip members; see `offset`). */
   length: number;
-  offsetKind: 'file' | 'uncompressed';
+  offsetKind: OffsetKind;
+  /**
+   * Where a later read must start (`startOffset`) so that every record after this one is
+   * read again, always a file offset (`startOffsetKind: 'file'`): for gzip files a member
+   * boundary (a member holding several records is read again from its start — for whole-file
+   * gzip the whole file — and records already stored are dropped by their offset keys).
+   * Absent: `offset + length`.
+   */
+  resumeOffset?: number;
   /** WARC version, e.g. "1.0", "1.1", "0.17". */
   warcVersion: string | null;
   /** WARC-Type: response, request, revisit, metadata, resource, warcinfo, conversion … */
@@ -63,7 +87,7 @@ export interface WarcReadError {
   source: string;
   /** Byte offset where the problem starts (same coordinate system as WarcRecord.offset). */
   offset: number;
-  offsetKind: 'file' | 'uncompressed';
+  offsetKind: OffsetKind;
   /** Short machine-readable class, e.g. "truncated-gzip", "bad-header", "junk", "decode-failed". */
   code: string;
   message: string;

@@ -136,7 +136,9 @@ export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, 
         } catch (err) {
           if (err instanceof WorkerPoolError) throw err;
           outcome.extractError = (err as Error).message;
-          writer.addError({ sourceId, offset: item.offset, offsetKind: item.offsetKind, code: 'extract-failed', message: outcome.extractError });
+          // A 'member' offset is a file position: the store keeps it as 'file'.
+          const offsetKind = item.offsetKind === 'member' ? 'file' : item.offsetKind;
+          writer.addError({ sourceId, offset: item.offset, offsetKind, code: 'extract-failed', message: outcome.extractError });
           summary.errors++;
         }
         times.extractMs += performance.now() - t;
@@ -147,9 +149,10 @@ export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, 
       if (doc) summary.documents++;
       outcome.document = doc !== null;
       if (begun) {
-        const next = item.offset + item.length;
+        // Not offset + length: inside a multi-record gzip member that would be a stream position.
+        const next = item.resumeOffset ?? item.offset + item.length;
         writer.checkpoint(begun.sourceId, next);
-        if (item.offsetKind === 'file' && next > lastFileOffset) {
+        if (item.offsetKind !== 'uncompressed' && next > lastFileOffset) {
           hooks.onBytes?.(next - lastFileOffset);
           summary.bytes += next - lastFileOffset;
           lastFileOffset = next;
@@ -164,6 +167,10 @@ export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, 
     hooks.onItem?.(outcome, summary);
   };
 
+  // A resumed read re-reads the rest of a gzip member shared by several records (all of a
+  // whole-file gzip): records already stored are a prefix of what it reads, so they are not
+  // extracted again until the first one that is not stored.
+  let skipStored = begun !== null;
   const reader = source.open(unit, resumeOffset)[Symbol.asyncIterator]();
   try {
     for (;;) {
@@ -180,7 +187,8 @@ export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, 
       let bytes = 0;
       if (item && !isReadError(item)) {
         bytes = item.payload?.length ?? 0;
-        if (isHtmlResponse(item)) {
+        if (skipStored && begun && !writer.hasRecord(begun.sourceId, item.offset)) skipStored = false;
+        if (!skipStored && isHtmlResponse(item)) {
           const t = performance.now();
           doc = pool.run(extractionInput(item));
           doc.catch(() => {}); // handled in storeOldest, in order

@@ -76,9 +76,11 @@ export function checkOffset(name: string, value: unknown): number {
   return value;
 }
 
+/** The stored kind: a 'member' offset (member offset + index) is a file position too, so it is stored as 'file'. */
 export function checkOffsetKind(value: unknown): 'file' | 'uncompressed' {
+  if (value === 'member') return 'file';
   if (value !== 'file' && value !== 'uncompressed') {
-    throw badInput(`offsetKind must be "file" or "uncompressed", got ${String(value)}`);
+    throw badInput(`offsetKind must be "file", "member" or "uncompressed", got ${String(value)}`);
   }
   return value;
 }

@@ -12,7 +12,7 @@ import type { DocumentScore, ExtractedDocument, WarcReadError, WarcRecord } from
 import type { Store } from './db.js';
 import { beginRun, finishRun, type FinalRunStatus } from './runs.js';
 import { registerSource, sourceExists, type BeginSourceResult, type SourceStat } from './sources.js';
-import { approxBytes, badInput, checkOffset, documentParams, optionalStat, recordParams } from './record-rows.js';
+import { approxBytes, badInput, checkOffset, documentParams, optionalStat, RECORD_SQL, recordParams } from './record-rows.js';
 import { writeBatch, type Counts, type PendingRecord } from './write-batch.js';
 import { errorRow, isWarcReadError, type ErrorInput, type ErrorParams } from './error-rows.js';
 
@@ -213,6 +213,11 @@ export class StoreWriter {
 
   private get pendingRows(): number {
     return this.pendingRecords.length + this.pendingErrors.length;
+  }
+
+  /** A record of `sourceId` at `offset` is committed (a resumed read meets it again). */
+  hasRecord(sourceId: number, offset: number): boolean {
+    return this.store.statement(RECORD_SQL.recordId).get(sourceId, offset) !== undefined;
   }
 
   /**

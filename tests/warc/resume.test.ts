@@ -37,6 +37,7 @@ describe('resume from startOffset', () => {
     }
     // Resuming just past the last record yields what follows it (nothing, or trailing junk).
     const last = full.records[full.records.length - 1];
+    if (last.offsetKind === 'member') throw new Error('no shared gzip members in these files');
     const after = await readAll(path, { startOffset: last.offset + last.length, startOffsetKind: last.offsetKind });
     const lastIdx = full.items.indexOf(last);
     expect(after.items.map(key)).toEqual(full.items.slice(lastIdx + 1).map(key));

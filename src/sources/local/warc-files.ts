@@ -22,7 +22,8 @@ export function warcFileSource(paths: readonly string[]): RecordSource<WarcFileU
   return {
     units: () => paths.map(warcFileUnit),
     async *open(unit, resumeOffset): AsyncIterable<SourceItem> {
-      for await (const item of readWarcFile(unit.source, { startOffset: resumeOffset })) yield { item };
+      // Checkpoints are records' resumeOffsets: always file offsets (gzip member boundaries).
+      for await (const item of readWarcFile(unit.source, { startOffset: resumeOffset, startOffsetKind: 'file' })) yield { item };
     },
   };
 }

@@ -17,12 +17,29 @@
  *   also covers members that split a record (warcio/example-wrong-chunks: the
  *   response spans members 1–2; member 3 starts with the response's trailing
  *   CRLFs and then the request, which is addressable at member 3).
- *   Otherwise (whole-file gzip, several records per member) the record gets
- *   offsetKind 'uncompressed': its position in the decompressed stream.
+ *   Otherwise the record shares a member with other records:
+ *   - in the file's first member (at file offset 0; whole-file gzip is the
+ *     common case) it gets offsetKind 'uncompressed': its position in the
+ *     decompressed stream, which starts with that member;
+ *   - in any later member it gets offsetKind 'member': offset = the file
+ *     offset of the member its first byte is in + its index among the record
+ *     starts in that member (0, 1, …) and length = its decompressed length.
+ *     Both depend only on that member, so a read that starts at any member
+ *     boundary before it gives the same offset (an uncompressed position
+ *     would depend on where reading began). The index stays below the
+ *     member's compressed size (every record is longer than a byte), so it
+ *     cannot reach the next member's offset.
+ * - Every record also says where a later read must start so that everything
+ *   after it is read again (`resumeOffset`, always a file offset): the end of
+ *   its last member when it ends there, else the last member boundary where no
+ *   record was in progress (the reader re-reads the partly consumed member —
+ *   for whole-file gzip the whole file — and the store's offset keys drop what
+ *   is already stored).
  * - Junk (bytes that are not a record where one should start) is reported once
  *   per stretch with its length, then the framer resynchronises at the next
  *   "WARC/<digit>" at a line start, or at the next gzip member.
  */
+import type { OffsetKind } from '../../core/types.js';
 import { asBuffer, concatBytes, findEndOfHeaderBlock, isInterRecordWhitespace, LF, previewBytes } from './bytes.js';
 import { type HeaderList, parseWarcHeaderBlock, startsWithWarcMagic } from './warc-headers.js';
 
@@ -39,7 +56,9 @@ export interface FramedRecord {
   blockTruncated: boolean;
   offset: number;
   length: number;
-  offsetKind: 'file' | 'uncompressed';
+  offsetKind: OffsetKind;
+  /** Where to start reading again so that every later record is read (see the module comment). */
+  resumeOffset: number;
   notes: string[];
 }
 
@@ -47,7 +66,7 @@ export interface FramerError {
   code: string;
   message: string;
   offset: number;
-  offsetKind: 'file' | 'uncompressed';
+  offsetKind: OffsetKind;
 }
 
 export type FramerItem = { kind: 'record'; record: FramedRecord } | { kind: 'error'; error: FramerError };
@@ -62,8 +81,17 @@ export interface FramerOptions {
 
 type State = 'seek' | 'header' | 'block' | 'trailer' | 'junk';
 
+/** Where an item starts, in the coordinates it is reported in. */
+interface Address {
+  offset: number;
+  kind: OffsetKind;
+  /** gzip: the last member boundary before it with no record in progress. */
+  resumeFile: number | null;
+}
+
 interface Current {
   startPos: number;
+  addr: Address;
   /** gzip: file offset of the member holding the record's first byte, if nothing else precedes it there. */
   cleanStartFile: number | null;
   version: string;
@@ -79,6 +107,7 @@ interface PendingJunk {
   code: string;
   message: string;
   startPos: number;
+  addr: Address;
 }
 
 const DEFAULT_MAX_HEADER = 256 * 1024;
@@ -97,11 +126,16 @@ export class RecordFramer {
   private memberFileStart = 0;
   private memberDirty = false;
   private memberFirstPush = false;
+  /** Record starts (headers begun) so far in the current member. */
+  private memberSlots = 0;
+  /** Last member start at which no record was in progress. */
+  private cleanBoundary = 0;
   // header accumulation
   private headerParts: Uint8Array[] = [];
   private headerBytes = 0;
   private headerStartPos = 0;
   private headerCleanStart: number | null = null;
+  private headerAddr: Address = { offset: 0, kind: 'file', resumeFile: null };
   // current record
   private cur: Current | null = null;
   // junk handling
@@ -121,6 +155,8 @@ export class RecordFramer {
   /** gzip mode: a new member starts at file offset `fileStart`. `dirty` if its first bytes were skipped. */
   beginMember(fileStart: number, dirty = false): void {
     this.memberFileStart = fileStart;
+    this.memberSlots = 0;
+    if (!dirty && (this.state === 'seek' || this.state === 'junk')) this.cleanBoundary = fileStart;
     this.memberDirty = dirty || this.state === 'header' || this.state === 'block';
     this.memberFirstPush = !dirty;
   }
@@ -200,9 +236,9 @@ export class RecordFramer {
         const head = asBuffer(concatBytes(this.headerParts, this.headerBytes));
         const looksLikeWarc = WARC_SLASH.subarray(0, Math.min(5, head.length)).equals(head.subarray(0, 5));
         if (!looksLikeWarc) {
-          this.error('junk', `bytes where a WARC record should start: "${previewBytes(head)}"`, this.headerStartPos);
+          this.error('junk', `bytes where a WARC record should start: "${previewBytes(head)}"`, this.headerAddr);
         } else if (reportTruncation) {
-          this.error('truncated-header', 'data ends inside a WARC header', this.headerStartPos);
+          this.error('truncated-header', 'data ends inside a WARC header', this.headerAddr);
         }
         break;
       }
@@ -259,6 +295,8 @@ export class RecordFramer {
     });
     this.resetRecordState();
     this.memberDirty = false;
+    // Nothing is in progress at this member's start any more: reading can resume here.
+    this.cleanBoundary = this.memberFileStart;
   }
 
   private resetRecordState(): void {
@@ -269,12 +307,15 @@ export class RecordFramer {
     this.carry = EMPTY;
   }
 
-  private kind(): 'file' | 'uncompressed' {
-    return this.mode === 'plain' ? 'file' : 'uncompressed';
+  private error(code: string, message: string, addr: Address): void {
+    this.out.push({ kind: 'error', error: { code, message, offset: addr.offset, offsetKind: addr.kind } });
   }
 
-  private error(code: string, message: string, offset: number): void {
-    this.out.push({ kind: 'error', error: { code, message, offset, offsetKind: this.kind() } });
+  /** Address of a record (or junk) starting at stream position `startPos` in the current member. */
+  private addressOf(startPos: number): Address {
+    if (this.mode === 'plain') return { offset: startPos, kind: 'file', resumeFile: null };
+    if (this.memberFileStart === 0) return { offset: startPos, kind: 'uncompressed', resumeFile: this.cleanBoundary };
+    return { offset: this.memberFileStart + this.memberSlots, kind: 'member', resumeFile: this.cleanBoundary };
   }
 
   private beginHeader(startPos: number): void {
@@ -282,6 +323,8 @@ export class RecordFramer {
     this.headerParts = [];
     this.headerBytes = 0;
     this.headerStartPos = startPos;
+    this.headerAddr = this.addressOf(startPos);
+    this.memberSlots++;
     this.headerCleanStart = this.mode === 'gzip' && !this.memberDirty ? this.memberFileStart : null;
     this.memberDirty = true;
   }
@@ -317,6 +360,7 @@ export class RecordFramer {
           code: 'junk',
           message: `bytes where a WARC record should start: "${previewBytes(head)}"`,
           startPos: this.headerStartPos,
+          addr: this.headerAddr,
         };
         this.state = 'junk';
         this.carry = head.slice(1);
@@ -345,6 +389,7 @@ export class RecordFramer {
         code: 'bad-header',
         message: `no end of WARC header within ${this.maxHeader} bytes`,
         startPos: this.headerStartPos,
+        addr: this.headerAddr,
       };
       this.state = 'junk';
       this.carry = EMPTY;
@@ -356,7 +401,7 @@ export class RecordFramer {
   private headerParsed(headerBytes: Uint8Array): void {
     const parsed = parseWarcHeaderBlock(headerBytes);
     if (!parsed.ok) {
-      this.junk = { code: 'bad-header', message: parsed.message, startPos: this.headerStartPos };
+      this.junk = { code: 'bad-header', message: parsed.message, startPos: this.headerStartPos, addr: this.headerAddr };
       this.state = 'junk';
       this.carry = EMPTY;
       return;
@@ -364,6 +409,7 @@ export class RecordFramer {
     const v = parsed.value;
     this.cur = {
       startPos: this.headerStartPos,
+      addr: this.headerAddr,
       cleanStartFile: this.headerCleanStart,
       version: v.version,
       headers: v.headers,
@@ -398,7 +444,8 @@ export class RecordFramer {
 
   /** Enter junk state at chunk[i]; returns where scanning continues. */
   private startJunk(chunk: Uint8Array, i: number, code: string, what: string): number {
-    this.junk = { code, message: `${what}: "${previewBytes(chunk.subarray(i, i + 32))}"`, startPos: this.pos + i };
+    // Only reached from feedHeader, so the junk starts where the header began.
+    this.junk = { code, message: `${what}: "${previewBytes(chunk.subarray(i, i + 32))}"`, startPos: this.pos + i, addr: this.headerAddr };
     this.state = 'junk';
     this.carry = EMPTY;
     return this.feedJunk(chunk, i + 1);
@@ -447,7 +494,7 @@ export class RecordFramer {
     this.junk = null;
     const end = endPos ?? this.pos;
     const skipped = end > j.startPos ? ` (${end - j.startPos} bytes skipped)` : '';
-    this.error(j.code, `${j.message}${skipped}`, j.startPos);
+    this.error(j.code, `${j.message}${skipped}`, j.addr);
   }
 
   /**
@@ -468,19 +515,27 @@ export class RecordFramer {
     }
     let offset: number;
     let length: number;
-    let offsetKind: 'file' | 'uncompressed';
+    let offsetKind: OffsetKind;
+    let resumeOffset: number;
+    const endsAtMember = fileEnd !== null && streamEnd === undefined;
     if (this.mode === 'plain') {
       offset = c.startPos;
       length = end - c.startPos;
       offsetKind = 'file';
-    } else if (c.cleanStartFile !== null && fileEnd !== null && streamEnd === undefined) {
+      resumeOffset = offset + length;
+    } else if (c.cleanStartFile !== null && endsAtMember) {
       offset = c.cleanStartFile;
       length = fileEnd - c.cleanStartFile;
       offsetKind = 'file';
+      resumeOffset = fileEnd;
     } else {
-      offset = c.startPos;
+      offset = c.addr.offset;
       length = end - c.startPos;
-      offsetKind = 'uncompressed';
+      offsetKind = c.addr.kind;
+      // Always a member boundary (a file offset), never a stream position: a stream position
+      // could not be told apart from a file offset, and a read that starts there would count
+      // from the wrong place.
+      resumeOffset = endsAtMember ? fileEnd : (c.addr.resumeFile ?? 0);
     }
     const block = c.block === null ? new Uint8Array(0) : c.block.subarray(0, c.kept);
     const record: FramedRecord = {
@@ -493,6 +548,7 @@ export class RecordFramer {
       offset,
       length,
       offsetKind,
+      resumeOffset,
       notes: c.notes,
     };
     this.out.push({ kind: 'record', record });

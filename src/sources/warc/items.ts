@@ -1,14 +1,15 @@
 /**
  * Options shared by the readers, and conversion of framer output to `WarcItem`s.
  */
-import type { WarcItem, WarcReadError } from '../../core/types.js';
+import type { OffsetKind, WarcItem, WarcReadError } from '../../core/types.js';
 import type { FramerItem, RecordFramer } from './framer.js';
 import { buildWarcRecord } from './record-builder.js';
 
 export interface ReadWarcOptions {
   /**
-   * Start reading here instead of at the beginning: a record boundary previously
-   * reported as a record's `offset` (or `offset + length`).
+   * Start reading here instead of at the beginning: a record's `resumeOffset` (with
+   * startOffsetKind 'file'; resumes after that record, re-reading the rest of a shared gzip
+   * member), a gzip member's offset, or a record's `offset` when it is not inside a shared member.
    */
   startOffset?: number;
   /**
@@ -54,7 +55,7 @@ function positive(v: number | undefined, dflt: number, name: string): number {
   return v;
 }
 
-export function readError(source: string, offset: number, offsetKind: 'file' | 'uncompressed', code: string, message: string): WarcReadError {
+export function readError(source: string, offset: number, offsetKind: OffsetKind, code: string, message: string): WarcReadError {
   return { kind: 'error', source, offset, offsetKind, code, message };
 }
 

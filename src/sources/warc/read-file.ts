@@ -23,13 +23,13 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
 import zlib from 'node:zlib';
-import type { WarcItem } from '../../core/types.js';
+import type { OffsetKind, WarcItem } from '../../core/types.js';
 import { isReadError } from '../../core/types.js';
 import { RecordFramer } from './framer.js';
 import { gzipDriver, MemberFeeder, type ReadWindow, type StreamOutcome } from './gzip-driver.js';
 import { checkGzipTrailer, gzipCrc32, isGzipMagicAt } from './gzip-member.js';
 import { drainFramer, readError, resolveOptions, type ReadWarcOptions, type ResolvedOptions } from './items.js';
-import { isZstdFrameAt, parseWarcRecordBytes } from './parse-bytes.js';
+import { isZstdFrameAt, parseWarcRecordBytes, readWarcBytes } from './parse-bytes.js';
 
 export type { ReadWarcOptions } from './items.js';
 
@@ -37,6 +37,18 @@ const PLAIN_CHUNK = 1024 * 1024;
 const STREAM_READ_CHUNK = 256 * 1024;
 /** Records longer than this are re-read by streaming rather than by loading the range. */
 const MAX_IN_MEMORY_RECORD = 64 * 1024 * 1024;
+/** How far before a record's offset readRecordAt looks for the start of the gzip member it shares. */
+const MEMBER_SEARCH_BYTES = 1024 * 1024;
+
+/** The range starts a gzip member and holds at most one record (damaged ones included). */
+function isOwnRange(range: Buffer, path: string, offset: number, options: Pick<ReadWarcOptions, 'maxPayloadBytes'>): boolean {
+  if (!isGzipMagicAt(range, 0)) return false;
+  let records = 0;
+  for (const item of readWarcBytes(range, path, offset, options)) {
+    if (!isReadError(item) && ++records > 1) return false;
+  }
+  return true;
+}
 
 async function readAt(fh: FileHandle, buf: Buffer, offset: number, length: number, position: number): Promise<number> {
   let done = 0;
@@ -228,23 +240,60 @@ export async function readRecordAt(
   path: string,
   offset: number,
   length: number,
-  offsetKind: 'file' | 'uncompressed' = 'file',
+  offsetKind: OffsetKind = 'file',
   options: Pick<ReadWarcOptions, 'maxPayloadBytes'> = {},
 ): Promise<WarcItem> {
+  if (offsetKind === 'member') return readSharedMemberRecord(path, offset, options);
   if (offsetKind === 'file' && length <= MAX_IN_MEMORY_RECORD) {
     const fh = await open(path, 'r');
     try {
       const buf = Buffer.allocUnsafe(length);
       const n = await readAt(fh, buf, 0, length, offset);
-      return parseWarcRecordBytes(buf.subarray(0, n), path, offset, options);
+      const range = buf.subarray(0, n);
+      const head = Buffer.alloc(3);
+      const gzipFile = (await readAt(fh, head, 0, 3, 0)) === 3 && isGzipMagicAt(head, 0);
+      if (!gzipFile || isOwnRange(range, path, offset, options)) return parseWarcRecordBytes(range, path, offset, options);
     } finally {
       await fh.close();
     }
+    // The store keeps 'member' offsets as 'file': not a range of its own, so find its member.
+    return readSharedMemberRecord(path, offset, options);
   }
   let firstError: WarcItem | null = null;
-  for await (const item of readWarcFile(path, { ...options, startOffset: offset, startOffsetKind: offsetKind })) {
+  for await (const item of readWarcFile(path, {
+    ...options,
+    startOffset: offset,
+    startOffsetKind: offsetKind === 'uncompressed' ? 'uncompressed' : 'file',
+  })) {
     if (!isReadError(item)) return item;
     firstError ??= item;
   }
   return firstError ?? readError(path, offset, offsetKind, 'no-record', `no WARC record at ${offsetKind} offset ${offset}`);
+}
+
+/**
+ * Re-read a record whose offset is a gzip member's offset + its index in that member: the
+ * member starts at most MEMBER_SEARCH_BYTES before it; try the nearest gzip headers.
+ */
+async function readSharedMemberRecord(path: string, offset: number, options: Pick<ReadWarcOptions, 'maxPayloadBytes'>): Promise<WarcItem> {
+  const candidates: number[] = [];
+  const fh = await open(path, 'r');
+  try {
+    const back = Math.min(offset, MEMBER_SEARCH_BYTES);
+    const before = Buffer.allocUnsafe(back + 3);
+    const m = await readAt(fh, before, 0, back + 3, offset - back);
+    for (let i = Math.min(back, m - 3); i >= 0 && candidates.length < 4; i--) {
+      if (isGzipMagicAt(before, i)) candidates.push(offset - back + i);
+    }
+  } finally {
+    await fh.close();
+  }
+  for (const start of candidates) {
+    for await (const item of readWarcFile(path, { ...options, startOffset: start, startOffsetKind: 'file' })) {
+      if (item.offsetKind === 'uncompressed') continue;
+      if (item.offset > offset) break;
+      if (!isReadError(item) && item.offset === offset) return item;
+    }
+  }
+  return readError(path, offset, 'member', 'no-record', `no WARC record at member offset ${offset}`);
 }

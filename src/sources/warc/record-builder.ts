@@ -67,6 +67,7 @@ export function buildWarcRecord(f: FramedRecord, source: string, maxPayloadBytes
     offset: f.offset,
     length: f.length,
     offsetKind: f.offsetKind,
+    resumeOffset: f.resumeOffset,
     warcVersion: f.version,
     warcType,
     targetUri: cleanTargetUri(getHeader(h, 'WARC-Target-URI')),
