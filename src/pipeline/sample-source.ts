@@ -76,10 +76,8 @@ export function pendingRowsSource(opts: PendingRowsOptions): RecordSource {
           opts.onRow?.(row, { ok: true });
           const attempts = r.got.attempts;
           yield { item: r.got.record, atCommit: () => markSampleFetched(store, [{ id: row.id, attempts }], runId) };
-        } else if (r.err instanceof AbortedError) {
-          // Stopped while waiting to retry: the row was never delivered, so it stays pending.
-          continue;
-        } else {
+        } else if (!(r.err instanceof AbortedError)) {
+          // An AbortedError (stopped while waiting to retry) yields nothing: the row stays pending.
           const code = r.err instanceof GaveUpError ? r.err.code : 'error';
           const attempts = r.err instanceof GaveUpError ? r.err.attempts : 1;
           // The row names the file and range already; the stored error stays the server's answer.
