@@ -11,7 +11,7 @@ export function fnv1a(s: string, seed = 0x811c9dc5): number {
   return h >>> 0;
 }
 
-/** Extra avalanche so low bits of FNV are usable as bucket indices. */
+/** murmur3's 32-bit finaliser: a bijective avalanche mix (FNV bucket indices, seed mixing in rng.ts). */
 export function mix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);

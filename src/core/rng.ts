@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { mix32 } from './hash.js';
 
 /**
  * The project's seeded pseudo-random numbers: every sample draw, bootstrap and simulation
@@ -11,16 +12,6 @@ import { createHash } from 'node:crypto';
  * unrelated streams.
  */
 
-/** murmur3's 32-bit finaliser: a bijective avalanche mix. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 /**
  * Hashes a list of integers (a user seed plus, e.g., scenario and run indices)
  * into one 32-bit value. Used to give each Monte Carlo run its own stream that
@@ -32,8 +23,8 @@ export function mixSeed(...parts: number[]): number {
     // Fold in both 32-bit halves so seeds up to 2^53 stay distinct.
     const lo = part >>> 0;
     const hi = Math.floor(part / 4294967296) >>> 0;
-    h = fmix32((h ^ lo) + 0x7f4a7c15);
-    h = fmix32((h ^ hi) + 0x165667b1);
+    h = mix32((h ^ lo) + 0x7f4a7c15);
+    h = mix32((h ^ hi) + 0x165667b1);
   }
   return h;
 }
@@ -51,11 +42,11 @@ export class Rng {
   private spareNormal = Number.NaN;
 
   constructor(seed: number) {
-    // SplitMix32 (golden-ratio increments + fmix32) fills the state; it is never all zero.
+    // SplitMix32 (golden-ratio increments + murmur3's finaliser, mix32) fills the state; it is never all zero.
     let x = seed >>> 0;
     const next = (): number => {
       x = (x + 0x9e3779b9) >>> 0;
-      return fmix32(x);
+      return mix32(x);
     };
     this.s0 = next();
     this.s1 = next();
