@@ -66,13 +66,7 @@ function parseLine(raw: string): Line | string {
 }
 
 export async function buildJsonlReport(path: string, input: Readable, o: JsonlReportOptions): Promise<ShareReport> {
-  const res = loadResources({
-    methods: o.methods,
-    referencePath: o.referencePath,
-    lexiconPath: o.lexiconPath,
-    calibrationPath: o.calibrationPath,
-    methodsExplicit: o.methodsExplicit ?? false,
-  });
+  const res = loadResources(o);
   const notes = [...res.notes];
   const rl = createInterface({ input, crlfDelay: Infinity });
   const replicates = o.replicates ?? DEFAULT_REPLICATES;

@@ -24,7 +24,7 @@ export interface ResourceOptions {
   /** Calibration file (default data/calibration.json). */
   calibrationPath?: string;
   /** True when the user named the methods explicitly (missing resources are then errors). */
-  methodsExplicit: boolean;
+  methodsExplicit?: boolean;
 }
 
 export interface EstimatorResources {

@@ -149,13 +149,7 @@ export function headlineDetector(detectors: readonly DetectorSpec[]): DetectorSp
 
 export function buildStoreReport(store: Store, o: StoreReportOptions): ShareReport {
   const chosen = chooseDetectorVersions(store, o.detectors);
-  const res = loadResources({
-    methods: o.methods,
-    referencePath: o.referencePath,
-    lexiconPath: o.lexiconPath,
-    calibrationPath: o.calibrationPath,
-    methodsExplicit: o.methodsExplicit ?? false,
-  });
+  const res = loadResources(o);
   const notes = [...res.notes];
   if (chosen.length === 0) notes.push('the store has no scores: run `ccaudit score --db …` first; only word-based estimates are shown.');
   const detectors: DetectorSpec[] = chosen.map(({ detector, detectorVersion }) => {
