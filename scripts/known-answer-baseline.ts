@@ -35,8 +35,7 @@ import { correctedShare } from '../src/estimate/corrected.js';
 import { Rng, mixSeed } from '../src/core/rng.js';
 import type { ShareEstimate } from '../src/estimate/types.js';
 import { buildFoldReference, runBaselineEstimators, type FoldDetector } from './lib/baseline-known-answer.js';
-import { summarise, type Comparison } from './lib/known-answer.js';
-import { alignTable, pct } from '../src/report/format.js';
+import { summarise, summaryTable, type Comparison } from './lib/known-answer.js';
 import type { ScoredItem, StratumFields } from '../src/estimate/baseline/types.js';
 
 const FRACTIONS = [0, 0.05, 0.2, 0.5];
@@ -236,21 +235,7 @@ async function main(): Promise<void> {
 
   const print = (title: string, rs: readonly Comparison[]) => {
     console.log(`\n## ${title}\n`);
-    console.log(
-      alignTable(
-        ['method', 'fraction', 'draws', 'mean |err|', 'bias', 'RMSE', 'coverage', 'mean width'],
-        summarise(rs).map((s) => [
-          s.method,
-          s.fraction.toFixed(2),
-          String(s.draws),
-          pct(s.meanAbsError),
-          pct(s.bias),
-          pct(s.rmse),
-          pct(s.coverage, 0),
-          pct(s.meanWidth),
-        ]),
-      ),
-    );
+    console.log(summaryTable(summarise(rs)));
   };
   for (const fold of folds)
     if (rows.some((r) => r.fold === fold))

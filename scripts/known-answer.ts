@@ -27,9 +27,9 @@ import { METHOD_NAMES } from '../src/estimate/registry.js';
 import { Rng, mixSeed } from '../src/core/rng.js';
 import { addReferences } from '../src/store/references.js';
 import { scoreStoredReferences } from '../src/pipeline/score-references.js';
-import { alignTable, pct } from '../src/report/format.js';
+import { pct } from '../src/report/format.js';
 import { drawMixture, heldoutPool, writeMixtureWarc, type MonthPlan } from './lib/mixtures.js';
-import { compareToTruth, summarise, type Comparison } from './lib/known-answer.js';
+import { compareToTruth, summarise, summaryTable, type Comparison } from './lib/known-answer.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -149,21 +149,7 @@ async function main(): Promise<void> {
   }
   const summary = summarise(all);
   console.log('');
-  console.log(
-    alignTable(
-      ['method', 'fraction', 'draws', 'mean |err|', 'bias', 'RMSE', 'coverage', 'mean width'],
-      summary.map((s) => [
-        s.method,
-        s.fraction.toFixed(2),
-        String(s.draws),
-        pct(s.meanAbsError),
-        pct(s.bias),
-        pct(s.rmse),
-        pct(s.coverage, 0),
-        pct(s.meanWidth),
-      ]),
-    ),
-  );
+  console.log(summaryTable(summary));
   if (values.json) {
     writeFileSync(
       values.json,

@@ -1,6 +1,7 @@
 /** Comparing a report's estimates with the known truth of synthetic mixtures, and summarising. */
 import type { ShareReport } from '../../src/estimate/model.js';
 import type { MixtureMonth } from './mixtures.js';
+import { alignTable, pct } from '../../src/report/format.js';
 
 export interface Comparison {
   period: string;
@@ -77,4 +78,21 @@ export function summarise(rows: readonly Comparison[]): SummaryRow[] {
       };
     })
     .sort((a, b) => (a.method < b.method ? -1 : a.method > b.method ? 1 : a.fraction - b.fraction));
+}
+
+/** The summary as an aligned text table, one row per method and fraction. */
+export function summaryTable(summary: readonly SummaryRow[]): string {
+  return alignTable(
+    ['method', 'fraction', 'draws', 'mean |err|', 'bias', 'RMSE', 'coverage', 'mean width'],
+    summary.map((s) => [
+      s.method,
+      s.fraction.toFixed(2),
+      String(s.draws),
+      pct(s.meanAbsError),
+      pct(s.bias),
+      pct(s.rmse),
+      pct(s.coverage, 0),
+      pct(s.meanWidth),
+    ]),
+  );
 }

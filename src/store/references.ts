@@ -177,8 +177,8 @@ export function upsertReferenceScores(
   return write(rows);
 }
 
-/** Counts of stored references by set, label and origin (for `ccaudit references list`). */
-export function referenceSummary(store: Store): Array<{
+/** One line of `ccaudit references list`: stored references of one set, label, origin and generator. */
+export interface ReferenceSummaryRow {
   setName: string;
   label: ReferenceLabel;
   origin: ReferenceOrigin;
@@ -186,22 +186,17 @@ export function referenceSummary(store: Store): Array<{
   n: number;
   promptTokens: number;
   completionTokens: number;
-}> {
+}
+
+/** Counts of stored references by set, label and origin (for `ccaudit references list`). */
+export function referenceSummary(store: Store): ReferenceSummaryRow[] {
   return store.db
     .prepare(
       `SELECT set_name AS setName, label, origin, generator, count(*) AS n,
          coalesce(sum(prompt_tokens), 0) AS promptTokens, coalesce(sum(completion_tokens), 0) AS completionTokens
        FROM reference_texts GROUP BY set_name, label, origin, generator ORDER BY set_name, label, generator`,
     )
-    .all() as Array<{
-    setName: string;
-    label: ReferenceLabel;
-    origin: ReferenceOrigin;
-    generator: string | null;
-    n: number;
-    promptTokens: number;
-    completionTokens: number;
-  }>;
+    .all() as ReferenceSummaryRow[];
 }
 
 /**
