@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { openStore } from '../store/index.js';
 import { shareSeriesFromStore } from '../estimate/assemble/store.js';
+import { HEADLINE_METHOD } from '../estimate/model.js';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { renderHtml } from '../collapse/html.js';
 import { renderCsv, renderJson, renderTable } from '../collapse/render.js';
@@ -89,7 +90,7 @@ export function register(program: Command): void {
       new Option('--shares <file>', 'AI-share series from `ccaudit report --format json` (or the same as CSV)').conflicts(['db', 'synthetic']),
     )
     .addOption(new Option('--db <path>', 'compute the monthly AI-share series from a scanned and scored ccaudit database').conflicts(['synthetic']))
-    .option('--method <name>', "which estimator's series to use (with --db default: corrected:classifier when present)")
+    .option('--method <name>', "which estimator's series to use (default: the report's headline series when present, else corrected:classifier)")
     .addOption(new Option('--date <basis>', 'with --db: month of publication or of crawl').choices(['publication', 'crawl']).default('crawl'))
     .option('--min-docs <n>', 'with --db: months with fewer scored documents are left out', integer(1), 30)
     .addOption(new Option('--synthetic <fraction>', 'fixed synthetic share for every generation instead of a trend').argParser(fraction()))
@@ -123,7 +124,7 @@ export function register(program: Command): void {
     });
 }
 
-/** The error-corrected monthly series the report module computes, read straight from a store. */
+/** The report's monthly headline series (else the classifier's corrected one), read straight from a store. */
 function sharesFromStore(flags: CollapseFlags): CollapseInput {
   if (!existsSync(flags.db!)) throw new Error(`collapse: store not found: ${flags.db}`);
   const store = openStore(flags.db!, { readonly: true });
@@ -133,7 +134,8 @@ function sharesFromStore(flags: CollapseFlags): CollapseInput {
       throw new Error(`collapse: ${flags.db} has no month with ≥ ${flags.minDocs} scored documents; scan and score more, or lower --min-docs`);
     }
     const methods = new Set(doc.series.map((p) => p.method));
-    const method = flags.method ?? (methods.has('corrected:classifier') ? 'corrected:classifier' : undefined);
+    const method =
+      flags.method ?? (methods.has(HEADLINE_METHOD) ? HEADLINE_METHOD : methods.has('corrected:classifier') ? 'corrected:classifier' : undefined);
     return { kind: 'series', doc, source: flags.db!, method };
   } finally {
     store.close();

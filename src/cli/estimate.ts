@@ -40,7 +40,7 @@ export function register(program: Command): void {
         process.stderr.write(`ccaudit estimate: ${o.jsonl}:${n}: ${msg} (skipped)\n`);
       },
     });
-    await writeReport(await renderReport(report, o.format), o.out, 'estimate');
+    await writeReport(await renderReport(report, o.format, { methods: o.methods }), o.out, 'estimate');
     if (bad > 0) process.exitCode = 1;
   });
 }

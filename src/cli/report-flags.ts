@@ -3,7 +3,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { collect, intAtLeast, month, openFraction } from './options.js';
 import { ESTIMATORS, METHOD_NAMES, findEstimator } from '../estimate/registry.js';
 import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../estimate/types.js';
-import { REPORT_FORMATS, type ReportFormat } from '../report/render.js';
+import { REPORT_FORMATS, type MethodsShown, type ReportFormat } from '../report/render.js';
 
 export { REPORT_FORMATS, type ReportFormat };
 
@@ -26,6 +26,8 @@ export interface CommonReportFlags {
   detector?: string[];
   method?: string[];
   format: ReportFormat;
+  /** Table and HTML: the headline per period only, or every method as well. */
+  methods: MethodsShown;
   out?: string;
   minDocs: number;
   level: number;
@@ -68,6 +70,11 @@ export function addReportFlags(cmd: Command, defaultFormat: ReportFormat): Comma
       methodList,
     )
     .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).default(defaultFormat))
+    .addOption(
+      new Option('--methods <which>', 'table and HTML: the headline estimate per period, or every method too (CSV and JSON always hold all)')
+        .choices(['headline', 'all'])
+        .default('headline'),
+    )
     .option('--out <file>', 'write to FILE instead of stdout')
     .option('--min-docs <n>', 'groups with fewer documents say "too few documents"', intAtLeast(1), 30)
     .option('--level <p>', 'confidence level of the intervals', openFraction, 0.95)

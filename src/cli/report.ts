@@ -49,7 +49,7 @@ export function register(program: Command): void {
         domain: domainOptions(o),
         controls: { files: o.control, databases: o.controlDb },
       });
-      await writeReport(await renderReport(report, o.format), o.out, 'report');
+      await writeReport(await renderReport(report, o.format, { methods: o.methods }), o.out, 'report');
     } finally {
       store.close();
     }

@@ -13,7 +13,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { monthIndex, PERIOD } from '../core/months.js';
-import type { SharePoint } from '../estimate/model.js';
+import { HEADLINE_METHOD, type SharePoint } from '../estimate/model.js';
 
 /** The document `ccaudit report --format json` writes (the fields collapse reads). */
 export interface ShareSeries {
@@ -148,10 +148,11 @@ export function selectMethod(doc: ShareSeries, source: string, method?: string):
   if (methods.length === 0) throw new ShareInputError(`${source}: the series is empty`);
   let chosen = method;
   if (chosen === undefined) {
-    if (methods.length > 1) {
+    // A report's series leads with its headline rows: the estimate to project from.
+    if (methods.includes(HEADLINE_METHOD)) chosen = HEADLINE_METHOD;
+    else if (methods.length > 1) {
       throw new ShareInputError(`${source}: holds several methods (${methods.join(', ')}); pick one with --method`);
-    }
-    chosen = methods[0];
+    } else chosen = methods[0];
   } else if (!methods.includes(chosen)) {
     throw new ShareInputError(`${source}: no rows for method "${chosen}" (has ${methods.join(', ')})`);
   }

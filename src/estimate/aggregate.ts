@@ -18,8 +18,11 @@ import type {
   EstimatorDocument,
   EstimatorRun,
   GroupAccumulator,
+  RunSummary,
 } from './estimator.js';
 import { selectEstimators } from './registry.js';
+import type { Headline } from './headline.js';
+import type { InDomainSummary } from './indomain/summary.js';
 
 export type { DetectorSpec, DomainBaselineConfig } from './estimator.js';
 
@@ -79,6 +82,12 @@ export interface GroupResult {
   tooFew: boolean;
   estimates: ShareEstimate[];
   disagreements: Disagreement[];
+  /**
+   * The period's one number (./headline.ts): share, interval, method, n and how well the method
+   * did on known answers. Null when withheld; `headlineNote` says why, or names the fallback.
+   */
+  headline?: Headline | null;
+  headlineNote?: string | null;
 }
 
 /** Label agreement of two detectors on the documents both scored. */
@@ -102,6 +111,9 @@ export interface AggregateResult {
   mixtureSkippedLanguage: number;
   excess: ExcessAnalysis | null;
   agreement: AgreementRow[];
+  inDomain: InDomainSummary | null;
+  /** Notes the estimators left for the report. */
+  notes: string[];
 }
 
 interface GroupState {
@@ -257,7 +269,8 @@ export class EstimateAggregator {
         agreement.push({ a: this.detectors[i].name, b: this.detectors[j].name, n, agreement: po, kappa });
       }
     }
-    const summary = Object.assign({}, ...this.runs.map(({ run }) => run.summary?.() ?? {}));
+    const summaries: RunSummary[] = this.runs.map(({ run }) => run.summary?.() ?? {});
+    const summary: RunSummary = Object.assign({}, ...summaries);
     return {
       level,
       minDocs,
@@ -266,6 +279,8 @@ export class EstimateAggregator {
       mixtureSkippedLanguage: summary.mixtureSkippedLanguage ?? 0,
       excess: summary.excess ?? null,
       agreement,
+      inDomain: summary.inDomain ?? null,
+      notes: summaries.flatMap((x) => x.notes ?? []),
     };
   }
 }

@@ -15,6 +15,8 @@ import type { OperatingPoint } from './corrected.js';
 import type { ShareEstimate } from './types.js';
 import type { BaselineEstimator, DriftResult } from './baseline/estimator.js';
 import type { BaselineWordMixture } from './baseline/word-mixture.js';
+import type { InDomainModel } from './indomain/model.js';
+import type { InDomainSummary } from './indomain/summary.js';
 
 /** A detector whose scores the estimators read. */
 export interface DetectorSpec {
@@ -42,6 +44,8 @@ export interface DomainBaselineConfig {
    * sample, so memory stays bounded on huge months; default 5000).
    */
   wordsCap?: number;
+  /** The in-domain model when it was built (or loaded) beforehand; else the estimator builds it. */
+  inDomain?: InDomainModel | null;
 }
 
 /**
@@ -123,6 +127,10 @@ export interface RunSummary {
   excess?: ExcessAnalysis | null;
   /** Documents the mixture estimator skipped because of their language. */
   mixtureSkippedLanguage?: number;
+  /** The in-domain model behind the headline: its training data, checks and notes. */
+  inDomain?: InDomainSummary | null;
+  /** Lines for the report's notes. */
+  notes?: string[];
 }
 
 /** One estimator set up for a run: makes group accumulators and, optionally, cross-group results. */

@@ -9,6 +9,12 @@ import type { ExcessAnalysis } from './excess.js';
 import type { DriftResult } from './baseline/estimator.js';
 import type { StratumSummary } from './baseline/score-model.js';
 import type { CalibrationKind } from './baseline/types.js';
+import { chooseHeadline } from './headline.js';
+import type { InDomainSummary } from './indomain/summary.js';
+
+export type { InDomainSummary } from './indomain/summary.js';
+
+export type { Headline, HeadlineCheck } from './headline.js';
 
 /** One month's estimated share of AI-generated documents. */
 export interface SharePoint {
@@ -48,6 +54,9 @@ export interface DomainCalibrationInfo {
 export type { ShareEstimate, EstimateStatus, MethodKind } from './types.js';
 
 export const REPORT_FORMAT = 'ccaudit-share-report-v1';
+
+/** `method` of the headline rows of `series` (what `collapse` projects from by default). */
+export const HEADLINE_METHOD = 'headline';
 
 export type GroupBy = 'month' | 'crawl' | 'lang' | 'domain' | 'tld' | 'all';
 
@@ -99,6 +108,8 @@ export interface ShareReport {
   examples: ReportExample[];
   /** Domain-matched calibration (baseline pages, AI references, strata, drift), when used. */
   domainCalibration: DomainCalibrationInfo | null;
+  /** How the headline estimates were made and checked (the in-domain model's summary), when it ran. */
+  inDomain: InDomainSummary | null;
   notes: string[];
 }
 
@@ -107,6 +118,11 @@ const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 /** The collapse-readable series: every numeric estimate of every valid month. */
 export function seriesOf(groups: readonly GroupResult[]): SharePoint[] {
   const out: SharePoint[] = [];
+  for (const g of groups) {
+    if (!PERIOD.test(g.key) || !g.headline) continue;
+    const h = g.headline;
+    out.push({ period: g.key, share: h.share, lo: h.lo, hi: h.hi, n: Math.round(h.n), method: HEADLINE_METHOD });
+  }
   for (const g of groups) {
     if (!PERIOD.test(g.key)) continue;
     for (const e of g.estimates) {
@@ -128,6 +144,7 @@ export interface ReportFrame {
   mixture: ShareReport['mixture'];
   examples: ReportExample[];
   domainCalibration?: DomainCalibrationInfo | null;
+  inDomain?: InDomainSummary | null;
   /** Exact duplicate documents the input held and the report left out (0 when not known). */
   duplicates?: number;
   notes: string[];
@@ -146,6 +163,16 @@ export function assembleReport(frame: ReportFrame, result: AggregateResult): Sha
       `${duplicates} exact duplicate document${duplicates === 1 ? '' : 's'} left out (the same WARC-Record-ID, or the same payload in the same crawl month).`,
     );
   }
+  const recommended = frame.domainCalibration?.recommended ?? null;
+  const groups = result.groups.map((g) => {
+    const choice = chooseHeadline(g.estimates, { tooFew: g.tooFew, minDocs: result.minDocs, recommended });
+    return { ...g, headline: choice.headline, headlineNote: choice.reason };
+  });
+  const fallback = groups.find((g) => g.headline && g.headline.calibration === 'development');
+  const summary = result.inDomain ?? frame.inDomain ?? null;
+  if (summary) notes.push(...summary.notes);
+  notes.push(...(result.notes ?? []));
+  if (fallback) notes.push(`headline estimates are not calibrated to this corpus: ${fallback.headline!.note}.`);
   const tooFew = result.groups.filter((g) => g.tooFew).length;
   if (tooFew > 0) notes.push(`${tooFew} group(s) have fewer than ${result.minDocs} documents: shown as "too few documents".`);
   if (frame.mixture && result.mixtureSkippedLanguage > 0) {
@@ -166,14 +193,15 @@ export function assembleReport(frame: ReportFrame, result: AggregateResult): Sha
     lang: frame.lang,
     detectors: frame.detectors,
     mixture: frame.mixture ? { ...frame.mixture, skippedLanguage: result.mixtureSkippedLanguage } : null,
-    groups: result.groups,
+    groups,
     excluded: result.excluded,
     duplicates,
-    series: frame.groupBy === 'month' ? seriesOf(result.groups) : [],
+    series: frame.groupBy === 'month' ? seriesOf(groups) : [],
     gptWords: result.excess,
     agreement: result.agreement,
     examples: frame.examples,
     domainCalibration: frame.domainCalibration ?? null,
+    inDomain: result.inDomain ?? frame.inDomain ?? null,
     notes,
   };
 }

@@ -3,6 +3,7 @@
  * `--method` accepts their names and aliases; adding a method is one module and one line here.
  */
 import type { Estimator, EstimatorNeeds } from './estimator.js';
+import { inDomain } from './methods/indomain.js';
 import { naive } from './methods/naive.js';
 import { corrected } from './methods/corrected.js';
 import { baseline } from './methods/baseline.js';
@@ -10,7 +11,7 @@ import { mixture } from './methods/mixture.js';
 import { pages } from './methods/pages.js';
 import { excess } from './methods/excess.js';
 
-export const ESTIMATORS: readonly Estimator[] = [naive, corrected, baseline, mixture, pages, excess];
+export const ESTIMATORS: readonly Estimator[] = [inDomain, naive, corrected, baseline, mixture, pages, excess];
 
 /** `--method` names of the built-in estimators, in report order. */
 export const METHOD_NAMES: readonly string[] = ESTIMATORS.map((e) => e.name);

@@ -15,7 +15,9 @@ export type MethodKind =
   /** Kobak et al. excess-vocabulary lower bound. */
   | 'excess-lower-bound'
   /** Mixture of baseline (human) and AI-reference detector-score distributions. */
-  | 'score-mixture';
+  | 'score-mixture'
+  /** Mixture of held-out scores of a discriminator trained on this audit's baseline vs its AI references. */
+  | 'in-domain';
 
 /**
  * Why an estimate has no number: too few documents in the group, the detector has no

@@ -1,6 +1,9 @@
 /**
  * `--format csv`: one row per group and method (long format, for spreadsheets and tools),
- * including groups with "too few documents" (empty share/lo/hi and a status). The share
+ * including groups with "too few documents" (empty share/lo/hi and a status). The first
+ * columns after the group are the group's headline (share, lo, hi, method, n and its
+ * known-answer check; empty when withheld), repeated on each of its rows, so a reader that
+ * keeps the first row per group has the one number to trust. The share
  * series for `ccaudit collapse --shares` is the JSON report's `series` array.
  *
  * Columns added later are appended at the end, so readers that index columns keep working:
@@ -16,6 +19,12 @@ import type { ShareReport } from '../estimate/model.js';
 
 export const CSV_COLUMNS = [
   'group',
+  'headline_share',
+  'headline_lo',
+  'headline_hi',
+  'headline_method',
+  'headline_n',
+  'headline_check',
   'group_by',
   'method',
   'share',
@@ -38,6 +47,12 @@ export function renderCsv(r: ShareReport): string {
   const rows = r.groups.flatMap((g) =>
     g.estimates.map((e) => ({
       group: g.key,
+      headline_share: g.headline?.share ?? '',
+      headline_lo: g.headline?.lo ?? '',
+      headline_hi: g.headline?.hi ?? '',
+      headline_method: g.headline?.method ?? '',
+      headline_n: g.headline?.n ?? '',
+      headline_check: g.headline?.check.text ?? g.headlineNote ?? '',
       group_by: r.groupBy === 'month' ? `${r.dateBasis}-month` : r.groupBy,
       method: e.method,
       share: e.share ?? '',

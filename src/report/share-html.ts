@@ -28,6 +28,7 @@ import {
 } from './format.js';
 import type { ShareEstimate } from '../estimate/model.js';
 import type { DomainCalibrationInfo } from '../estimate/model.js';
+import { headlineCheckLines, type MethodsShown } from './table.js';
 
 const WIDTH = 460;
 const HEIGHT = 240;
@@ -216,14 +217,9 @@ function agreementChart(r: ShareReport): VegaLiteSpec | null {
 }
 
 function headline(r: ShareReport): SafeHtml | null {
-  const monthly = r.groups.filter((g) => !g.tooFew);
-  const last = monthly[monthly.length - 1];
-  if (!last) return null;
-  const best =
-    last.estimates.find((e) => e.status === 'ok' && e.method === 'corrected:classifier') ??
-    last.estimates.find((e) => e.status === 'ok' && e.kind === 'corrected') ??
-    last.estimates.find((e) => e.status === 'ok' && e.kind === 'mixture');
-  if (!best) return null;
+  const last = [...r.groups].reverse().find((g) => g.headline);
+  if (!last?.headline) return null;
+  const h = last.headline;
   const what =
     r.groupBy === 'month'
       ? `of documents ${r.dateBasis === 'crawl' ? 'crawled' : 'published'} in ${last.key}`
@@ -231,10 +227,47 @@ function headline(r: ShareReport): SafeHtml | null {
   return el(
     'p',
     [
-      el('strong', [`${pct(best.share)} (${Math.round(r.level * 100)}% CI ${pct(best.lo)}–${pct(best.hi)})`]),
-      ` ${what} were AI-written according to ${best.method} (n = ${best.n}).`,
+      el('strong', [`${pct(h.share)} (${Math.round(r.level * 100)}% interval ${pct(h.lo)}–${pct(h.hi)})`]),
+      ` ${what} were AI-written according to the ${h.method} estimate (n = ${h.n}). ${h.check.text}.${h.note ? ` ${h.note}.` : ''}`,
     ],
     'headline',
+  );
+}
+
+/** One row per period with its headline (or why it has none). */
+function headlineTable(r: ShareReport): SafeHtml {
+  return table(
+    [groupLabel(r), 'documents', 'share', `${Math.round(r.level * 100)}% interval`, 'method', 'known-answer check', 'note'],
+    r.groups.map((g) => {
+      const h = g.headline;
+      if (!h) return [g.key, g.documents, '–', '', '', '', g.headlineNote ?? 'no estimate'];
+      return [
+        g.key,
+        g.documents,
+        pct(h.share),
+        `[${pct(h.lo)}, ${pct(h.hi)}]`,
+        h.method,
+        h.check.text,
+        [h.note, g.headlineNote].filter(Boolean).join('; '),
+      ];
+    }),
+  );
+}
+
+function headlineRows(r: ShareReport): ShareRow[] {
+  return r.groups.flatMap((g) =>
+    g.headline
+      ? [
+          {
+            date: PERIOD.test(g.key) ? `${g.key}-01` : undefined,
+            group: g.key,
+            method: `headline (${g.headline.method})`,
+            share: g.headline.share,
+            lo: g.headline.lo,
+            hi: g.headline.hi,
+          },
+        ]
+      : [],
   );
 }
 
@@ -290,11 +323,12 @@ const METHOD_NOTES: Array<[string, string]> = [
   ],
 ];
 
-export async function renderShareHtml(r: ShareReport): Promise<string> {
+export async function renderShareHtml(r: ShareReport, methods: MethodsShown = 'headline'): Promise<string> {
   const monthly = isMonthly(r);
   const body: SafeHtml[] = [];
   const head = headline(r);
   if (head) body.push(head);
+  const all = methods === 'all';
 
   const isCorrected = (e: ShareEstimate) =>
     e.kind === 'corrected' || e.kind === 'mixture' || e.kind === 'score-mixture' || e.kind === 'excess-lower-bound';
@@ -306,10 +340,19 @@ export async function renderShareHtml(r: ShareReport): Promise<string> {
   const domain = shareRows(r, (e) => isCorrected(e) && isDomainCalibrated(e) && (best === null || e.detector === null || e.detector === best));
   const raw = shareRows(r, (e) => e.kind === 'naive' || e.kind === 'primarily-ai' || e.kind === 'ai-fraction');
   const charts: SafeHtml[] = [];
+  const lead = headlineRows(r);
   // A time axis needs two months: a single month is drawn like a category (points with interval bars).
   const overTime = (rows: readonly ShareRow[]) => monthly && new Set(rows.map((x) => x.group)).size > 1;
   const howOf = (rows: readonly ShareRow[]) => (overTime(rows) ? 'Lines: point estimates; bands: intervals.' : 'Points: estimates; bars: intervals.');
-  if (corrected.length > 0) {
+  if (lead.length > 0) {
+    charts.push(
+      figure(
+        await vegaLiteToSvg(shareChart('AI share: headline estimate', lead, overTime(lead))),
+        `${howOf(lead)} The interval includes the generator-shift, drift and topic bands and the self-check's widening.`,
+      ),
+    );
+  }
+  if (all && corrected.length > 0) {
     const title = domain.length > 0 ? 'AI share: error-corrected estimates (development calibration)' : 'AI share: error-corrected estimates';
     charts.push(
       figure(
@@ -318,7 +361,7 @@ export async function renderShareHtml(r: ShareReport): Promise<string> {
       ),
     );
   }
-  if (domain.length > 0) {
+  if (all && domain.length > 0) {
     const band = overTime(domain) ? 'lighter bands' : 'thick pale bars';
     charts.push(
       figure(
@@ -327,7 +370,7 @@ export async function renderShareHtml(r: ShareReport): Promise<string> {
       ),
     );
   }
-  if (raw.length > 0) {
+  if (all && raw.length > 0) {
     charts.push(
       figure(
         await vegaLiteToSvg(shareChart('AI share: raw detector labels and page shares', raw, overTime(raw))),
@@ -338,11 +381,13 @@ export async function renderShareHtml(r: ShareReport): Promise<string> {
   if (r.groups.length > 0)
     charts.push(figure(await vegaLiteToSvg(documentsChart(r, monthly)), 'Documents per group, coloured by where their date came from.'));
   for (const spec of gptWordCharts(r, monthly)) charts.push(figure(await vegaLiteToSvg(spec)));
-  const agree = agreementChart(r);
+  const agree = all ? agreementChart(r) : null;
   if (agree) charts.push(figure(await vegaLiteToSvg(agree), 'Agreement of the detectors’ AI labels on documents both scored.'));
   body.push(el('h2', ['Charts']), charts.length > 0 ? el('div', charts, 'charts') : el('p', ['No documents to chart.']));
 
-  body.push(el('h2', ['Estimates']), estimatesTable(r));
+  body.push(el('h2', ['Headline']), headlineTable(r), ...headlineCheckLines(r).map((line) => el('p', [line.trim()], 'note')));
+  if (all) body.push(el('h2', ['Methods']), estimatesTable(r));
+  else body.push(el('p', ['Every method of every period: render with --methods all.'], 'note'));
   if (r.domainCalibration) body.push(...domainCalibrationSection(r.domainCalibration));
   const disagreements = r.groups.flatMap((g) => g.disagreements.map((d) => [g.key, d.message] as [string, string]));
   body.push(

@@ -27,7 +27,41 @@ function okNote(e: ShareEstimate): string {
   return e.kind === 'naive' || e.kind === 'primarily-ai' || e.kind === 'ai-fraction' ? 'uncorrected' : '';
 }
 
-export function renderTable(r: ShareReport): string {
+/** Which estimates the table and the HTML page show: the headline only, or every method as well. */
+export type MethodsShown = 'headline' | 'all';
+
+/** The headline table: one row per period (share, interval, method, how the method did on known answers). */
+function headlineRows(r: ShareReport): string[][] {
+  return r.groups.map((g) => {
+    const h = g.headline;
+    if (!h) return [g.key, String(g.documents), '–', '', '', g.headlineNote ?? 'no estimate'];
+    const note = [h.note, g.headlineNote?.startsWith('fallback') ? g.headlineNote : null].filter(Boolean).join('; ');
+    return [g.key, String(g.documents), pct(h.share), `[${pct(h.lo)}, ${pct(h.hi)}]`, h.method, note];
+  });
+}
+
+/** The self-check line(s) printed beside the headline. */
+export function headlineCheckLines(r: ShareReport): string[] {
+  const checks = [...new Set(r.groups.flatMap((g) => (g.headline ? [g.headline.check.text] : [])))];
+  const out = checks.map((c) => `  ${c}`);
+  const m = r.inDomain;
+  if (m) {
+    const designs = Object.entries(m.selfCheck.byDesign)
+      .map(
+        ([d, x]) =>
+          `${d === 'mixed' ? 'baseline topic mix' : 'one topic at a time'}: mean error ${pct(x.meanAbsError)}, coverage ${Math.round(x.coverage * 100)} % of ${x.n}`,
+      )
+      .join('; ');
+    if (designs) out.push(`  known-answer mixtures (0–60 % AI) of held-out baseline pages and references: ${designs}`);
+    out.push(
+      `  in-domain model: ${m.nHuman} baseline pages vs ${m.nAi} AI references from ${m.generators.length} generator${m.generators.length === 1 ? '' : 's'} (${m.generators.join(', ')}), held-out AUROC ${m.auroc.toFixed(2)}, ${m.clusters} topic cluster${m.clusters === 1 ? '' : 's'}`,
+    );
+    if (m.drift) out.push(`  drift check: ${m.drift.periods}, estimate on later human pages ${pct(m.drift.estimate)}, band ±${pct(m.drift.band)}`);
+  }
+  return out;
+}
+
+export function renderTable(r: ShareReport, methods: MethodsShown = 'headline'): string {
   const out: string[] = [];
   const label = groupLabel(r);
   out.push(`AI share by ${label} — ${Math.round(r.level * 100)}% intervals, groups need ≥ ${r.minDocs} documents`);
@@ -44,8 +78,17 @@ export function renderTable(r: ShareReport): string {
     );
   out.push('');
 
+  out.push('headline:');
+  out.push(
+    r.groups.length > 0
+      ? alignTable([label, 'docs', 'share', `${Math.round(r.level * 100)}% interval`, 'method', 'note'], headlineRows(r))
+      : '(no documents)',
+  );
+  out.push(...headlineCheckLines(r));
+  out.push('');
+
   const rows: string[][] = [];
-  for (const g of r.groups) {
+  for (const g of methods === 'all' ? r.groups : []) {
     const failure = g.tooFew ? `too few documents (minimum ${r.minDocs})` : commonFailure(g.estimates, r.minDocs);
     if (failure) {
       rows.push([g.key, String(g.documents), failure]);
@@ -65,11 +108,14 @@ export function renderTable(r: ShareReport): string {
       ]);
     });
   }
-  out.push(
-    rows.length > 0
-      ? alignTable([label, 'docs', 'method', 'calib', 'share', `${Math.round(r.level * 100)}% interval`, 'n', 'note'], rows)
-      : '(no documents)',
-  );
+  if (methods === 'all') {
+    out.push('methods:');
+    out.push(
+      rows.length > 0
+        ? alignTable([label, 'docs', 'method', 'calib', 'share', `${Math.round(r.level * 100)}% interval`, 'n', 'note'], rows)
+        : '(no documents)',
+    );
+  } else out.push('every method of every period: --methods all');
 
   if (r.groupBy === 'month' || r.groups.some((g) => Object.keys(g.dateSources).length > 1)) {
     out.push('', `dates from (${r.dateBasis === 'crawl' ? 'WARC-Date' : 'extracted publication date'}):`);

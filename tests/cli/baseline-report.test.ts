@@ -95,7 +95,23 @@ describe('report with domain-matched calibration', () => {
   });
 
   it('the text report names the detector to read first and shows the word mixture against the baseline', () => {
-    const r = runCli(['report', '--db', db, '--date', 'crawl', '--min-docs', '5', '--replicates', '200', '--min-baseline', '10', '--min-ai', '10']);
+    const r = runCli([
+      'report',
+      '--db',
+      db,
+      '--methods',
+      'all',
+      '--date',
+      'crawl',
+      '--min-docs',
+      '5',
+      '--replicates',
+      '200',
+      '--min-baseline',
+      '10',
+      '--min-ai',
+      '10',
+    ]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/read the (classifier|gpt-words) series first: it separates baseline pages from AI references best \(AUROC 0\.\d\d/);
     const rep = report();

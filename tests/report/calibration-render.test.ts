@@ -141,6 +141,7 @@ function syntheticReport(over: Partial<ShareReport> = {}): ShareReport {
     agreement: [],
     examples: [],
     domainCalibration: DOMAIN,
+    inDomain: null,
     notes: [],
     ...over,
   };
@@ -182,7 +183,7 @@ describe('strata views (SYNTHETIC strata)', () => {
 
 describe('renderers on a SYNTHETIC report with domain-matched calibration', () => {
   it('table: calib column, drift band next to the interval, strata and drift tables', () => {
-    const out = renderTable(syntheticReport());
+    const out = renderTable(syntheticReport(), 'all');
     const rows = readAlignedTable(out, 'crawl month');
     const march = rows.slice(rows.findIndex((r) => r['crawl month'] === '2024-03')).slice(0, 4);
     expect(march.map((r) => [r.method, r.calib, r.share, r['95% interval']])).toEqual([
@@ -230,7 +231,7 @@ describe('renderers on a SYNTHETIC report with domain-matched calibration', () =
       groups: [group('2024-03', 400, monthEstimates(0.123, 0.081, 0.169).map(user))],
       domainCalibration: { ...DOMAIN, kind: 'user-labeled', humanSource: '200 stored human control texts', nControl: 200, drift: [] },
     });
-    const out = renderTable(r);
+    const out = renderTable(r, 'all');
     expect(readAlignedTable(out, 'crawl month').map((row) => row.calib)).toEqual(['', 'dev', 'user', 'user']);
     expect(out).not.toMatch(/pp drift/);
     expect(out).toContain('domain-matched calibration (calib "user"): the human reference is a corpus the user supplied');
@@ -243,6 +244,12 @@ describe('renderers on a SYNTHETIC report with domain-matched calibration', () =
     const rows = parse(csv, { columns: true }) as Array<Record<string, string>>;
     expect(Object.keys(rows[0])).toEqual([
       'group',
+      'headline_share',
+      'headline_lo',
+      'headline_hi',
+      'headline_method',
+      'headline_n',
+      'headline_check',
       'group_by',
       'method',
       'share',
@@ -274,7 +281,7 @@ describe('renderers on a SYNTHETIC report with domain-matched calibration', () =
   });
 
   it('HTML: calibration column, drift band layer, calibration section, escaped set names', async () => {
-    const html = await renderShareHtml(syntheticReport());
+    const html = await renderShareHtml(syntheticReport(), 'all');
     expect(html).not.toMatch(/<script|<img/i);
     expect(html).toContain(HOSTILE_SET.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
     expect(html).toContain('<td>baseline-corrected:det</td><td>baseline</td><td>12.3%</td><td>[8.1%, 16.9%]</td><td>±2.1 pp drift</td>');
@@ -317,7 +324,7 @@ describe('renderers on a SYNTHETIC report with domain-matched calibration', () =
       dateBasis: null,
       groups: [group('eng', 400, monthEstimates(0.123, 0.081, 0.169)), group('deu', 400, monthEstimates(0.3, 0.2, 0.4))],
     });
-    const html = await renderShareHtml(r);
+    const html = await renderShareHtml(r, 'all');
     const domain = html.split('<figure>').find((f) => f.includes('AI share: domain-matched calibration (baseline)'))!;
     const bandGroup = domain.slice(domain.indexOf(`class="mark-rule role-mark ${DRIFT_LAYER}_marks"`));
     expect(bandGroup.length).toBeLessThan(domain.length);
@@ -326,8 +333,8 @@ describe('renderers on a SYNTHETIC report with domain-matched calibration', () =
 
   it('reports without domain-matched calibration have no calibration section or band', async () => {
     const r = syntheticReport({ domainCalibration: null, groups: [group('2024-03', 400, monthEstimates(0.123, 0.081, 0.169).slice(0, 2))] });
-    expect(renderTable(r)).not.toContain('domain-matched calibration');
-    const html = await renderShareHtml(r);
+    expect(renderTable(r, 'all')).not.toContain('domain-matched calibration');
+    const html = await renderShareHtml(r, 'all');
     expect(html).not.toContain('Domain-matched calibration');
     expect(html).not.toContain(DRIFT_LAYER);
     expect(html).toContain('AI share: error-corrected estimates</text>');

@@ -29,7 +29,7 @@ describe('domain-matched calibration in the report formats', () => {
   const tmp = makeTempDir();
   let store: ScoredStore;
   let report: ShareReport;
-  const base = () => ['report', '--db', store.db, '--replicates', '200', '--seed', '11'];
+  const base = () => ['report', '--db', store.db, '--methods', 'all', '--replicates', '200', '--seed', '11'];
 
   beforeAll(async () => {
     store = await buildScoredStore(tmp.dir, PLAN, 20250407);
@@ -109,7 +109,7 @@ describe('domain-matched calibration in the report formats', () => {
     const r = runCli([...base(), '--format', 'csv']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe(
-      'group,group_by,method,share,lo,hi,n,documents,kind,detector,status,level,date_sources,note,calibration,drift_half_width,drift_periods',
+      'group,headline_share,headline_lo,headline_hi,headline_method,headline_n,headline_check,group_by,method,share,lo,hi,n,documents,kind,detector,status,level,date_sources,note,calibration,drift_half_width,drift_periods',
     );
     const rows = parse(r.stdout, { columns: true }) as Array<Record<string, string>>;
     const estimates = report.groups.flatMap((g) => g.estimates.map((e) => ({ g, e })));

@@ -42,7 +42,21 @@ describe('HTML report in headless chromium', () => {
     );
     await importAiReferences(db, tmp.dir, months, 60, 4242);
     reportPath = join(tmp.dir, 'report.html');
-    const r = await runCliAsync(['report', '--db', db, '--format', 'html', '--out', reportPath, '--replicates', '200', '--examples', '500']);
+    const r = await runCliAsync([
+      'report',
+      '--db',
+      db,
+      '--methods',
+      'all',
+      '--format',
+      'html',
+      '--out',
+      reportPath,
+      '--replicates',
+      '200',
+      '--examples',
+      '500',
+    ]);
     if (r.code !== 0) throw new Error(`report failed (${r.code}): ${r.stderr}`);
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,

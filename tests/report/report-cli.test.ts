@@ -30,7 +30,7 @@ describe('report CLI', () => {
   }, 300_000);
   afterAll(() => tmp.cleanup());
 
-  const base = () => ['report', '--db', store.db, '--replicates', '200'];
+  const base = () => ['report', '--db', store.db, '--methods', 'all', '--replicates', '200'];
 
   it('prints an aligned table with every estimator, date sources and "too few documents"', () => {
     const r = runCli(base());
@@ -74,11 +74,13 @@ describe('report CLI', () => {
     const r = runCli([...base(), '--format', 'csv', '--method', 'naive,corrected']);
     expect(r.code, r.stderr).toBe(0);
     const [header, ...rows] = r.stdout.trim().split('\n');
-    // Columns added later (calibration, drift band) come after the original ones.
+    // The headline leads; columns added later (calibration, drift band) come after the original ones.
     expect(header).toBe(
-      'group,group_by,method,share,lo,hi,n,documents,kind,detector,status,level,date_sources,note,calibration,drift_half_width,drift_periods',
+      'group,headline_share,headline_lo,headline_hi,headline_method,headline_n,headline_check,group_by,method,share,lo,hi,n,documents,kind,detector,status,level,date_sources,note,calibration,drift_half_width,drift_periods',
     );
-    expect(rows.some((l) => l.startsWith('2025-01,publication-month,corrected:classifier,,,,') && l.includes('too-few-documents'))).toBe(true);
+    expect(
+      rows.some((l) => l.startsWith('2025-01,') && l.includes(',publication-month,corrected:classifier,,,,') && l.includes('too-few-documents')),
+    ).toBe(true);
     expect(rows.every((l) => /,(naive|corrected):/.test(l))).toBe(true);
   });
 

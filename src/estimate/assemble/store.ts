@@ -20,6 +20,7 @@ import { assembleReport, type ReportExample, type ShareReport, type SharePoint }
 import { aggregateConfig, fileOperatingPoint, loadResources } from './resources.js';
 import { loadDomainCalibration, type DomainCalibrationOptions } from './domain-calibration.js';
 import { controlDatabase, scoreControlFile } from './control-corpus.js';
+import { inDomainModelFor } from './indomain-cache.js';
 
 export interface StoreReportOptions {
   by: ReportGrouping;
@@ -100,14 +101,15 @@ export interface ShareSeriesOptions {
 }
 
 /**
- * The monthly error-corrected and mixture series of a store at 95 % (the input
- * `ccaudit collapse --db` projects from): `{ level, series }` as in the report's JSON.
+ * The monthly headline series of a store at 95 % (the input `ccaudit collapse --db` projects
+ * from), with the error-corrected and mixture series beside it: `{ level, series }` as in the
+ * report's JSON.
  */
 export function shareSeriesFromStore(store: Store, o: ShareSeriesOptions): { level: number; series: SharePoint[] } {
   const report = buildStoreReport(store, {
     by: 'month',
     dateBasis: o.dateBasis,
-    methods: new Set(['corrected', 'mixture']),
+    methods: new Set(['in-domain', 'baseline', 'corrected', 'mixture']),
     methodsExplicit: true,
     minDocs: o.minDocs,
     level: 0.95,
@@ -184,6 +186,11 @@ export function buildStoreReport(store: Store, o: StoreReportOptions): ShareRepo
     lang: o.lang,
   });
   notes.push(...domain.notes);
+  if (domain.config && o.methods.has('in-domain')) {
+    const { model, notes: cacheNotes } = inDomainModelFor(store, domain.config, { level: o.level, replicates, seed });
+    if (typeof model !== 'string') domain.config.inDomain = model;
+    notes.push(...cacheNotes);
+  }
   const agg = new EstimateAggregator(detectors, { ...aggregateConfig(o, res, o.by === 'month'), domainBaseline: domain.config });
   for (const doc of reportDocuments(store, {
     by: o.by,

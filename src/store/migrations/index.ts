@@ -10,6 +10,7 @@ import { migration002Scores } from './002-scores.js';
 import { migration003Sample } from './003-sample.js';
 import { migration004References } from './004-references.js';
 import { migration005Duplicates } from './005-duplicates.js';
+import { migration006InDomainModels } from './006-indomain-models.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -21,6 +22,7 @@ export const migrations: readonly Migration[] = [
   migration003Sample,
   migration004References,
   migration005Duplicates,
+  migration006InDomainModels,
 ];
 
 /** Schema version this code writes and expects. */

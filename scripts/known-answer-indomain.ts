@@ -1,0 +1,228 @@
+/**
+ * Known-answer benchmark of the in-domain estimate (the report's headline), one labelled
+ * source at a time. The estimate trains nothing on development data: each audit trains its
+ * own discriminator on its own baseline and references, so every source is "left out" of
+ * everything but the estimator's fixed settings.
+ *
+ * Per source and draw, the source's texts are split by group (a human article and the AI
+ * texts written from its opening share a group, so none straddles the split) into
+ *   baseline pages — human texts, dated in two months before the cutoff (for the drift check),
+ *   AI references  — AI texts (what `synthesize` or `references import` would add),
+ *   target months  — four months at 0 %, 5 %, 20 % and 50 % AI of the other texts.
+ * Designs:
+ *   same              references and target AI from the same generators;
+ *   split-generators  references from half of the source's generators, target AI from the others;
+ *   genre-shift       baseline and references mix every genre; each target month is one genre.
+ * This is a SYNTHETIC mixture of REAL labelled texts, estimated in memory (the WARC → scan →
+ * report path runs the same estimator; see tests/estimate/indomain-report.test.ts).
+ *
+ *   npx tsx scripts/known-answer-indomain.ts [--draws 3] [--n 200] [--baseline 300] [--ai-refs 150]
+ *        [--design same,split-generators,genre-shift] [--sources detectrl,…] [--replicates 300] [--json FILE]
+ *        [--lambda 1e-4] [--epochs 12] [--bits 18]   (discriminator settings, to compare)
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadLabeled } from '../src/detect/labeled.js';
+import { sharedLabeledFiles } from '../src/detect/dataset.js';
+import { groupKey } from '../src/detect/splits.js';
+import type { LabeledRecord } from '../src/detect/types.js';
+import { Rng, mixSeed } from '../src/core/rng.js';
+import { InDomainModel } from '../src/estimate/indomain/model.js';
+
+const FRACTIONS = [0, 0.05, 0.2, 0.5];
+type Design = 'same' | 'split-generators' | 'genre-shift';
+
+interface Row {
+  source: string;
+  design: Design;
+  draw: number;
+  month: string;
+  truth: number;
+  share: number;
+  lo: number;
+  hi: number;
+  covered: boolean;
+  selfCheckError: number;
+  selfCheckCoverage: number;
+  inflation: number;
+}
+
+function shuffled<T>(rng: Rng, xs: readonly T[]): T[] {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
+
+interface Draw {
+  baseline: LabeledRecord[];
+  references: LabeledRecord[];
+  months: Array<{ docs: LabeledRecord[]; truth: number; label: string }>;
+}
+
+function draw(rng: Rng, texts: readonly LabeledRecord[], o: { n: number; nb: number; na: number; design: Design }): Draw | string {
+  const generators = [...new Set(texts.filter((r) => r.label === 'ai').map((r) => r.generator ?? '?'))].sort();
+  let refGen: Set<string> | null = null;
+  if (o.design === 'split-generators') {
+    if (generators.length < 2) return `one generator only (${generators[0]})`;
+    refGen = new Set(shuffled(rng, generators).slice(0, Math.floor(generators.length / 2)));
+  }
+  const groups = new Map<string, LabeledRecord[]>();
+  for (const r of texts) {
+    const k = groupKey(r.text);
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  const baseline: LabeledRecord[] = [];
+  const references: LabeledRecord[] = [];
+  const rest: LabeledRecord[] = [];
+  for (const g of shuffled(rng, [...groups.values()])) {
+    const toCalibration = baseline.length < o.nb || references.length < o.na;
+    for (const r of g) {
+      if (toCalibration) {
+        if (r.label === 'human') baseline.push(r);
+        else if (!refGen || refGen.has(r.generator ?? '?')) references.push(r);
+      } else if (r.label === 'human' || !refGen || !refGen.has(r.generator ?? '?')) rest.push(r);
+    }
+  }
+  const months: Draw['months'] = [];
+  const domains = [...new Set(rest.map((r) => r.domain))].sort();
+  for (const [i, f] of FRACTIONS.entries()) {
+    let pool = rest;
+    let label = `${f * 100}%`;
+    if (o.design === 'genre-shift') {
+      const d = domains[(i + rng.int(domains.length)) % domains.length];
+      pool = rest.filter((r) => r.domain === d);
+      label += ` ${d}`;
+    }
+    const human = shuffled(
+      rng,
+      pool.filter((r) => r.label === 'human'),
+    );
+    const ai = shuffled(
+      rng,
+      pool.filter((r) => r.label === 'ai'),
+    );
+    const nAi = Math.min(Math.round(f * o.n), ai.length);
+    const nHuman = Math.min(o.n - nAi, human.length);
+    if (nHuman < 30 || (f > 0 && nAi === 0)) return `too few target texts for ${label}`;
+    months.push({ docs: [...human.slice(0, nHuman), ...ai.slice(0, nAi)], truth: nAi / (nAi + nHuman), label });
+  }
+  return { baseline: baseline.slice(0, o.nb), references: references.slice(0, o.na), months };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      draws: { type: 'string', default: '3' },
+      n: { type: 'string', default: '200' },
+      baseline: { type: 'string', default: '300' },
+      'ai-refs': { type: 'string', default: '150' },
+      design: { type: 'string', default: 'same,split-generators,genre-shift' },
+      sources: { type: 'string' },
+      replicates: { type: 'string', default: '300' },
+      seed: { type: 'string', default: '20261207' },
+      lambda: { type: 'string' },
+      epochs: { type: 'string' },
+      bits: { type: 'string' },
+      json: { type: 'string' },
+    },
+  });
+  const all = await loadLabeled(sharedLabeledFiles());
+  const stems = [...new Set(all.map((r) => r.file))].sort();
+  const sources = values.sources ? values.sources.split(',') : stems;
+  const designs = values.design!.split(',') as Design[];
+  const seed = Number(values.seed);
+  const rows: Row[] = [];
+  for (const design of designs) {
+    for (const source of sources) {
+      const texts = all.filter((r) => r.file === source);
+      for (let d = 0; d < Number(values.draws); d++) {
+        const rng = new Rng(mixSeed(seed, d, stems.indexOf(source), designs.indexOf(design)));
+        const t0 = Date.now();
+        const x = draw(rng, texts, { n: Number(values.n), nb: Number(values.baseline), na: Number(values['ai-refs']), design });
+        if (typeof x === 'string') {
+          console.error(`${design} ${source} draw ${d}: skipped: ${x}`);
+          break;
+        }
+        const model = InDomainModel.build(
+          x.baseline.map((r, i) => ({ text: r.text, month: i % 2 ? '2022-06' : '2022-01' })),
+          x.references.map((r) => ({ text: r.text, generator: r.generator })),
+          {
+            level: 0.95,
+            replicates: Number(values.replicates),
+            seed: mixSeed(seed, d),
+            ...(values.lambda ? { lambda: Number(values.lambda) } : {}),
+            ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
+            ...(values.bits ? { bits: Number(values.bits) } : {}),
+          },
+        );
+        const sc = model.info.selfCheck;
+        x.months.forEach((m, i) => {
+          const e = model.estimate(
+            m.docs.map((r) => model.prepare(r.text)),
+            mixSeed(seed, d, i),
+          );
+          rows.push({
+            source,
+            design,
+            draw: d,
+            month: m.label,
+            truth: m.truth,
+            share: e.share,
+            lo: e.lo,
+            hi: e.hi,
+            covered: e.lo <= m.truth + 1e-12 && m.truth <= e.hi + 1e-12,
+            selfCheckError: sc.meanAbsError,
+            selfCheckCoverage: sc.coverage,
+            inflation: sc.inflation,
+          });
+        });
+        const last = rows.slice(-x.months.length);
+        console.error(
+          `${design} ${source} draw ${d}: ${((Date.now() - t0) / 1000).toFixed(1)} s, AUROC ${model.info.auroc.toFixed(3)}, clusters ${model.info.clusters}, ` +
+            `self-check ${(sc.meanAbsError * 100).toFixed(1)} pts / ${(sc.coverage * 100).toFixed(0)} % (×${sc.inflation}; ${Object.entries(
+              sc.byDesign,
+            )
+              .map(([k, v]) => `${k} ${(v.meanAbsError * 100).toFixed(1)}/${(v.coverage * 100).toFixed(0)}%`)
+              .join(', ')}), miss ${(model.info.generatorMiss * 100).toFixed(0)} %, ` +
+            last.map((r) => `${r.month}: ${(r.share * 100).toFixed(1)} [${(r.lo * 100).toFixed(1)}, ${(r.hi * 100).toFixed(1)}]`).join('; '),
+        );
+      }
+    }
+  }
+  const table: string[] = ['design            source                   months  MAE (pts)  max err  coverage  mean width  self-check MAE/cov'];
+  const line = (design: string, source: string, xs: Row[]) => {
+    if (!xs.length) return;
+    const mae = (xs.reduce((s, r) => s + Math.abs(r.share - r.truth), 0) / xs.length) * 100;
+    const maxErr = Math.max(...xs.map((r) => Math.abs(r.share - r.truth))) * 100;
+    const cov = (xs.filter((r) => r.covered).length / xs.length) * 100;
+    const width = (xs.reduce((s, r) => s + r.hi - r.lo, 0) / xs.length) * 100;
+    const scE = (xs.reduce((s, r) => s + r.selfCheckError, 0) / xs.length) * 100;
+    const scC = (xs.reduce((s, r) => s + r.selfCheckCoverage, 0) / xs.length) * 100;
+    table.push(
+      `${design.padEnd(18)}${source.padEnd(25)}${String(xs.length).padStart(6)}${mae.toFixed(1).padStart(11)}${maxErr.toFixed(1).padStart(9)}${`${cov.toFixed(0)} %`.padStart(10)}${width.toFixed(1).padStart(12)}${`${scE.toFixed(1)} / ${scC.toFixed(0)} %`.padStart(20)}`,
+    );
+  };
+  for (const design of designs) {
+    for (const source of sources)
+      line(
+        design,
+        source,
+        rows.filter((r) => r.design === design && r.source === source),
+      );
+    line(
+      design,
+      'pooled',
+      rows.filter((r) => r.design === design),
+    );
+  }
+  console.log(table.join('\n'));
+  if (values.json) writeFileSync(values.json, JSON.stringify(rows, null, 1));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

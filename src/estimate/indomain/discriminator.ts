@@ -1,0 +1,98 @@
+/**
+ * The audit's own discriminator: baseline pages (human text of exactly the audited domain)
+ * against AI references (AI text on that domain), cross-fitted. Every training text is scored
+ * by the one fold model that did not see it, so the held-out scores are honest samples of
+ * what a new human or AI document of this domain scores; an audited document is scored by the
+ * fold model its text hashes to, which makes its score exchangeable with those held-out scores.
+ */
+import { fnv1a } from '../../core/hash.js';
+import { Rng } from '../../core/rng.js';
+import { hashedFeatures, type FeatureOptions, type SparseVector, DEFAULT_FEATURE_BITS } from './features.js';
+import { fitLogistic, logit, type LinearModel, type LogisticOptions } from './logistic.js';
+
+export interface DiscriminatorOptions extends LogisticOptions, FeatureOptions {
+  /** Cross-fitting folds (default 5). */
+  folds?: number;
+}
+
+export interface CrossFitResult {
+  models: LinearModel[];
+  /** Held-out log-odds of every human and every AI training text, in input order. */
+  human: Float64Array;
+  ai: Float64Array;
+  /** Fold of every human / AI training text. */
+  humanFold: Int32Array;
+  aiFold: Int32Array;
+}
+
+export class Discriminator {
+  private constructor(
+    readonly fit: CrossFitResult,
+    readonly featureOptions: Required<FeatureOptions>,
+  ) {}
+
+  /** Trains the cross-fitted models; deterministic for a seed. */
+  static train(human: readonly SparseVector[], ai: readonly SparseVector[], o: DiscriminatorOptions = {}): Discriminator {
+    const folds = Math.max(2, o.folds ?? 5);
+    const bits = o.bits ?? DEFAULT_FEATURE_BITS;
+    const rng = new Rng(o.seed ?? 1);
+    const humanFold = stratifiedFolds(human.length, folds, rng);
+    const aiFold = stratifiedFolds(ai.length, folds, rng);
+    const models: LinearModel[] = [];
+    const hScores = new Float64Array(human.length);
+    const aScores = new Float64Array(ai.length);
+    for (let k = 0; k < folds; k++) {
+      const xs: SparseVector[] = [];
+      const ys: number[] = [];
+      human.forEach((x, i) => {
+        if (humanFold[i] !== k) xs.push(x) && ys.push(0);
+      });
+      ai.forEach((x, i) => {
+        if (aiFold[i] !== k) xs.push(x) && ys.push(1);
+      });
+      const m = fitLogistic(xs, ys, 1 << bits, { ...o, seed: (o.seed ?? 1) + k });
+      models.push(m);
+      human.forEach((x, i) => humanFold[i] === k && (hScores[i] = logit(m, x)));
+      ai.forEach((x, i) => aiFold[i] === k && (aScores[i] = logit(m, x)));
+    }
+    return new Discriminator({ models, human: hScores, ai: aScores, humanFold, aiFold }, { bits, maxChars: o.maxChars ?? 20000 });
+  }
+
+  /** What `fromState` needs to rebuild the scorer. */
+  state(): { fit: CrossFitResult; featureOptions: Required<FeatureOptions> } {
+    return { fit: this.fit, featureOptions: this.featureOptions };
+  }
+
+  static fromState(s: { fit: CrossFitResult; featureOptions: Required<FeatureOptions> }): Discriminator {
+    return new Discriminator(s.fit, s.featureOptions);
+  }
+
+  /** Features of a text, as the models were trained on. */
+  features(text: string): SparseVector {
+    return hashedFeatures(text, this.featureOptions);
+  }
+
+  /** The fold model a text is scored by: fixed by its content, so a re-run scores it the same. */
+  foldOf(text: string): number {
+    return fnv1a(text) % this.fit.models.length;
+  }
+
+  /** Log-odds of AI of an audited document's text. */
+  score(text: string, features: SparseVector = this.features(text)): number {
+    return logit(this.fit.models[this.foldOf(text)], features);
+  }
+}
+
+/** Fold labels 0..k−1 in a seeded random order, as equal in size as possible. */
+function stratifiedFolds(n: number, k: number, rng: Rng): Int32Array {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const out = new Int32Array(n);
+  order.forEach((idx, pos) => {
+    out[idx] = pos % k;
+  });
+  return out;
+}

@@ -1,0 +1,105 @@
+/**
+ * The stored form of an in-domain model: a JSON header followed by the typed arrays it names
+ * (weights, held-out scores, folds, clusters, topic centroids), each 8-byte aligned. Written
+ * here because the layout is ours alone; JSON alone would multiply the size by five.
+ */
+import type { CrossFitResult } from './discriminator.js';
+import type { FeatureOptions } from './features.js';
+import type { MixtureComponents } from './score-mixture.js';
+
+export const MODEL_FORMAT = 1;
+const MAGIC = 'ccaudit-indomain';
+
+type Typed = Float32Array | Float64Array | Int32Array;
+const KINDS = { f32: Float32Array, f64: Float64Array, i32: Int32Array } as const;
+type Kind = keyof typeof KINDS;
+
+export interface ModelParts<Info> {
+  info: Info;
+  options: { level: number; replicates: number; seed: number };
+  inflation: number;
+  driftBand: number;
+  discriminator: { fit: CrossFitResult; featureOptions: Required<FeatureOptions> };
+  components: MixtureComponents;
+  topics: { idf: Float32Array; centroids: Float32Array[]; novelBelow: number };
+}
+
+const kindOf = (a: Typed): Kind => (a instanceof Float32Array ? 'f32' : a instanceof Float64Array ? 'f64' : 'i32');
+
+export function encodeModel<Info>(m: ModelParts<Info>): Uint8Array {
+  const arrays: Typed[] = [];
+  const ref = (a: ArrayLike<number>): { $a: number; kind: Kind } => {
+    const typed = a instanceof Float32Array || a instanceof Float64Array || a instanceof Int32Array ? a : Float64Array.from(a);
+    arrays.push(typed);
+    return { $a: arrays.length - 1, kind: kindOf(typed) };
+  };
+  const { fit } = m.discriminator;
+  const header = {
+    magic: MAGIC,
+    format: MODEL_FORMAT,
+    info: m.info,
+    options: m.options,
+    inflation: m.inflation,
+    driftBand: m.driftBand,
+    featureOptions: m.discriminator.featureOptions,
+    models: fit.models.map((x) => ({ weights: ref(x.weights), bias: x.bias })),
+    fit: { human: ref(fit.human), ai: ref(fit.ai), humanFold: ref(fit.humanFold), aiFold: ref(fit.aiFold) },
+    components: {
+      humanClusters: ref(m.components.human.clusters),
+      aiClusters: ref(m.components.ai.clusters),
+      edges: ref(m.components.edges),
+      clusters: m.components.clusters,
+    },
+    topics: { idf: ref(m.topics.idf), centroids: m.topics.centroids.map(ref), novelBelow: m.topics.novelBelow },
+    arrays: [] as Array<{ kind: Kind; offset: number; length: number }>,
+  };
+  let offset = 0;
+  for (const a of arrays) {
+    header.arrays.push({ kind: kindOf(a), offset, length: a.length });
+    offset += Math.ceil(a.byteLength / 8) * 8;
+  }
+  const head = new TextEncoder().encode(JSON.stringify(header));
+  const start = 8 + Math.ceil(head.length / 8) * 8;
+  const out = new Uint8Array(start + offset);
+  new DataView(out.buffer).setUint32(0, head.length, true);
+  out.set(head, 8);
+  header.arrays.forEach((d, i) => out.set(new Uint8Array(arrays[i].buffer, arrays[i].byteOffset, arrays[i].byteLength), start + d.offset));
+  return out;
+}
+
+export function decodeModel<Info>(bytes: Uint8Array): ModelParts<Info> {
+  const copy = new Uint8Array(bytes); // aligned, owned
+  const len = new DataView(copy.buffer).getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(copy.subarray(8, 8 + len)));
+  if (header.magic !== MAGIC || header.format !== MODEL_FORMAT) throw new Error(`not an in-domain model of format ${MODEL_FORMAT}`);
+  const start = 8 + Math.ceil(len / 8) * 8;
+  const arrays: Typed[] = header.arrays.map(
+    (d: { kind: Kind; offset: number; length: number }) => new KINDS[d.kind](copy.buffer, start + d.offset, d.length),
+  );
+  const get = <T extends Typed>(r: { $a: number }): T => arrays[r.$a] as T;
+  const fit: CrossFitResult = {
+    models: header.models.map((x: { weights: { $a: number }; bias: number }) => ({ weights: get<Float32Array>(x.weights), bias: x.bias })),
+    human: get<Float64Array>(header.fit.human),
+    ai: get<Float64Array>(header.fit.ai),
+    humanFold: get<Int32Array>(header.fit.humanFold),
+    aiFold: get<Int32Array>(header.fit.aiFold),
+  };
+  return {
+    info: header.info,
+    options: header.options,
+    inflation: header.inflation,
+    driftBand: header.driftBand,
+    discriminator: { fit, featureOptions: header.featureOptions },
+    components: {
+      human: { scores: fit.human, clusters: get<Int32Array>(header.components.humanClusters) },
+      ai: { scores: fit.ai, clusters: get<Int32Array>(header.components.aiClusters) },
+      edges: get<Float64Array>(header.components.edges),
+      clusters: header.components.clusters,
+    },
+    topics: {
+      idf: get<Float32Array>(header.topics.idf),
+      centroids: header.topics.centroids.map((r: { $a: number }) => get<Float32Array>(r)),
+      novelBelow: header.topics.novelBelow,
+    },
+  };
+}

@@ -1,0 +1,359 @@
+/**
+ * The in-domain estimate of a period's AI share, built for one audit from its own baseline
+ * pages (human) and AI references:
+ *  - a cross-fitted discriminator baseline vs references (./discriminator.ts) and the
+ *    held-out score distributions of both, post-stratified by learned topic clusters
+ *    (./topics.ts, ./score-mixture.ts);
+ *  - the statistical interval from a bootstrap over the period and both components;
+ *  - systematic bands measured on the audit's own data and added in quadrature: generator
+ *    shift (leave one reference generator out, retrain, see how far each period's estimate
+ *    moves), topic drift (train on the earlier baseline months, estimate the later ones, which
+ *    are human: the estimate there is the drift), and novelty (documents unlike every training
+ *    topic);
+ *  - a self-check: known-answer mixtures of held-out baseline and reference documents at
+ *    0–60 % AI (evenly mixed and one topic at a time), run through the same estimator; when its
+ *    intervals cover the truth less often than the nominal level, every interval is widened by
+ *    the factor that would have made them cover.
+ */
+import { mixSeed } from '../../core/rng.js';
+import { Discriminator, type DiscriminatorOptions } from './discriminator.js';
+import { hashedFeatures, type SparseVector } from './features.js';
+import { estimateShare, quantileEdges, type ClusteredScores, type MixtureComponents } from './score-mixture.js';
+import { TopicClusters, topicCounts } from './topics.js';
+import { runSelfCheck, type SelfCheckResult } from './self-check.js';
+import { decodeModel, encodeModel } from './model-bytes.js';
+
+/** A training text: a baseline page (human) or an AI reference. */
+export interface InDomainText {
+  text: string;
+  /** "YYYY-MM" of a baseline page, for the drift check. */
+  month?: string | null;
+  /** Generator or reference set of an AI reference, for the generator-shift check. */
+  generator?: string | null;
+}
+
+export interface InDomainOptions extends DiscriminatorOptions {
+  level: number;
+  replicates: number;
+  seed: number;
+  /** Score bins of the mixture (default 10). */
+  bins?: number;
+  /** Topic clusters (default: one per 150 training texts, 1–6). */
+  clusters?: number;
+  /** Known-answer mixtures per share and design in the self-check (default 4). */
+  selfCheckDraws?: number;
+  /** Documents per self-check mixture (default 200). */
+  selfCheckDocs?: number;
+  /** References a generator needs to be left out on its own (default 15). */
+  minGeneratorRefs?: number;
+  /** At most this many generators are left out, the largest first (default 6). */
+  maxGenerators?: number;
+  /**
+   * Share of an unseen generator's AI documents the estimate is assumed to miss when the
+   * references hold a single generator and it cannot be measured (default 0.3).
+   */
+  singleGeneratorMiss?: number;
+}
+
+/** Too few training texts of one kind for an in-domain estimate. */
+export const MIN_TRAINING_TEXTS = 30;
+
+/** A period document, scored once. */
+export interface PreparedDocument {
+  score: number;
+  cluster: number;
+  novel: boolean;
+}
+
+interface CrossFitted {
+  disc: Discriminator;
+  comp: MixtureComponents;
+}
+
+export interface InDomainEstimate {
+  share: number;
+  lo: number;
+  hi: number;
+  /** Statistical interval before widening, after the self-check's factor. */
+  statistical: { lo: number; hi: number };
+  /**
+   * Half-widths of the systematic bands added in quadrature: `generator` widens the upper end
+   * only (documents of a generator the references lack are missed, not invented).
+   */
+  bands: { generator: number; drift: number; novelty: number };
+  /** Period documents unlike every training topic. */
+  novelShare: number;
+  /** Total-variation distance between the period's topic mix and the training texts'. */
+  compositionDistance: number;
+  /** True when the point estimate sits on 0 or 1. */
+  atBound: boolean;
+  n: number;
+}
+
+export interface InDomainInfo {
+  nHuman: number;
+  nAi: number;
+  generators: string[];
+  generatorsLeftOut: string[];
+  /**
+   * Per left-out generator: the share of its own references that the model trained without it
+   * estimates as AI (1 = it generalises fully to that generator).
+   */
+  generatorRecall: Record<string, number>;
+  /** Mean share of an unseen generator's documents missed (1 − mean recall, or the default). */
+  generatorMiss: number;
+  clusters: number;
+  /** Training topic mix (share of texts per cluster). */
+  topicMix: number[];
+  /** Held-out AUROC of the discriminator, baseline vs references. */
+  auroc: number;
+  drift: { periods: string; estimate: number; band: number } | null;
+  selfCheck: SelfCheckResult;
+  notes: string[];
+}
+
+function auroc(neg: ArrayLike<number>, pos: ArrayLike<number>): number {
+  const all = [...Array.from(neg, (s) => ({ s, y: 0 })), ...Array.from(pos, (s) => ({ s, y: 1 }))].sort((a, b) => a.s - b.s);
+  let rankSum = 0;
+  for (let i = 0; i < all.length; ) {
+    let j = i;
+    while (j < all.length && all[j].s === all[i].s) j++;
+    const r = (i + j + 1) / 2;
+    for (let t = i; t < j; t++) if (all[t].y) rankSum += r;
+    i = j;
+  }
+  const np = pos.length;
+  const nn = neg.length;
+  return np && nn ? (rankSum - (np * (np + 1)) / 2) / (np * nn) : 0.5;
+}
+
+function crossFit(
+  human: readonly SparseVector[],
+  humanClusters: Int32Array,
+  ai: readonly SparseVector[],
+  aiClusters: Int32Array,
+  clusters: number,
+  o: InDomainOptions,
+  seed: number,
+): CrossFitted {
+  const disc = Discriminator.train(human, ai, { ...o, seed });
+  const edges = quantileEdges(disc.fit.human, disc.fit.ai, o.bins ?? 10);
+  return {
+    disc,
+    comp: { human: { scores: disc.fit.human, clusters: humanClusters }, ai: { scores: disc.fit.ai, clusters: aiClusters }, edges, clusters },
+  };
+}
+
+export class InDomainModel {
+  private constructor(
+    readonly info: InDomainInfo,
+    private readonly main: CrossFitted,
+    private readonly topics: TopicClusters,
+    private readonly inflation: number,
+    private readonly driftBand: number,
+    private readonly o: Pick<InDomainOptions, 'level' | 'replicates' | 'seed'>,
+  ) {}
+
+  /** The model as bytes (stored so a re-run of the report does not retrain). */
+  toBytes(): Uint8Array {
+    return encodeModel({
+      info: this.info,
+      options: { level: this.o.level, replicates: this.o.replicates, seed: this.o.seed },
+      inflation: this.inflation,
+      driftBand: this.driftBand,
+      discriminator: this.main.disc.state(),
+      components: this.main.comp,
+      topics: this.topics.state(),
+    });
+  }
+
+  /** A model from `toBytes()`. */
+  static fromBytes(bytes: Uint8Array): InDomainModel {
+    const m = decodeModel<InDomainInfo>(bytes);
+    const disc = Discriminator.fromState(m.discriminator);
+    return new InDomainModel(m.info, { disc, comp: m.components }, TopicClusters.fromState(m.topics), m.inflation, m.driftBand, m.options);
+  }
+
+  /** Builds the model; throws when there are fewer than MIN_TRAINING_TEXTS of either kind. */
+  static build(human: readonly InDomainText[], ai: readonly InDomainText[], o: InDomainOptions): InDomainModel {
+    if (human.length < MIN_TRAINING_TEXTS || ai.length < MIN_TRAINING_TEXTS)
+      throw new Error(
+        `needs at least ${MIN_TRAINING_TEXTS} baseline texts and ${MIN_TRAINING_TEXTS} AI references (have ${human.length} and ${ai.length})`,
+      );
+    const notes: string[] = [];
+    const features = (xs: readonly InDomainText[]) => xs.map((x) => hashedFeatures(x.text, o));
+    const hx = features(human);
+    const ax = features(ai);
+    const k = o.clusters ?? Math.max(1, Math.min(6, Math.floor((human.length + ai.length) / 150)));
+    const hCounts = human.map((x) => topicCounts(x.text));
+    const aCounts = ai.map((x) => topicCounts(x.text));
+    const topics = TopicClusters.fit([...hCounts, ...aCounts], k, mixSeed(o.seed, 11));
+    const hc = Int32Array.from(hCounts, (c) => topics.assign(c).cluster);
+    const ac = Int32Array.from(aCounts, (c) => topics.assign(c).cluster);
+    const topicMix = new Array<number>(topics.k).fill(0);
+    for (const c of [...hc, ...ac]) topicMix[c] += 1 / (hc.length + ac.length);
+    const main = crossFit(hx, hc, ax, ac, topics.k, o, mixSeed(o.seed, 1));
+
+    // Generator shift: leave each (large enough) reference generator out and retrain.
+    const byGenerator = new Map<string, number[]>();
+    ai.forEach((x, i) => {
+      const g = x.generator ?? 'unknown';
+      byGenerator.set(g, [...(byGenerator.get(g) ?? []), i]);
+    });
+    const generators = [...byGenerator.keys()].sort();
+    const minRefs = o.minGeneratorRefs ?? 15;
+    const leftOut = [...byGenerator.entries()]
+      .filter(([, idx]) => idx.length >= minRefs && ai.length - idx.length >= MIN_TRAINING_TEXTS)
+      .sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1))
+      .slice(0, o.maxGenerators ?? 6);
+    const withoutGenerator =
+      generators.length < 2
+        ? []
+        : leftOut.map(([, idx], gi) => {
+            const drop = new Set(idx);
+            const keep = ai.map((_, i) => i).filter((i) => !drop.has(i));
+            return crossFit(
+              hx,
+              hc,
+              keep.map((i) => ax[i]),
+              Int32Array.from(keep, (i) => ac[i]),
+              topics.k,
+              o,
+              mixSeed(o.seed, 100 + gi),
+            );
+          });
+    const generatorRecall: Record<string, number> = {};
+    withoutGenerator.forEach((m, gi) => {
+      const [g, idx] = leftOut[gi];
+      const scores: ClusteredScores = {
+        scores: Float64Array.from(idx, (i) => m.disc.score(ai[i].text, ax[i])),
+        clusters: Int32Array.from(idx, (i) => ac[i]),
+      };
+      generatorRecall[g] = estimateShare(m.comp, scores, { replicates: 0, level: o.level, seed: o.seed }).share;
+    });
+    const recalls = Object.values(generatorRecall);
+    const generatorMiss = recalls.length ? recalls.reduce((s, r) => s + (1 - r), 0) / recalls.length : (o.singleGeneratorMiss ?? 0.3);
+    if (generators.length < 2)
+      notes.push(
+        `the AI references come from one generator (${generators[0]}): the interval assumes ${Math.round(generatorMiss * 100)} % of an unseen generator's documents are missed, not a measured figure; add references from other models (\`ccaudit synthesize\` with another model, or \`ccaudit references import\`).`,
+      );
+    else if (generators.length < 3)
+      notes.push(
+        `the AI references come from only ${generators.length} generators: add references from more models to size the generator shift better.`,
+      );
+
+    // Drift: earlier baseline months as the baseline, later ones (human) as the audited period.
+    let drift: InDomainInfo['drift'] = null;
+    const months = human.map((x) => x.month ?? null);
+    const split = splitMonths(months);
+    if (split) {
+      const early = human.map((_, i) => i).filter((i) => months[i] !== null && months[i]! < split.at);
+      const late = human.map((_, i) => i).filter((i) => months[i] !== null && months[i]! >= split.at);
+      if (early.length >= MIN_TRAINING_TEXTS && late.length >= 10) {
+        const fitted = crossFit(
+          early.map((i) => hx[i]),
+          Int32Array.from(early, (i) => hc[i]),
+          ax,
+          ac,
+          topics.k,
+          o,
+          mixSeed(o.seed, 7),
+        );
+        const scores: ClusteredScores = {
+          scores: Float64Array.from(late, (i) => fitted.disc.score(human[i].text, hx[i])),
+          clusters: Int32Array.from(late, (i) => hc[i]),
+        };
+        const e = estimateShare(fitted.comp, scores, { replicates: Math.min(o.replicates, 200), level: o.level, seed: mixSeed(o.seed, 8) });
+        const band = Math.sqrt(Math.max(0, e.share * e.share - e.se * e.se));
+        drift = { periods: `${split.first}–${split.before} vs ${split.at}–${split.last}`, estimate: e.share, band };
+      }
+    }
+    if (!drift)
+      notes.push('no drift check: the baseline does not span two periods with enough pages; topic drift after the baseline is not in the interval.');
+
+    const selfCheck = runSelfCheck(main.comp, {
+      level: o.level,
+      replicates: Math.min(o.replicates, 200),
+      seed: mixSeed(o.seed, 9),
+      draws: o.selfCheckDraws ?? 4,
+      docs: o.selfCheckDocs ?? 200,
+    });
+    const info: InDomainInfo = {
+      nHuman: human.length,
+      nAi: ai.length,
+      generators,
+      generatorsLeftOut: withoutGenerator.length ? leftOut.map(([g]) => g) : [],
+      generatorRecall,
+      generatorMiss,
+      clusters: topics.k,
+      topicMix,
+      auroc: auroc(main.disc.fit.human, main.disc.fit.ai),
+      drift,
+      selfCheck,
+      notes,
+    };
+    return new InDomainModel(info, main, topics, selfCheck.inflation, drift?.band ?? 0, o);
+  }
+
+  /** Scores one audited document (its text) with every model. */
+  prepare(text: string): PreparedDocument {
+    const x = this.main.disc.features(text);
+    const t = this.topics.assign(topicCounts(text));
+    return {
+      score: this.main.disc.score(text, x),
+      cluster: t.cluster,
+      novel: t.similarity < this.topics.novelBelow,
+    };
+  }
+
+  /** A period's share with its widened interval. */
+  estimate(docs: readonly PreparedDocument[], seed: number): InDomainEstimate {
+    const { level, replicates } = this.o;
+    const period: ClusteredScores = { scores: Float64Array.from(docs, (d) => d.score), clusters: Int32Array.from(docs, (d) => d.cluster) };
+    const e = estimateShare(this.main.comp, period, { replicates, level, seed });
+    const f = this.inflation;
+    const dl = f * (e.share - e.lo);
+    const du = f * (e.hi - e.share);
+    // AI documents of a generator the references lack are missed at the measured rate: the true
+    // share may be up to share / (1 − miss).
+    const miss = Math.min(0.9, this.info.generatorMiss);
+    const generator = (e.share * miss) / (1 - miss);
+    const novelShare = docs.filter((d) => d.novel).length / Math.max(1, docs.length);
+    // Unlike-baseline documents beyond the 5 % expected by construction could be anything.
+    const novelty = Math.max(0, novelShare - 0.05) / 0.95 / 2;
+    const sysLo = Math.hypot(this.driftBand, novelty);
+    const sysHi = Math.hypot(generator, this.driftBand, novelty);
+    const mix = new Array<number>(this.info.clusters).fill(0);
+    for (const d of docs) mix[d.cluster] += 1 / docs.length;
+    const compositionDistance = mix.reduce((s, m, i) => s + Math.abs(m - this.info.topicMix[i]), 0) / 2;
+    return {
+      share: e.share,
+      lo: Math.max(0, e.share - Math.hypot(dl, sysLo)),
+      hi: Math.min(1, e.share + Math.hypot(du, sysHi)),
+      statistical: { lo: Math.max(0, e.share - dl), hi: Math.min(1, e.share + du) },
+      bands: { generator, drift: this.driftBand, novelty },
+      novelShare,
+      compositionDistance,
+      atBound: e.share <= 0 || e.share >= 1,
+      n: docs.length,
+    };
+  }
+}
+
+/** The month that splits dated baseline pages most evenly into an earlier and a later period. */
+function splitMonths(months: ReadonlyArray<string | null>): { at: string; first: string; before: string; last: string } | null {
+  const sorted = months.filter((m): m is string => m !== null).sort();
+  let best: string | null = null;
+  let gap = Infinity;
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i] === sorted[i - 1]) continue;
+    const g = Math.abs(sorted.length - 2 * i);
+    if (g < gap) {
+      gap = g;
+      best = sorted[i];
+    }
+  }
+  if (!best) return null;
+  const before = sorted.filter((m) => m < best).pop()!;
+  return { at: best, first: sorted[0], before, last: sorted[sorted.length - 1] };
+}

@@ -1,0 +1,114 @@
+/**
+ * The in-domain estimate on real labelled texts (DetectRL, human vs four generators): a
+ * discriminator trained on baseline-like human texts against AI references estimates held-out
+ * months of known share, deterministically, with its self-check and bands.
+ */
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { loadLabeled } from '../../src/detect/labeled.js';
+import { groupKey } from '../../src/detect/splits.js';
+import { Rng } from '../../src/core/rng.js';
+import { InDomainModel } from '../../src/estimate/indomain/model.js';
+import { mixtureWeight } from '../../src/estimate/indomain/score-mixture.js';
+import { chooseHeadline, CROSS_DOMAIN_ERROR } from '../../src/estimate/headline.js';
+import { inDomainEstimate } from '../../src/estimate/methods/indomain.js';
+import { noEstimate, okEstimate } from '../../src/estimate/types.js';
+
+const SHARED = join(import.meta.dirname, '../../../shared/corpora/labeled');
+
+async function split() {
+  const all = (await loadLabeled([join(SHARED, 'detectrl.jsonl')])).filter((r) => r.domain === 'news' || r.domain === 'science');
+  const rng = new Rng(7);
+  const groups = new Map<string, typeof all>();
+  for (const r of all) groups.set(groupKey(r.text), [...(groups.get(groupKey(r.text)) ?? []), r]);
+  const order = [...groups.values()];
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const half = Math.floor(order.length / 2);
+  const train = order.slice(0, half).flat();
+  const test = order.slice(half).flat();
+  return {
+    human: train.filter((r) => r.label === 'human').slice(0, 160),
+    ai: train.filter((r) => r.label === 'ai').slice(0, 100),
+    testHuman: test.filter((r) => r.label === 'human'),
+    testAi: test.filter((r) => r.label === 'ai'),
+  };
+}
+
+describe('in-domain estimate', () => {
+  it('recovers known shares on held-out real texts, deterministically, with a self-check', async () => {
+    const d = await split();
+    const opts = { level: 0.95, replicates: 200, seed: 3 };
+    const human = d.human.map((r, i) => ({ text: r.text, month: i % 2 ? '2022-06' : '2022-01' }));
+    const ai = d.ai.map((r) => ({ text: r.text, generator: r.generator }));
+    const model = InDomainModel.build(human, ai, opts);
+    expect(model.info.auroc).toBeGreaterThan(0.8);
+    expect(model.info.generators.length).toBeGreaterThan(1);
+    expect(model.info.selfCheck.n).toBeGreaterThan(20);
+    expect(model.info.drift).not.toBeNull();
+
+    const month = (nAi: number) => [...d.testHuman.slice(0, 120 - nAi), ...d.testAi.slice(0, nAi)].map((r) => model.prepare(r.text));
+    const zero = model.estimate(month(0), 1);
+    expect(zero.share).toBeLessThan(0.08);
+    expect(zero.lo).toBe(0);
+    const forty = model.estimate(month(48), 1);
+    expect(Math.abs(forty.share - 0.4)).toBeLessThan(0.12);
+    expect(forty.lo).toBeLessThanOrEqual(0.4);
+    expect(forty.hi).toBeGreaterThanOrEqual(0.4);
+    expect(forty.hi - forty.lo).toBeLessThan(0.6);
+
+    const again = InDomainModel.build(human, ai, opts).estimate(month(48), 1);
+    expect(again).toEqual(forty);
+
+    const e = inDomainEstimate(model, month(48), { level: 0.95, seed: 1, minDocs: 30, baselineDocs: 0 });
+    const h = chooseHeadline([e], { tooFew: false, minDocs: 30, recommended: null });
+    expect(h.headline?.method).toBe('in-domain');
+    expect(h.headline?.check.kind).toBe('self-check');
+    expect(h.headline?.check.text).toMatch(/self-check: mean error [\d.]+ points, \d+ % of \d+ known-answer intervals covered/);
+  }, 120_000);
+
+  it('refuses to train on too few texts, with the reason', () => {
+    expect(() => InDomainModel.build([{ text: 'a b c' }], [{ text: 'd e f' }], { level: 0.95, replicates: 50, seed: 1 })).toThrow(/at least 30/);
+  });
+
+  it('finds the mixture weight at the likelihood maximum, including the bounds', () => {
+    const h = Float64Array.from([0.5, 0.3, 0.2]);
+    const a = Float64Array.from([0.1, 0.3, 0.6]);
+    const mix = (p: number) => Float64Array.from(h, (x, i) => 1000 * ((1 - p) * x + p * a[i]));
+    expect(mixtureWeight(mix(0.25), h, a)).toBeCloseTo(0.25, 6);
+    expect(mixtureWeight(mix(0), h, a)).toBe(0);
+    expect(mixtureWeight(Float64Array.from([0, 0, 10]), h, a)).toBe(1);
+  });
+});
+
+describe('headline choice', () => {
+  const corrected = okEstimate({
+    method: 'corrected:classifier',
+    kind: 'corrected',
+    detector: 'classifier',
+    share: 0.3,
+    lo: 0.25,
+    hi: 0.35,
+    level: 0.95,
+    n: 100,
+  });
+  it('falls back to the development calibration, labelled and widened', () => {
+    const h = chooseHeadline([corrected], { tooFew: false, minDocs: 30, recommended: null });
+    expect(h.headline?.calibration).toBe('development');
+    expect(h.headline?.lo).toBeCloseTo(0.25 - CROSS_DOMAIN_ERROR, 9);
+    expect(h.headline?.hi).toBeCloseTo(0.35 + CROSS_DOMAIN_ERROR, 9);
+    expect(h.headline?.check.text).toMatch(/not calibrated to this corpus/);
+  });
+  it('gives no headline to a group with too few documents or no estimate', () => {
+    expect(chooseHeadline([corrected], { tooFew: true, minDocs: 30, recommended: null }).headline).toBeNull();
+    const none = chooseHeadline([noEstimate('corrected:classifier', 'corrected', 'classifier', 'uncalibrated', 50, 0.95)], {
+      tooFew: false,
+      minDocs: 30,
+      recommended: null,
+    });
+    expect(none.headline).toBeNull();
+    expect(none.reason).toMatch(/no method/);
+  });
+});
