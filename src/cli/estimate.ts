@@ -28,6 +28,9 @@ export function register(program: Command): void {
     )
     .option('--detector-module <spec>', 'load detector plugins from a module (repeatable)', collect);
   addReportFlags(cmd, 'json').action(async (o: EstimateFlags) => {
+    if (o.period !== 'month' && o.by === 'all') cmd.error(`error: --period ${o.period} needs month grouping, not --by all`, { exitCode: 2 });
+    if (o.period === 'auto' && o.jsonl === '-')
+      cmd.error('error: --period auto reads the input twice: give --jsonl a file, not stdin', { exitCode: 2 });
     if (o.jsonl !== '-' && !existsSync(o.jsonl)) throw new Error(`estimate: ${o.jsonl}: file not found`);
     const input = o.jsonl === '-' ? process.stdin : createReadStream(o.jsonl, { encoding: 'utf8' });
     let bad = 0;
@@ -35,6 +38,7 @@ export function register(program: Command): void {
       by: o.by,
       ...estimatorOptions(o),
       detectorModules: o.detectorModule,
+      reopen: o.jsonl === '-' ? undefined : () => createReadStream(o.jsonl, { encoding: 'utf8' }),
       onBadLine: (n, msg) => {
         bad++;
         process.stderr.write(`ccaudit estimate: ${o.jsonl}:${n}: ${msg} (skipped)\n`);

@@ -4,6 +4,7 @@ import { collect, intAtLeast, month, openFraction } from './options.js';
 import { ESTIMATORS, METHOD_NAMES, findEstimator } from '../estimate/registry.js';
 import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../estimate/types.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/render.js';
+import { PERIOD_KINDS, type PeriodKind } from '../estimate/periods.js';
 
 export { REPORT_FORMATS, type ReportFormat };
 
@@ -28,6 +29,7 @@ export interface CommonReportFlags {
   format: ReportFormat;
   out?: string;
   minDocs: number;
+  period: PeriodKind;
   level: number;
   replicates: number;
   seed: number;
@@ -46,6 +48,7 @@ export function estimatorOptions(o: CommonReportFlags) {
     methods: new Set<string>(o.method ?? METHOD_NAMES),
     methodsExplicit: o.method !== undefined,
     minDocs: o.minDocs,
+    period: o.period,
     level: o.level,
     replicates: o.replicates,
     seed: o.seed,
@@ -70,6 +73,14 @@ export function addReportFlags(cmd: Command, defaultFormat: ReportFormat): Comma
     .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).default(defaultFormat))
     .option('--out <file>', 'write to FILE instead of stdout')
     .option('--min-docs <n>', 'groups with fewer documents say "too few documents"', intAtLeast(1), 30)
+    .addOption(
+      new Option(
+        '--period <kind>',
+        'with month grouping: calendar months, quarters (YYYY-Qn), years, or auto (per year: months if each has --min-docs documents, else quarters if each has, else the year)',
+      )
+        .choices([...PERIOD_KINDS])
+        .default('month'),
+    )
     .option('--level <p>', 'confidence level of the intervals', openFraction, 0.95)
     .option('--replicates <n>', 'bootstrap replicates', intAtLeast(50), DEFAULT_REPLICATES)
     .option('--seed <n>', 'bootstrap seed', intAtLeast(0), DEFAULT_SEED)

@@ -9,6 +9,7 @@ import type { ExcessAnalysis } from './excess.js';
 import type { DriftResult } from './baseline/estimator.js';
 import type { StratumSummary } from './baseline/score-model.js';
 import type { CalibrationKind } from './baseline/types.js';
+import type { PeriodInfo } from './periods.js';
 
 /** One month's estimated share of AI-generated documents. */
 export interface SharePoint {
@@ -69,6 +70,8 @@ export interface ShareReport {
   groupBy: GroupBy;
   /** For month grouping: month of publication (extracted date) or of crawl (WARC-Date). */
   dateBasis: 'publication' | 'crawl' | null;
+  /** Quarters, years or `auto` periods instead of months (absent: calendar months). */
+  period?: PeriodInfo;
   minDocs: number;
   replicates: number;
   seed: number;
@@ -121,6 +124,8 @@ export interface ReportFrame {
   input: ShareReport['input'];
   groupBy: GroupBy;
   dateBasis: ShareReport['dateBasis'];
+  /** Periods other than calendar months (null or absent: months). */
+  period?: PeriodInfo | null;
   replicates: number;
   seed: number;
   lang: string | null;
@@ -160,6 +165,7 @@ export function assembleReport(frame: ReportFrame, result: AggregateResult): Sha
     input: frame.input,
     groupBy: frame.groupBy,
     dateBasis: frame.dateBasis,
+    ...(frame.period ? { period: frame.period } : {}),
     minDocs: result.minDocs,
     replicates: frame.replicates,
     seed: frame.seed,

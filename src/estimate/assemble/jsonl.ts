@@ -16,6 +16,7 @@ import { EstimateAggregator, type DetectorSpec } from '../aggregate.js';
 import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../types.js';
 import { assembleReport, type ShareReport } from '../model.js';
 import { aggregateConfig, fileOperatingPoint, loadResources } from './resources.js';
+import { periodMap, type PeriodKind, type PeriodMap, type PeriodInfo } from '../periods.js';
 
 export interface JsonlReportOptions {
   /** Group by the lines' `month` (default when the first line has one) or treat all as one group. */
@@ -26,6 +27,10 @@ export interface JsonlReportOptions {
   methods: ReadonlySet<string>;
   methodsExplicit?: boolean;
   minDocs: number;
+  /** With month grouping: months, quarters, years or `auto` (default month). */
+  period?: PeriodKind;
+  /** The input again from its start: `auto` periods count the documents per month first. */
+  reopen?: () => Readable;
   level: number;
   replicates?: number;
   seed?: number;
@@ -65,8 +70,28 @@ function parseLine(raw: string): Line | string {
   return { text, month, lang: typeof o.lang === 'string' ? o.lang : null, scores };
 }
 
+/** Valid lines per month (what the report will group), for `auto` periods. */
+async function documentsPerMonth(input: Readable): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for await (const raw of createInterface({ input, crlfDelay: Infinity })) {
+    if (raw.trim() === '') continue;
+    const line = parseLine(raw);
+    if (typeof line !== 'string' && line.month) counts.set(line.month, (counts.get(line.month) ?? 0) + 1);
+  }
+  return counts;
+}
+
+async function periodsOf(o: JsonlReportOptions): Promise<{ map: PeriodMap; info: PeriodInfo | null } | null> {
+  const kind = o.period ?? 'month';
+  if (kind === 'month') return null;
+  if (kind !== 'auto') return periodMap(kind, new Map(), o.minDocs);
+  if (!o.reopen) throw new Error('--period auto reads the input twice (to count documents per month first): give a file, not stdin');
+  return periodMap(kind, await documentsPerMonth(o.reopen()), o.minDocs);
+}
+
 export async function buildJsonlReport(path: string, input: Readable, o: JsonlReportOptions): Promise<ShareReport> {
   const res = loadResources(o);
+  const periods = await periodsOf(o);
   const notes = [...res.notes];
   const rl = createInterface({ input, crlfDelay: Infinity });
   const replicates = o.replicates ?? DEFAULT_REPLICATES;
@@ -130,7 +155,7 @@ export async function buildJsonlReport(path: string, input: Readable, o: JsonlRe
       });
     }
     agg.add({
-      group: by === 'month' ? line.month : 'all',
+      group: by === 'month' ? (periods && line.month ? periods.map(line.month) : line.month) : 'all',
       dateSource: line.month ? 'jsonl month' : 'none',
       lang: line.lang,
       text: line.text,
@@ -144,6 +169,7 @@ export async function buildJsonlReport(path: string, input: Readable, o: JsonlRe
       input: { kind: 'jsonl', path },
       groupBy: by,
       dateBasis: by === 'month' ? 'publication' : null,
+      period: by === 'month' ? (periods?.info ?? null) : null,
       replicates,
       seed,
       lang: null,
