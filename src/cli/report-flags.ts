@@ -61,8 +61,15 @@ export function estimatorOptions(o: CommonReportFlags) {
   };
 }
 
-/** Adds the estimator and output flags to a command. */
-export function addReportFlags(cmd: Command, defaultFormat: ReportFormat): Command {
+/**
+ * Adds the estimator and output flags to a command. `excessBaselineFlag` names the GPT-word
+ * counterfactual flag (`estimate` has `--baseline FILE` for the human baseline texts).
+ */
+export function addReportFlags(
+  cmd: Command,
+  defaultFormat: ReportFormat,
+  excessBaselineFlag: '--baseline' | '--excess-baseline' = '--baseline',
+): Command {
   return cmd
     .option('--detector <name[@version]>', 'detector whose scores to use (repeatable; default: all)', collect)
     .option(
@@ -90,7 +97,7 @@ export function addReportFlags(cmd: Command, defaultFormat: ReportFormat): Comma
     .option('--calibration <file>', 'calibration JSON for detectors without a stored calibration (default data/calibration.json)')
     .option('--baseline-before <month>', 'GPT-word baseline: months before this one', month, '2023-01')
     .addOption(
-      new Option('--baseline <mode>', 'GPT-word counterfactual: pooled mean or non-decreasing linear trend')
+      new Option(`${excessBaselineFlag} <mode>`, 'GPT-word counterfactual: pooled mean or non-decreasing linear trend')
         .choices(['mean', 'linear'])
         .default('mean'),
     );
