@@ -9,6 +9,9 @@
  * near 0, a long right tail): human Beta(1.2, 6); the weak detector's AI references
  * Beta(1.6, 5.5), barely to the right; a usable detector's Beta(5, 2).
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { sampleBeta } from '../../src/core/stats.js';
@@ -17,6 +20,7 @@ import { conservativeInterval } from '../../src/estimate/baseline/baseline-corre
 import { separationOf } from '../../src/estimate/baseline/matched-cells.js';
 import type { StratumFields } from '../../src/estimate/baseline/types.js';
 import type { ShareEstimate } from '../../src/estimate/types.js';
+import { runCli } from '../support/run-cli.js';
 
 const TLDS = ['com', 'com', 'com', 'org', 'net', 'de'];
 const LENGTHS = [120, 180, 450, 700, 1400];
@@ -111,6 +115,50 @@ describe('baseline-corrected on the degenerate case (SYNTHETIC scores)', () => {
     // 95 % intervals: 1 miss in 20 is expected; allow 2.
     expect(misses).toBeLessThanOrEqual(2);
   });
+});
+
+describe('the degenerate case through `ccaudit estimate --jsonl --baseline --references` (SYNTHETIC scored lines)', () => {
+  it('the report says "not identifiable" with the reason, not a share', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccaudit-degenerate-'));
+    try {
+      const c = degenerateCase(5, weakAi);
+      const write = (name: string, items: BaselineItem[], extra: (i: number) => object) => {
+        const path = join(dir, name);
+        // The scores are given, so the texts only fill the format (and the word mixture).
+        const lines = items.map((x, i) =>
+          JSON.stringify({ text: `synthetic text ${i} of ${x.fields.words} words`, lang: 'eng', scores: { det: x.scores[0] }, ...extra(i) }),
+        );
+        writeFileSync(path, `${lines.join('\n')}\n`);
+        return path;
+      };
+      const baseline = write('baseline.jsonl', c.baseline, (i) => ({ month: i % 2 ? '2021-03' : '2022-03' }));
+      const references = write('references.jsonl', c.references, () => ({ generator: 'synthetic-beta' }));
+      const corpus = join(dir, 'corpus.jsonl');
+      writeFileSync(corpus, `${c.month.map((x, i) => JSON.stringify({ id: i, month: '2024-01', scores: { det: x.scores[0] } })).join('\n')}\n`);
+      const r = runCli([
+        'estimate',
+        '--jsonl',
+        corpus,
+        '--baseline',
+        baseline,
+        '--references',
+        references,
+        '--method',
+        'naive,baseline',
+        '--replicates',
+        '300',
+      ]);
+      expect(r.status, r.stderr).toBe(0);
+      const report = JSON.parse(r.stdout);
+      expect(report.groups).toHaveLength(1);
+      const e = report.groups[0].estimates.find((x: ShareEstimate) => x.method === 'baseline-corrected:det');
+      expect(e.status).toBe('not-identifiable');
+      expect(e.share).toBeNull();
+      expect(e.note).toMatch(/TPR − FPR is 0\.0\d\d ± 0\.0\d\d \(standard error; 49 baseline pages, 44 AI references\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('baseline-corrected strata (SYNTHETIC scores)', () => {
