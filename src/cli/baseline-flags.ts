@@ -55,7 +55,7 @@ export function driftSpec(value: string): BaselineFlags['drift'] {
 }
 
 export function addBaselineFlags(cmd: Command): Command {
-  return cmd
+  cmd
     .addOption(
       new Option(
         '--calibrate <mode>',
@@ -80,7 +80,13 @@ export function addBaselineFlags(cmd: Command): Command {
     )
     .option('--control <file.jsonl>', 'human-only corpus (JSONL with text, lang, domain) scored now and used as the baseline (repeatable)', collect)
     .option('--control-db <file>', 'another ccaudit store whose documents are all human-written, used as the baseline (repeatable)', collect)
-    .option('--ai-set <name>', 'only AI references of this set (repeatable; default all)', collect)
+    .option('--ai-set <name>', 'only AI references of this set (repeatable; default all)', collect);
+  return addDomainModelFlags(cmd);
+}
+
+/** The strata, threshold and drift flags of the domain-matched estimators (`report` and `estimate`). */
+export function addDomainModelFlags(cmd: Command): Command {
+  return cmd
     .addOption(
       new Option(
         '--strata <dims>',
@@ -117,6 +123,15 @@ export function domainOptions(o: BaselineFlags): NonNullable<Omit<DomainCalibrat
     baselineDateBasis: o.baselineDate,
     human: o.humanReference,
     aiSets: o.aiSet,
+    ...domainModelOptions(o),
+  };
+}
+
+export type DomainModelFlags = Pick<BaselineFlags, 'strata' | 'lengthBands' | 'minBaseline' | 'minAi' | 'baselineFpr' | 'drift'>;
+
+/** The options of the flags `addDomainModelFlags` adds. */
+export function domainModelOptions(o: DomainModelFlags): Pick<DomainCalibrationOptions, 'strata' | 'baselineFpr' | 'drift'> {
+  return {
     strata: { dims: o.strata, lengthEdges: o.lengthBands, minBaseline: o.minBaseline, minAi: o.minAi },
     baselineFpr: o.baselineFpr,
     drift: o.drift,

@@ -4,6 +4,7 @@ import { collect, intAtLeast, month, openFraction } from './options.js';
 import { ESTIMATORS, METHOD_NAMES, findEstimator } from '../estimate/registry.js';
 import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../estimate/types.js';
 import { REPORT_FORMATS, type MethodsShown, type ReportFormat } from '../report/render.js';
+import { PERIOD_KINDS, type PeriodKind } from '../estimate/periods.js';
 
 export { REPORT_FORMATS, type ReportFormat };
 
@@ -30,6 +31,7 @@ export interface CommonReportFlags {
   methods: MethodsShown;
   out?: string;
   minDocs: number;
+  period: PeriodKind;
   level: number;
   replicates: number;
   seed: number;
@@ -48,6 +50,7 @@ export function estimatorOptions(o: CommonReportFlags) {
     methods: new Set<string>(o.method ?? METHOD_NAMES),
     methodsExplicit: o.method !== undefined,
     minDocs: o.minDocs,
+    period: o.period,
     level: o.level,
     replicates: o.replicates,
     seed: o.seed,
@@ -60,8 +63,15 @@ export function estimatorOptions(o: CommonReportFlags) {
   };
 }
 
-/** Adds the estimator and output flags to a command. */
-export function addReportFlags(cmd: Command, defaultFormat: ReportFormat): Command {
+/**
+ * Adds the estimator and output flags to a command. `excessBaselineFlag` names the GPT-word
+ * counterfactual flag (`estimate` has `--baseline FILE` for the human baseline texts).
+ */
+export function addReportFlags(
+  cmd: Command,
+  defaultFormat: ReportFormat,
+  excessBaselineFlag: '--baseline' | '--excess-baseline' = '--baseline',
+): Command {
   return cmd
     .option('--detector <name[@version]>', 'detector whose scores to use (repeatable; default: all)', collect)
     .option(
@@ -77,6 +87,14 @@ export function addReportFlags(cmd: Command, defaultFormat: ReportFormat): Comma
     )
     .option('--out <file>', 'write to FILE instead of stdout')
     .option('--min-docs <n>', 'groups with fewer documents say "too few documents"', intAtLeast(1), 30)
+    .addOption(
+      new Option(
+        '--period <kind>',
+        'with month grouping: calendar months, quarters (YYYY-Qn), years, or auto (per year: months if each has --min-docs documents, else quarters if each has, else the year)',
+      )
+        .choices([...PERIOD_KINDS])
+        .default('month'),
+    )
     .option('--level <p>', 'confidence level of the intervals', openFraction, 0.95)
     .option('--replicates <n>', 'bootstrap replicates', intAtLeast(50), DEFAULT_REPLICATES)
     .option('--seed <n>', 'bootstrap seed', intAtLeast(0), DEFAULT_SEED)
@@ -86,7 +104,7 @@ export function addReportFlags(cmd: Command, defaultFormat: ReportFormat): Comma
     .option('--calibration <file>', 'calibration JSON for detectors without a stored calibration (default data/calibration.json)')
     .option('--baseline-before <month>', 'GPT-word baseline: months before this one', month, '2023-01')
     .addOption(
-      new Option('--baseline <mode>', 'GPT-word counterfactual: pooled mean or non-decreasing linear trend')
+      new Option(`${excessBaselineFlag} <mode>`, 'GPT-word counterfactual: pooled mean or non-decreasing linear trend')
         .choices(['mean', 'linear'])
         .default('mean'),
     );

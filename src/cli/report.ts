@@ -37,6 +37,8 @@ export function register(program: Command): void {
     .option('--lang <code>', 'only documents in this language (ISO 639-3, e.g. eng)')
     .option('--examples <n>', 'highest-scoring documents to list in the HTML report', nonNegativeInt, 10);
   addBaselineFlags(addReportFlags(cmd, 'table')).action(async (o: ReportFlags) => {
+    if (o.period !== 'month' && o.by !== 'month')
+      cmd.error(`error: --period ${o.period} needs month grouping (--by month), not --by ${o.by}`, { exitCode: 2 });
     if (!existsSync(o.db)) throw new Error(`report: store not found: ${o.db}`);
     const store = openStore(o.db, { readonly: true });
     try {

@@ -14,3 +14,37 @@ export function periodOf(month: number): string {
   const year = Math.floor(month / 12);
   return `${String(year).padStart(4, '0')}-${String((month % 12) + 1).padStart(2, '0')}`;
 }
+
+const QUARTER = /^(\d{4})-Q([1-4])$/;
+const YEAR = /^(\d{4})$/;
+
+/** "YYYY-Qn" of a "YYYY-MM" month. */
+export function quarterOf(month: string): string {
+  const i = monthIndex(month);
+  return `${month.slice(0, 4)}-Q${Math.floor((i % 12) / 3) + 1}`;
+}
+
+/** "YYYY" of a "YYYY-MM" month. */
+export function yearOf(month: string): string {
+  monthIndex(month);
+  return month.slice(0, 4);
+}
+
+/**
+ * First and last month index of a period key: a month "YYYY-MM", a quarter "YYYY-Qn" or a
+ * year "YYYY"; null for anything else.
+ */
+export function periodSpan(key: string): { first: number; last: number } | null {
+  if (PERIOD.test(key)) {
+    const i = monthIndex(key);
+    return { first: i, last: i };
+  }
+  const q = QUARTER.exec(key);
+  if (q) {
+    const first = Number(q[1]) * 12 + (Number(q[2]) - 1) * 3;
+    return { first, last: first + 2 };
+  }
+  const y = YEAR.exec(key);
+  if (y) return { first: Number(y[1]) * 12, last: Number(y[1]) * 12 + 11 };
+  return null;
+}

@@ -14,7 +14,7 @@
  *
  * The interval is a bootstrap over the month's documents and the baseline months' documents.
  */
-import { monthIndex } from '../core/months.js';
+import { monthIndex, periodSpan } from '../core/months.js';
 import type { MarkerCount, MarkerLexicon } from './markers.js';
 import { Rng, mixSeed } from '../core/rng.js';
 import { clip01, percentileInterval, sampleBinomial } from '../core/stats.js';
@@ -141,17 +141,17 @@ export function excessAnalysis(periods: readonly PeriodMarkers[], lexicon: Marke
   const mode = opts.baseline ?? 'mean';
   const minDocs = opts.minDocs ?? 1;
   const beforeIdx = monthIndex(before);
+  // Quarters and years stand at their middle month, and are baseline periods only when they
+  // end before `before`.
   const idx = (p: string): number | null => {
-    try {
-      return monthIndex(p);
-    } catch {
-      return null;
-    }
+    const span = periodSpan(p);
+    return span ? (span.first + span.last) / 2 : null;
   };
-  const base = periods.filter((p) => {
-    const t = idx(p.period);
-    return t !== null && t < beforeIdx && p.docs > 0;
-  });
+  const endsBefore = (p: string): boolean => {
+    const span = periodSpan(p);
+    return span !== null && span.last < beforeIdx;
+  };
+  const base = periods.filter((p) => endsBefore(p.period) && p.docs > 0);
   const baseMonths = base.map((p) => ({ t: idx(p.period)!, docs: p.docs, any: p.docsWithAny }));
   const baseDocs = base.reduce((s, p) => s + p.docs, 0);
   const baseWords = base.reduce((s, p) => s + p.words, 0);
@@ -169,7 +169,7 @@ export function excessAnalysis(periods: readonly PeriodMarkers[], lexicon: Marke
     const t = idx(p.period);
     const anyShare = p.docs > 0 ? p.docsWithAny / p.docs : 0;
     const opm = p.words > 0 ? (p.total / p.words) * 1e6 : 0;
-    const isBaseline = t !== null && t < beforeIdx;
+    const isBaseline = endsBefore(p.period);
     const expected = q && t !== null ? q(t) : null;
     const row: PeriodExcess = {
       period: p.period,

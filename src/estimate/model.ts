@@ -15,6 +15,7 @@ import type { InDomainSummary } from './indomain/summary.js';
 export type { InDomainSummary } from './indomain/summary.js';
 
 export type { Headline, HeadlineCheck } from './headline.js';
+import type { PeriodInfo } from './periods.js';
 
 /** One month's estimated share of AI-generated documents. */
 export interface SharePoint {
@@ -78,6 +79,8 @@ export interface ShareReport {
   groupBy: GroupBy;
   /** For month grouping: month of publication (extracted date) or of crawl (WARC-Date). */
   dateBasis: 'publication' | 'crawl' | null;
+  /** Quarters, years or `auto` periods instead of months (absent: calendar months). */
+  period?: PeriodInfo;
   minDocs: number;
   replicates: number;
   seed: number;
@@ -137,6 +140,8 @@ export interface ReportFrame {
   input: ShareReport['input'];
   groupBy: GroupBy;
   dateBasis: ShareReport['dateBasis'];
+  /** Periods other than calendar months (null or absent: months). */
+  period?: PeriodInfo | null;
   replicates: number;
   seed: number;
   lang: string | null;
@@ -187,6 +192,7 @@ export function assembleReport(frame: ReportFrame, result: AggregateResult): Sha
     input: frame.input,
     groupBy: frame.groupBy,
     dateBasis: frame.dateBasis,
+    ...(frame.period ? { period: frame.period } : {}),
     minDocs: result.minDocs,
     replicates: frame.replicates,
     seed: frame.seed,

@@ -25,6 +25,8 @@ export interface CalibrationRow {
   scores: Array<number | null>;
   /** Main text, when asked for (`withText`). */
   text?: string | null;
+  /** Reference texts: the model that wrote it (`generator`), else its set name; null for documents. */
+  generator?: string | null;
 }
 
 export interface BaselineQuery {
@@ -74,6 +76,7 @@ type Row = {
   genre: string | null;
   month: string | null;
   text: string | null;
+  generator?: string | null;
 } & Record<string, number | null>;
 
 function toRow(r: Row, n: number): CalibrationRow {
@@ -87,6 +90,7 @@ function toRow(r: Row, n: number): CalibrationRow {
     scores: Array.from({ length: n }, (_, i) => r[`s${i}`] ?? null),
   };
   if (r.text !== null && r.text !== undefined) row.text = r.text;
+  if (r.generator !== undefined) row.generator = r.generator;
   return row;
 }
 
@@ -119,7 +123,8 @@ export function* referenceRows(
   const n = q.detectors.length;
   const cols = scoreColumns('reference_scores', 'reference_id', 'r', n);
   const sets = q.sets && q.sets.length > 0 ? `AND r.set_name IN (${q.sets.map((_, i) => `@set${i}`).join(',')})` : '';
-  const sql = `SELECT r.id, r.lang, r.tld, r.words, r.genre, NULL AS month, ${q.withText ? 'r.text' : 'NULL'} AS text${cols ? `, ${cols}` : ''}
+  const sql = `SELECT r.id, r.lang, r.tld, r.words, r.genre, NULL AS month, ${q.withText ? 'r.text' : 'NULL'} AS text,
+       COALESCE(r.generator, r.set_name) AS generator${cols ? `, ${cols}` : ''}
      FROM reference_texts r
      WHERE r.label = @label AND (@origin IS NULL OR r.origin = @origin) AND (@lang IS NULL OR r.lang = @lang) ${sets}
      ORDER BY r.id`;

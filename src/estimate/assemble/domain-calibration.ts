@@ -60,6 +60,7 @@ const toItem = (r: CalibrationRow): BaselineItem => ({
   scores: r.scores,
   month: r.month,
   text: r.text ?? null,
+  ...(r.generator !== undefined ? { generator: r.generator } : {}),
 });
 
 export function loadDomainCalibration(store: Store, detectors: readonly DetectorVersion[], o: DomainCalibrationOptions): LoadedDomainCalibration {
@@ -112,13 +113,61 @@ export function loadDomainCalibration(store: Store, detectors: readonly Detector
     notes.push(`baseline-calibrated estimates off: ${missing}.`);
     return { config: null, info: null, notes };
   }
+  const aiSource = `${ai.length} AI references${o.aiSets?.length ? ` (${o.aiSets.join(', ')})` : ''}`;
   const names = detectors.map((d) => d.detector);
+  const refs = {
+    names,
+    human,
+    ai,
+    kind,
+    humanSource,
+    aiSource,
+    cutoff,
+    dateBasis,
+    nBaseline: pages.length,
+    nControl: control.length,
+    aiSets: o.aiSets ?? null,
+  };
+  const built = buildDomainCalibration(refs, o, notes);
+  return { ...built, baselineRule: kind === 'baseline' ? { cutoff, dateBasis } : null, notes };
+}
+
+/** A human reference and AI references with aligned scores, wherever they were read from. */
+export interface DomainReferences {
+  /** Detector names, in the order of every item's `scores`. */
+  names: readonly string[];
+  human: BaselineItem[];
+  ai: BaselineItem[];
+  kind: CalibrationKind;
+  humanSource: string;
+  aiSource: string;
+  /** What the report says about the human reference (cutoff and date basis of the baseline rule, pages vs control texts). */
+  cutoff: string;
+  dateBasis: 'crawl' | 'publication';
+  nBaseline: number;
+  nControl: number;
+  aiSets: string[] | null;
+}
+
+/**
+ * The baseline estimators, the drift check and the word mixture from a human reference and AI
+ * references: the one construction behind store reports and `estimate --jsonl --baseline`.
+ * Notes (skipped checks) are appended to `notes`.
+ */
+export function buildDomainCalibration(
+  refs: DomainReferences,
+  o: Omit<DomainCalibrationOptions, 'controls' | 'aiSets' | 'human' | 'cutoff' | 'baselineDateBasis' | 'calibration' | 'lang'>,
+  notes: string[],
+): { config: DomainBaselineConfig; info: DomainCalibrationInfo } {
+  const { names, human, ai, kind, humanSource } = refs;
+  const spec = resolveStrata(o.strata);
+  const withText = o.words !== false;
   const opts = {
     strata: spec,
     threshold: { kind: 'baseline-fpr' as const, fpr: o.baselineFpr ?? DEFAULT_BASELINE_FPR },
     calibration: kind,
     humanSource,
-    aiSource: `${ai.length} AI references${o.aiSets?.length ? ` (${o.aiSets.join(', ')})` : ''}`,
+    aiSource: refs.aiSource,
   };
   const estimator = new BaselineEstimator(names, human, ai, opts);
   let drift: DriftResult[] = [];
@@ -130,14 +179,14 @@ export function loadDomainCalibration(store: Store, detectors: readonly Detector
       notes.push('drift check skipped: the baseline does not span two periods with documents (needs dated baseline pages in at least two months).');
   }
   const info: DomainCalibrationInfo = {
-    cutoff,
-    dateBasis,
+    cutoff: refs.cutoff,
+    dateBasis: refs.dateBasis,
     kind,
     humanSource,
-    nBaseline: pages.length,
-    nControl: control.length,
+    nBaseline: refs.nBaseline,
+    nControl: refs.nControl,
     nAi: ai.length,
-    aiSets: o.aiSets ?? null,
+    aiSets: refs.aiSets,
     thresholdRule: `score at which ${((o.baselineFpr ?? DEFAULT_BASELINE_FPR) * 100).toFixed(0)}% of the baseline is flagged`,
     strata: { dims: spec.dims, lengthEdges: spec.lengthEdges, minBaseline: spec.minBaseline, minAi: spec.minAi },
     detectors: estimator.models.map((m) => ({
@@ -183,10 +232,5 @@ export function loadDomainCalibration(store: Store, detectors: readonly Detector
       }
     }
   }
-  return {
-    config: { estimator, drift, words, wordsCalibration: kind === 'user-labeled' ? 'user-labeled' : 'baseline' },
-    baselineRule: kind === 'baseline' ? { cutoff, dateBasis } : null,
-    info,
-    notes,
-  };
+  return { config: { estimator, drift, words, wordsCalibration: kind === 'user-labeled' ? 'user-labeled' : 'baseline' }, info };
 }

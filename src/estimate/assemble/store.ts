@@ -6,6 +6,7 @@
  */
 import { countDuplicateDocuments, type Store } from '../../store/index.js';
 import {
+  documentsPerMonth,
   reportDocuments,
   scoredDetectors,
   storedCalibration,
@@ -21,10 +22,13 @@ import { aggregateConfig, fileOperatingPoint, loadResources } from './resources.
 import { loadDomainCalibration, type DomainCalibrationOptions } from './domain-calibration.js';
 import { controlDatabase, scoreControlFile } from './control-corpus.js';
 import { inDomainModelFor } from './indomain-cache.js';
+import { periodMap, type PeriodKind } from '../periods.js';
 
 export interface StoreReportOptions {
   by: ReportGrouping;
   dateBasis: DateBasis;
+  /** With month grouping: months, quarters, years, or `auto` (months merged up to reach minDocs); default month. */
+  period?: PeriodKind;
   /** Detector names or name@version; default: every detector with scores (busiest version). */
   detectors?: string[];
   /** Estimator names (see ../registry.ts). */
@@ -192,6 +196,10 @@ export function buildStoreReport(store: Store, o: StoreReportOptions): ShareRepo
     notes.push(...cacheNotes);
   }
   const agg = new EstimateAggregator(detectors, { ...aggregateConfig(o, res, o.by === 'month'), domainBaseline: domain.config });
+  const periods =
+    o.by === 'month' && (o.period ?? 'month') !== 'month'
+      ? periodMap(o.period!, documentsPerMonth(store, { dateBasis: o.dateBasis, lang: o.lang }), o.minDocs)
+      : null;
   for (const doc of reportDocuments(store, {
     by: o.by,
     dateBasis: o.dateBasis,
@@ -200,7 +208,7 @@ export function buildStoreReport(store: Store, o: StoreReportOptions): ShareRepo
     withText: agg.needsText,
     baselineRule: domain.baselineRule ?? null,
   })) {
-    agg.add(doc);
+    agg.add(periods && doc.group ? { ...doc, group: periods.map(doc.group) } : doc);
   }
 
   const head = headlineDetector(detectors);
@@ -218,6 +226,7 @@ export function buildStoreReport(store: Store, o: StoreReportOptions): ShareRepo
       input: { kind: 'db', path: store.path },
       groupBy: o.by,
       dateBasis: o.by === 'month' ? o.dateBasis : null,
+      period: periods?.info ?? null,
       replicates,
       seed,
       lang: o.lang ?? null,

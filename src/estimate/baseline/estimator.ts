@@ -20,6 +20,11 @@ export interface BaselineItem {
   month?: string | null;
   /** Text, for the word mixture (baseline pages and references only). */
   text?: string | null;
+  /**
+   * AI references only: the model (else the set) that wrote it, so checks can leave one
+   * generator out; null when unknown.
+   */
+  generator?: string | null;
 }
 
 export type BaselineMethod = 'baseline-corrected' | 'score-mixture';

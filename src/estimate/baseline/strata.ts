@@ -103,6 +103,15 @@ export function stratumKey(f: StratumFields, spec: StrataSpec, level = 0): strin
 }
 
 /**
+ * The key one level coarser than `key` (its last dimension dropped; "*" after the last one).
+ * Keys are built by `stratumKey`, whose levels drop dimensions from the end in the same way.
+ */
+export function coarserKey(key: string): string {
+  const cut = key.lastIndexOf('|');
+  return cut < 0 ? '*' : key.slice(0, cut);
+}
+
+/**
  * Counts of reference items per stratum key at every level, and the finest cell with enough
  * of them for a given document.
  */

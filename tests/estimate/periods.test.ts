@@ -1,0 +1,147 @@
+/**
+ * Report periods: months, quarters, years and `auto` (months merged per year until groups have
+ * --min-docs documents). Unit checks of the keys and the merge rule, then the real CLI on the
+ * bundled sample WARCs and on a JSONL corpus.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { periodSpan, quarterOf, yearOf } from '../../src/core/months.js';
+import { autoPeriods, periodMap } from '../../src/estimate/periods.js';
+import { runCli } from '../support/run-cli.js';
+
+describe('period keys', () => {
+  it('quarters and years of months, and the months a key spans', () => {
+    expect(quarterOf('2024-01')).toBe('2024-Q1');
+    expect(quarterOf('2024-06')).toBe('2024-Q2');
+    expect(quarterOf('2024-12')).toBe('2024-Q4');
+    expect(yearOf('2024-12')).toBe('2024');
+    expect(() => quarterOf('2024-13')).toThrow(/bad period/);
+    expect(periodSpan('2024-Q2')).toEqual({ first: 2024 * 12 + 3, last: 2024 * 12 + 5 });
+    expect(periodSpan('2024')).toEqual({ first: 2024 * 12, last: 2024 * 12 + 11 });
+    expect(periodSpan('2024-02')).toEqual({ first: 2024 * 12 + 1, last: 2024 * 12 + 1 });
+    expect(periodSpan('com')).toBeNull();
+  });
+
+  it('auto keeps months, else quarters, else the year — decided per year, so periods never overlap', () => {
+    const counts = new Map([
+      ['2013-04', 63],
+      ['2019-12', 1],
+      ['2023-02', 40],
+      ['2023-03', 2],
+      ['2023-11', 45],
+      ['2024-04', 36],
+      ['2024-05', 1],
+      ['2024-11', 2],
+    ]);
+    const p = autoPeriods(counts, 30);
+    expect(p.get('2013-04')).toBe('2013-04');
+    expect(p.get('2019-12')).toBe('2019');
+    // 2023: Q1 = 42 and Q4 = 45 are both large enough.
+    expect(p.get('2023-02')).toBe('2023-Q1');
+    expect(p.get('2023-03')).toBe('2023-Q1');
+    expect(p.get('2023-11')).toBe('2023-Q4');
+    // 2024: Q4 has 2 documents, so the whole year is one period.
+    expect(p.get('2024-04')).toBe('2024');
+    expect(p.get('2024-11')).toBe('2024');
+    // Sorted as strings, the keys are in time order.
+    const keys = [...new Set(p.values())];
+    expect([...keys].sort()).toEqual(['2013-04', '2019', '2023-Q1', '2023-Q4', '2024']);
+    const { info } = periodMap('auto', counts, 30);
+    expect(info!.merged).toEqual([
+      { period: '2023-Q1', months: ['2023-02', '2023-03'] },
+      { period: '2024', months: ['2024-04', '2024-05', '2024-11'] },
+    ]);
+    expect(periodMap('quarter', counts, 30).info).toEqual({ kind: 'quarter' });
+    expect(periodMap('month', counts, 30).info).toBeNull();
+  });
+});
+
+describe('--period on the CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ccaudit-periods-'));
+  const db = join(dir, 'samples.db');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  beforeAll(() => {
+    const r = runCli(['scan', 'samples/', '--db', db, '--threads', '0']);
+    expect(r.status, r.stderr).toBe(0);
+  }, 300_000);
+
+  const report = (...args: string[]) => {
+    const r = runCli([
+      'report',
+      '--db',
+      db,
+      '--date',
+      'crawl',
+      '--method',
+      'naive,corrected',
+      '--detector',
+      'classifier',
+      '--format',
+      'json',
+      ...args,
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    return JSON.parse(r.stdout);
+  };
+
+  it('auto merges the sample store\'s sparse crawl months into fewer "too few documents" rows, and says which', () => {
+    const monthly = report('--min-docs', '10');
+    const auto = report('--min-docs', '10', '--period', 'auto');
+    expect(monthly.period).toBeUndefined();
+    expect(auto.period.kind).toBe('auto');
+    const withNumbers = (r: { groups: Array<{ tooFew: boolean; estimates: Array<{ status: string }> }> }) =>
+      r.groups.filter((g) => !g.tooFew && g.estimates.some((e) => e.status === 'ok')).length;
+    expect(withNumbers(auto)).toBeGreaterThanOrEqual(withNumbers(monthly));
+    const tooFew = (r: { groups: Array<{ tooFew: boolean }> }) => r.groups.filter((g) => g.tooFew).length;
+    expect(tooFew(auto)).toBeLessThan(tooFew(monthly));
+    expect(auto.groups.map((g: { key: string }) => g.key)).toContain('2024-Q2');
+    expect(auto.period.merged).toContainEqual({ period: '2024-Q2', months: ['2024-04', '2024-05'] });
+    // Every document is in exactly one period.
+    const docs = (r: { groups: Array<{ documents: number }> }) => r.groups.reduce((s, g) => s + g.documents, 0);
+    expect(docs(auto)).toBe(docs(monthly));
+  }, 180_000);
+
+  it('quarter and year keys; --period with a non-month grouping is a flag error', () => {
+    const q = report('--period', 'quarter');
+    expect(q.period).toEqual({ kind: 'quarter' });
+    for (const g of q.groups) expect(g.key).toMatch(/^\d{4}-Q[1-4]$/);
+    const y = report('--period', 'year');
+    for (const g of y.groups) expect(g.key).toMatch(/^\d{4}$/);
+    const bad = runCli(['report', '--db', db, '--by', 'tld', '--period', 'year']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--period year needs month grouping/);
+    const unknown = runCli(['report', '--db', db, '--period', 'week']);
+    expect(unknown.status).toBe(2);
+  }, 180_000);
+
+  it('estimate --jsonl groups scored lines by quarter, and by auto periods from a file', () => {
+    const file = join(dir, 'scored.jsonl');
+    const lines: string[] = [];
+    // SYNTHETIC scored lines: 3 months of 2024 Q1 with 5 lines each, 12 lines in 2024-07.
+    for (const [month, n] of [
+      ['2024-01', 5],
+      ['2024-02', 5],
+      ['2024-03', 5],
+      ['2024-07', 12],
+    ] as const)
+      for (let i = 0; i < n; i++) lines.push(JSON.stringify({ id: `${month}-${i}`, month, scores: { classifier: (i % 10) / 10 } }));
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const run = (...args: string[]) => {
+      const r = runCli(['estimate', '--jsonl', file, '--method', 'naive', '--min-docs', '10', ...args]);
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout);
+    };
+    expect(run('--period', 'quarter').groups.map((g: { key: string; documents: number }) => [g.key, g.documents])).toEqual([
+      ['2024-Q1', 15],
+      ['2024-Q3', 12],
+    ]);
+    const auto = run('--period', 'auto');
+    expect(auto.groups.map((g: { key: string }) => g.key)).toEqual(['2024-Q1', '2024-Q3']);
+    expect(auto.period.kind).toBe('auto');
+    const stdin = runCli(['estimate', '--jsonl', '-', '--period', 'auto'], { input: lines.join('\n') });
+    expect(stdin.status).toBe(2);
+    expect(stdin.stderr).toMatch(/reads the input twice/);
+  }, 180_000);
+});
