@@ -10,6 +10,7 @@ import { migration002Scores } from './002-scores.js';
 import { migration003Sample } from './003-sample.js';
 import { migration004References } from './004-references.js';
 import { migration005Duplicates } from './005-duplicates.js';
+import { migration008Datasets } from './008-datasets.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -21,6 +22,11 @@ export const migrations: readonly Migration[] = [
   migration003Sample,
   migration004References,
   migration005Duplicates,
+  // Versions 6 and 7 belong to work merged alongside this branch; these empty steps only keep
+  // the list contiguous until it lands (replace them with the real migrations when merging).
+  { version: 6, name: 'reserved-6', sql: '' },
+  { version: 7, name: 'reserved-7', sql: '' },
+  migration008Datasets,
 ];
 
 /** Schema version this code writes and expects. */
