@@ -34,6 +34,8 @@ export interface ParquetShard {
   rows: number;
   /** First row of each row group, and the total at the end. */
   groupStarts: number[];
+  /** Compressed bytes of the named columns in row group `g`. */
+  groupBytes(g: number, columns: readonly string[]): number;
   /** The rows [start, end) of the named columns, as objects. */
   read(columns: string[], start: number, end: number): Promise<Array<Record<string, unknown>>>;
   close(): Promise<void>;
@@ -54,8 +56,15 @@ export async function openParquet(path: string): Promise<ParquetShard> {
       columns,
       rows: Number(metadata.num_rows),
       groupStarts,
+      groupBytes: (g, cols) =>
+        metadata.row_groups[g]!.columns.filter((c) => cols.includes(c.meta_data?.path_in_schema[0] ?? '')).reduce(
+          (sum, c) => sum + Number(c.meta_data?.total_compressed_size ?? 0),
+          0,
+        ),
       read: (cols, start, end) =>
-        parquetReadObjects({ file, metadata, columns: cols, rowStart: start, rowEnd: end, compressors }) as Promise<Array<Record<string, unknown>>>,
+        parquetReadObjects({ file, metadata, columns: cols, rowStart: start, rowEnd: end, compressors, useOffsetIndex: true }) as Promise<
+          Array<Record<string, unknown>>
+        >,
       close: () => handle.close(),
     };
   } catch (err) {

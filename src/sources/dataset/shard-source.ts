@@ -14,6 +14,8 @@ import { rowError, rowItem } from './rows.js';
 export interface DatasetOptions extends FieldOverrides {
   /** Keep a deterministic, id-hashed fraction of rows (0 < rate ≤ 1); default 1. */
   sampleRate?: number;
+  /** How Parquet row groups are read (defaults below; tests use small values to exercise slicing). */
+  parquetReads?: { wholeGroupBytes?: number; sliceRows?: number };
 }
 
 export interface DatasetUnit extends SourceUnit {
@@ -35,8 +37,14 @@ export function datasetUnit(path: string, format: 'parquet' | 'jsonl', compressi
   };
 }
 
-/** Rows read from a Parquet file at once (within one row group): bounds memory for huge groups. */
-const PARQUET_SLICE_ROWS = 2048;
+/**
+ * A row group is read whole when its needed columns are at most this many bytes (compressed);
+ * a larger one in slices of PARQUET_SLICE_ROWS rows, each reading only its pages where the file
+ * has an offset index (without one, each slice decodes the group's column chunks again: slower,
+ * but memory stays bounded).
+ */
+const PARQUET_WHOLE_GROUP_BYTES = 64 * 1024 * 1024;
+const PARQUET_SLICE_ROWS = 4096;
 
 async function* parquetItems(unit: DatasetUnit, startRow: number, opts: DatasetOptions): AsyncGenerator<WarcItem | null> {
   let shard: ParquetShard;
@@ -54,8 +62,10 @@ async function* parquetItems(unit: DatasetUnit, startRow: number, opts: DatasetO
     const starts = shard.groupStarts;
     for (let g = 0; g + 1 < starts.length; g++) {
       const groupEnd = starts[g + 1]!;
-      for (let from = Math.max(starts[g]!, startRow); from < groupEnd; from += PARQUET_SLICE_ROWS) {
-        const to = Math.min(groupEnd, from + PARQUET_SLICE_ROWS);
+      const whole = shard.groupBytes(g, columns) <= (opts.parquetReads?.wholeGroupBytes ?? PARQUET_WHOLE_GROUP_BYTES);
+      const step = whole ? groupEnd - starts[g]! : (opts.parquetReads?.sliceRows ?? PARQUET_SLICE_ROWS);
+      for (let from = Math.max(starts[g]!, startRow); from < groupEnd; from += step) {
+        const to = Math.min(groupEnd, from + step);
         let rows: Array<Record<string, unknown>>;
         try {
           rows = await shard.read(columns, from, to);
