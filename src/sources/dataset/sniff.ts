@@ -10,8 +10,12 @@ import type { JsonlCompression } from './jsonl.js';
 
 export type InputKind = { kind: 'warc' } | { kind: 'parquet' } | { kind: 'jsonl'; compression: JsonlCompression };
 
-/** File names a directory walk takes as dataset shards. */
-export const DATASET_NAME = /\.(parquet|pq)$|\.(jsonl|ndjson|json)(\.(gz|zst|zstd))?$/i;
+/**
+ * File names a directory walk takes as dataset shards. Plain `.json`/`.ndjson` files are left
+ * out: beside a crawl they are indexes and metadata far more often than shards (name them
+ * explicitly to scan them).
+ */
+export const DATASET_NAME = /\.(parquet|pq)$|\.jsonl(\.(gz|zst|zstd))?$|\.(json|ndjson)\.(gz|zst|zstd)$/i;
 
 const HEAD_BYTES = 64 * 1024;
 
