@@ -179,3 +179,19 @@ describe('export --format parquet | csv', () => {
     expect(existsSync(path.join(dir, 'dev2'))).toBe(false);
   });
 });
+
+describe('export: bad flags', () => {
+  it('an unknown format or a missing --out exits 2 with one line; a missing store exits 1 and creates nothing', () => {
+    const bad = runCli(['export', '--db', db, '--format', 'xml', '--out', path.join(dir, 'x')]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/option '--format <format>' argument 'xml' is invalid. Allowed choices are attributes, parquet, csv/);
+    const noOut = runCli(['export', '--db', db, '--format', 'csv']);
+    expect(noOut.status).toBe(2);
+    expect(noOut.stderr).toMatch(/required option '--out <dir>' not specified/);
+    const typo = path.join(dir, 'typo.db');
+    const missing = runCli(['export', '--db', typo, '--format', 'csv', '--out', path.join(dir, 'y')]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(typo)).toBe(false);
+  }, 60_000);
+});
