@@ -16,6 +16,7 @@ const LAYERS = [
   { name: 'pipeline-synthesize', paths: ['src/pipeline/', 'src/synthesize/'] },
   { name: 'estimate', paths: ['src/estimate/'] },
   { name: 'report', paths: ['src/report/'] },
+  { name: 'export', paths: ['src/export/'] },
   { name: 'collapse', paths: ['src/collapse/'] },
   { name: 'cli', paths: ['src/cli/'] },
 ];

@@ -22,6 +22,8 @@ export type { RecordSource, SourceItem, SourceUnit, UnitStat } from './core/reco
 
 // Sources: local WARC/WET files, streamed with bounded memory.
 export { readWarcFile, readRecordAt, type ReadWarcOptions } from './sources/warc/index.js';
+// Dataset shards (Parquet, JSON Lines): layouts and the id-hashed row sample `scan --sample-rate` keeps.
+export { keepRow, recogniseLayout, type DatasetOptions, type FieldOverrides, type Layout } from './sources/dataset/index.js';
 
 // Extraction: HTML bytes → main text, title, date, language, charset.
 export { extractDocument } from './extract/index.js';
@@ -93,6 +95,9 @@ export type { ShareEstimate } from './estimate/types.js';
 
 // Rendering: table, CSV, JSON or self-contained HTML.
 export { renderReport, REPORT_FORMATS, type ReportFormat } from './report/render.js';
+
+// Per-document results out of a store, keyed by the input ids (Dolma attributes, Parquet, CSV).
+export { exportStore, type ExportFormat, type ExportOptions, type ExportSummary } from './export/index.js';
 
 // Model-collapse projections seeded by a measured share series.
 export { runCollapse, type CollapseOptions, type CollapseReport } from './collapse/run.js';

@@ -36,6 +36,13 @@ export function openFraction(value: string): number {
   return x;
 }
 
+/** commander argument parser for a fraction in (0, 1] ("--sample-rate 0.01"; 1 = everything). */
+export function fractionUpToOne(value: string): number {
+  const x = Number(value);
+  if (value.trim() === '' || !(x > 0 && x <= 1)) throw new InvalidArgumentError(`expected a number greater than 0 and at most 1, got "${value}"`);
+  return x;
+}
+
 /** commander argument parser for a month "YYYY-MM". */
 export function month(value: string): string {
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) throw new InvalidArgumentError(`expected a month YYYY-MM, got "${value}"`);

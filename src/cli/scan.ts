@@ -3,25 +3,39 @@ import { scan, type ScanSummary } from '../pipeline/scan.js';
 import { openStagePool, type StagePool } from '../pipeline/stage-pool.js';
 import { errorLine } from './errors.js';
 import { byteProgress, type ByteProgress } from './progress.js';
-import { DEFAULT_DB, positiveInt } from './options.js';
+import { DEFAULT_DB, fractionUpToOne, positiveInt } from './options.js';
 import { addScoringOptions, stageSettings, type ScoringFlags } from './scoring-options.js';
 
 interface ScanFlags extends ScoringFlags {
   db: string;
   batch: number;
   json?: boolean;
+  textField?: string;
+  idField?: string;
+  urlField?: string;
+  dateField?: string;
+  sampleRate?: number;
 }
 
 export function register(program: Command): void {
   const cmd = program
     .command('scan')
     .description(
-      'Read local WARC files (files, directories, globs), extract every HTML page and store records, ' +
-        'documents and errors in SQLite. Re-running resumes where a killed run stopped and adds nothing twice.',
+      'Read local WARC/WET files and dataset shards (Parquet, JSONL[.gz|.zst]; files, directories, globs), ' +
+        'extract every HTML page (text rows as they are) and store records, documents and errors in SQLite. ' +
+        'Re-running resumes where a killed run stopped and adds nothing twice.',
     )
-    .argument('<paths...>', 'WARC files (.warc, .warc.gz), directories or glob patterns')
+    .argument('<paths...>', 'WARC/WET files, dataset shards (.parquet, .jsonl, .jsonl.gz, .jsonl.zst), directories or glob patterns')
     .option('--db <path>', 'SQLite database to write', DEFAULT_DB)
     .option('--batch <n>', 'rows per committed transaction', positiveInt, 500)
+    .option(
+      '--text-field <name>',
+      'dataset column holding the text (FineWeb, Dolma, C4 and {id, text} layouts need no flag; dotted paths reach nested fields)',
+    )
+    .option('--id-field <name>', "dataset column holding the row's id")
+    .option('--url-field <name>', "dataset column holding the row's URL")
+    .option('--date-field <name>', "dataset column holding the row's date (its period)")
+    .option('--sample-rate <p>', 'keep this deterministic, id-hashed fraction of dataset rows (e.g. 0.01)', fractionUpToOne)
     .option('--json', 'print the summary as JSON on stdout');
   addScoringOptions(cmd).action(async (paths: string[], opts: ScanFlags) => {
     process.exitCode = await runScan(paths, opts);
@@ -51,6 +65,7 @@ export async function runScan(paths: string[], opts: ScanFlags): Promise<number>
     summary = await scan({
       db: opts.db,
       paths,
+      dataset: { textField: opts.textField, idField: opts.idField, urlField: opts.urlField, dateField: opts.dateField, sampleRate: opts.sampleRate },
       pool: openPool,
       batchSize: opts.batch,
       shouldStop: () => interrupted,
@@ -71,7 +86,7 @@ export async function runScan(paths: string[], opts: ScanFlags): Promise<number>
   }
   for (const m of summary.missing) process.stderr.write(`ccaudit scan: ${m.arg}: ${m.reason}\n`);
   if (summary.status === 'no-input') {
-    process.stderr.write('ccaudit scan: no WARC files to read\n');
+    process.stderr.write('ccaudit scan: no WARC or dataset files to read\n');
     return 1;
   }
   if (opts.json) {

@@ -79,6 +79,16 @@ export interface WarcRecord {
   payloadTruncated: boolean;
   /** Notes about repairs made while reading (e.g. "chunked header but body not chunked"). */
   notes: string[];
+  /**
+   * The input's own id for the document (a dataset row's `id` column), kept so per-document
+   * results can be written back keyed by it. Absent for WARC records (their id is `recordId`).
+   */
+  inputId?: string | null;
+  /**
+   * A date the input gives for the document itself (a dataset row's date column, or the crawl
+   * named in its `dump`), ISO 8601; it becomes the document's date with dateSource 'dataset'.
+   */
+  documentDate?: string | null;
 }
 
 /** A record (or a stretch of bytes) that could not be read. Errors are data, not crashes. */
@@ -100,7 +110,8 @@ export function isReadError(item: WarcItem): item is WarcReadError {
 }
 
 /** Where a publication date came from, most trusted first. */
-export type DateSource = 'json-ld' | 'meta-article' | 'meta-other' | 'time-element' | 'url' | null;
+/** 'dataset': the date a dataset row carries (see WarcRecord.documentDate), not read from HTML. */
+export type DateSource = 'json-ld' | 'meta-article' | 'meta-other' | 'time-element' | 'url' | 'dataset' | null;
 
 /** Result of extracting one HTML page. */
 export interface ExtractedDocument {

@@ -104,6 +104,11 @@ export interface ShareReport {
    * WARC-Record-ID, or the same payload in the same crawl month). Stored, never counted twice.
    */
   duplicates: number;
+  /**
+   * Sample rates of the scans that stored the documents (`scan --sample-rate`, ascending);
+   * absent when every input row was read. Shares and intervals are of the sampled documents.
+   */
+  sampleRates?: number[];
   /** Per-month shares with intervals, one row per month and method (month grouping only). */
   series: SharePoint[];
   gptWords: ExcessAnalysis | null;
@@ -152,6 +157,8 @@ export interface ReportFrame {
   inDomain?: InDomainSummary | null;
   /** Exact duplicate documents the input held and the report left out (0 when not known). */
   duplicates?: number;
+  /** Sample rates of the scans that stored the documents; empty or absent = every row read. */
+  sampleRates?: number[];
   notes: string[];
 }
 
@@ -166,6 +173,14 @@ export function assembleReport(frame: ReportFrame, result: AggregateResult): Sha
   if (duplicates > 0) {
     notes.push(
       `${duplicates} exact duplicate document${duplicates === 1 ? '' : 's'} left out (the same WARC-Record-ID, or the same payload in the same crawl month).`,
+    );
+  }
+  const sampleRates = frame.sampleRates ?? [];
+  if (sampleRates.length > 0) {
+    const pct = sampleRates.map((r) => `${+(r * 100).toPrecision(3)} %`).join(', ');
+    notes.push(
+      `The documents are a deterministic, id-hashed sample of the input rows (scan --sample-rate: ${pct}); ` +
+        'shares estimate the whole input, and their intervals reflect the sample size.',
     );
   }
   const recommended = frame.domainCalibration?.recommended ?? null;
@@ -202,6 +217,7 @@ export function assembleReport(frame: ReportFrame, result: AggregateResult): Sha
     groups,
     excluded: result.excluded,
     duplicates,
+    ...(sampleRates.length > 0 ? { sampleRates } : {}),
     series: frame.groupBy === 'month' ? seriesOf(groups) : [],
     gptWords: result.excess,
     agreement: result.agreement,

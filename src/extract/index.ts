@@ -14,6 +14,7 @@ export { extractMainText } from './main-text.js';
 export { extractMetadata, cleanTitle } from './metadata.js';
 export { detectLanguage, countWords } from './language.js';
 export { parseDateString, dateFromUrl } from './dates.js';
+export { documentFromText, type TextDocumentInput } from './text-document.js';
 
 /** HTML beyond this many characters is cut before parsing (Common Crawl caps payloads at 1 MiB). */
 export const MAX_HTML_CHARS = 4 * 1024 * 1024;

@@ -1,6 +1,6 @@
 /**
- * The one ingestion loop: read → pick HTML → extract → score → store, for every record
- * source (local WARC files, Common Crawl samples). Records are extracted and scored on the
+ * The one ingestion loop: read → pick HTML or plain-text documents → extract → score → store,
+ * for every record source (local WARC and WET files, dataset shards, Common Crawl samples). Records are extracted and scored on the
  * stage pool (worker threads) while the reader goes on, but stored strictly in source order
  * within a bounded in-flight window, so a unit's resume checkpoint never passes a record
  * that is not committed.
@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { RecordSource, SourceItem, SourceUnit } from '../core/record-source.js';
 import { isReadError, type DocumentScore, type ExtractedDocument, type WarcItem } from '../core/types.js';
 import type { StoreWriter } from '../store/index.js';
-import { extractionInput, isHtmlResponse } from './extract-step.js';
+import { becomesDocument, extractionInput } from './extract-step.js';
 import { createStagePool, WorkerPoolError, type StagePool, type StageResult } from './stage-pool.js';
 
 /** Inline steps (no worker threads, no scoring). */
@@ -188,7 +188,7 @@ export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, 
       if (item && !isReadError(item)) {
         bytes = item.payload?.length ?? 0;
         if (skipStored && begun && !writer.hasRecord(begun.sourceId, item.offset)) skipStored = false;
-        if (!skipStored && isHtmlResponse(item)) {
+        if (!skipStored && becomesDocument(item)) {
           const t = performance.now();
           doc = pool.run(extractionInput(item));
           doc.catch(() => {}); // handled in storeOldest, in order

@@ -1,9 +1,13 @@
-/** `scan`: local WARC files (files, directories, globs) through the ingestion loop into a store. */
+/**
+ * `scan`: local WARC/WET files and dataset shards (Parquet, JSON Lines; files, directories,
+ * globs) through the ingestion loop into a store.
+ */
 import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { expandWarcPaths } from '../sources/local/expand-paths.js';
+import type { DatasetOptions } from '../sources/dataset/index.js';
+import { expandInputPaths, localInputSource } from '../sources/local/input-files.js';
 import { warcFileSource, warcFileUnit } from '../sources/local/warc-files.js';
-import { listErrors, totals, type StoreWriter, type ErrorInfo, type Totals } from '../store/index.js';
+import { listErrors, setRunSampleRate, totals, type StoreWriter, type ErrorInfo, type Totals } from '../store/index.js';
 import { ingest, ingestUnit, type IngestHooks, type StageTimes, type UnitSummary } from './ingest.js';
 import { runWriter, useStore, withRun, type StoreInput } from './run.js';
 import { openStagePool, type StagePool } from './stage-pool.js';
@@ -11,8 +15,10 @@ import { openStagePool, type StagePool } from './stage-pool.js';
 export interface ScanOptions {
   /** Store path (created if needed, closed when done) or an open store (left open). */
   db: StoreInput;
-  /** WARC files (.warc, .warc.gz), directories or glob patterns. */
+  /** WARC/WET files, dataset shards (.parquet, .jsonl[.gz|.zst]), directories or glob patterns. */
   paths: string[];
+  /** Dataset shards: field names for unknown layouts, and `sampleRate` (a deterministic id-hashed fraction of rows). */
+  dataset?: DatasetOptions;
   /** Worker threads for the extract and score steps; 0 = inline. Default one per core. */
   threads?: number;
   /** Detectors to score with while scanning ([] = every built-in); null/undefined = extract only. */
@@ -69,7 +75,7 @@ const round2 = (n: number) => Number(n.toFixed(2));
  */
 export async function scan(opts: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
-  const { files, missing } = await expandWarcPaths(opts.paths);
+  const { files, missing } = await expandInputPaths(opts.paths);
   const summary: ScanSummary = {
     run: null,
     status: 'no-input',
@@ -106,10 +112,12 @@ export async function scan(opts: ScanOptions): Promise<ScanSummary> {
         : (opts.pool ?? (await openStagePool({ threads: opts.threads, detectors: opts.detectors, detectorModules: opts.detectorModules })));
     opts.onProgress?.({ type: 'start', files: files.length, totalBytes });
     const times: StageTimes = { readMs: 0, extractMs: 0, storeMs: 0 };
-    await withRun(store, 'scan', { paths: opts.paths, files: files.length }, async (run) => {
+    const sampleRate = opts.dataset?.sampleRate ?? 1;
+    await withRun(store, 'scan', { paths: opts.paths, files: files.length, ...(sampleRate < 1 ? { sampleRate } : {}) }, async (run) => {
       summary.run = run.id;
+      setRunSampleRate(store, run.id, sampleRate);
       const writer = runWriter(run, { batchSize: opts.batchSize ?? 500 });
-      const result = await ingest(warcFileSource(files), {
+      const result = await ingest(localInputSource(files, opts.dataset), {
         writer,
         pool: pool!,
         times,

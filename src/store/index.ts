@@ -20,7 +20,7 @@ export {
   type WriterOptions,
   type WriterStats,
 } from './writer.js';
-export { beginRun, finishRun, markAbandonedRuns, type RunStatus, type FinalRunStatus } from './runs.js';
+export { beginRun, finishRun, markAbandonedRuns, setRunSampleRate, storedSampleRates, type RunStatus, type FinalRunStatus } from './runs.js';
 export {
   upsertScores,
   documentsMissingScore,

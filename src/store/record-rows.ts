@@ -44,6 +44,7 @@ export type DocumentParams = {
   pub_month: string | null;
   crawl_month: string | null;
   payload_digest: string | null;
+  input_id: string | null;
 };
 
 export const RECORD_SQL = {
@@ -59,9 +60,9 @@ export const RECORD_SQL = {
   insertScore: `INSERT INTO scores (document_id, detector, detector_version, score, raw, details, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, detector, detector_version) DO NOTHING`,
   insertDocument: `INSERT INTO documents (record_pk, url, host, domain, tld, title, text, date, date_source, lang, words,
-      charset, charset_source, crawl_date, pub_month, crawl_month, payload_digest)
+      charset, charset_source, crawl_date, pub_month, crawl_month, payload_digest, input_id)
     VALUES (@record_pk, @url, @host, @domain, @tld, @title, @text, @date, @date_source, @lang, @words,
-      @charset, @charset_source, @crawl_date, @pub_month, @crawl_month, @payload_digest)
+      @charset, @charset_source, @crawl_date, @pub_month, @crawl_month, @payload_digest, @input_id)
     ON CONFLICT (record_pk) DO NOTHING`,
 } as const;
 
@@ -138,6 +139,7 @@ export function documentParams(r: WarcRecord, d: ExtractedDocument): DocumentPar
     crawl_month: monthOf(r.warcDate),
     // Finds the same payload stored twice (reports count it once); see migration 005.
     payload_digest: r.payload ? createHash('sha1').update(r.payload).digest('hex') : null,
+    input_id: r.inputId ?? null,
   };
 }
 

@@ -83,3 +83,20 @@ export function processStartMs(pid: number): number | null {
     return null;
   }
 }
+
+/** Records the fraction of input rows a run kept (`scan --sample-rate`); 1 or null = every row. */
+export function setRunSampleRate(store: Store, runId: number, rate: number | null): void {
+  if (rate !== null && !(rate > 0 && rate <= 1)) throw new StoreError('bad-input', `sample rate must be in (0, 1], got ${String(rate)}`);
+  store.statement(`UPDATE runs SET sample_rate = ? WHERE id = ?`).run(rate === null || rate === 1 ? null : rate, runId);
+}
+
+/**
+ * The distinct sample rates of runs that stored documents (ascending); empty when every run
+ * read all its rows. A report states them: its shares are of the sampled rows.
+ */
+export function storedSampleRates(store: Store): number[] {
+  const rows = store
+    .statement(`SELECT DISTINCT sample_rate AS rate FROM runs WHERE sample_rate IS NOT NULL AND documents_added > 0 ORDER BY sample_rate`)
+    .all() as Array<{ rate: number }>;
+  return rows.map((r) => r.rate);
+}

@@ -4,7 +4,7 @@
  * the estimators and assembles the report. `ccaudit report` and `ccaudit collapse --db` call
  * `buildReport` / `shareSeriesFromStore`.
  */
-import { countDuplicateDocuments, type Store } from '../../store/index.js';
+import { countDuplicateDocuments, storedSampleRates, type Store } from '../../store/index.js';
 import {
   documentsPerMonth,
   reportDocuments,
@@ -235,6 +235,7 @@ export function buildStoreReport(store: Store, o: StoreReportOptions): ShareRepo
       examples,
       domainCalibration: domain.info,
       duplicates: countDuplicateDocuments(store, o.lang),
+      sampleRates: storedSampleRates(store),
       notes,
     },
     agg.finish(),

@@ -11,6 +11,7 @@ import { migration003Sample } from './003-sample.js';
 import { migration004References } from './004-references.js';
 import { migration005Duplicates } from './005-duplicates.js';
 import { migration006InDomainModels } from './006-indomain-models.js';
+import { migration007Datasets } from './007-datasets.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -23,6 +24,7 @@ export const migrations: readonly Migration[] = [
   migration004References,
   migration005Duplicates,
   migration006InDomainModels,
+  migration007Datasets,
 ];
 
 /** Schema version this code writes and expects. */
