@@ -184,7 +184,7 @@ describe('strata views (SYNTHETIC strata)', () => {
 describe('renderers on a SYNTHETIC report with domain-matched calibration', () => {
   it('table: calib column, drift band next to the interval, strata and drift tables', () => {
     const out = renderTable(syntheticReport(), 'all');
-    const rows = readAlignedTable(out, 'crawl month');
+    const rows = readAlignedTable(out.slice(out.indexOf('\nmethods:')), 'crawl month');
     const march = rows.slice(rows.findIndex((r) => r['crawl month'] === '2024-03')).slice(0, 4);
     expect(march.map((r) => [r.method, r.calib, r.share, r['95% interval']])).toEqual([
       ['naive:det', '', '16.3%', '[12.1%, 20.9%]'],
@@ -232,7 +232,7 @@ describe('renderers on a SYNTHETIC report with domain-matched calibration', () =
       domainCalibration: { ...DOMAIN, kind: 'user-labeled', humanSource: '200 stored human control texts', nControl: 200, drift: [] },
     });
     const out = renderTable(r, 'all');
-    expect(readAlignedTable(out, 'crawl month').map((row) => row.calib)).toEqual(['', 'dev', 'user', 'user']);
+    expect(readAlignedTable(out.slice(out.indexOf('\nmethods:')), 'crawl month').map((row) => row.calib)).toEqual(['', 'dev', 'user', 'user']);
     expect(out).not.toMatch(/pp drift/);
     expect(out).toContain('domain-matched calibration (calib "user"): the human reference is a corpus the user supplied');
     expect(out).toContain('human reference: 200 stored human control texts (baseline pages 330, control texts 200)');

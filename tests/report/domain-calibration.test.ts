@@ -62,7 +62,9 @@ describe('domain-matched calibration in the report formats', () => {
     const r = runCli(base());
     expect(r.code, r.stderr).toBe(0);
     const out = r.stdout;
-    const rows = readAlignedTable(out, 'publication month').filter((row) => row.method !== '' && row.calib !== undefined);
+    const rows = readAlignedTable(out.slice(out.indexOf('\nmethods:')), 'publication month').filter(
+      (row) => row.method !== '' && row.calib !== undefined,
+    );
     const estimates = report.groups.flatMap((g) => g.estimates);
     expect(rows.map((row) => row.method)).toEqual(estimates.map((e) => e.method));
     estimates.forEach((e, i) => {
@@ -160,7 +162,7 @@ describe('domain-matched calibration in the report formats', () => {
   it('months that are themselves baseline say so when grouped by crawl month', () => {
     const r = runCli([...base(), '--date', 'crawl']);
     expect(r.code, r.stderr).toBe(0);
-    const rows = readAlignedTable(r.stdout, 'crawl month');
+    const rows = readAlignedTable(r.stdout.slice(r.stdout.indexOf('\nmethods:')), 'crawl month');
     const baselineRows = rows.filter((row) => row.calib === 'baseline');
     expect(baselineRows.length).toBeGreaterThan(0);
     const text = statusText(noEstimate('x', 'corrected', 'x', 'baseline-period', 0, 0.95), 30);

@@ -15,6 +15,17 @@ export interface DiscriminatorOptions extends LogisticOptions, FeatureOptions {
   folds?: number;
 }
 
+/**
+ * Texts that must share a fold: an AI reference and the baseline page it was written from
+ * (same opening, same title, same story). Split across folds, the model that scores one has
+ * learnt the other's topic words with the opposite label, and the held-out scores no longer
+ * look like those of a new document on a new topic.
+ */
+export interface FoldGroups {
+  human: Int32Array;
+  ai: Int32Array;
+}
+
 export interface CrossFitResult {
   models: LinearModel[];
   /** Held-out log-odds of every human and every AI training text, in input order. */
@@ -32,12 +43,22 @@ export class Discriminator {
   ) {}
 
   /** Trains the cross-fitted models; deterministic for a seed. */
-  static train(human: readonly SparseVector[], ai: readonly SparseVector[], o: DiscriminatorOptions = {}): Discriminator {
+  static train(human: readonly SparseVector[], ai: readonly SparseVector[], o: DiscriminatorOptions = {}, groups?: FoldGroups): Discriminator {
     const folds = Math.max(2, o.folds ?? 5);
     const bits = o.bits ?? DEFAULT_FEATURE_BITS;
     const rng = new Rng(o.seed ?? 1);
-    const humanFold = stratifiedFolds(human.length, folds, rng);
-    const aiFold = stratifiedFolds(ai.length, folds, rng);
+    let humanFold: Int32Array;
+    let aiFold: Int32Array;
+    if (groups) {
+      // Groups are numbered over human texts then AI texts; each group goes to one fold.
+      const nGroups = Math.max(0, ...groups.human, ...groups.ai) + 1;
+      const groupFold = stratifiedFolds(nGroups, folds, rng);
+      humanFold = groups.human.map((g) => groupFold[g]);
+      aiFold = groups.ai.map((g) => groupFold[g]);
+    } else {
+      humanFold = stratifiedFolds(human.length, folds, rng);
+      aiFold = stratifiedFolds(ai.length, folds, rng);
+    }
     const models: LinearModel[] = [];
     const hScores = new Float64Array(human.length);
     const aScores = new Float64Array(ai.length);

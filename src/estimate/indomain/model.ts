@@ -16,7 +16,7 @@
  *    the factor that would have made them cover.
  */
 import { mixSeed } from '../../core/rng.js';
-import { Discriminator, type DiscriminatorOptions } from './discriminator.js';
+import { Discriminator, type DiscriminatorOptions, type FoldGroups } from './discriminator.js';
 import { hashedFeatures, type SparseVector } from './features.js';
 import { estimateShare, quantileEdges, type ClusteredScores, type MixtureComponents } from './score-mixture.js';
 import { TopicClusters, topicCounts } from './topics.js';
@@ -127,6 +127,50 @@ function auroc(neg: ArrayLike<number>, pos: ArrayLike<number>): number {
   return np && nn ? (rankSum - (np * (np + 1)) / 2) / (np * nn) : 0.5;
 }
 
+/** Similarity of topic vectors above which an AI reference counts as written from a baseline page. */
+const PAIR_SIMILARITY = 0.35;
+
+/**
+ * Fold groups: each AI reference joins the baseline page most similar in topic when that page
+ * is close enough (a reference written from its title or opening); every other text is alone.
+ */
+function pairGroups(humanVectors: readonly SparseVector[], aiVectors: readonly SparseVector[]): FoldGroups {
+  const human = Int32Array.from(humanVectors, (_, i) => i);
+  let next = humanVectors.length;
+  const ai = Int32Array.from(aiVectors, (a) => {
+    let best = -1;
+    let bestSim = PAIR_SIMILARITY;
+    humanVectors.forEach((h, i) => {
+      const s = sparseDot(h, a);
+      if (s > bestSim) {
+        bestSim = s;
+        best = i;
+      }
+    });
+    return best >= 0 ? best : next++;
+  });
+  return { human, ai };
+}
+
+function sparseDot(a: SparseVector, b: SparseVector): number {
+  let i = 0;
+  let j = 0;
+  let s = 0;
+  while (i < a.index.length && j < b.index.length) {
+    if (a.index[i] === b.index[j]) s += a.value[i++] * b.value[j++];
+    else if (a.index[i] < b.index[j]) i++;
+    else j++;
+  }
+  return s;
+}
+
+function subsetGroups(g: FoldGroups, humanIdx: readonly number[] | null, aiIdx: readonly number[] | null): FoldGroups {
+  return {
+    human: humanIdx ? Int32Array.from(humanIdx, (i) => g.human[i]) : g.human,
+    ai: aiIdx ? Int32Array.from(aiIdx, (i) => g.ai[i]) : g.ai,
+  };
+}
+
 function crossFit(
   human: readonly SparseVector[],
   humanClusters: Int32Array,
@@ -135,8 +179,9 @@ function crossFit(
   clusters: number,
   o: InDomainOptions,
   seed: number,
+  groups: FoldGroups,
 ): CrossFitted {
-  const disc = Discriminator.train(human, ai, { ...o, seed });
+  const disc = Discriminator.train(human, ai, { ...o, seed }, groups);
   const edges = quantileEdges(disc.fit.human, disc.fit.ai, o.bins ?? 10);
   return {
     disc,
@@ -192,7 +237,11 @@ export class InDomainModel {
     const ac = Int32Array.from(aCounts, (c) => topics.assign(c).cluster);
     const topicMix = new Array<number>(topics.k).fill(0);
     for (const c of [...hc, ...ac]) topicMix[c] += 1 / (hc.length + ac.length);
-    const main = crossFit(hx, hc, ax, ac, topics.k, o, mixSeed(o.seed, 1));
+    const groups = pairGroups(
+      hCounts.map((c) => topics.vector(c)),
+      aCounts.map((c) => topics.vector(c)),
+    );
+    const main = crossFit(hx, hc, ax, ac, topics.k, o, mixSeed(o.seed, 1), groups);
 
     // Generator shift: leave each (large enough) reference generator out and retrain.
     const byGenerator = new Map<string, number[]>();
@@ -220,6 +269,7 @@ export class InDomainModel {
               topics.k,
               o,
               mixSeed(o.seed, 100 + gi),
+              subsetGroups(groups, null, keep),
             );
           });
     const generatorRecall: Record<string, number> = {};
@@ -258,6 +308,7 @@ export class InDomainModel {
           topics.k,
           o,
           mixSeed(o.seed, 7),
+          subsetGroups(groups, early, null),
         );
         const scores: ClusteredScores = {
           scores: Float64Array.from(late, (i) => fitted.disc.score(human[i].text, hx[i])),

@@ -23,7 +23,8 @@ export function topicCounts(text: string, maxChars = 20000): Map<number, number>
   return counts;
 }
 
-function weigh(counts: Map<number, number>, idf: Float32Array): SparseVector {
+/** A text's idf-weighted, L2-normalised topic vector. */
+export function weigh(counts: Map<number, number>, idf: Float32Array): SparseVector {
   const keys = [...counts.keys()].sort((a, b) => a - b);
   const value = new Float32Array(keys.length);
   let norm = 0;
@@ -122,6 +123,11 @@ export class TopicClusters {
     const sims = xs.map((x) => nearest(centroids, x).similarity).sort((a, b) => a - b);
     const novelBelow = sims.length ? sims[Math.floor(0.05 * (sims.length - 1))] : 0;
     return new TopicClusters(idf, centroids, novelBelow);
+  }
+
+  /** The topic vector of a text's counts, for similarities between texts. */
+  vector(counts: Map<number, number>): SparseVector {
+    return weigh(counts, this.idf);
   }
 
   assign(counts: Map<number, number>): TopicAssignment {
