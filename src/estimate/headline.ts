@@ -71,7 +71,10 @@ export function chooseHeadline(
   const ok = (e: ShareEstimate | undefined): e is ShareEstimate & { share: number; lo: number; hi: number } =>
     e !== undefined && e.status === 'ok' && e.share !== null && e.lo !== null && e.hi !== null;
   const inDomain = estimates.find((e) => e.method === IN_DOMAIN_METHOD);
-  if (estimates.some((e) => e.status === 'baseline-period') && !estimates.some((e) => e.calibration !== 'development' && ok(e)))
+  if (
+    estimates.some((e) => e.status === 'baseline-period') &&
+    !estimates.some((e) => (e.calibration === 'baseline' || e.calibration === 'user-labeled') && ok(e))
+  )
     return { headline: null, reason: 'baseline period: its pages are the human baseline the estimates are calibrated on' };
   if (ok(inDomain)) {
     const d = inDomain.details as unknown as InDomainDetails;

@@ -44,9 +44,12 @@ describe('report CLI', () => {
     expect(out).toMatch(/GPT-word counts/);
     // Columns line up: every estimate row of the main table starts its method at the same column.
     const lines = out.split('\n');
-    const header = lines.slice(lines.indexOf('methods:')).find((l) => l.startsWith('publication month'))!;
+    const start = lines.indexOf('methods:') + 1;
+    const header = lines[start];
+    expect(header.startsWith('publication month')).toBe(true);
     const methodCol = header.indexOf('method');
-    for (const l of lines.slice(lines.indexOf('methods:')).filter((x) => /\s(naive|corrected):classifier\s/.test(x)))
+    const table = lines.slice(start, lines.indexOf('', start));
+    for (const l of table.filter((x) => /\s(naive|corrected):classifier\s/.test(x)))
       expect(l.indexOf(l.match(/(naive|corrected):/)![0])).toBe(methodCol);
   });
 

@@ -16,6 +16,7 @@
  *    the factor that would have made them cover.
  */
 import { mixSeed } from '../../core/rng.js';
+import { groupKey } from '../../detect/splits.js';
 import { Discriminator, type DiscriminatorOptions, type FoldGroups } from './discriminator.js';
 import { hashedFeatures, type SparseVector } from './features.js';
 import { estimateShare, quantileEdges, type ClusteredScores, type MixtureComponents } from './score-mixture.js';
@@ -131,23 +132,42 @@ function auroc(neg: ArrayLike<number>, pos: ArrayLike<number>): number {
 const PAIR_SIMILARITY = 0.35;
 
 /**
- * Fold groups: each AI reference joins the baseline page most similar in topic when that page
- * is close enough (a reference written from its title or opening); every other text is alone.
+ * Fold groups. Texts with the same opening (an AI continuation of a page, several
+ * continuations of one prompt) form one group; an AI reference with no such twin joins the
+ * baseline page most similar in topic when that page is close enough (a reference written from
+ * its title); every other text is alone.
  */
-function pairGroups(humanVectors: readonly SparseVector[], aiVectors: readonly SparseVector[]): FoldGroups {
-  const human = Int32Array.from(humanVectors, (_, i) => i);
-  let next = humanVectors.length;
-  const ai = Int32Array.from(aiVectors, (a) => {
+function pairGroups(
+  humanTexts: readonly string[],
+  aiTexts: readonly string[],
+  humanVectors: readonly SparseVector[],
+  aiVectors: readonly SparseVector[],
+): FoldGroups {
+  const byOpening = new Map<string, number>();
+  let next = 0;
+  const groupOf = (text: string): number => {
+    const key = groupKey(text);
+    let g = byOpening.get(key);
+    if (g === undefined) {
+      g = next++;
+      byOpening.set(key, g);
+    }
+    return g;
+  };
+  const human = Int32Array.from(humanTexts, groupOf);
+  const humanKeys = new Set(humanTexts.map(groupKey));
+  const ai = Int32Array.from(aiTexts, (text, j) => {
+    if (humanKeys.has(groupKey(text))) return groupOf(text);
     let best = -1;
     let bestSim = PAIR_SIMILARITY;
     humanVectors.forEach((h, i) => {
-      const s = sparseDot(h, a);
-      if (s > bestSim) {
-        bestSim = s;
+      const sim = sparseDot(h, aiVectors[j]);
+      if (sim > bestSim) {
+        bestSim = sim;
         best = i;
       }
     });
-    return best >= 0 ? best : next++;
+    return best >= 0 ? human[best] : groupOf(text);
   });
   return { human, ai };
 }
@@ -238,6 +258,8 @@ export class InDomainModel {
     const topicMix = new Array<number>(topics.k).fill(0);
     for (const c of [...hc, ...ac]) topicMix[c] += 1 / (hc.length + ac.length);
     const groups = pairGroups(
+      human.map((x) => x.text),
+      ai.map((x) => x.text),
       hCounts.map((c) => topics.vector(c)),
       aCounts.map((c) => topics.vector(c)),
     );

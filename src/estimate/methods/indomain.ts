@@ -19,7 +19,7 @@ function percent(x: number): string {
 
 /** The estimate of one period from its scored documents. */
 export function inDomainEstimate(
-  model: InDomainModel,
+  model: InDomainModel | null,
   docs: readonly PreparedDocument[],
   o: { level: number; seed: number; minDocs: number; baselineDocs: number },
 ): ShareEstimate {
@@ -38,6 +38,7 @@ export function inDomainEstimate(
       calibration,
     };
   if (docs.length < o.minDocs) return { ...noEstimate(IN_DOMAIN_METHOD, 'in-domain', null, 'too-few-documents', docs.length, o.level), calibration };
+  if (!model) throw new Error('in-domain estimate without a model');
   const e = model.estimate(docs, o.seed);
   const info = model.info;
   const sc = info.selfCheck;
@@ -104,12 +105,18 @@ export const inDomain: Estimator = {
       group(key) {
         const docs: PreparedDocument[] = [];
         let baselineDocs = 0;
+        let audited = 0;
         return {
           add(doc) {
             if (doc.isBaseline) baselineDocs++;
-            else if (doc.text && typeof model !== 'string') docs.push(model.prepare(doc.text));
+            else if (doc.text) {
+              audited++;
+              if (typeof model !== 'string') docs.push(model.prepare(doc.text));
+            }
           },
           estimate() {
+            if (typeof model === 'string' && audited === 0 && baselineDocs > 0)
+              return [inDomainEstimate(null, [], { level, seed, minDocs, baselineDocs })];
             if (typeof model === 'string')
               return [
                 {
