@@ -30,6 +30,8 @@ export const REPORT_ARGS = [
   '10',
   '--method',
   'corrected,mixture,pages,excess',
+  '--methods',
+  'all',
   '--detector',
   'classifier',
   '--detector',
@@ -67,18 +69,28 @@ export function scanExcerpt(out: string): string {
     .join('\n');
 }
 
-/** The report's first table without one-document months, then "…" and the agreement note. */
+/**
+ * The report's headline table and its check line, then the methods table, each without
+ * one-document months, then "…" and the agreement note.
+ */
 export function reportExcerpt(out: string): string {
   const all = lines(out);
-  const start = all.findIndex((l) => /^crawl month\s/.test(l));
-  if (start < 0) throw new Error('report output has no table');
-  let end = all.indexOf('', start);
-  if (end < 0) end = all.length;
-  const table = all.slice(start, end).filter((l) => !/^\S+\s+1 {2}too few /.test(l));
+  const tableAt = (from: number): { rows: string[]; end: number } => {
+    const start = all.findIndex((l, i) => i >= from && /^crawl month\s/.test(l));
+    if (start < 0) throw new Error('report output has no table');
+    let end = all.indexOf('', start);
+    if (end < 0) end = all.length;
+    return { rows: all.slice(start, end).filter((l) => !/^\S+\s+1\s+(too few |–)/.test(l)), end };
+  };
+  const headlineAt = all.indexOf('headline:');
+  const methodsAt = all.indexOf('methods:');
+  if (headlineAt < 0 || methodsAt < 0) throw new Error('report output has no headline or methods section');
+  const headline = tableAt(headlineAt);
+  const checks = all.slice(headline.end, methodsAt).filter((l) => l.startsWith('  '));
   const agree = all.findIndex((l) => l.startsWith('estimators '));
   const note: string[] = [];
   for (let i = agree; agree >= 0 && i < all.length && all[i] !== ''; i++) note.push(all[i]);
-  return [...table, '…', '', ...note].join('\n');
+  return ['headline:', ...headline.rows, ...checks, '', 'methods:', ...tableAt(methodsAt).rows, '…', '', ...note].join('\n');
 }
 
 const COLLAPSE_SCENARIOS = ['decoding · greedy', 'anchoring · no fresh data', 'anchoring · 10% fresh'];

@@ -146,7 +146,7 @@ export function chooseHeadline(
           text: `not calibrated to this corpus: development calibration, interval widened by ±${pts(CROSS_DOMAIN_ERROR)} (its error on other domains)`,
         },
         calibration: 'development',
-        note: 'add a baseline (`ccaudit sample --baseline`) and AI references (`ccaudit synthesize` or `ccaudit references import`) for an in-domain estimate',
+        note: 'not calibrated to this corpus',
       },
       reason: 'fallback: development calibration',
     };

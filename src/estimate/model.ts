@@ -192,7 +192,10 @@ export function assembleReport(frame: ReportFrame, result: AggregateResult): Sha
   const summary = result.inDomain ?? frame.inDomain ?? null;
   if (summary) notes.push(...summary.notes);
   notes.push(...(result.notes ?? []));
-  if (fallback) notes.push(`headline estimates are not calibrated to this corpus: ${fallback.headline!.note}.`);
+  if (fallback)
+    notes.push(
+      'headline estimates are not calibrated to this corpus: add a baseline (`ccaudit sample --baseline`) and AI references (`ccaudit synthesize` or `ccaudit references import`) for an in-domain estimate.',
+    );
   const tooFew = result.groups.filter((g) => g.tooFew).length;
   if (tooFew > 0) notes.push(`${tooFew} group(s) have fewer than ${result.minDocs} documents: shown as "too few documents".`);
   if (frame.mixture && result.mixtureSkippedLanguage > 0) {

@@ -35,7 +35,7 @@ function headlineRows(r: ShareReport): string[][] {
   return r.groups.map((g) => {
     const h = g.headline;
     if (!h) return [g.key, String(g.documents), '–', '', '', g.headlineNote ?? 'no estimate'];
-    const note = [h.note, g.headlineNote?.startsWith('fallback') ? g.headlineNote : null].filter(Boolean).join('; ');
+    const note = h.note ?? '';
     return [g.key, String(g.documents), pct(h.share), `[${pct(h.lo)}, ${pct(h.hi)}]`, h.method, note];
   });
 }
