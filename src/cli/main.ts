@@ -17,6 +17,7 @@ import { register as registerIndex } from './index-cmd.js';
 import { register as registerSynthesize } from './synthesize.js';
 import { register as registerReferences } from './references.js';
 import { register as registerErrors } from './errors.js';
+import { register as registerMerge } from './merge.js';
 
 function packageVersion(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
@@ -56,6 +57,7 @@ export function buildProgram(): Command {
   registerSynthesize(program);
   registerReferences(program);
   registerErrors(program);
+  registerMerge(program);
   registerCollapse(program);
   return program;
 }

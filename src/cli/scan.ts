@@ -5,11 +5,14 @@ import { errorLine } from './errors.js';
 import { byteProgress, type ByteProgress } from './progress.js';
 import { DEFAULT_DB, positiveInt } from './options.js';
 import { addScoringOptions, stageSettings, type ScoringFlags } from './scoring-options.js';
+import { addShardFlag } from './shard-flag.js';
+import type { Shard } from '../core/shard.js';
 
 interface ScanFlags extends ScoringFlags {
   db: string;
   batch: number;
   json?: boolean;
+  shard?: Shard;
 }
 
 export function register(program: Command): void {
@@ -23,6 +26,7 @@ export function register(program: Command): void {
     .option('--db <path>', 'SQLite database to write', DEFAULT_DB)
     .option('--batch <n>', 'rows per committed transaction', positiveInt, 500)
     .option('--json', 'print the summary as JSON on stdout');
+  addShardFlag(cmd, 'the files (contiguous by path, balanced by bytes)');
   addScoringOptions(cmd).action(async (paths: string[], opts: ScanFlags) => {
     process.exitCode = await runScan(paths, opts);
   });
@@ -53,6 +57,7 @@ export async function runScan(paths: string[], opts: ScanFlags): Promise<number>
       paths,
       pool: openPool,
       batchSize: opts.batch,
+      shard: opts.shard,
       shouldStop: () => interrupted,
       onProgress: (e) => {
         if (e.type === 'start') progress = byteProgress(e.totalBytes, 'scan');
@@ -70,18 +75,38 @@ export async function runScan(paths: string[], opts: ScanFlags): Promise<number>
     process.off('SIGTERM', onSignal);
   }
   for (const m of summary.missing) process.stderr.write(`ccaudit scan: ${m.arg}: ${m.reason}\n`);
+  if (summary.status === 'no-input' && summary.shard && summary.inputFiles > 0) {
+    // More shards than files: an empty shard is done, not a failed task of the array.
+    process.stdout.write(`scan: shard ${summary.shard} holds none of the ${summary.inputFiles} files; nothing to do\n`);
+    return 0;
+  }
   if (summary.status === 'no-input') {
     process.stderr.write('ccaudit scan: no WARC files to read\n');
     return 1;
   }
   if (opts.json) {
-    const { run, status, db, files, filesAlreadyDone, filesFailed, recordsRead, htmlDocuments, errors, seconds, stageSeconds, database } = summary;
-    const printed = { run, status, db, files, filesAlreadyDone, filesFailed, recordsRead, htmlDocuments, errors, seconds, stageSeconds, database };
+    const { run, status, db, shard, files, filesAlreadyDone, filesFailed, recordsRead, htmlDocuments, errors, seconds, stageSeconds, database } =
+      summary;
+    const printed = {
+      run,
+      status,
+      db,
+      ...(shard ? { shard } : {}),
+      files,
+      filesAlreadyDone,
+      filesFailed,
+      recordsRead,
+      htmlDocuments,
+      errors,
+      seconds,
+      stageSeconds,
+      database,
+    };
     process.stdout.write(JSON.stringify(printed, null, 2) + '\n');
   } else {
     const db = summary.database!;
     process.stdout.write(
-      `scan ${summary.status}: ${summary.files} files (${summary.filesAlreadyDone} already done, ${summary.filesFailed} unreadable), ` +
+      `scan ${summary.status}${summary.shard ? ` (shard ${summary.shard} of ${summary.inputFiles} files)` : ''}: ${summary.files} files (${summary.filesAlreadyDone} already done, ${summary.filesFailed} unreadable), ` +
         `${summary.recordsRead} records read, ${summary.htmlDocuments} HTML documents, ${summary.errors} errors, ` +
         `${summary.seconds}s (read ${summary.stageSeconds.read}s, extract ${summary.stageSeconds.extract}s, store ${summary.stageSeconds.store}s)\n` +
         `database ${opts.db}: ${db.records} records, ${db.documents} documents, ${db.errors} errors\n`,

@@ -7,6 +7,8 @@ import { runSample, type SampleRunOptions, type SampleSummary } from './sample.j
 import { runBaselineSample, type BaselineResult, type BaselineRunOptions } from './baseline-sample.js';
 
 export { scan, scanFile, type ScanOptions, type ScanProgress, type ScanSummary } from './scan.js';
+export { merge, type MergeOptions, type MergeSummary } from './merge.js';
+export { shardSource, shardUnits } from './shard-units.js';
 export { score, type ScoreOptions, type ScoreSummary } from './score.js';
 export { ingest, ingestUnit, type IngestHooks, type IngestOptions, type IngestSummary, type UnitSummary, type StageTimes } from './ingest.js';
 export { createStagePool, openStagePool, WorkerPoolError, type StagePool, type StagePoolOptions } from './stage-pool.js';
