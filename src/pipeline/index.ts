@@ -51,7 +51,7 @@ async function withStagePool<T>(s: StageSettings, dryRun: boolean | undefined, f
  * stores nothing.
  */
 export function sample(opts: SampleOptions): Promise<SampleSummary> {
-  return withStagePool(opts, opts.dryRun, (pool) => runSample({ ...opts, pool }));
+  return withStagePool(opts, opts.dryRun || opts.planOnly, (pool) => runSample({ ...opts, pool }));
 }
 
 /**

@@ -24,6 +24,9 @@ export { beginRun, finishRun, markAbandonedRuns, type RunStatus, type FinalRunSt
 export {
   upsertScores,
   documentsMissingScore,
+  documentIdRange,
+  documentCount,
+  type DocumentIdRange,
   saveCalibration,
   getCalibration,
   type ScoreRow,
