@@ -158,7 +158,7 @@ describe('shard assignment', () => {
     const { files } = await expandWarcPaths([WARC_DIR]);
     const units = files.map(warcFileUnit);
     const sizes = new Map<string, number>();
-    for (const u of units) sizes.set(u.source, (await u.stat()).size);
+    for (const u of units) sizes.set(u.source, (await u.stat!()).size);
     const total = [...sizes.values()].reduce((a, b) => a + b, 0);
     const largest = Math.max(...sizes.values());
     const forward = await Promise.all([0, 1, 2, 3].map((index) => shardUnits(units, { index, count: 4 })));
