@@ -6,6 +6,7 @@
  * that is not committed.
  */
 import { performance } from 'node:perf_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { RecordSource, SourceItem, SourceUnit } from '../core/record-source.js';
 import { isReadError, type DocumentScore, type ExtractedDocument, type WarcItem } from '../core/types.js';
 import type { StoreWriter } from '../store/index.js';
@@ -171,6 +172,7 @@ export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, 
   // whole-file gzip): records already stored are a prefix of what it reads, so they are not
   // extracted again until the first one that is not stored.
   let skipStored = begun !== null;
+  let sentSinceTurn = 0;
   const reader = source.open(unit, resumeOffset)[Symbol.asyncIterator]();
   try {
     for (;;) {
@@ -197,6 +199,12 @@ export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, 
       }
       window.push({ entry: next.value, doc, bytes });
       windowBytes += bytes;
+      // Reading runs on microtasks; a turn of the event loop now and then lets finished pages
+      // come back from the workers and new ones go out, so workers do not wait for a full window.
+      if (doc && pool.threads > 0 && ++sentSinceTurn >= 2) {
+        sentSinceTurn = 0;
+        await nextTurn();
+      }
       while (window.length >= maxInFlight || windowBytes > MAX_IN_FLIGHT_BYTES) await storeOldest();
     }
     while (window.length > 0) await storeOldest();
