@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/pipeline/scan.js';
 import { merge } from '../../src/pipeline/merge.js';
+import { score } from '../../src/pipeline/score.js';
 import { buildReport } from '../../src/estimate/index.js';
 import { renderReport } from '../../src/report/render.js';
 import { openStore } from '../../src/store/index.js';
@@ -108,6 +109,25 @@ describe('scan --shard i/3 × 3 + merge equals one scan', () => {
       { command: 'merge', n: 2 },
       { command: 'scan', n: 3 },
     ]);
+  });
+
+  it('score --shard i/2 on two copies + merge equals scoring the whole store', async () => {
+    const whole = path.join(tmp, 'rescored-whole.db');
+    copyFileSync(single, whole);
+    await score({ db: whole, detectors: { names: ['stylometry'] } });
+    const parts = [0, 1].map((i) => path.join(tmp, `rescore-part-${i}.db`));
+    for (const [i, part] of parts.entries()) {
+      copyFileSync(single, part);
+      await score({ db: part, detectors: { names: ['stylometry'] }, shard: { index: i, count: 2 } });
+    }
+    const counts = parts.map((p) => (rows(p, `SELECT count(*) AS n FROM scores WHERE detector = 'stylometry'`)[0] as { n: number }).n);
+    for (const n of counts) expect(n).toBeGreaterThan(0);
+    const out = path.join(tmp, 'rescored-merged.db');
+    copyFileSync(single, out);
+    await merge({ db: out, shards: parts });
+    const sql = `SELECT document_id, detector, detector_version, score, raw, details FROM scores ORDER BY document_id, detector`;
+    expect(counts[0] + counts[1]).toBe((rows(whole, `SELECT count(*) AS n FROM scores WHERE detector = 'stylometry'`)[0] as { n: number }).n);
+    expect(rows(out, sql)).toEqual(rows(whole, sql));
   });
 
   it('refuses a shard scored with another detector version, in one line, and changes nothing', () => {
