@@ -62,16 +62,22 @@ export interface IngestOptions {
   /** Commit after this many stored items (Common Crawl: every row); default: the writer's batching. */
   commitEvery?: number;
   /**
-   * Most items read but not yet stored. Default 64, so extraction overlaps reading; a source
-   * whose items are costly to fetch again (network) uses 1, so a kill loses at most the item
-   * being stored.
+   * Most pages read but not yet stored. Default 64 pages (among at most 1024 records), so
+   * extraction overlaps reading; given, it bounds every item: a source whose items are costly
+   * to fetch again (network) uses 1, so a kill loses at most the item being stored.
    */
   maxInFlight?: number;
 }
 
-/** How many records may be between the reader and the store at once (bounds memory). */
+/** How many HTML pages may be between the reader and the store at once (bounds memory). */
 const MAX_IN_FLIGHT = 64;
-const MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
+/**
+ * How many records in all: most records are not pages (requests, metadata, images) and cost
+ * nothing to hold, so the pages in flight, not the records, keep the workers busy past a slow
+ * page at the head of the window.
+ */
+const MAX_IN_FLIGHT_RECORDS = 1024;
+const MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
 
 interface InFlight {
   entry: SourceItem;
@@ -92,6 +98,7 @@ export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, 
   const times = opts.times ?? { readMs: 0, extractMs: 0, storeMs: 0 };
   const commitEvery = opts.commitEvery ?? 0;
   const maxInFlight = Math.max(1, opts.maxInFlight ?? MAX_IN_FLIGHT);
+  const maxRecordsInFlight = opts.maxInFlight !== undefined ? maxInFlight : MAX_IN_FLIGHT_RECORDS;
   const info = unit.stat ? await unit.stat() : null;
   const begun = unit.source !== null ? writer.beginSource(unit.source, info) : null;
   const summary: UnitSummary = {
@@ -114,10 +121,12 @@ export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, 
   let sinceCommit = 0;
   const window: InFlight[] = [];
   let windowBytes = 0;
+  let pagesInFlight = 0;
 
   const storeOldest = async () => {
     const { entry, doc: pendingDoc, bytes } = window.shift()!;
     windowBytes -= bytes;
+    if (pendingDoc) pagesInFlight--;
     const { item } = entry;
     // Registered first: a flush triggered while adding this item's rows must carry its state too.
     if (entry.atCommit) writer.atNextFlush(entry.atCommit);
@@ -205,7 +214,8 @@ export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, 
         sentSinceTurn = 0;
         await nextTurn();
       }
-      while (window.length >= maxInFlight || windowBytes > MAX_IN_FLIGHT_BYTES) await storeOldest();
+      if (doc) pagesInFlight++;
+      while (pagesInFlight >= maxInFlight || window.length >= maxRecordsInFlight || windowBytes > MAX_IN_FLIGHT_BYTES) await storeOldest();
     }
     while (window.length > 0) await storeOldest();
   } finally {

@@ -115,7 +115,9 @@ export function createStagePool(opts: StagePoolOptions = {}): StagePool {
         const mine = posted.get(worker)!;
         if (mine.length >= depth) continue;
         const job = queue.shift()!;
-        const p = pending.get(job.id)!;
+        const p = pending.get(job.id);
+        // Answered meanwhile by the worker it was taken from (its answer arrived after its crash).
+        if (!p) continue;
         p.worker = worker;
         mine.push(job.id);
         if (mine.length === 1) startTimer(job.id, worker);
@@ -176,7 +178,8 @@ export function createStagePool(opts: StagePoolOptions = {}): StagePool {
       inputs.delete(msg.id);
       if (p?.timer) clearTimeout(p.timer);
       answered = true;
-      const mine = posted.get(worker)!;
+      // A retired worker (crashed, timed out) may still deliver an answer; it has no queue left.
+      const mine = posted.get(worker) ?? [];
       const at = mine.indexOf(msg.id);
       if (at >= 0) mine.splice(at, 1);
       if (at === 0 && mine.length > 0) startTimer(mine[0], worker);
