@@ -46,9 +46,10 @@ interface PhaseResult {
   errors?: number;
   stages?: Record<string, number>;
   maxRssMb: number;
+  cpuSeconds: number;
 }
 
-async function phaseGunzip(file: string): Promise<Omit<PhaseResult, 'maxRssMb'>> {
+async function phaseGunzip(file: string): Promise<Omit<PhaseResult, 'maxRssMb' | 'cpuSeconds'>> {
   const t0 = performance.now();
   await streamPipeline(
     createReadStream(file, { highWaterMark: 1 << 20 }),
@@ -62,7 +63,7 @@ async function phaseGunzip(file: string): Promise<Omit<PhaseResult, 'maxRssMb'>>
   return { phase: 'gunzip', seconds: (performance.now() - t0) / 1000, bytes: statSync(file).size, records: undefined };
 }
 
-async function phaseRead(file: string): Promise<Omit<PhaseResult, 'maxRssMb'>> {
+async function phaseRead(file: string): Promise<Omit<PhaseResult, 'maxRssMb' | 'cpuSeconds'>> {
   const { readWarcFile } = await import('../src/sources/warc/index.js');
   const t0 = performance.now();
   let records = 0;
@@ -74,7 +75,7 @@ async function phaseRead(file: string): Promise<Omit<PhaseResult, 'maxRssMb'>> {
   return { phase: 'read', seconds: (performance.now() - t0) / 1000, bytes: statSync(file).size, records, errors };
 }
 
-async function phaseScan(file: string, db: string, phase: string): Promise<Omit<PhaseResult, 'maxRssMb'>> {
+async function phaseScan(file: string, db: string, phase: string): Promise<Omit<PhaseResult, 'maxRssMb' | 'cpuSeconds'>> {
   const { scanFile } = await import('../src/pipeline/scan.js');
   const { openStore, StoreWriter } = await import('../src/store/index.js');
   const { createStagePool, defaultStageThreads } = await import('../src/pipeline/stage-pool.js');
@@ -106,8 +107,11 @@ async function phaseScan(file: string, db: string, phase: string): Promise<Omit<
 
 async function child(phase: string, file: string, db: string): Promise<void> {
   const r = phase === 'gunzip' ? await phaseGunzip(file) : phase === 'read' ? await phaseRead(file) : await phaseScan(file, db, phase);
-  const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(JSON.stringify({ ...r, maxRssMb }) + '\n');
+  const usage = process.resourceUsage();
+  const maxRssMb = usage.maxRSS / 1024;
+  // CPU time of every thread of the process: what the work costs, whatever else runs on the machine.
+  const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+  process.stdout.write(JSON.stringify({ ...r, maxRssMb, cpuSeconds }) + '\n');
 }
 
 async function parent(): Promise<void> {
@@ -120,7 +124,9 @@ async function parent(): Promise<void> {
   console.log(`input: ${file} (${(size / 1e6).toFixed(1)} MB of real per-record-gzip WARC data, ${SOURCE_FILES.length} files repeated)`);
   console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`);
   const results: PhaseResult[] = [];
-  for (const phase of ['gunzip', 'read', 'scan', 'scan+score', 'scan-parallel']) {
+  // BENCH_PHASES=scan+score,scan-parallel runs only those (the thread-scaling pair).
+  const phases = process.env.BENCH_PHASES?.split(',') ?? ['gunzip', 'read', 'scan', 'scan+score', 'scan-parallel'];
+  for (const phase of phases) {
     const r = spawnSync(process.execPath, [here, '--child', phase, file, db], { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (r.status !== 0) {
       console.error(`phase ${phase} failed:\n${r.stderr}`);
@@ -139,6 +145,7 @@ async function parent(): Promise<void> {
     'HTML docs': r.documents ?? '',
     'docs/s': r.documents ? (r.documents / r.seconds).toFixed(0) : '',
     'peak RSS MB': r.maxRssMb.toFixed(0),
+    'CPU s': r.cpuSeconds.toFixed(1),
   }));
   console.table(rows);
   for (const r of results.filter((x) => x.stages)) {
@@ -152,6 +159,15 @@ async function parent(): Promise<void> {
     const r = results.find((x) => x.phase === p);
     return r?.documents ? r.documents / r.seconds : NaN;
   };
+  const one = results.find((r) => r.phase === 'scan+score');
+  const many = results.find((r) => r.phase === 'scan-parallel');
+  if (one && many) {
+    console.log(
+      `\nthread scaling, this run: ${os.cpus().length} worker threads / inline on one thread = ` +
+        `${(docsPerSec('scan-parallel') / docsPerSec('scan+score')).toFixed(2)}× docs/s (target ≥ 1.7 on 2 cores); ` +
+        `peak RSS ${one.maxRssMb.toFixed(0)} MB → ${many.maxRssMb.toFixed(0)} MB; load average (1 min): ${os.loadavg()[0].toFixed(1)} (other processes depress the ratio)`,
+    );
+  }
   const scan = results.find((r) => r.phase === 'scan');
   if (scan) {
     console.log(
@@ -162,6 +178,7 @@ async function parent(): Promise<void> {
     const peak = Math.max(...results.filter((r) => r.phase.startsWith('scan')).map((r) => r.maxRssMb));
     console.log(`peak RSS of any scan phase: ${peak.toFixed(0)} MB (target ≤ 400; the worker pool's threads share the process)`);
   }
+  if (process.env.BENCH_PHASES) return;
   const { runDetectBench } = await import('./detect-bench.js');
   const det = await runDetectBench(Number(process.env.BENCH_DETECT_DOCS ?? 300));
   console.log(`\ndetectors, ${det.documents} documents of ~1,000 words (real labeled texts), one core:`);

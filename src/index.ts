@@ -19,6 +19,7 @@
 export type { WarcRecord, WarcReadError, WarcItem, ExtractInput, ExtractedDocument, DateSource, DocumentScore } from './core/types.js';
 export { isReadError } from './core/types.js';
 export type { RecordSource, SourceItem, SourceUnit, UnitStat } from './core/record-source.js';
+export { parseShard, shardFromEnv, type Shard } from './core/shard.js';
 
 // Sources: local WARC/WET files, streamed with bounded memory.
 export { readWarcFile, readRecordAt, type ReadWarcOptions } from './sources/warc/index.js';
@@ -48,14 +49,19 @@ export {
   type ErrorInfo,
 } from './store/index.js';
 
-// The pipeline: scan local files, sample Common Crawl, score stored documents.
+// The pipeline: scan local files, sample Common Crawl, score stored documents; shards and merge.
 export {
   scan,
   sample,
   sampleBaseline,
   score,
+  merge,
+  shardSource,
+  shardUnits,
   ingest,
   withRun,
+  type MergeOptions,
+  type MergeSummary,
   type ScanOptions,
   type ScanSummary,
   type ScanProgress,

@@ -18,6 +18,7 @@ import { register as registerSynthesize } from './synthesize.js';
 import { register as registerReferences } from './references.js';
 import { register as registerErrors } from './errors.js';
 import { register as registerExport } from './export.js';
+import { register as registerMerge } from './merge.js';
 
 function packageVersion(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
@@ -58,6 +59,7 @@ export function buildProgram(): Command {
   registerReferences(program);
   registerErrors(program);
   registerExport(program);
+  registerMerge(program);
   registerCollapse(program);
   return program;
 }

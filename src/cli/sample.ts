@@ -7,6 +7,8 @@ import { DEFAULT_MIN_SHARE, parseMatchStrata } from '../sources/commoncrawl/base
 import { DEFAULT_CUTOFF } from '../store/baseline-queries.js';
 import { collect, collectInt, collectList, DEFAULT_DB, positiveInt } from './options.js';
 import { addScoringOptions, stageSettings, type ScoringFlags } from './scoring-options.js';
+import { addShardFlag } from './shard-flag.js';
+import type { Shard } from '../core/shard.js';
 
 interface SampleCliOptions extends ScoringFlags {
   crawl: string[];
@@ -37,6 +39,8 @@ interface SampleCliOptions extends ScoringFlags {
   maxPages: number;
   retryFailed?: boolean;
   dryRun?: boolean;
+  planOnly?: boolean;
+  shard?: Shard;
   json?: boolean;
   baseline?: boolean;
   cutoff?: string;
@@ -122,6 +126,7 @@ export function register(program: Command): void {
       '--dry-run',
       'draw (or load) the sample and show what would be fetched; fetch and store nothing (--baseline: print the allocation, draw nothing)',
     )
+    .option('--plan-only', 'draw the sample and store it as pending rows, fetch nothing (copy the store to each shard, then --shard i/N)')
     .option('--json', 'print the summary as JSON on stdout')
     .option('--baseline', 'draw a pre-AI baseline sample matched to the audited strata (see below)')
     .option('--cutoff <YYYY-MM-DD>', `--baseline: crawls must end before this day (default ${DEFAULT_CUTOFF})`)
@@ -130,6 +135,7 @@ export function register(program: Command): void {
     .option('--match-strata <list>', '--baseline: strata weights by hand, LANG:TLD=W,LANG:*=W,other=W')
     .option('--min-share <x>', '--baseline: cells with a smaller share of the audit are pooled', shareArg)
     .addHelpText('after', BASELINE_HELP);
+  addShardFlag(cmd, "the stored sample's rows (contiguous blocks in draw order, all states)");
   addScoringOptions(cmd).action(async (opts: SampleCliOptions) => {
     process.exitCode = await runSampleCommand(opts);
   });
@@ -137,6 +143,8 @@ export function register(program: Command): void {
 
 /** Flags that do not go together; null when the combination is fine. */
 export function flagConflict(opts: SampleCliOptions): string | null {
+  if (opts.planOnly && opts.shard) return '--plan-only draws the whole plan; give --shard to the runs that fetch it';
+  if (opts.planOnly && opts.dryRun) return 'give --plan-only or --dry-run, not both';
   if (!opts.baseline) {
     const only = (
       [
@@ -177,7 +185,7 @@ export async function runSampleCommand(opts: SampleCliOptions): Promise<number> 
     return 2;
   }
   let pool: StagePool | undefined;
-  if (!opts.dryRun) {
+  if (!opts.dryRun && !opts.planOnly) {
     try {
       pool = await openStagePool(stageSettings(opts));
     } catch (err) {
@@ -228,6 +236,8 @@ export async function runSampleCommand(opts: SampleCliOptions): Promise<number> 
     retry: { maxAttempts: opts.maxAttempts },
     db: opts.db,
     dryRun: opts.dryRun,
+    planOnly: opts.planOnly,
+    shard: opts.shard,
     retryFailed: opts.retryFailed,
     maxPages: opts.maxPages,
     shouldStop: () => stop,

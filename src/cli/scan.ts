@@ -5,6 +5,8 @@ import { errorLine } from './errors.js';
 import { byteProgress, type ByteProgress } from './progress.js';
 import { DEFAULT_DB, fractionUpToOne, positiveInt } from './options.js';
 import { addScoringOptions, stageSettings, type ScoringFlags } from './scoring-options.js';
+import { addShardFlag } from './shard-flag.js';
+import type { Shard } from '../core/shard.js';
 
 interface ScanFlags extends ScoringFlags {
   db: string;
@@ -15,6 +17,7 @@ interface ScanFlags extends ScoringFlags {
   urlField?: string;
   dateField?: string;
   sampleRate?: number;
+  shard?: Shard;
 }
 
 export function register(program: Command): void {
@@ -37,6 +40,7 @@ export function register(program: Command): void {
     .option('--date-field <name>', "dataset column holding the row's date (its period)")
     .option('--sample-rate <p>', 'keep this deterministic, id-hashed fraction of dataset rows (e.g. 0.01)', fractionUpToOne)
     .option('--json', 'print the summary as JSON on stdout');
+  addShardFlag(cmd, 'the files (contiguous by path, balanced by bytes)');
   addScoringOptions(cmd).action(async (paths: string[], opts: ScanFlags) => {
     process.exitCode = await runScan(paths, opts);
   });
@@ -68,6 +72,7 @@ export async function runScan(paths: string[], opts: ScanFlags): Promise<number>
       dataset: { textField: opts.textField, idField: opts.idField, urlField: opts.urlField, dateField: opts.dateField, sampleRate: opts.sampleRate },
       pool: openPool,
       batchSize: opts.batch,
+      shard: opts.shard,
       shouldStop: () => interrupted,
       onProgress: (e) => {
         if (e.type === 'start') progress = byteProgress(e.totalBytes, 'scan');
@@ -85,18 +90,38 @@ export async function runScan(paths: string[], opts: ScanFlags): Promise<number>
     process.off('SIGTERM', onSignal);
   }
   for (const m of summary.missing) process.stderr.write(`ccaudit scan: ${m.arg}: ${m.reason}\n`);
+  if (summary.status === 'no-input' && summary.shard && summary.inputFiles > 0) {
+    // More shards than files: an empty shard is done, not a failed task of the array.
+    process.stdout.write(`scan: shard ${summary.shard} holds none of the ${summary.inputFiles} files; nothing to do\n`);
+    return 0;
+  }
   if (summary.status === 'no-input') {
     process.stderr.write('ccaudit scan: no WARC or dataset files to read\n');
     return 1;
   }
   if (opts.json) {
-    const { run, status, db, files, filesAlreadyDone, filesFailed, recordsRead, htmlDocuments, errors, seconds, stageSeconds, database } = summary;
-    const printed = { run, status, db, files, filesAlreadyDone, filesFailed, recordsRead, htmlDocuments, errors, seconds, stageSeconds, database };
+    const { run, status, db, shard, files, filesAlreadyDone, filesFailed, recordsRead, htmlDocuments, errors, seconds, stageSeconds, database } =
+      summary;
+    const printed = {
+      run,
+      status,
+      db,
+      ...(shard ? { shard } : {}),
+      files,
+      filesAlreadyDone,
+      filesFailed,
+      recordsRead,
+      htmlDocuments,
+      errors,
+      seconds,
+      stageSeconds,
+      database,
+    };
     process.stdout.write(JSON.stringify(printed, null, 2) + '\n');
   } else {
     const db = summary.database!;
     process.stdout.write(
-      `scan ${summary.status}: ${summary.files} files (${summary.filesAlreadyDone} already done, ${summary.filesFailed} unreadable), ` +
+      `scan ${summary.status}${summary.shard ? ` (shard ${summary.shard} of ${summary.inputFiles} files)` : ''}: ${summary.files} files (${summary.filesAlreadyDone} already done, ${summary.filesFailed} unreadable), ` +
         `${summary.recordsRead} records read, ${summary.htmlDocuments} HTML documents, ${summary.errors} errors, ` +
         `${summary.seconds}s (read ${summary.stageSeconds.read}s, extract ${summary.stageSeconds.extract}s, store ${summary.stageSeconds.store}s)\n` +
         `database ${opts.db}: ${db.records} records, ${db.documents} documents, ${db.errors} errors\n`,

@@ -6,6 +6,8 @@ import { score } from '../pipeline/score.js';
 import type { StoreScoringSummary } from '../pipeline/score-store.js';
 import { referencesHandled } from '../pipeline/score-references.js';
 import { addSelectionFlags, intArg, readyDetectors, type SelectionFlags } from './detector-flags.js';
+import { shardOption } from './shard-flag.js';
+import type { Shard } from '../core/shard.js';
 
 function summaryLine(s: StoreScoringSummary): string {
   return `${s.detector.padEnd(14)} ${s.version.padEnd(18)} scored ${s.scored}, unsupported ${s.unsupported}, errors ${s.errors}\n`;
@@ -23,8 +25,10 @@ export function register(program: Command): void {
     .option('--jsonl <file>', 'read {id, text, lang?} lines from FILE ("-" = stdin); write {id, scores} lines to stdout')
     .option('--raw', "with --jsonl: also write each detector's raw value")
     .option('--batch <n>', 'documents per transaction with --db', intArg, 256)
-    .action(async (o: SelectionFlags & { db?: string; jsonl?: string; raw?: boolean; batch: number }) => {
+    .addOption(shardOption('the stored documents (with --db, on a copy of the store per shard; merge the copies)'))
+    .action(async (o: SelectionFlags & { db?: string; jsonl?: string; raw?: boolean; batch: number; shard?: Shard }) => {
       if ((o.db ? 1 : 0) + (o.jsonl ? 1 : 0) !== 1) throw new Error('score: give exactly one of --db PATH or --jsonl FILE');
+      if (o.shard && o.jsonl) throw new Error('score: --shard goes with --db');
       const dets = await readyDetectors(o);
       if (o.jsonl) {
         if (o.jsonl !== '-' && !existsSync(o.jsonl)) throw new Error(`score: ${o.jsonl}: file not found`);
@@ -47,6 +51,7 @@ export function register(program: Command): void {
           db: o.db!,
           detectors: dets,
           batchSize: o.batch,
+          shard: o.shard,
           shouldStop: () => interrupted,
           onProgress: (e) => {
             if (kind === 'documents' && e.kind === 'references') process.stderr.write('\n');

@@ -7,6 +7,8 @@ import { runSample, type SampleRunOptions, type SampleSummary } from './sample.j
 import { runBaselineSample, type BaselineResult, type BaselineRunOptions } from './baseline-sample.js';
 
 export { scan, scanFile, type ScanOptions, type ScanProgress, type ScanSummary } from './scan.js';
+export { merge, type MergeOptions, type MergeSummary } from './merge.js';
+export { shardSource, shardUnits } from './shard-units.js';
 export { score, type ScoreOptions, type ScoreSummary } from './score.js';
 export { ingest, ingestUnit, type IngestHooks, type IngestOptions, type IngestSummary, type UnitSummary, type StageTimes } from './ingest.js';
 export { createStagePool, openStagePool, WorkerPoolError, type StagePool, type StagePoolOptions } from './stage-pool.js';
@@ -49,7 +51,7 @@ async function withStagePool<T>(s: StageSettings, dryRun: boolean | undefined, f
  * stores nothing.
  */
 export function sample(opts: SampleOptions): Promise<SampleSummary> {
-  return withStagePool(opts, opts.dryRun, (pool) => runSample({ ...opts, pool }));
+  return withStagePool(opts, opts.dryRun || opts.planOnly, (pool) => runSample({ ...opts, pool }));
 }
 
 /**

@@ -6,6 +6,7 @@
  * that is not committed.
  */
 import { performance } from 'node:perf_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { RecordSource, SourceItem, SourceUnit } from '../core/record-source.js';
 import { isReadError, type DocumentScore, type ExtractedDocument, type WarcItem } from '../core/types.js';
 import type { StoreWriter } from '../store/index.js';
@@ -61,16 +62,22 @@ export interface IngestOptions {
   /** Commit after this many stored items (Common Crawl: every row); default: the writer's batching. */
   commitEvery?: number;
   /**
-   * Most items read but not yet stored. Default 64, so extraction overlaps reading; a source
-   * whose items are costly to fetch again (network) uses 1, so a kill loses at most the item
-   * being stored.
+   * Most pages read but not yet stored. Default 64 pages (among at most 1024 records), so
+   * extraction overlaps reading; given, it bounds every item: a source whose items are costly
+   * to fetch again (network) uses 1, so a kill loses at most the item being stored.
    */
   maxInFlight?: number;
 }
 
-/** How many records may be between the reader and the store at once (bounds memory). */
+/** How many HTML pages may be between the reader and the store at once (bounds memory). */
 const MAX_IN_FLIGHT = 64;
-const MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
+/**
+ * How many records in all: most records are not pages (requests, metadata, images) and cost
+ * nothing to hold, so the pages in flight, not the records, keep the workers busy past a slow
+ * page at the head of the window.
+ */
+const MAX_IN_FLIGHT_RECORDS = 1024;
+const MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
 
 interface InFlight {
   entry: SourceItem;
@@ -91,6 +98,7 @@ export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, 
   const times = opts.times ?? { readMs: 0, extractMs: 0, storeMs: 0 };
   const commitEvery = opts.commitEvery ?? 0;
   const maxInFlight = Math.max(1, opts.maxInFlight ?? MAX_IN_FLIGHT);
+  const maxRecordsInFlight = opts.maxInFlight !== undefined ? maxInFlight : MAX_IN_FLIGHT_RECORDS;
   const info = unit.stat ? await unit.stat() : null;
   const begun = unit.source !== null ? writer.beginSource(unit.source, info) : null;
   const summary: UnitSummary = {
@@ -113,10 +121,12 @@ export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, 
   let sinceCommit = 0;
   const window: InFlight[] = [];
   let windowBytes = 0;
+  let pagesInFlight = 0;
 
   const storeOldest = async () => {
     const { entry, doc: pendingDoc, bytes } = window.shift()!;
     windowBytes -= bytes;
+    if (pendingDoc) pagesInFlight--;
     const { item } = entry;
     // Registered first: a flush triggered while adding this item's rows must carry its state too.
     if (entry.atCommit) writer.atNextFlush(entry.atCommit);
@@ -171,6 +181,7 @@ export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, 
   // whole-file gzip): records already stored are a prefix of what it reads, so they are not
   // extracted again until the first one that is not stored.
   let skipStored = begun !== null;
+  let sentSinceTurn = 0;
   const reader = source.open(unit, resumeOffset)[Symbol.asyncIterator]();
   try {
     for (;;) {
@@ -197,7 +208,14 @@ export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, 
       }
       window.push({ entry: next.value, doc, bytes });
       windowBytes += bytes;
-      while (window.length >= maxInFlight || windowBytes > MAX_IN_FLIGHT_BYTES) await storeOldest();
+      // Reading runs on microtasks; a turn of the event loop now and then lets finished pages
+      // come back from the workers and new ones go out, so workers do not wait for a full window.
+      if (doc && pool.threads > 0 && ++sentSinceTurn >= 2) {
+        sentSinceTurn = 0;
+        await nextTurn();
+      }
+      if (doc) pagesInFlight++;
+      while (pagesInFlight >= maxInFlight || window.length >= maxRecordsInFlight || windowBytes > MAX_IN_FLIGHT_BYTES) await storeOldest();
     }
     while (window.length > 0) await storeOldest();
   } finally {

@@ -7,7 +7,7 @@
 import type { RecordSource, SourceItem, SourceUnit } from '../core/record-source.js';
 import { AbortedError, GaveUpError } from '../core/retry.js';
 import type { FetchedRecord, RecordFetcher } from '../sources/commoncrawl/fetcher.js';
-import { markSampleFailed, markSampleFetched, rowsToFetch, type SampleRow } from '../store/sample.js';
+import { markSampleFailed, markSampleFetched, rowsToFetch, type SampleIdRange, type SampleRow } from '../store/sample.js';
 import type { Store } from '../store/index.js';
 
 export interface SampleFetchTally {
@@ -24,6 +24,8 @@ export interface PendingRowsOptions {
   runId: number | null;
   /** Fetch rows that failed before too. */
   includeFailed?: boolean;
+  /** Only rows with ids in this range (one shard's rows). */
+  idRange?: SampleIdRange;
   /** Concurrent range requests. */
   concurrency: number;
   /** Checked before each new request. */
@@ -47,7 +49,7 @@ export function pendingRowsSource(opts: PendingRowsOptions): RecordSource {
       let exhausted = false;
       const nextRow = (): SampleRow | null => {
         if (page.length === 0 && !exhausted) {
-          page = rowsToFetch(store, opts.sampleKeys, { includeFailed: opts.includeFailed, afterId, limit: 500 });
+          page = rowsToFetch(store, opts.sampleKeys, { includeFailed: opts.includeFailed, afterId, limit: 500, idRange: opts.idRange });
           if (page.length === 0) exhausted = true;
           else afterId = page[page.length - 1].id;
         }

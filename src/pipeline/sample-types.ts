@@ -8,6 +8,7 @@ import type { HttpStats } from '../sources/commoncrawl/fetcher.js';
 import type { RetryPolicy } from '../core/retry.js';
 import type { SampleFilter } from '../sources/commoncrawl/sampler.js';
 import type { StagePool } from './stage-pool.js';
+import type { Shard } from '../core/shard.js';
 
 export interface SampleRunOptions {
   /** Extraction/scoring pool (worker threads, detectors); default: inline extraction, no scoring. */
@@ -54,6 +55,10 @@ export interface SampleRunOptions {
   slowDown?: { pauseMs?: number; slowIntervalMs?: number; recoverAfter?: number };
   db: string;
   dryRun?: boolean;
+  /** Draw and store the sample plan, fetch nothing (shards then fetch their parts of copies of it). */
+  planOnly?: boolean;
+  /** Fetch only this shard's rows: contiguous blocks of the plan's rows in id order. */
+  shard?: Shard | null;
   /** Fetch rows that failed before (not only pending ones). */
   retryFailed?: boolean;
   /**

@@ -10,7 +10,8 @@ import { runWriter, withRun } from './run.js';
 import { defaultCacheDir, drawZipnum, endpoints, loadCrawlList, ZipnumIndexes, type ZipnumDrawInfo } from './sample-draw.js';
 
 export { defaultCacheDir, endpoints, loadCrawlList } from './sample-draw.js';
-import { findSampleDraw, rowsToFetch, sampleCounts, saveSampleDraw } from '../store/sample.js';
+import { countRowsToFetch, findSampleDraw, rowsToFetch, sampleCounts, sampleIdRange, sampleSize, saveSampleDraw } from '../store/sample.js';
+import { blockBounds, formatShard } from '../core/shard.js';
 import { CdxApiClient, cdxEndpoint } from '../sources/commoncrawl/cdx-api.js';
 import { selectCrawls, type CrawlInfo } from '../sources/commoncrawl/collinfo.js';
 import { HttpClient, RecordFetcher } from '../sources/commoncrawl/fetcher.js';
@@ -110,13 +111,15 @@ export async function runSample(opts: SampleRunOptions): Promise<SampleSummary> 
       backend,
       urlPattern: opts.urlPattern ?? null,
       filter,
+      ...(opts.planOnly ? { planOnly: true } : {}),
+      ...(opts.shard ? { shard: formatShard(opts.shard) } : {}),
       ...opts.runArgs,
     };
     await withRun(open, 'sample', args, async (run) => {
       summary.runId = run.id;
       const writer = runWriter(run, { batchSize: 1000 });
       await drawAll(run.id);
-      if (!summary.interrupted) await fetchPending(open, writer, fetcher, summary, opts, run.id);
+      if (!summary.interrupted && !opts.planOnly) await fetchPending(open, writer, fetcher, summary, opts, run.id);
       summary.counts = sampleCounts(open, fetchKeys(open, summary, opts));
       summary.pending = summary.counts.reduce((n, c) => n + c.pending, 0);
       return {
@@ -260,7 +263,13 @@ async function fetchPending(
   runId: number | null,
 ): Promise<void> {
   const keys = fetchKeys(store, summary, opts);
-  const total = sampleCounts(store, keys).reduce((n, c) => n + c.pending + (opts.retryFailed ? c.failed : 0), 0);
+  // A shard fetches one contiguous block of the plan's rows (all states, id order), so copies of
+  // one plan split it the same way however far each shard has got.
+  const bounds = opts.shard ? blockBounds(sampleSize(store, keys), opts.shard) : null;
+  const idRange = bounds ? sampleIdRange(store, keys, bounds.start, bounds.end) : undefined;
+  const total = idRange
+    ? countRowsToFetch(store, keys, { includeFailed: opts.retryFailed, idRange })
+    : sampleCounts(store, keys).reduce((n, c) => n + c.pending + (opts.retryFailed ? c.failed : 0), 0);
   opts.onEvent?.({ type: 'fetch-start', total });
   const t0 = Date.now();
   const tally: SampleFetchTally = { fetched: 0, failed: 0, bytes: 0, failures: summary.failures };
@@ -270,6 +279,7 @@ async function fetchPending(
     sampleKeys: keys,
     runId,
     includeFailed: opts.retryFailed,
+    idRange,
     concurrency: opts.concurrency ?? 2,
     shouldStop: () => !!opts.shouldStop?.() || !!opts.signal?.aborted,
     tally,

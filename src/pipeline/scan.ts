@@ -6,10 +6,12 @@ import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { DatasetOptions } from '../sources/dataset/index.js';
 import { expandInputPaths, localInputSource } from '../sources/local/input-files.js';
+import { formatShard, type Shard } from '../core/shard.js';
 import { warcFileSource, warcFileUnit } from '../sources/local/warc-files.js';
 import { listErrors, setRunSampleRate, totals, type StoreWriter, type ErrorInfo, type Totals } from '../store/index.js';
 import { ingest, ingestUnit, type IngestHooks, type StageTimes, type UnitSummary } from './ingest.js';
 import { runWriter, useStore, withRun, type StoreInput } from './run.js';
+import { shardUnits } from './shard-units.js';
 import { openStagePool, type StagePool } from './stage-pool.js';
 
 export interface ScanOptions {
@@ -32,6 +34,8 @@ export interface ScanOptions {
   pool?: StagePool | (() => Promise<StagePool>);
   /** Rows per committed transaction. Default 500. */
   batchSize?: number;
+  /** Read only this shard of the files (contiguous by path, balanced by bytes); null = all. */
+  shard?: Shard | null;
   onProgress?(event: ScanProgress): void;
   /** Checked between records: true stops after committing what was read (SIGINT). */
   shouldStop?(): boolean;
@@ -46,6 +50,11 @@ export interface ScanSummary {
   db: string;
   /** Arguments that named no readable WARC file. */
   missing: Array<{ arg: string; reason: string }>;
+  /** "i/N" when only one shard of the files was read. */
+  shard: string | null;
+  /** Files the paths named (all shards). */
+  inputFiles: number;
+  /** Files read by this run (this shard's). */
   files: number;
   filesAlreadyDone: number;
   filesFailed: number;
@@ -75,12 +84,16 @@ const round2 = (n: number) => Number(n.toFixed(2));
  */
 export async function scan(opts: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
-  const { files, missing } = await expandInputPaths(opts.paths);
+  const expanded = await expandInputPaths(opts.paths);
+  const shard = opts.shard && opts.shard.count > 1 ? opts.shard : null;
+  const files = shard ? (await shardUnits(expanded.files.map(warcFileUnit), shard)).map((u) => u.source) : expanded.files;
   const summary: ScanSummary = {
     run: null,
     status: 'no-input',
     db: typeof opts.db === 'string' ? opts.db : opts.db.path,
-    missing,
+    missing: expanded.missing,
+    shard: shard ? formatShard(shard) : null,
+    inputFiles: expanded.files.length,
     files: files.length,
     filesAlreadyDone: 0,
     filesFailed: 0,
@@ -113,7 +126,13 @@ export async function scan(opts: ScanOptions): Promise<ScanSummary> {
     opts.onProgress?.({ type: 'start', files: files.length, totalBytes });
     const times: StageTimes = { readMs: 0, extractMs: 0, storeMs: 0 };
     const sampleRate = opts.dataset?.sampleRate ?? 1;
-    await withRun(store, 'scan', { paths: opts.paths, files: files.length, ...(sampleRate < 1 ? { sampleRate } : {}) }, async (run) => {
+    const args = {
+      paths: opts.paths,
+      files: files.length,
+      ...(shard ? { shard: summary.shard } : {}),
+      ...(sampleRate < 1 ? { sampleRate } : {}),
+    };
+    await withRun(store, 'scan', args, async (run) => {
       summary.run = run.id;
       setRunSampleRate(store, run.id, sampleRate);
       const writer = runWriter(run, { batchSize: opts.batchSize ?? 500 });

@@ -4,7 +4,7 @@
  * Idempotent: re-running only scores what is missing; a new detector version re-scores all.
  */
 import type { Store } from '../store/index.js';
-import { documentsMissingScore, upsertScores, type ScoreRow } from '../store/index.js';
+import { documentsMissingScore, upsertScores, type DocumentIdRange, type ScoreRow } from '../store/index.js';
 import type { Detector, DetectorResult } from '../detect/types.js';
 import { safeScoreMany } from '../detect/runner.js';
 
@@ -14,6 +14,8 @@ export interface StoreScoringOptions {
   /** Checked between batches; true stops early (SIGINT). */
   shouldStop?(): boolean;
   onBatch?(detector: string, scoredSoFar: number): void;
+  /** Only documents with ids in this range (one shard's). */
+  idRange?: DocumentIdRange;
 }
 
 export interface StoreScoringSummary {
@@ -87,7 +89,7 @@ export async function scoreMissing<T extends { id: number; text: string; lang: s
 export function scoreStoredDocuments(store: Store, detectors: readonly Detector[], opts: StoreScoringOptions = {}): Promise<StoreScoringSummary[]> {
   return scoreMissing(
     {
-      missing: (detector, version, batchSize) => documentsMissingScore(store, detector, version, batchSize),
+      missing: (detector, version, batchSize) => documentsMissingScore(store, detector, version, batchSize, opts.idRange),
       write: (items, det, version, results) =>
         upsertScores(
           store,

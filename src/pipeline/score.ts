@@ -4,6 +4,8 @@ import { prepareDetectors, type DetectorSelection } from '../../detectors/regist
 import { referencesHandled, scoreStoredReferences } from './score-references.js';
 import { scoreStoredDocuments, type StoreScoringSummary } from './score-store.js';
 import { useStore, withRun, type StoreInput } from './run.js';
+import { blockBounds, formatShard, type Shard } from '../core/shard.js';
+import { documentCount, documentIdRange } from '../store/index.js';
 
 export interface ScoreOptions {
   /** Store path (must exist: scoring never creates a store) or an open store (left open). */
@@ -17,6 +19,11 @@ export interface ScoreOptions {
   onProgress?(event: { kind: 'documents' | 'references'; detector: string; done: number }): void;
   /** Checked between batches: true stops after the current batch (SIGINT). */
   shouldStop?(): boolean;
+  /**
+   * Score only this shard's documents (contiguous blocks in id order) on a copy of the store;
+   * reference texts are scored by shard 0 only. `ccaudit merge` joins the copies' scores.
+   */
+  shard?: Shard | null;
 }
 
 export interface ScoreSummary {
@@ -38,16 +45,21 @@ export async function score(opts: ScoreOptions): Promise<ScoreSummary> {
   const batchSize = Math.max(1, opts.batchSize ?? 256);
   const { store, close } = useStore(opts.db, { create: false });
   try {
-    const args = { detectors: detectors.map((d) => `${d.name}@${d.version}`) };
+    const shard = opts.shard && opts.shard.count > 1 ? opts.shard : null;
+    const detectorArgs = detectors.map((d) => `${d.name}@${d.version}`);
+    const args = shard ? { detectors: detectorArgs, shard: formatShard(shard) } : { detectors: detectorArgs };
+    const bounds = shard ? blockBounds(documentCount(store), shard) : null;
+    const idRange = bounds ? documentIdRange(store, bounds.start, bounds.end) : undefined;
     return await withRun(store, 'score', args, async (run) => {
       const documents = await scoreStoredDocuments(store, detectors, {
         batchSize,
         shouldStop: opts.shouldStop,
+        idRange,
         onBatch: (detector, done) => opts.onProgress?.({ kind: 'documents', detector, done }),
       });
       const stopped = () => !!opts.shouldStop?.();
       const references =
-        stopped() || opts.references === false
+        stopped() || opts.references === false || (shard !== null && shard.index !== 0)
           ? []
           : await scoreStoredReferences(store, detectors, {
               batchSize,

@@ -59,6 +59,9 @@ export const WORKER_HEAP_MB = 160;
  */
 export const WORKER_YOUNG_MB = 32;
 
+/** Jobs handed to a worker at once: the one it works on and the next, ready when it is done. */
+export const WORKER_QUEUE_DEPTH = 2;
+
 /** Default worker count: one per core (the main thread mostly waits on I/O and zlib). */
 export function defaultStageThreads(): number {
   return Math.max(1, availableParallelism());
@@ -91,8 +94,9 @@ export function createStagePool(opts: StagePoolOptions = {}): StagePool {
     : null;
   const workerData = { detectors: opts.detectors ?? null, detectorModules: opts.detectorModules ?? [] };
   const workers: Worker[] = [];
-  const idle: Worker[] = [];
   const queue: Array<{ id: number; input: ExtractJob }> = [];
+  /** Inputs of jobs not yet answered, to hand a dead worker's queued jobs to another. */
+  const inputs = new Map<number, ExtractJob>();
   type Pending = { resolve: (r: StageResult) => void; reject: (e: Error) => void; worker?: Worker; timer?: NodeJS.Timeout };
   const jobTimeoutMs = opts.jobTimeoutMs ?? 60_000;
   const pending = new Map<number, Pending>();
@@ -100,25 +104,57 @@ export function createStagePool(opts: StagePoolOptions = {}): StagePool {
   let closed = false;
   let broken: WorkerPoolError | null = null;
 
+  /** Jobs posted to each worker, oldest (the one it is working on) first. */
+  const posted = new Map<Worker, number[]>();
   const dispatch = () => {
-    while (idle.length > 0 && queue.length > 0) {
-      const worker = idle.pop()!;
-      const job = queue.shift()!;
-      const p = pending.get(job.id)!;
-      p.worker = worker;
-      p.timer = setTimeout(() => timeOut(job.id, worker), jobTimeoutMs);
-      p.timer.unref();
-      // The payload is copied (structured clone): the caller still holds the record.
-      worker.postMessage(job);
+    // Each worker holds up to WORKER_QUEUE_DEPTH jobs, so it starts the next page at once
+    // instead of waiting for the main thread (busy reading and inflating) to hand it one.
+    for (let depth = 1; depth <= WORKER_QUEUE_DEPTH && queue.length > 0; depth++) {
+      for (const worker of workers) {
+        if (queue.length === 0) break;
+        const mine = posted.get(worker)!;
+        if (mine.length >= depth) continue;
+        const job = queue.shift()!;
+        const p = pending.get(job.id);
+        // Answered meanwhile by the worker it was taken from (its answer arrived after its crash).
+        if (!p) continue;
+        p.worker = worker;
+        mine.push(job.id);
+        if (mine.length === 1) startTimer(job.id, worker);
+        // The payload is copied (structured clone): the caller still holds the record.
+        worker.postMessage(job);
+      }
     }
+  };
+
+  const startTimer = (id: number, worker: Worker) => {
+    const p = pending.get(id);
+    if (!p) return;
+    p.timer = setTimeout(() => timeOut(id, worker), jobTimeoutMs);
+    p.timer.unref();
+  };
+
+  /** A worker that dies takes its current job with it; the jobs queued behind it go to the others. */
+  const retire = (worker: Worker) => {
+    workers.splice(workers.indexOf(worker), 1);
+    const mine = posted.get(worker) ?? [];
+    posted.delete(worker);
+    const requeue = mine.slice(1).filter((id) => pending.has(id));
+    for (const id of requeue.reverse()) {
+      const p = pending.get(id)!;
+      p.worker = undefined;
+      queue.unshift({ id, input: inputs.get(id)! });
+    }
+    return mine[0];
   };
 
   const timeOut = (id: number, worker: Worker) => {
     const p = pending.get(id);
     if (!p) return;
     pending.delete(id);
+    inputs.delete(id);
     p.reject(new Error(`extract-timeout: page took longer than ${jobTimeoutMs} ms`));
-    workers.splice(workers.indexOf(worker), 1);
+    retire(worker);
     worker.removeAllListeners();
     void worker.terminate();
     if (!closed) {
@@ -139,9 +175,14 @@ export function createStagePool(opts: StagePoolOptions = {}): StagePool {
     worker.on('message', (msg: { id: number; doc?: ExtractedDocument; scores?: DocumentScore[]; error?: string }) => {
       const p = pending.get(msg.id);
       pending.delete(msg.id);
+      inputs.delete(msg.id);
       if (p?.timer) clearTimeout(p.timer);
       answered = true;
-      idle.push(worker);
+      // A retired worker (crashed, timed out) may still deliver an answer; it has no queue left.
+      const mine = posted.get(worker) ?? [];
+      const at = mine.indexOf(msg.id);
+      if (at >= 0) mine.splice(at, 1);
+      if (at === 0 && mine.length > 0) startTimer(mine[0], worker);
       if (p) {
         if (msg.error !== undefined) p.reject(new Error(msg.error));
         else p.resolve({ doc: msg.doc!, scores: msg.scores ?? [] });
@@ -149,23 +190,22 @@ export function createStagePool(opts: StagePoolOptions = {}): StagePool {
       dispatch();
     });
     worker.on('error', (err) => {
-      workers.splice(workers.indexOf(worker), 1);
-      const idleAt = idle.indexOf(worker);
-      if (idleAt >= 0) idle.splice(idleAt, 1);
+      const current = retire(worker);
       if (!answered) {
         // Died before doing any work: a broken installation, not a bad page. Fail everything.
         broken = new WorkerPoolError(`stage worker failed to start: ${err.message}`);
         for (const p of pending.values()) p.reject(broken);
         pending.clear();
+        inputs.clear();
         queue.length = 0;
         return;
       }
       // A crashed worker fails its own job only; a fresh worker takes its place.
-      for (const [id, p] of pending) {
-        if (p.worker === worker) {
-          pending.delete(id);
-          p.reject(err);
-        }
+      const p = current === undefined ? undefined : pending.get(current);
+      if (p && current !== undefined) {
+        pending.delete(current);
+        inputs.delete(current);
+        p.reject(err);
       }
       if (!closed) {
         spawn();
@@ -173,7 +213,7 @@ export function createStagePool(opts: StagePoolOptions = {}): StagePool {
       }
     });
     workers.push(worker);
-    idle.push(worker);
+    posted.set(worker, []);
   };
   for (let i = 0; i < threads; i++) spawn();
 
@@ -185,6 +225,7 @@ export function createStagePool(opts: StagePoolOptions = {}): StagePool {
       return new Promise((resolve, reject) => {
         const id = nextId++;
         pending.set(id, { resolve, reject });
+        inputs.set(id, input);
         queue.push({ id, input });
         dispatch();
       });

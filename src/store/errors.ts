@@ -13,7 +13,10 @@ export type StoreErrorCode =
   | 'bad-migrations'
   | 'source-changed'
   | 'bad-input'
-  | 'no-run';
+  | 'no-run'
+  | 'schema-mismatch'
+  | 'merge-conflict'
+  | 'merge-no-rule';
 
 /** A store failure with a clear message; never a bare SQLite error for expected situations. */
 export class StoreError extends Error {

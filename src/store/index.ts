@@ -24,6 +24,9 @@ export { beginRun, finishRun, markAbandonedRuns, setRunSampleRate, storedSampleR
 export {
   upsertScores,
   documentsMissingScore,
+  documentIdRange,
+  documentCount,
+  type DocumentIdRange,
   saveCalibration,
   getCalibration,
   type ScoreRow,
@@ -34,3 +37,13 @@ export * from './queries.js';
 export { countDuplicateDocuments, DUPLICATE_SQL } from './duplicates.js';
 export { urlParts, monthOf, sourceKind, type UrlParts } from './derive.js';
 export * from './references.js';
+export { MERGE_RULES, type MergeRule } from './merge-rules.js';
+export {
+  checkMergeable,
+  mergeShard,
+  scoredDetectorVersions,
+  storeTables,
+  tablesWithoutMergeRule,
+  type MergeTableCount,
+  type ShardMergeResult,
+} from './merge.js';

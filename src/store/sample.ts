@@ -129,17 +129,55 @@ export function saveSampleDraw(
 export function rowsToFetch(
   store: Store,
   sampleKeys: string[],
-  opts: { includeFailed?: boolean; afterId?: number; limit?: number } = {},
+  opts: { includeFailed?: boolean; afterId?: number; limit?: number; idRange?: SampleIdRange } = {},
 ): SampleRow[] {
   if (sampleKeys.length === 0) return [];
   const states = opts.includeFailed ? `('pending', 'failed')` : `('pending')`;
   const keys = sampleKeys.map(() => '?').join(', ');
+  const range = opts.idRange ?? { from: 0, to: Number.MAX_SAFE_INTEGER };
   return store
     .statement(
-      `SELECT * FROM sample WHERE sample_key IN (${keys}) AND state IN ${states} AND id > ?
+      `SELECT * FROM sample WHERE sample_key IN (${keys}) AND state IN ${states} AND id > ? AND id >= ? AND id < ?
        ORDER BY id LIMIT ?`,
     )
-    .all(...sampleKeys, opts.afterId ?? 0, opts.limit ?? 1000) as SampleRow[];
+    .all(...sampleKeys, opts.afterId ?? 0, range.from, range.to, opts.limit ?? 1000) as SampleRow[];
+}
+
+/** Ids [from, to) of the sample rows one shard fetches. */
+export interface SampleIdRange {
+  from: number;
+  to: number;
+}
+
+/**
+ * Ids of the rows of block `start..end` (positions in id order, all states) of these samples:
+ * the same on every copy of one plan, whatever has been fetched since.
+ */
+export function sampleIdRange(store: Store, sampleKeys: string[], start: number, end: number): SampleIdRange {
+  const keys = sampleKeys.map(() => '?').join(', ');
+  const at = store.statement(`SELECT id FROM sample WHERE sample_key IN (${keys}) ORDER BY id LIMIT 1 OFFSET ?`);
+  const idAt = (pos: number) => (at.get(...sampleKeys, pos) as { id: number } | undefined)?.id ?? Number.MAX_SAFE_INTEGER;
+  return { from: start >= end ? Number.MAX_SAFE_INTEGER : idAt(start), to: idAt(end) };
+}
+
+/** Number of rows rowsToFetch would page through. */
+export function countRowsToFetch(store: Store, sampleKeys: string[], opts: { includeFailed?: boolean; idRange?: SampleIdRange } = {}): number {
+  if (sampleKeys.length === 0) return 0;
+  const states = opts.includeFailed ? `('pending', 'failed')` : `('pending')`;
+  const keys = sampleKeys.map(() => '?').join(', ');
+  const range = opts.idRange ?? { from: 0, to: Number.MAX_SAFE_INTEGER };
+  return (
+    store
+      .statement(`SELECT count(*) AS n FROM sample WHERE sample_key IN (${keys}) AND state IN ${states} AND id >= ? AND id < ?`)
+      .get(...sampleKeys, range.from, range.to) as { n: number }
+  ).n;
+}
+
+/** Number of rows of these samples, all states. */
+export function sampleSize(store: Store, sampleKeys: string[]): number {
+  if (sampleKeys.length === 0) return 0;
+  const keys = sampleKeys.map(() => '?').join(', ');
+  return (store.statement(`SELECT count(*) AS n FROM sample WHERE sample_key IN (${keys})`).get(...sampleKeys) as { n: number }).n;
 }
 
 /** Rows of a sample in draw order (all states). */

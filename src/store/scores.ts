@@ -84,22 +84,46 @@ export function upsertScores(store: Store, rows: Iterable<ScoreRow>): number {
   return write(rows);
 }
 
+/** Document ids [from, to): one shard's documents. */
+export interface DocumentIdRange {
+  from: number;
+  to: number;
+}
+
+/** Ids of the documents at positions start..end in id order (a block of one shard). */
+export function documentIdRange(store: Store, start: number, end: number): DocumentIdRange {
+  const at = store.statement(`SELECT id FROM documents ORDER BY id LIMIT 1 OFFSET ?`);
+  const idAt = (pos: number) => (at.get(pos) as { id: number } | undefined)?.id ?? Number.MAX_SAFE_INTEGER;
+  return { from: start >= end ? Number.MAX_SAFE_INTEGER : idAt(start), to: idAt(end) };
+}
+
+/** Number of stored documents. */
+export function documentCount(store: Store): number {
+  return (store.statement(`SELECT count(*) AS n FROM documents`).get() as { n: number }).n;
+}
+
 /**
  * Documents without a score from (detector, version), in id order, fetched `batchSize` at a
  * time. Each batch is read completely before it is yielded, so the caller may call
  * upsertScores between items; documents it skips are not offered again by this iterator.
  */
-export function* documentsMissingScore(store: Store, detector: string, detectorVersion: string, batchSize = 256): Generator<DocumentToScore> {
+export function* documentsMissingScore(
+  store: Store,
+  detector: string,
+  detectorVersion: string,
+  batchSize = 256,
+  idRange: DocumentIdRange = { from: 0, to: Number.MAX_SAFE_INTEGER },
+): Generator<DocumentToScore> {
   const size = Math.max(1, Math.trunc(batchSize));
   const stmt = store.statement(
     `SELECT d.id, d.text, d.lang, d.words FROM documents d
-     WHERE d.id > ? AND NOT EXISTS (
+     WHERE d.id > ? AND d.id >= ? AND d.id < ? AND NOT EXISTS (
        SELECT 1 FROM scores s WHERE s.document_id = d.id AND s.detector = ? AND s.detector_version = ?)
      ORDER BY d.id LIMIT ?`,
   );
   let after = 0;
   for (;;) {
-    const batch = stmt.all(after, detector, detectorVersion, size) as DocumentToScore[];
+    const batch = stmt.all(after, idRange.from, idRange.to, detector, detectorVersion, size) as DocumentToScore[];
     if (batch.length === 0) return;
     after = batch[batch.length - 1].id;
     yield* batch;

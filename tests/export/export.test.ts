@@ -94,7 +94,7 @@ describe('export --format attributes', () => {
       }
     }
     // Nearly every real text is scored by the classifier.
-    const scored = fineweb.filter((l) => l.attributes['ccaudit__classifier__score']!.length === 1).length;
+    const scored = fineweb.filter((l) => l.attributes.ccaudit__classifier__score!.length === 1).length;
     expect(scored).toBeGreaterThan(590);
   });
 });

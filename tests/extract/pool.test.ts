@@ -43,6 +43,24 @@ describe('stage pool (extract and score steps)', () => {
     }
   }, 120_000);
 
+  it('a worker that crashes fails only the page it was on; the page queued behind it goes to a fresh worker', async () => {
+    const plugin = path.resolve(__dirname, 'fixtures/synthetic-crash-plugin.js');
+    const pool = createStagePool({ threads: 1, detectors: ['synthetic-crash'], detectorModules: [plugin] });
+    const words = Array.from({ length: 200 }, (_, i) => `word${i % 17}`).join(' ');
+    const crashing = Buffer.from(`<html><body><article><h1>Title</h1><p>CRASHMARKER ${words}</p><p>${words}</p></article></body></html>`);
+    try {
+      // One worker holds both jobs: the crash takes the first, the second must still be answered.
+      const first = pool.run({ html: crashing, url: null, contentType: 'text/html' });
+      const second = pool.run({ html: pages[1]!, url: null, contentType: 'text/html' });
+      await expect(first).rejects.toThrow(/synthetic worker crash/);
+      const r = await second;
+      expect(r.doc.words).toBeGreaterThan(50);
+      expect(r.scores.map((x) => [x.detector, x.score])).toEqual([['synthetic-crash', 0.5]]);
+    } finally {
+      await pool.close();
+    }
+  }, 120_000);
+
   it('a detector plugin that cannot load makes the job reject (not hang); the CLI checks plugins before starting workers', async () => {
     const pool = createStagePool({ threads: 1, detectors: [], detectorModules: ['./does-not-exist-plugin.js'] });
     try {

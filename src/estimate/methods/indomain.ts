@@ -7,7 +7,7 @@
 import { fnv1a } from '../../core/hash.js';
 import { mixSeed } from '../../core/rng.js';
 import type { Estimator } from '../estimator.js';
-import { InDomainModel, type PreparedDocument, type InDomainEstimate, type InDomainInfo } from '../indomain/model.js';
+import { InDomainModel, type PreparedDocument, type InDomainInfo } from '../indomain/model.js';
 import { noEstimate, okEstimate, type ShareEstimate } from '../types.js';
 import { IN_DOMAIN_METHOD, type InDomainDetails, type InDomainSummary } from '../indomain/summary.js';
 

@@ -1,6 +1,7 @@
 /**
  * Ordered schema migrations. To add one: create `NNN-name.ts` exporting a Migration with
- * the next version number, append it to `migrations` below, and document it in SCHEMA.md.
+ * the next version number, append it to `migrations` below, and document it in SCHEMA.md;
+ * a new table also needs its rule in ../merge-rules.ts (how `ccaudit merge` folds it).
  * Never edit a migration that has shipped; write a new one.
  */
 import type Database from 'better-sqlite3';
