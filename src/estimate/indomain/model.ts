@@ -402,7 +402,9 @@ export class InDomainModel {
     return {
       share: e.share,
       lo: Math.max(0, e.share - Math.hypot(dl, sysLo)),
-      hi: Math.min(1, e.share + Math.hypot(du, sysHi)),
+      // Never narrower than the rule of three: n documents none of which can be shown AI still
+      // leave a share of up to about 3/n at 95 %.
+      hi: Math.min(1, Math.max(e.share + Math.hypot(du, sysHi), e.share + ruleOfThree(docs.length, level))),
       statistical: { lo: Math.max(0, e.share - dl), hi: Math.min(1, e.share + du) },
       bands: { generator, drift: this.driftBand, novelty },
       novelShare,
@@ -411,6 +413,11 @@ export class InDomainModel {
       n: docs.length,
     };
   }
+}
+
+/** −ln(1 − level)/n: the upper bound on a share when none of n documents is seen (≈ 3/n at 95 %). */
+function ruleOfThree(n: number, level: number): number {
+  return n > 0 ? -Math.log(1 - level) / n : 1;
 }
 
 /** The month that splits dated baseline pages most evenly into an earlier and a later period. */
