@@ -4,6 +4,7 @@
  * part of the estimate layer can name them without importing the estimator.
  */
 import type { InDomainEstimate } from './model.js';
+import type { SelfCheckResult } from './self-check.js';
 
 /** The series name of the in-domain estimate. */
 export const IN_DOMAIN_METHOD = 'in-domain';
@@ -25,13 +26,7 @@ export interface InDomainSummary {
   clusters: number;
   auroc: number;
   drift: { periods: string; estimate: number; band: number } | null;
-  selfCheck: {
-    n: number;
-    meanAbsError: number;
-    coverage: number;
-    inflation: number;
-    coverageAfter: number;
-    byDesign: Record<string, { n: number; meanAbsError: number; coverage: number }>;
-  };
+  /** The self-check's figures, without its individual cases. */
+  selfCheck: Omit<SelfCheckResult, 'cases'>;
   notes: string[];
 }
