@@ -18,7 +18,7 @@
  *
  *   npx tsx scripts/known-answer-indomain.ts [--draws 3] [--n 200] [--baseline 300] [--ai-refs 150]
  *        [--design same,split-generators,genre-shift] [--sources detectrl,…] [--replicates 300] [--json FILE]
- *        [--lambda 1e-4] [--epochs 12] [--bits 18]   (discriminator settings, to compare)
+ *        [--l2 1e-6] [--epochs 6] [--learning-rate 0.05] [--bits 18]   (discriminator settings, to compare)
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -123,7 +123,8 @@ async function main(): Promise<void> {
       sources: { type: 'string' },
       replicates: { type: 'string', default: '300' },
       seed: { type: 'string', default: '20261207' },
-      lambda: { type: 'string' },
+      l2: { type: 'string' },
+      'learning-rate': { type: 'string' },
       epochs: { type: 'string' },
       bits: { type: 'string' },
       json: { type: 'string' },
@@ -153,7 +154,8 @@ async function main(): Promise<void> {
             level: 0.95,
             replicates: Number(values.replicates),
             seed: mixSeed(seed, d),
-            ...(values.lambda ? { lambda: Number(values.lambda) } : {}),
+            ...(values.l2 ? { l2: Number(values.l2) } : {}),
+            ...(values['learning-rate'] ? { learningRate: Number(values['learning-rate']) } : {}),
             ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
             ...(values.bits ? { bits: Number(values.bits) } : {}),
           },

@@ -7,12 +7,44 @@
  */
 import { fnv1a } from '../../core/hash.js';
 import { Rng } from '../../core/rng.js';
-import { hashedFeatures, type FeatureOptions, type SparseVector, DEFAULT_FEATURE_BITS } from './features.js';
-import { fitLogistic, logit, type LinearModel, type LogisticOptions } from './logistic.js';
+import { NgramFeaturizer, type NgramConfig, type SparseVector } from '../../detect/features/ngrams.js';
+import { dot, trainLogistic, type LogisticModel } from '../../detect/logistic.js';
+import { normalizeText, tokenize } from '../../detect/text.js';
 
-export interface DiscriminatorOptions extends LogisticOptions, FeatureOptions {
+/**
+ * The discriminator reuses the shipped classifier's featurizer and logistic regression (hashed
+ * word 1–2-grams and character n-grams, log-scaled and L2-normalised; AdaGrad, seeded).
+ */
+export interface DiscriminatorOptions {
   /** Cross-fitting folds (default 5). */
   folds?: number;
+  /** log2 of the hashed dimension (default 18). */
+  bits?: number;
+  /** Passes over the training texts (default 6). */
+  epochs?: number;
+  /** AdaGrad learning rate (default 0.05). */
+  learningRate?: number;
+  /** L2 penalty (default 1e-6). */
+  l2?: number;
+  seed?: number;
+}
+
+/** The n-grams the discriminator reads (character 3–5-grams as well: style, not only topic). */
+export function discriminatorFeatures(bits = 18): NgramConfig {
+  return { bits, wordOrders: [1, 2], charOrders: [3, 4, 5], maxChars: 20_000 };
+}
+
+/** A text's features under `config` (a fresh featurizer per config: it keeps scratch buffers). */
+const featurizers = new Map<string, NgramFeaturizer>();
+export function featuresOf(text: string, config: NgramConfig): SparseVector {
+  const key = JSON.stringify(config);
+  let f = featurizers.get(key);
+  if (!f) {
+    f = new NgramFeaturizer(config);
+    featurizers.set(key, f);
+  }
+  const norm = normalizeText(text);
+  return f.featurize(norm, tokenize(norm));
 }
 
 /**
@@ -27,7 +59,7 @@ export interface FoldGroups {
 }
 
 export interface CrossFitResult {
-  models: LinearModel[];
+  models: LogisticModel[];
   /** Held-out log-odds of every human and every AI training text, in input order. */
   human: Float64Array;
   ai: Float64Array;
@@ -39,13 +71,13 @@ export interface CrossFitResult {
 export class Discriminator {
   private constructor(
     readonly fit: CrossFitResult,
-    readonly featureOptions: Required<FeatureOptions>,
+    readonly featureOptions: NgramConfig,
   ) {}
 
   /** Trains the cross-fitted models; deterministic for a seed. */
   static train(human: readonly SparseVector[], ai: readonly SparseVector[], o: DiscriminatorOptions = {}, groups?: FoldGroups): Discriminator {
     const folds = Math.max(2, o.folds ?? 5);
-    const bits = o.bits ?? DEFAULT_FEATURE_BITS;
+    const config = discriminatorFeatures(o.bits ?? 18);
     const rng = new Rng(o.seed ?? 1);
     let humanFold: Int32Array;
     let aiFold: Int32Array;
@@ -59,7 +91,7 @@ export class Discriminator {
       humanFold = stratifiedFolds(human.length, folds, rng);
       aiFold = stratifiedFolds(ai.length, folds, rng);
     }
-    const models: LinearModel[] = [];
+    const models: LogisticModel[] = [];
     const hScores = new Float64Array(human.length);
     const aScores = new Float64Array(ai.length);
     for (let k = 0; k < folds; k++) {
@@ -71,26 +103,29 @@ export class Discriminator {
       ai.forEach((x, i) => {
         if (aiFold[i] !== k) xs.push(x) && ys.push(1);
       });
-      const m = fitLogistic(xs, ys, 1 << bits, { ...o, seed: (o.seed ?? 1) + k });
+      const m = trainLogistic(
+        xs.map((x, i) => ({ x, y: ys[i] as 0 | 1 })),
+        { dims: 1 << config.bits, epochs: o.epochs ?? 6, learningRate: o.learningRate ?? 0.05, l2: o.l2 ?? 1e-6, seed: (o.seed ?? 1) + k },
+      );
       models.push(m);
-      human.forEach((x, i) => humanFold[i] === k && (hScores[i] = logit(m, x)));
-      ai.forEach((x, i) => aiFold[i] === k && (aScores[i] = logit(m, x)));
+      human.forEach((x, i) => humanFold[i] === k && (hScores[i] = dot(m.weights, m.bias, x)));
+      ai.forEach((x, i) => aiFold[i] === k && (aScores[i] = dot(m.weights, m.bias, x)));
     }
-    return new Discriminator({ models, human: hScores, ai: aScores, humanFold, aiFold }, { bits, maxChars: o.maxChars ?? 20000 });
+    return new Discriminator({ models, human: hScores, ai: aScores, humanFold, aiFold }, config);
   }
 
   /** What `fromState` needs to rebuild the scorer. */
-  state(): { fit: CrossFitResult; featureOptions: Required<FeatureOptions> } {
+  state(): { fit: CrossFitResult; featureOptions: NgramConfig } {
     return { fit: this.fit, featureOptions: this.featureOptions };
   }
 
-  static fromState(s: { fit: CrossFitResult; featureOptions: Required<FeatureOptions> }): Discriminator {
+  static fromState(s: { fit: CrossFitResult; featureOptions: NgramConfig }): Discriminator {
     return new Discriminator(s.fit, s.featureOptions);
   }
 
   /** Features of a text, as the models were trained on. */
   features(text: string): SparseVector {
-    return hashedFeatures(text, this.featureOptions);
+    return featuresOf(text, this.featureOptions);
   }
 
   /** The fold model a text is scored by: fixed by its content, so a re-run scores it the same. */
@@ -100,7 +135,8 @@ export class Discriminator {
 
   /** Log-odds of AI of an audited document's text. */
   score(text: string, features: SparseVector = this.features(text)): number {
-    return logit(this.fit.models[this.foldOf(text)], features);
+    const m = this.fit.models[this.foldOf(text)];
+    return dot(m.weights, m.bias, features);
   }
 }
 

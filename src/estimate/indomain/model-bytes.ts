@@ -4,10 +4,10 @@
  * here because the layout is ours alone; JSON alone would multiply the size by five.
  */
 import type { CrossFitResult } from './discriminator.js';
-import type { FeatureOptions } from './features.js';
+import type { NgramConfig } from '../../detect/features/ngrams.js';
 import type { MixtureComponents } from './score-mixture.js';
 
-export const MODEL_FORMAT = 1;
+export const MODEL_FORMAT = 2;
 const MAGIC = 'ccaudit-indomain';
 
 type Typed = Float32Array | Float64Array | Int32Array;
@@ -19,7 +19,7 @@ export interface ModelParts<Info> {
   options: { level: number; replicates: number; seed: number };
   inflation: number;
   driftBand: number;
-  discriminator: { fit: CrossFitResult; featureOptions: Required<FeatureOptions> };
+  discriminator: { fit: CrossFitResult; featureOptions: NgramConfig };
   components: MixtureComponents;
   topics: { idf: Float32Array; centroids: Float32Array[]; novelBelow: number };
 }
@@ -78,7 +78,7 @@ export function decodeModel<Info>(bytes: Uint8Array): ModelParts<Info> {
   );
   const get = <T extends Typed>(r: { $a: number }): T => arrays[r.$a] as T;
   const fit: CrossFitResult = {
-    models: header.models.map((x: { weights: { $a: number }; bias: number }) => ({ weights: get<Float32Array>(x.weights), bias: x.bias })),
+    models: header.models.map((x: { weights: { $a: number }; bias: number }) => ({ weights: get<Float64Array>(x.weights), bias: x.bias })),
     human: get<Float64Array>(header.fit.human),
     ai: get<Float64Array>(header.fit.ai),
     humanFold: get<Int32Array>(header.fit.humanFold),

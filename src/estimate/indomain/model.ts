@@ -17,8 +17,9 @@
  */
 import { mixSeed } from '../../core/rng.js';
 import { groupKey } from '../../detect/splits.js';
-import { Discriminator, type DiscriminatorOptions, type FoldGroups } from './discriminator.js';
-import { hashedFeatures, type SparseVector } from './features.js';
+import { Discriminator, discriminatorFeatures, featuresOf, type DiscriminatorOptions, type FoldGroups } from './discriminator.js';
+import type { SparseVector } from '../../detect/features/ngrams.js';
+import type { TopicVector } from './topics.js';
 import { estimateShare, quantileEdges, type ClusteredScores, type MixtureComponents } from './score-mixture.js';
 import { TopicClusters, topicCounts } from './topics.js';
 import { runSelfCheck, type SelfCheckResult } from './self-check.js';
@@ -140,8 +141,8 @@ const PAIR_SIMILARITY = 0.35;
 function pairGroups(
   humanTexts: readonly string[],
   aiTexts: readonly string[],
-  humanVectors: readonly SparseVector[],
-  aiVectors: readonly SparseVector[],
+  humanVectors: readonly TopicVector[],
+  aiVectors: readonly TopicVector[],
 ): FoldGroups {
   const byOpening = new Map<string, number>();
   let next = 0;
@@ -172,7 +173,7 @@ function pairGroups(
   return { human, ai };
 }
 
-function sparseDot(a: SparseVector, b: SparseVector): number {
+function sparseDot(a: TopicVector, b: TopicVector): number {
   let i = 0;
   let j = 0;
   let s = 0;
@@ -246,7 +247,7 @@ export class InDomainModel {
         `needs at least ${MIN_TRAINING_TEXTS} baseline texts and ${MIN_TRAINING_TEXTS} AI references (have ${human.length} and ${ai.length})`,
       );
     const notes: string[] = [];
-    const features = (xs: readonly InDomainText[]) => xs.map((x) => hashedFeatures(x.text, o));
+    const features = (xs: readonly InDomainText[]) => xs.map((x) => featuresOf(x.text, discriminatorFeatures(o.bits ?? 18)));
     const hx = features(human);
     const ax = features(ai);
     const k = o.clusters ?? Math.max(1, Math.min(6, Math.floor((human.length + ai.length) / 150)));

@@ -7,7 +7,17 @@
  */
 import { fnv1a } from '../../core/hash.js';
 import { Rng } from '../../core/rng.js';
-import { dot, type SparseVector } from './features.js';
+/** A sorted sparse vector of topic weights. */
+export interface TopicVector {
+  readonly index: Int32Array;
+  readonly value: Float32Array;
+}
+
+function dot(weights: Float32Array, x: TopicVector): number {
+  let s = 0;
+  for (let i = 0; i < x.index.length; i++) s += weights[x.index[i]] * x.value[i];
+  return s;
+}
 
 const TOPIC_BITS = 16;
 const TOPIC_DIMS = 1 << TOPIC_BITS;
@@ -24,7 +34,7 @@ export function topicCounts(text: string, maxChars = 20000): Map<number, number>
 }
 
 /** A text's idf-weighted, L2-normalised topic vector. */
-export function weigh(counts: Map<number, number>, idf: Float32Array): SparseVector {
+export function weigh(counts: Map<number, number>, idf: Float32Array): TopicVector {
   const keys = [...counts.keys()].sort((a, b) => a - b);
   const value = new Float32Array(keys.length);
   let norm = 0;
@@ -72,7 +82,7 @@ export class TopicClusters {
     const xs = texts.map((c) => weigh(c, idf));
     const rng = new Rng(seed);
     const centroids: Float32Array[] = [];
-    const toDense = (x: SparseVector): Float32Array => {
+    const toDense = (x: TopicVector): Float32Array => {
       const d = new Float32Array(TOPIC_DIMS);
       for (let i = 0; i < x.index.length; i++) d[x.index[i]] = x.value[i];
       return d;
@@ -126,7 +136,7 @@ export class TopicClusters {
   }
 
   /** The topic vector of a text's counts, for similarities between texts. */
-  vector(counts: Map<number, number>): SparseVector {
+  vector(counts: Map<number, number>): TopicVector {
     return weigh(counts, this.idf);
   }
 
@@ -135,7 +145,7 @@ export class TopicClusters {
   }
 }
 
-function nearest(centroids: readonly Float32Array[], x: SparseVector): TopicAssignment {
+function nearest(centroids: readonly Float32Array[], x: TopicVector): TopicAssignment {
   let cluster = 0;
   let similarity = -Infinity;
   centroids.forEach((c, i) => {
