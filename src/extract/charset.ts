@@ -10,7 +10,7 @@
  * "iso-8859-1" → windows-1252, "gb2312" → gbk, …) after repairing common
  * real-world misspellings such as "iso-8559-1" or "win-1251".
  */
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
 
@@ -170,8 +170,7 @@ function parseAttributes(s: string): Map<string, string> {
 }
 
 function hasHighBytes(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 0x80) return true;
-  return false;
+  return !isAscii(bytes);
 }
 
 /**

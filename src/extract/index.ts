@@ -95,9 +95,10 @@ function relink(parent: Element, children: AnyNode[]): void {
  * yields a (possibly empty) document rather than an exception.
  */
 export function extractDocument(input: ExtractInput & ExtractOptions): ExtractedDocument {
-  const { doc, charset, charsetSource } = loadHtml(input.html ?? '', input.contentType ?? null);
+  const { doc, maxDepth, charset, charsetSource } = loadHtml(input.html ?? '', input.contentType ?? null);
   if (doc === null) return { title: null, text: '', date: null, dateSource: null, lang: 'und', words: 0, charset, charsetSource };
-  limitDepth(doc, MAX_DEPTH);
+  // Only elements nested deeper than the limit are moved: a shallower page needs no walk.
+  if (maxDepth > MAX_DEPTH) limitDepth(doc, MAX_DEPTH);
   const meta = extractMetadata(doc, { url: input.url ?? null, notAfter: input.notAfter ?? null });
   const main = extractMainText(doc, { title: meta.title });
   return {

@@ -66,7 +66,7 @@ export class TrigramLanguageGuesser {
     let topCount = -1;
     for (const script in expressions) {
       if (!Object.hasOwn(expressions, script)) continue;
-      const count = (text.match(expressions[script])?.length ?? 0) / text.length || 0;
+      const count = countMatches(expressions[script], text) / text.length || 0;
       if (count > topCount) {
         topCount = count;
         topScript = script;
@@ -95,6 +95,16 @@ export class TrigramLanguageGuesser {
     for (let l = 1; l < n; l++) if (distance[l] < distance[best]) best = l;
     return ix.languages[best];
   }
+}
+
+/** Matches of a global expression in `text` (franc's `text.match(re).length`, without the array of matches). */
+function countMatches(re: RegExp, text: string): number {
+  if (!re.global) return text.match(re)?.length ?? 0;
+  re.lastIndex = 0;
+  let n = 0;
+  while (re.test(text)) n++;
+  re.lastIndex = 0;
+  return n;
 }
 
 /** Trigram counts of a text as trigram-utils makes them (franc's input). */
