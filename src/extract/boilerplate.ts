@@ -386,11 +386,23 @@ export function hasContentHint(el: Element): boolean {
   if (!cls && !id) return false;
   const memo = peekCache(el)?.facts;
   if (memo) return memo.contentHint;
-  // Asked of every element by the measuring pass: one test over all names together settles
-  // nearly all of them (a hint in one name is a match in the joined names too), without
-  // working out each name's furniture facts.
-  if (!CONTENT_HINT.test(`${cls ?? ''} ${id ?? ''}`.toLowerCase())) return false;
+  // Asked of every element by the measuring pass: a test of the whole class attribute (class
+  // attributes repeat, so it is remembered) and of the id settles nearly all of them (a hint
+  // in one name is a match in the whole attribute too), without each name's furniture facts.
+  if (!(cls && classMayHint(cls)) && !(id && CONTENT_HINT.test(id.toLowerCase()))) return false;
   return nameFacts(el).contentHint;
+}
+
+/** Whole class attribute → may one of its names be a content-container hint (bounded memo). */
+const classHintMemo = new Map<string, boolean>();
+function classMayHint(cls: string): boolean {
+  let hint = classHintMemo.get(cls);
+  if (hint === undefined) {
+    hint = CONTENT_HINT.test(cls.toLowerCase());
+    if (classHintMemo.size >= TOKEN_CACHE_MAX) classHintMemo.clear();
+    classHintMemo.set(cls, hint);
+  }
+  return hint;
 }
 
 /** Readability-style class weight: -25 … +25 per class and id. */
