@@ -269,9 +269,9 @@ const NO_FACTS: NameFacts = { strength: 0, lenientStrength: 0, soft: false, cont
 const tokenCache = new Map<string, TokenFacts>();
 const TOKEN_CACHE_MAX = 50000;
 
-function tokenStrength(name: string, lower: string, lenient: boolean): 0 | 1 | 2 {
+function tokenStrength(words: readonly string[], lower: string, lenient: boolean): 0 | 1 | 2 {
   let strength: 0 | 1 | 2 = 0;
-  for (const w of classWords(name)) {
+  for (const w of words) {
     if (lenient && DISCUSSION_WORDS.has(w)) continue;
     if (STRONG_WORDS.has(w)) return 2;
     if (WEAK_WORDS.has(w)) strength = 1;
@@ -290,11 +290,13 @@ function tokenFacts(name: string): TokenFacts {
     const contentHint = CONTENT_HINT.test(lower);
     const utility = STATE_PREFIX.test(lower) || RESPONSIVE.test(lower);
     const ignored = utility || STATE_SUFFIX.test(lower);
+    // Split once: a miss is a name never seen before (ids are mostly unique), so it is worth it.
+    const words = utility ? [] : classWords(name);
     let soft = false;
-    if (!utility) for (const w of classWords(name)) if (SOFT_WORDS.has(w)) soft = true;
+    if (!utility) for (const w of words) if (SOFT_WORDS.has(w)) soft = true;
     f = {
-      strength: ignored ? 0 : tokenStrength(name, lower, false),
-      lenientStrength: ignored ? 0 : tokenStrength(name, lower, true),
+      strength: ignored ? 0 : tokenStrength(words, lower, false),
+      lenientStrength: ignored ? 0 : tokenStrength(words, lower, true),
       soft,
       contentHint,
     };
