@@ -12,7 +12,7 @@
  *
  * Time is CPU time (process.cpuUsage: GC threads included, other load on a shared machine
  * mostly not). A forced GC (node --expose-gc) before every timed run keeps one method's garbage
- * out of the next one's figure. Each method's figure is the median of its warm rounds; the
+ * out of the next one's figure. Each method's figure over the sample is the median of its warm rounds; the
  * ratios are what to quote. jsdom keeps about 3 MB per page alive after window.close() (seen
  * with jsdom 29), and a heap grown that way slows every later run's garbage collection (the
  * floor most, which would flatter the ratio), so jsdom runs after the interleaved rounds of the
@@ -145,13 +145,13 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Median CPU ms of `method` on one page over `rounds` runs (after one warm-up run). */
+/** Least CPU ms of `method` on one page over `rounds` runs (after one warm-up run): one page is short, and other load only adds. */
 function timePage(method: Method, page: Page, rounds: number): number {
   const errors = new Map<string, number>();
   timeRun(method, [page], errors);
-  const ms: number[] = [];
-  for (let r = 0; r < rounds; r++) ms.push(timeRun(method, [page], errors));
-  return median(ms);
+  let least = Infinity;
+  for (let r = 0; r < rounds; r++) least = Math.min(least, timeRun(method, [page], errors));
+  return least;
 }
 
 /** `page` with its <body> content repeated `times` times (the same markup, `times` × longer). */
@@ -231,12 +231,12 @@ async function main(): Promise<void> {
   const largest = [...all].sort((a, b) => b.bytes.length - a.bytes.length).slice(0, largestCount);
   const perKib = (ms: number, pages: Page[]): number => (ms * 1000) / kib(pages);
   const linear = largest.map((page) => {
-    const f = timePage(floor, page, 3);
-    const c = timePage(ccaudit, page, 3);
+    const f = timePage(floor, page, 5);
+    const c = timePage(ccaudit, page, 5);
     return { page: page.key, kib: kib([page]), floorMs: f, ccauditMs: c, ccauditUsPerKib: perKib(c, [page]), floorUsPerKib: perKib(f, [page]) };
   });
   log(
-    `\nlargest pages, one at a time (median of 3 runs); sample: ccaudit ${perKib(ccauditMs, sample).toFixed(1)} µs/KiB, floor ${perKib(floorMs, sample).toFixed(1)} µs/KiB`,
+    `\nlargest pages, one at a time (least of 5 runs); sample: ccaudit ${perKib(ccauditMs, sample).toFixed(1)} µs/KiB, floor ${perKib(floorMs, sample).toFixed(1)} µs/KiB`,
   );
   log(
     `${'page'.padEnd(46)} ${'KiB'.padStart(6)} ${'floor ms'.padStart(9)} ${'ccaudit ms'.padStart(11)} ${'µs/KiB'.padStart(7)} ${'÷ floor'.padStart(8)}`,
@@ -251,8 +251,8 @@ async function main(): Promise<void> {
   const growth: Array<{ times: number; kib: number; ccauditMs: number; ccauditUsPerKib: number; floorUsPerKib: number }> = [];
   for (let k = 1; base.html.length * k <= MAX_HTML_CHARS; k *= 2) {
     const page = repeatBody(base, k);
-    const c = timePage(ccaudit, page, 3);
-    const f = timePage(floor, page, 3);
+    const c = timePage(ccaudit, page, 5);
+    const f = timePage(floor, page, 5);
     growth.push({ times: k, kib: kib([page]), ccauditMs: c, ccauditUsPerKib: perKib(c, [page]), floorUsPerKib: perKib(f, [page]) });
   }
   log(`\n${base.key}, <body> repeated k times`);
