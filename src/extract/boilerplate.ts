@@ -269,9 +269,9 @@ const NO_FACTS: NameFacts = { strength: 0, lenientStrength: 0, soft: false, cont
 const tokenCache = new Map<string, TokenFacts>();
 const TOKEN_CACHE_MAX = 50000;
 
-function tokenStrength(name: string, lower: string, lenient: boolean): 0 | 1 | 2 {
+function tokenStrength(words: readonly string[], lower: string, lenient: boolean): 0 | 1 | 2 {
   let strength: 0 | 1 | 2 = 0;
-  for (const w of classWords(name)) {
+  for (const w of words) {
     if (lenient && DISCUSSION_WORDS.has(w)) continue;
     if (STRONG_WORDS.has(w)) return 2;
     if (WEAK_WORDS.has(w)) strength = 1;
@@ -290,11 +290,13 @@ function tokenFacts(name: string): TokenFacts {
     const contentHint = CONTENT_HINT.test(lower);
     const utility = STATE_PREFIX.test(lower) || RESPONSIVE.test(lower);
     const ignored = utility || STATE_SUFFIX.test(lower);
+    // Split once: a miss is a name never seen before (ids are mostly unique), so it is worth it.
+    const words = utility ? [] : classWords(name);
     let soft = false;
-    if (!utility) for (const w of classWords(name)) if (SOFT_WORDS.has(w)) soft = true;
+    if (!utility) for (const w of words) if (SOFT_WORDS.has(w)) soft = true;
     f = {
-      strength: ignored ? 0 : tokenStrength(name, lower, false),
-      lenientStrength: ignored ? 0 : tokenStrength(name, lower, true),
+      strength: ignored ? 0 : tokenStrength(words, lower, false),
+      lenientStrength: ignored ? 0 : tokenStrength(words, lower, true),
       soft,
       contentHint,
     };
@@ -379,8 +381,30 @@ export function isJunkTagOrRole(el: Element, lenient = false): boolean {
 
 /** True when class / id names the main content container. */
 export function hasContentHint(el: Element): boolean {
-  if (el.attribs.itemprop && /articlebody|text/i.test(el.attribs.itemprop)) return true;
+  const a = el.attribs;
+  if (a.itemprop && /articlebody|text/i.test(a.itemprop)) return true;
+  const cls = a.class;
+  const id = a.id;
+  if (!cls && !id) return false;
+  const memo = peekCache(el)?.facts;
+  if (memo) return memo.contentHint;
+  // Asked of every element by the measuring pass: a test of the whole class attribute (class
+  // attributes repeat, so it is remembered) and of the id settles nearly all of them (a hint
+  // in one name is a match in the whole attribute too), without each name's furniture facts.
+  if (!(cls && classMayHint(cls)) && !(id && CONTENT_HINT.test(id.toLowerCase()))) return false;
   return nameFacts(el).contentHint;
+}
+
+/** Whole class attribute → may one of its names be a content-container hint (bounded memo). */
+const classHintMemo = new Map<string, boolean>();
+function classMayHint(cls: string): boolean {
+  let hint = classHintMemo.get(cls);
+  if (hint === undefined) {
+    hint = CONTENT_HINT.test(cls.toLowerCase());
+    if (classHintMemo.size >= TOKEN_CACHE_MAX) classHintMemo.clear();
+    classHintMemo.set(cls, hint);
+  }
+  return hint;
 }
 
 /** Readability-style class weight: -25 … +25 per class and id. */

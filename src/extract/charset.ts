@@ -10,6 +10,7 @@
  * "iso-8859-1" → windows-1252, "gb2312" → gbk, …) after repairing common
  * real-world misspellings such as "iso-8559-1" or "win-1251".
  */
+import { isAscii, isUtf8 } from 'node:buffer';
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
 
@@ -168,23 +169,8 @@ function parseAttributes(s: string): Map<string, string> {
   return out;
 }
 
-/** True when the bytes are well-formed UTF-8. */
-export function isValidUtf8(bytes: Uint8Array): boolean {
-  return strictUtf8(bytes) !== null;
-}
-
-/** The bytes decoded as UTF-8, or null when they are not well-formed UTF-8. */
-function strictUtf8(bytes: Uint8Array): string | null {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return null;
-  }
-}
-
 function hasHighBytes(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 0x80) return true;
-  return false;
+  return !isAscii(bytes);
 }
 
 /**
@@ -192,12 +178,6 @@ function hasHighBytes(bytes: Uint8Array): boolean {
  * `contentType` is the HTTP Content-Type header value, if any.
  */
 export function chooseCharset(bytes: Uint8Array, contentType?: string | null): CharsetChoice {
-  const { charset, source } = choose(bytes, contentType);
-  return { charset, source };
-}
-
-/** The choice, plus the decoded text when the UTF-8 check already produced it (saves a second decode). */
-function choose(bytes: Uint8Array, contentType?: string | null): CharsetChoice & { utf8?: string } {
   const bom = sniffBom(bytes);
   if (bom) return { charset: bom.charset, source: 'bom' };
 
@@ -207,15 +187,13 @@ function choose(bytes: Uint8Array, contentType?: string | null): CharsetChoice &
     // is almost always mislabelled UTF-8 (legacy multi-byte text essentially never
     // forms valid UTF-8 throughout); trust the bytes rather than produce mojibake.
     if (declared.charset !== 'utf-8' && !declared.charset.startsWith('utf-16') && hasHighBytes(bytes)) {
-      const utf8 = strictUtf8(bytes);
-      if (utf8 !== null) return { charset: 'utf-8', source: 'detected', utf8 };
+      if (isUtf8(bytes)) return { charset: 'utf-8', source: 'detected' };
     }
     return declared;
   }
 
   if (!hasHighBytes(bytes)) return { charset: 'utf-8', source: 'default' };
-  const utf8 = strictUtf8(bytes);
-  if (utf8 !== null) return { charset: 'utf-8', source: 'detected', utf8 };
+  if (isUtf8(bytes)) return { charset: 'utf-8', source: 'detected' };
   const guess = detect(bytes);
   if (guess) return { charset: guess, source: 'detected' };
   return { charset: 'windows-1252', source: 'default' };
@@ -288,6 +266,6 @@ export function decodeHtml(input: Uint8Array | string, contentType?: string | nu
     const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
     return { text, charset: 'utf-8', source: 'default' };
   }
-  const { utf8, charset, source } = choose(input, contentType);
-  return { text: utf8 ?? decodeBytes(input, charset), charset, source };
+  const { charset, source } = chooseCharset(input, contentType);
+  return { text: decodeBytes(input, charset), charset, source };
 }

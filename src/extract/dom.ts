@@ -80,9 +80,12 @@ export class ElementSet implements Iterable<Element> {
   }
 }
 
+/** htmlparser2 / domhandler options of every parse (entities decoded, names lower-cased). */
+export const PARSE_OPTIONS = { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true } as const;
+
 /** Parse HTML into a domhandler Document (htmlparser2 back end, entities decoded). */
 export function parseHtml(html: string): Document {
-  return parseDocument(html, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+  return parseDocument(html, PARSE_OPTIONS);
 }
 
 /** True for element nodes (including <script> and <style>, which domhandler types separately). */

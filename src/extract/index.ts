@@ -3,21 +3,20 @@
  * The page is parsed once (htmlparser2) and the same DOM feeds text and metadata.
  */
 import type { ExtractInput, ExtractedDocument } from '../core/types.js';
-import { decodeHtml } from './charset.js';
-import { isElement, parseHtml, type AnyNode, type Document, type Element } from './dom.js';
+import { isElement, type AnyNode, type Document, type Element } from './dom.js';
+import { loadHtml } from './load.js';
 import { countWords, detectLanguage } from './language.js';
 import { extractMainText } from './main-text.js';
 import { extractMetadata } from './metadata.js';
 
 export { decodeHtml, chooseCharset, normalizeCharsetLabel } from './charset.js';
+export { MAX_HTML_CHARS } from './load.js';
 export { extractMainText } from './main-text.js';
 export { extractMetadata, cleanTitle } from './metadata.js';
 export { detectLanguage, countWords } from './language.js';
 export { parseDateString, dateFromUrl } from './dates.js';
 export { documentFromText, type TextDocumentInput } from './text-document.js';
 
-/** HTML beyond this many characters is cut before parsing (Common Crawl caps payloads at 1 MiB). */
-export const MAX_HTML_CHARS = 4 * 1024 * 1024;
 /**
  * Deeper structure is flattened onto the element at this depth (pathological pages; keeps
  * every tree walk's recursion bounded without losing the text).
@@ -91,40 +90,16 @@ function relink(parent: Element, children: AnyNode[]): void {
   }
 }
 
-/** Share of control bytes that marks a payload as binary rather than text. */
-function looksBinary(text: string): boolean {
-  const n = Math.min(text.length, 2048);
-  let control = 0;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 9 || (c > 13 && c < 32) || c === 0xfffd) control++;
-  }
-  return n > 0 && control / n > 0.1;
-}
-
 /**
  * Extract article text and metadata from one HTML page. Bad input (empty,
  * binary, non-HTML, huge, deeply nested, malformed markup, unknown charsets)
  * yields a (possibly empty) document rather than an exception.
  */
 export function extractDocument(input: ExtractInput & ExtractOptions): ExtractedDocument {
-  const decoded = decodeHtml(input.html ?? '', input.contentType ?? null);
-  const empty: ExtractedDocument = {
-    title: null,
-    text: '',
-    date: null,
-    dateSource: null,
-    lang: 'und',
-    words: 0,
-    charset: decoded.charset,
-    charsetSource: decoded.source,
-  };
-  let html = decoded.text;
-  if (html.trim() === '' || looksBinary(html)) return empty;
-  if (html.length > MAX_HTML_CHARS) html = html.slice(0, MAX_HTML_CHARS);
-
-  const doc = parseHtml(html);
-  limitDepth(doc, MAX_DEPTH);
+  const { doc, maxDepth, charset, charsetSource } = loadHtml(input.html ?? '', input.contentType ?? null);
+  if (doc === null) return { title: null, text: '', date: null, dateSource: null, lang: 'und', words: 0, charset, charsetSource };
+  // Only elements nested deeper than the limit are moved: a shallower page needs no walk.
+  if (maxDepth > MAX_DEPTH) limitDepth(doc, MAX_DEPTH);
   const meta = extractMetadata(doc, { url: input.url ?? null, notAfter: input.notAfter ?? null });
   const main = extractMainText(doc, { title: meta.title });
   return {
@@ -134,7 +109,7 @@ export function extractDocument(input: ExtractInput & ExtractOptions): Extracted
     dateSource: meta.dateSource,
     lang: detectLanguage(main.text),
     words: countWords(main.text),
-    charset: decoded.charset,
-    charsetSource: decoded.source,
+    charset,
+    charsetSource,
   };
 }

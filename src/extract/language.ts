@@ -1,7 +1,7 @@
 /**
  * Language identification (franc, ISO 639-3) and word counting.
  */
-import { franc } from 'franc';
+import { TrigramLanguageGuesser } from './trigram-language.js';
 
 /**
  * Below this many characters (whitespace collapsed) the language is "und".
@@ -121,6 +121,9 @@ export const WEB_LANGUAGES = [
   'kor',
 ];
 
+/** franc restricted to WEB_LANGUAGES (see trigram-language.ts for why not franc itself). */
+const guesser = new TrigramLanguageGuesser(WEB_LANGUAGES);
+
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 const NON_CJK = /[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+/gu;
 
@@ -132,7 +135,7 @@ export function detectLanguage(text: string): string {
   const cjk = hasHighChar(head) ? head.replace(NON_CJK, '').length : 0;
   const enough = cjk * 2 > head.length ? cjk >= MIN_CHARS_CJK : flat.length >= MIN_CHARS;
   if (!enough) return 'und';
-  return franc(sampleText(flat), { minLength: 1, only: WEB_LANGUAGES });
+  return guesser.guess(sampleText(flat));
 }
 
 /** True when some code unit is at or above U+2E80 (where Han / kana start): only then can there be CJK. */

@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { franc } from 'franc';
 import { describe, expect, it } from 'vitest';
-import { countWords, detectLanguage, MIN_CHARS } from '../../src/extract/language.js';
+import { countWords, detectLanguage, MIN_CHARS, WEB_LANGUAGES } from '../../src/extract/language.js';
+import { TrigramLanguageGuesser } from '../../src/extract/trigram-language.js';
 import { extractDocument } from '../../src/extract/index.js';
-import { ccResponse, devPage } from './corpus.js';
+import { ccResponse, devPage, EXTRACTION } from './corpus.js';
 
 describe('language of real extracted text (ISO 639-3)', () => {
   it.each([
@@ -57,5 +61,55 @@ describe('word count', () => {
     const doc = extractDocument({ html: page.html });
     expect(doc.words).toBe(doc.text.split(/\s+/).filter(Boolean).length);
     expect(doc.words).toBeGreaterThan(300);
+  });
+});
+
+describe('the indexed trigram guesser answers as franc does', () => {
+  /** Real texts of many lengths and scripts: the dev sets' gold texts (cut two ways) and their main-text snippets. */
+  function realTexts(): string[] {
+    const texts: string[] = [];
+    for (const set of ['mozilla-readability', 'trafilatura-eval']) {
+      const lines = readFileSync(join(EXTRACTION, set, 'pages.jsonl'), 'utf8').split('\n');
+      for (const line of lines) {
+        if (line.trim() === '') continue;
+        const page = JSON.parse(line) as { gold_text: string | null; with?: string[]; without?: string[] };
+        const gold = page.gold_text ?? '';
+        if (gold !== '') texts.push(gold.slice(0, 300), gold.slice(0, 40));
+        texts.push(...(page.with ?? []));
+      }
+    }
+    return texts;
+  }
+  // Synthetic edge cases: empty, digits and punctuation only, one character, other scripts, mixed.
+  const edges = [
+    '',
+    '1',
+    '12345 67890',
+    '!!! ??? ...',
+    'a',
+    'ab',
+    'Ελληνικά κείμενα εδώ',
+    'שלום עולם',
+    'Привет, мир',
+    '東京は晴れ',
+    'x 東京 y',
+    'ไทย',
+    '  \n\t ',
+  ];
+
+  it('with the web languages (as detectLanguage uses it)', () => {
+    const guesser = new TrigramLanguageGuesser(WEB_LANGUAGES);
+    const texts = [...realTexts(), ...edges];
+    expect(texts.length).toBeGreaterThan(3000);
+    const differ = texts.filter((t) => guesser.guess(t) !== franc(t, { minLength: 1, only: WEB_LANGUAGES }));
+    expect(differ).toEqual([]);
+  });
+
+  it('with a short list (scripts whose languages are all excluded answer "und")', () => {
+    const only = ['eng', 'deu', 'rus', 'cmn'];
+    const guesser = new TrigramLanguageGuesser(only);
+    const texts = [...realTexts().slice(0, 600), ...edges];
+    const differ = texts.filter((t) => guesser.guess(t) !== franc(t, { minLength: 1, only }));
+    expect(differ).toEqual([]);
   });
 });
