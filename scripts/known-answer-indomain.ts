@@ -18,7 +18,7 @@
  *
  *   npx tsx scripts/known-answer-indomain.ts [--draws 3] [--n 200] [--baseline 300] [--ai-refs 150]
  *        [--design same,split-generators,genre-shift] [--sources detectrl,…] [--replicates 300] [--json FILE]
- *        [--l2 1e-6] [--epochs 6] [--learning-rate 0.05] [--bits 18]   (discriminator settings, to compare)
+ *        [--l2 1e-6] [--epochs 6] [--learning-rate 0.05] [--bits 18] [--clusters K]   (discriminator settings, to compare)
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -127,6 +127,7 @@ async function main(): Promise<void> {
       'learning-rate': { type: 'string' },
       epochs: { type: 'string' },
       bits: { type: 'string' },
+      clusters: { type: 'string' },
       json: { type: 'string' },
     },
   });
@@ -158,6 +159,7 @@ async function main(): Promise<void> {
             ...(values['learning-rate'] ? { learningRate: Number(values['learning-rate']) } : {}),
             ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
             ...(values.bits ? { bits: Number(values.bits) } : {}),
+            ...(values.clusters ? { clusters: Number(values.clusters) } : {}),
           },
         );
         const sc = model.info.selfCheck;
