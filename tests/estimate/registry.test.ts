@@ -33,7 +33,7 @@ const topScore: Estimator = {
 
 describe('estimator registry', () => {
   it('lists the built-ins in report order and resolves aliases', () => {
-    expect(METHOD_NAMES).toEqual(['naive', 'corrected', 'baseline', 'mixture', 'pages', 'excess']);
+    expect(METHOD_NAMES).toEqual(['in-domain', 'naive', 'corrected', 'baseline', 'mixture', 'pages', 'excess']);
     expect(findEstimator('gpt-words')?.name).toBe('excess');
     expect(findEstimator('primarily-ai')?.name).toBe('pages');
     expect(findEstimator('nope')).toBeUndefined();
@@ -42,7 +42,7 @@ describe('estimator registry', () => {
 
   it('derives the --method choices from the registry', () => {
     expect(methodList('naive,ai-fraction')).toEqual(['naive', 'pages']);
-    expect(() => methodList('naive,bogus')).toThrow(/unknown method "bogus" \(choose from naive, corrected, baseline, mixture, pages, excess\)/);
+    expect(() => methodList('naive,bogus')).toThrow(/unknown method "bogus" \(choose from in-domain, naive, corrected, baseline, mixture, pages, excess\)/);
   });
 
   it("keeps each detector's per-detector estimates together and runs an added estimator", () => {
