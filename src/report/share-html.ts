@@ -228,11 +228,14 @@ function headline(r: ShareReport): SafeHtml | null {
     'p',
     [
       el('strong', [`${pct(h.share)} (${Math.round(r.level * 100)}% interval ${pct(h.lo)}–${pct(h.hi)})`]),
-      ` ${what} were AI-written according to the ${h.method} estimate (n = ${h.n}). ${h.check.text}.${h.note ? ` ${h.note}.` : ''}`,
+      ` ${what} were AI-written according to the ${h.method} estimate (n = ${h.n}). ${sentence(h.check.text)}${h.note && !h.check.text.includes(h.note) ? ` ${sentence(h.note)}` : ''}`,
     ],
     'headline',
   );
 }
+
+/** Text as a sentence: capital first letter, full stop. */
+const sentence = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}${text.endsWith('.') ? '' : '.'}`;
 
 /** One row per period with its headline (or why it has none). */
 function headlineTable(r: ShareReport): SafeHtml {
