@@ -42,7 +42,9 @@ describe('estimator registry', () => {
 
   it('derives the --method choices from the registry', () => {
     expect(methodList('naive,ai-fraction')).toEqual(['naive', 'pages']);
-    expect(() => methodList('naive,bogus')).toThrow(/unknown method "bogus" \(choose from in-domain, naive, corrected, baseline, mixture, pages, excess\)/);
+    expect(() => methodList('naive,bogus')).toThrow(
+      /unknown method "bogus" \(choose from in-domain, naive, corrected, baseline, mixture, pages, excess\)/,
+    );
   });
 
   it("keeps each detector's per-detector estimates together and runs an added estimator", () => {
