@@ -18,7 +18,7 @@
  *
  *   npx tsx scripts/known-answer-indomain.ts [--draws 3] [--n 200] [--baseline 300] [--ai-refs 150]
  *        [--design same,split-generators,genre-shift] [--sources detectrl,…] [--replicates 300] [--json FILE]
- *        [--l2 1e-6] [--epochs 6] [--learning-rate 0.05] [--bits 18] [--clusters K]   (discriminator settings, to compare)
+ *        [--l2 1e-6] [--epochs 6] [--learning-rate 0.1] [--bits 18] [--clusters K]   (discriminator settings, to compare)
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';

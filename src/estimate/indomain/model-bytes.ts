@@ -7,7 +7,7 @@ import type { CrossFitResult } from './discriminator.js';
 import type { NgramConfig } from '../../detect/features/ngrams.js';
 import type { MixtureComponents } from './score-mixture.js';
 
-export const MODEL_FORMAT = 2;
+export const MODEL_FORMAT = 3;
 const MAGIC = 'ccaudit-indomain';
 
 type Typed = Float32Array | Float64Array | Int32Array;
