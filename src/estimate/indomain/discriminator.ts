@@ -34,17 +34,10 @@ export function discriminatorFeatures(bits = 18): NgramConfig {
   return { bits, wordOrders: [1, 2], charOrders: [3, 4, 5], maxChars: 20_000 };
 }
 
-/** A text's features under `config` (a fresh featurizer per config: it keeps scratch buffers). */
-const featurizers = new Map<string, NgramFeaturizer>();
-export function featuresOf(text: string, config: NgramConfig): SparseVector {
-  const key = JSON.stringify(config);
-  let f = featurizers.get(key);
-  if (!f) {
-    f = new NgramFeaturizer(config);
-    featurizers.set(key, f);
-  }
+/** A text's features (the featurizer keeps scratch buffers: one per discriminator, reused). */
+export function featuresOf(featurizer: NgramFeaturizer, text: string): SparseVector {
   const norm = normalizeText(text);
-  return f.featurize(norm, tokenize(norm));
+  return featurizer.featurize(norm, tokenize(norm));
 }
 
 /**
@@ -69,10 +62,14 @@ export interface CrossFitResult {
 }
 
 export class Discriminator {
+  private readonly featurizer: NgramFeaturizer;
+
   private constructor(
     readonly fit: CrossFitResult,
     readonly featureOptions: NgramConfig,
-  ) {}
+  ) {
+    this.featurizer = new NgramFeaturizer(featureOptions);
+  }
 
   /** Trains the cross-fitted models; deterministic for a seed. */
   static train(human: readonly SparseVector[], ai: readonly SparseVector[], o: DiscriminatorOptions = {}, groups?: FoldGroups): Discriminator {
@@ -125,7 +122,7 @@ export class Discriminator {
 
   /** Features of a text, as the models were trained on. */
   features(text: string): SparseVector {
-    return featuresOf(text, this.featureOptions);
+    return featuresOf(this.featurizer, text);
   }
 
   /** The fold model a text is scored by: fixed by its content, so a re-run scores it the same. */

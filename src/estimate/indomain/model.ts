@@ -18,7 +18,9 @@
 import { mixSeed } from '../../core/rng.js';
 import { groupKey } from '../../detect/splits.js';
 import { Discriminator, discriminatorFeatures, featuresOf, type DiscriminatorOptions, type FoldGroups } from './discriminator.js';
-import type { SparseVector } from '../../detect/features/ngrams.js';
+import { NgramFeaturizer, type SparseVector } from '../../detect/features/ngrams.js';
+import { auroc } from '../../detect/metrics.js';
+import { balancedSplit } from '../baseline/estimator.js';
 import type { TopicVector } from './topics.js';
 import { estimateShare, quantileEdges, type ClusteredScores, type MixtureComponents } from './score-mixture.js';
 import { TopicClusters, topicCounts } from './topics.js';
@@ -112,21 +114,6 @@ export interface InDomainInfo {
   drift: { periods: string; estimate: number; band: number } | null;
   selfCheck: SelfCheckResult;
   notes: string[];
-}
-
-function auroc(neg: ArrayLike<number>, pos: ArrayLike<number>): number {
-  const all = [...Array.from(neg, (s) => ({ s, y: 0 })), ...Array.from(pos, (s) => ({ s, y: 1 }))].sort((a, b) => a.s - b.s);
-  let rankSum = 0;
-  for (let i = 0; i < all.length; ) {
-    let j = i;
-    while (j < all.length && all[j].s === all[i].s) j++;
-    const r = (i + j + 1) / 2;
-    for (let t = i; t < j; t++) if (all[t].y) rankSum += r;
-    i = j;
-  }
-  const np = pos.length;
-  const nn = neg.length;
-  return np && nn ? (rankSum - (np * (np + 1)) / 2) / (np * nn) : 0.5;
 }
 
 /** Similarity of topic vectors above which an AI reference counts as written from a baseline page. */
@@ -247,7 +234,8 @@ export class InDomainModel {
         `needs at least ${MIN_TRAINING_TEXTS} baseline texts and ${MIN_TRAINING_TEXTS} AI references (have ${human.length} and ${ai.length})`,
       );
     const notes: string[] = [];
-    const features = (xs: readonly InDomainText[]) => xs.map((x) => featuresOf(x.text, discriminatorFeatures(o.bits ?? 18)));
+    const featurizer = new NgramFeaturizer(discriminatorFeatures(o.bits ?? 18));
+    const features = (xs: readonly InDomainText[]) => xs.map((x) => featuresOf(featurizer, x.text));
     const hx = features(human);
     const ax = features(ai);
     const k = o.clusters ?? Math.max(1, Math.min(6, Math.floor((human.length + ai.length) / 150)));
@@ -361,7 +349,7 @@ export class InDomainModel {
       generatorMiss,
       clusters: topics.k,
       topicMix,
-      auroc: auroc(main.disc.fit.human, main.disc.fit.ai),
+      auroc: auroc(main.disc.fit.ai, main.disc.fit.human),
       drift,
       selfCheck,
       notes,
@@ -424,16 +412,7 @@ function ruleOfThree(n: number, level: number): number {
 /** The month that splits dated baseline pages most evenly into an earlier and a later period. */
 function splitMonths(months: ReadonlyArray<string | null>): { at: string; first: string; before: string; last: string } | null {
   const sorted = months.filter((m): m is string => m !== null).sort();
-  let best: string | null = null;
-  let gap = Infinity;
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i] === sorted[i - 1]) continue;
-    const g = Math.abs(sorted.length - 2 * i);
-    if (g < gap) {
-      gap = g;
-      best = sorted[i];
-    }
-  }
+  const best = balancedSplit(sorted);
   if (!best) return null;
   const before = sorted.filter((m) => m < best).pop()!;
   return { at: best, first: sorted[0], before, last: sorted[sorted.length - 1] };
