@@ -18,7 +18,8 @@
  *
  *   npx tsx scripts/known-answer-indomain.ts [--draws 3] [--n 200] [--baseline 300] [--ai-refs 150]
  *        [--design same,split-generators,genre-shift] [--sources detectrl,…] [--replicates 300] [--json FILE]
- *        [--l2 1e-6] [--epochs 6] [--learning-rate 0.1] [--bits 18] [--clusters K]   (discriminator settings, to compare)
+ *        [--pairing twins|opening] [--l2 1e-6] [--epochs 6] [--learning-rate 0.1] [--bits 18] [--clusters K] [--neighbours K]
+ *        (split rule and estimator settings, to compare)
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -28,6 +29,7 @@ import { groupKey } from '../src/detect/splits.js';
 import type { LabeledRecord } from '../src/detect/types.js';
 import { Rng, mixSeed } from '../src/core/rng.js';
 import { InDomainModel } from '../src/estimate/indomain/model.js';
+import { TopicClusters, topicCounts, type TopicVector } from '../src/estimate/indomain/topics.js';
 
 const FRACTIONS = [0, 0.05, 0.2, 0.5];
 type Design = 'same' | 'split-generators' | 'genre-shift';
@@ -62,18 +64,73 @@ interface Draw {
   months: Array<{ docs: LabeledRecord[]; truth: number; label: string }>;
 }
 
-function draw(rng: Rng, texts: readonly LabeledRecord[], o: { n: number; nb: number; na: number; design: Design }): Draw | string {
+/** Groups of texts that share an opening (an AI continuation and the page it continues). */
+function openingGroups(texts: readonly LabeledRecord[]): Map<string, LabeledRecord[]> {
+  const groups = new Map<string, LabeledRecord[]>();
+  for (const r of texts) {
+    const k = groupKey(r.text);
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  return groups;
+}
+
+/**
+ * Opening groups, and an AI text with no human text in its group joins the human text most
+ * similar in topic when they are close enough (a rewrite or an article written from its title).
+ * Split apart, the AI twin of a target page would sit in the references and teach the
+ * discriminator that page's topic as AI: a leak no real audit has, whose references are
+ * written from baseline pages.
+ */
+function twinGroups(texts: readonly LabeledRecord[]): Map<string, LabeledRecord[]> {
+  const groups = openingGroups(texts);
+  const counts = new Map(texts.map((r) => [r, topicCounts(r.text)]));
+  const topics = TopicClusters.fit([...counts.values()], 1, 1);
+  const vec = new Map(texts.map((r) => [r, topics.vector(counts.get(r)!)]));
+  const humans = [...groups.entries()].filter(([, g]) => g.some((r) => r.label === 'human'));
+  for (const [k, g] of [...groups.entries()]) {
+    if (g.some((r) => r.label === 'human')) continue;
+    let best: string | null = null;
+    let bestSim = TWIN_SIMILARITY;
+    for (const [hk, hg] of humans) {
+      const sim = cosine(vec.get(g[0])!, vec.get(hg.find((r) => r.label === 'human')!)!);
+      if (sim > bestSim) {
+        bestSim = sim;
+        best = hk;
+      }
+    }
+    if (best === null) continue;
+    groups.set(best, [...groups.get(best)!, ...g]);
+    groups.delete(k);
+  }
+  return groups;
+}
+
+const TWIN_SIMILARITY = 0.35;
+
+function cosine(a: TopicVector, b: TopicVector): number {
+  let i = 0;
+  let j = 0;
+  let s = 0;
+  while (i < a.index.length && j < b.index.length) {
+    if (a.index[i] === b.index[j]) s += a.value[i++] * b.value[j++];
+    else if (a.index[i] < b.index[j]) i++;
+    else j++;
+  }
+  return s;
+}
+
+function draw(
+  rng: Rng,
+  texts: readonly LabeledRecord[],
+  o: { n: number; nb: number; na: number; design: Design; pairing: 'opening' | 'twins' },
+): Draw | string {
   const generators = [...new Set(texts.filter((r) => r.label === 'ai').map((r) => r.generator ?? '?'))].sort();
   let refGen: Set<string> | null = null;
   if (o.design === 'split-generators') {
     if (generators.length < 2) return `one generator only (${generators[0]})`;
     refGen = new Set(shuffled(rng, generators).slice(0, Math.floor(generators.length / 2)));
   }
-  const groups = new Map<string, LabeledRecord[]>();
-  for (const r of texts) {
-    const k = groupKey(r.text);
-    groups.set(k, [...(groups.get(k) ?? []), r]);
-  }
+  const groups = o.pairing === 'opening' ? openingGroups(texts) : twinGroups(texts);
   const baseline: LabeledRecord[] = [];
   const references: LabeledRecord[] = [];
   const rest: LabeledRecord[] = [];
@@ -128,6 +185,8 @@ async function main(): Promise<void> {
       epochs: { type: 'string' },
       bits: { type: 'string' },
       clusters: { type: 'string' },
+      pairing: { type: 'string', default: 'twins' },
+      neighbours: { type: 'string' },
       json: { type: 'string' },
     },
   });
@@ -143,7 +202,13 @@ async function main(): Promise<void> {
       for (let d = 0; d < Number(values.draws); d++) {
         const rng = new Rng(mixSeed(seed, d, stems.indexOf(source), designs.indexOf(design)));
         const t0 = Date.now();
-        const x = draw(rng, texts, { n: Number(values.n), nb: Number(values.baseline), na: Number(values['ai-refs']), design });
+        const x = draw(rng, texts, {
+          n: Number(values.n),
+          nb: Number(values.baseline),
+          na: Number(values['ai-refs']),
+          design,
+          pairing: values.pairing === 'opening' ? 'opening' : 'twins',
+        });
         if (typeof x === 'string') {
           console.error(`${design} ${source} draw ${d}: skipped: ${x}`);
           break;
@@ -160,6 +225,7 @@ async function main(): Promise<void> {
             ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
             ...(values.bits ? { bits: Number(values.bits) } : {}),
             ...(values.clusters ? { clusters: Number(values.clusters) } : {}),
+            ...(values.neighbours ? { neighbours: Number(values.neighbours) } : {}),
           },
         );
         const sc = model.info.selfCheck;
