@@ -6,7 +6,7 @@
  * strings cost almost nothing, and the tree comes out the same.
  */
 import { Parser } from 'htmlparser2';
-import { chooseCharset, decodeHtml, sniffBom, type CharsetSource } from './charset.js';
+import { chooseCharset, decodeBytes, decodeHtml, sniffBom, type CharsetSource, type DecodedHtml } from './charset.js';
 import { PARSE_OPTIONS, type Document, type Element } from './dom.js';
 import { PageHandler } from './page-handler.js';
 
@@ -44,11 +44,13 @@ const VISIBLE = /\S/;
 
 /** Decode (charset from BOM, HTTP header, <meta> or the bytes) and parse one page. */
 export function loadHtml(input: Uint8Array | string, contentType: string | null): LoadedHtml {
+  let decoded: DecodedHtml;
   if (typeof input !== 'string') {
     const choice = chooseCharset(input, contentType);
     if (choice.charset === 'utf-8') return { ...parseUtf8(input), charset: choice.charset, charsetSource: choice.source };
-  }
-  const decoded = decodeHtml(input, contentType);
+    // The choice is made once: guessing from the bytes is the costliest step of a legacy page.
+    decoded = { text: decodeBytes(input, choice.charset), charset: choice.charset, source: choice.source };
+  } else decoded = decodeHtml(input, contentType);
   let html = decoded.text;
   const blank = !VISIBLE.test(html) || looksBinary(html);
   if (html.length > MAX_HTML_CHARS) html = html.slice(0, MAX_HTML_CHARS);
