@@ -16,8 +16,9 @@
  * ratios are what to quote. jsdom keeps about 3 MB per page alive after window.close() (seen
  * with jsdom 29), and a heap grown that way slows every later run's garbage collection (the
  * floor most, which would flatter the ratio), so jsdom runs after the interleaved rounds of the
- * others: `--jsdom-rounds` rounds (default 2: warm-up and one timed round). Then linearity: the largest pages one by one (CPU µs per KiB of
- * HTML beside the sample's), and one large page repeated 1, 2, 4 … times up to 4 MiB.
+ * others: `--jsdom-rounds` rounds (default 2: warm-up and one timed round). Linearity is timed
+ * between the two, before jsdom's heap can weigh on it: the largest pages one by one (CPU µs per
+ * KiB of HTML beside the sample's), and one large page repeated 1, 2, 4 … times up to 4 MiB.
  *
  *   node --expose-gc dist/bench/extract-peers.js [--pages 180] [--rounds 5] [--peers linkedom,jsdom|none]
  *                                               [--jsdom-rounds 2] [--largest 10] [--json]
@@ -168,6 +169,29 @@ function repeatBody(page: Page, times: number): Page {
 
 const kib = (pages: Page[]): number => pages.reduce((n, p) => n + p.bytes.length, 0) / 1024;
 
+/** CPU time of the largest pages one by one, and of one large page repeated up to MAX_HTML_CHARS. */
+function linearity(all: Page[], largestCount: number) {
+  // Linearity: CPU µs per KiB on the largest pages, beside the same figure over the sample.
+  const largest = [...all].sort((a, b) => b.bytes.length - a.bytes.length).slice(0, largestCount);
+  const linear = largest.map((page) => {
+    const f = timePage(floor, page, 5);
+    const c = timePage(ccaudit, page, 5);
+    return { page: page.key, kib: kib([page]), floorMs: f, ccauditMs: c, ccauditUsPerKib: perKib(c, [page]), floorUsPerKib: perKib(f, [page]) };
+  });
+  // Growth: the same page made k times longer; linear time keeps µs/KiB flat.
+  const base = largest.find((p) => /<body[^>]*>/i.test(p.html) && p.html.toLowerCase().includes('</body>'))!;
+  const growth: Array<{ times: number; kib: number; ccauditMs: number; ccauditUsPerKib: number; floorUsPerKib: number }> = [];
+  for (let k = 1; base.html.length * k <= MAX_HTML_CHARS; k *= 2) {
+    const page = repeatBody(base, k);
+    const c = timePage(ccaudit, page, 5);
+    const f = timePage(floor, page, 5);
+    growth.push({ times: k, kib: kib([page]), ccauditMs: c, ccauditUsPerKib: perKib(c, [page]), floorUsPerKib: perKib(f, [page]) });
+  }
+  return { linear, base, growth };
+}
+
+const perKib = (ms: number, pages: Page[]): number => (ms * 1000) / kib(pages);
+
 async function main(): Promise<void> {
   const sampleSize = intArg('pages', 180);
   const rounds = intArg('rounds', 5);
@@ -201,6 +225,9 @@ async function main(): Promise<void> {
     }
     if (!json) process.stderr.write(`round ${r + 1}/${rounds} done\n`);
   }
+  // Linearity and growth are timed before jsdom runs: the heap it leaves behind slows every
+  // later garbage collection, ccaudit's (which allocates more than the bare parse) the most.
+  const { linear, base, growth } = linearity(all, largestCount);
   for (let r = 0; jsdom !== undefined && r < jsdomRounds; r++) {
     const ms = timeRun(jsdom, sample, errors);
     if (r > 0 || jsdomRounds === 1) times.get(jsdom.name)!.push(ms);
@@ -227,14 +254,6 @@ async function main(): Promise<void> {
   const ratio = floorMs / ccauditMs;
   log(`\nccaudit/floor = ${ratio.toFixed(3)} (ccaudit's pages per CPU-second ÷ the bare parse's)`);
 
-  // Linearity: CPU µs per KiB on the largest pages, beside the same figure over the sample.
-  const largest = [...all].sort((a, b) => b.bytes.length - a.bytes.length).slice(0, largestCount);
-  const perKib = (ms: number, pages: Page[]): number => (ms * 1000) / kib(pages);
-  const linear = largest.map((page) => {
-    const f = timePage(floor, page, 5);
-    const c = timePage(ccaudit, page, 5);
-    return { page: page.key, kib: kib([page]), floorMs: f, ccauditMs: c, ccauditUsPerKib: perKib(c, [page]), floorUsPerKib: perKib(f, [page]) };
-  });
   log(
     `\nlargest pages, one at a time (least of 5 runs); sample: ccaudit ${perKib(ccauditMs, sample).toFixed(1)} µs/KiB, floor ${perKib(floorMs, sample).toFixed(1)} µs/KiB`,
   );
@@ -246,15 +265,6 @@ async function main(): Promise<void> {
       `${l.page.padEnd(46)} ${l.kib.toFixed(0).padStart(6)} ${l.floorMs.toFixed(2).padStart(9)} ${l.ccauditMs.toFixed(2).padStart(11)} ${l.ccauditUsPerKib.toFixed(1).padStart(7)} ${(l.floorMs / l.ccauditMs).toFixed(3).padStart(8)}`,
     );
 
-  // Growth: the same page made k times longer; linear time keeps µs/KiB flat.
-  const base = largest.find((p) => /<body[^>]*>/i.test(p.html) && p.html.toLowerCase().includes('</body>'))!;
-  const growth: Array<{ times: number; kib: number; ccauditMs: number; ccauditUsPerKib: number; floorUsPerKib: number }> = [];
-  for (let k = 1; base.html.length * k <= MAX_HTML_CHARS; k *= 2) {
-    const page = repeatBody(base, k);
-    const c = timePage(ccaudit, page, 5);
-    const f = timePage(floor, page, 5);
-    growth.push({ times: k, kib: kib([page]), ccauditMs: c, ccauditUsPerKib: perKib(c, [page]), floorUsPerKib: perKib(f, [page]) });
-  }
   log(`\n${base.key}, <body> repeated k times`);
   log(`${'k'.padStart(3)} ${'KiB'.padStart(6)} ${'ccaudit ms'.padStart(11)} ${'µs/KiB'.padStart(7)} ${'floor µs/KiB'.padStart(13)}`);
   for (const g of growth)

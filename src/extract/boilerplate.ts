@@ -306,6 +306,35 @@ function tokenFacts(name: string): TokenFacts {
   return f;
 }
 
+/** What the names of one class attribute say together, and whether one of them hides the element. */
+interface ClassFacts extends NameFacts {
+  hidden: boolean;
+}
+
+/** Class attributes repeat within and across pages: their facts are remembered (bounded). */
+const classCache = new Map<string, ClassFacts>();
+
+function classFacts(cls: string): ClassFacts {
+  let f = classCache.get(cls);
+  if (f !== undefined) return f;
+  let strength: 0 | 1 | 2 = 0;
+  let lenientStrength: 0 | 1 | 2 = 0;
+  let soft = false;
+  let contentHint = false;
+  for (const name of cls.split(WHITESPACE)) {
+    if (name === '') continue;
+    const t = tokenFacts(name);
+    if (t.strength > strength) strength = t.strength;
+    if (t.lenientStrength > lenientStrength) lenientStrength = t.lenientStrength;
+    if (t.soft) soft = true;
+    if (t.contentHint) contentHint = true;
+  }
+  f = { strength, lenientStrength, soft, contentHint, hidden: HIDDEN_CLASS.test(cls) };
+  if (classCache.size >= TOKEN_CACHE_MAX) classCache.clear();
+  classCache.set(cls, f);
+  return f;
+}
+
 function nameFacts(el: Element): NameFacts {
   const cls = el.attribs.class;
   const id = el.attribs.id;
@@ -313,15 +342,10 @@ function nameFacts(el: Element): NameFacts {
   // Per-element memo (dom.ts cache): the same element is asked about by several stages.
   const memo = peekCache(el)?.facts;
   if (memo) return memo;
-  let strength: 0 | 1 | 2 = 0;
-  let lenientStrength: 0 | 1 | 2 = 0;
-  let soft = false;
-  let contentHint = false;
-  const names = cls ? cls.split(WHITESPACE) : [];
-  if (id) names.push(id);
-  for (const name of names) {
-    if (name === '') continue;
-    const f = tokenFacts(name);
+  const c = cls ? classFacts(cls) : NO_FACTS;
+  let { strength, lenientStrength, soft, contentHint } = c;
+  if (id) {
+    const f = tokenFacts(id);
     if (f.strength > strength) strength = f.strength;
     if (f.lenientStrength > lenientStrength) lenientStrength = f.lenientStrength;
     if (f.soft) soft = true;
@@ -350,6 +374,10 @@ export function isSoft(el: Element): boolean {
   return nameFacts(el).soft;
 }
 
+/** Utility classes that hide an element (one of the names of a class attribute). */
+const HIDDEN_CLASS =
+  /(^|\s)(hidden|d-none|sr-only|visually-hidden|visuallyhidden|screen-reader-text|screen-reader-only|element-invisible|is-hidden|u-hidden|hide)(\s|$)/i;
+
 /** True when the element is hidden from readers (hidden attr, aria-hidden, display:none …). */
 export function isHidden(el: Element): boolean {
   const a = el.attribs;
@@ -358,13 +386,7 @@ export function isHidden(el: Element): boolean {
   const style = a.style;
   if (style && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style)) return true;
   const cls = a.class;
-  if (
-    cls &&
-    /(^|\s)(hidden|d-none|sr-only|visually-hidden|visuallyhidden|screen-reader-text|screen-reader-only|element-invisible|is-hidden|u-hidden|hide)(\s|$)/i.test(
-      cls,
-    )
-  )
-    return true;
+  if (cls && classFacts(cls).hidden) return true;
   return false;
 }
 

@@ -96,11 +96,13 @@ function relink(parent: Element, children: AnyNode[]): void {
  * yields a (possibly empty) document rather than an exception.
  */
 export function extractDocument(input: ExtractInput & ExtractOptions): ExtractedDocument {
-  const { doc, maxDepth, charset, charsetSource } = loadHtml(input.html ?? '', input.contentType ?? null);
+  const { doc, maxDepth, metadataElements, charset, charsetSource } = loadHtml(input.html ?? '', input.contentType ?? null);
   if (doc === null) return { title: null, text: '', date: null, dateSource: null, lang: 'und', words: 0, charset, charsetSource };
   // Only elements nested deeper than the limit are moved: a shallower page needs no walk.
-  if (maxDepth > MAX_DEPTH) limitDepth(doc, MAX_DEPTH);
-  const meta = extractMetadata(doc, { url: input.url ?? null, notAfter: input.notAfter ?? null });
+  const reshaped = maxDepth > MAX_DEPTH;
+  if (reshaped) limitDepth(doc, MAX_DEPTH);
+  // Flattening moves and copies elements: the parser's notes no longer describe the tree.
+  const meta = extractMetadata(doc, { url: input.url ?? null, notAfter: input.notAfter ?? null }, reshaped ? null : metadataElements);
   const main = extractMainText(doc, { title: meta.title });
   return {
     title: meta.title,

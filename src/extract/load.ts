@@ -6,9 +6,9 @@
  * strings cost almost nothing, and the tree comes out the same.
  */
 import { Parser } from 'htmlparser2';
-import { DomHandler } from 'domhandler';
-import { chooseCharset, decodeHtml, sniffBom, type CharsetSource } from './charset.js';
-import { PARSE_OPTIONS, type Document } from './dom.js';
+import { chooseCharset, decodeBytes, decodeHtml, sniffBom, type CharsetSource, type DecodedHtml } from './charset.js';
+import { PARSE_OPTIONS, type Document, type Element } from './dom.js';
+import { PageHandler } from './page-handler.js';
 
 /** HTML beyond this many characters is cut before parsing (Common Crawl caps payloads at 1 MiB). */
 export const MAX_HTML_CHARS = 4 * 1024 * 1024;
@@ -23,6 +23,8 @@ export interface LoadedHtml {
   doc: Document | null;
   /** Deepest element nesting in `doc` (<html> is 1), so a depth limit can skip shallow pages. */
   maxDepth: number;
+  /** The elements page metadata is read from, as the parser met them (see metadata-elements.ts). */
+  metadataElements: Element[];
   charset: string;
   charsetSource: CharsetSource;
 }
@@ -40,51 +42,45 @@ function looksBinary(text: string): boolean {
 
 const VISIBLE = /\S/;
 
-/** A DomHandler that notes the deepest element nesting while it builds the tree. */
-class DepthHandler extends DomHandler {
-  maxDepth = 0;
-
-  override onopentag(name: string, attribs: Record<string, string>): void {
-    super.onopentag(name, attribs);
-    // The stack holds the document itself, then the open elements down to this one.
-    const depth = this.tagStack.length - 1;
-    if (depth > this.maxDepth) this.maxDepth = depth;
-  }
-}
-
 /** Decode (charset from BOM, HTTP header, <meta> or the bytes) and parse one page. */
 export function loadHtml(input: Uint8Array | string, contentType: string | null): LoadedHtml {
+  let decoded: DecodedHtml;
   if (typeof input !== 'string') {
     const choice = chooseCharset(input, contentType);
     if (choice.charset === 'utf-8') return { ...parseUtf8(input), charset: choice.charset, charsetSource: choice.source };
-  }
-  const decoded = decodeHtml(input, contentType);
+    // The choice is made once: guessing from the bytes is the costliest step of a legacy page.
+    decoded = { text: decodeBytes(input, choice.charset), charset: choice.charset, source: choice.source };
+  } else decoded = decodeHtml(input, contentType);
   let html = decoded.text;
   const blank = !VISIBLE.test(html) || looksBinary(html);
   if (html.length > MAX_HTML_CHARS) html = html.slice(0, MAX_HTML_CHARS);
-  let doc: Document | null = null;
-  let maxDepth = 0;
+  let parsed: Parsed = BLANK;
   if (!blank) {
-    const handler = new DepthHandler();
+    const handler = new PageHandler();
     new Parser(handler, PARSE_OPTIONS).end(html);
-    doc = handler.root;
-    maxDepth = handler.maxDepth;
+    parsed = parsedBy(handler);
   }
-  return { doc, maxDepth, charset: decoded.charset, charsetSource: decoded.source };
+  return { ...parsed, charset: decoded.charset, charsetSource: decoded.source };
 }
 
-const BLANK = { doc: null, maxDepth: 0 };
+type Parsed = Pick<LoadedHtml, 'doc' | 'maxDepth' | 'metadataElements'>;
+
+const BLANK: Parsed = { doc: null, maxDepth: 0, metadataElements: [] };
+
+function parsedBy(handler: PageHandler): Parsed {
+  return { doc: handler.root, maxDepth: handler.maxDepth, metadataElements: handler.metadataElements };
+}
 
 /**
  * UTF-8 bytes decoded slice by slice into the parser. The same text as one whole decode
  * (a streaming TextDecoder keeps split sequences whole; a leading BOM is dropped as
  * decodeBytes drops it), cut at MAX_HTML_CHARS; no document when it is blank or binary.
  */
-function parseUtf8(bytes: Uint8Array): { doc: Document | null; maxDepth: number } {
+function parseUtf8(bytes: Uint8Array): Parsed {
   const bom = sniffBom(bytes);
   const body = bom && bom.charset === 'utf-8' ? bytes.subarray(bom.length) : bytes;
   const decoder = new TextDecoder('utf-8');
-  const handler = new DepthHandler();
+  const handler = new PageHandler();
   const parser = new Parser(handler, PARSE_OPTIONS);
   // Text held back until the binary probe has seen enough characters.
   let head: string | null = '';
@@ -120,5 +116,5 @@ function parseUtf8(bytes: Uint8Array): { doc: Document | null; maxDepth: number 
   if (!visible) return BLANK;
   if (head !== null) feed(head);
   parser.end();
-  return { doc: handler.root, maxDepth: handler.maxDepth };
+  return parsedBy(handler);
 }

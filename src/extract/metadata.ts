@@ -5,7 +5,8 @@
  * URL), most trusted first.
  */
 import type { Document, Element } from './dom.js';
-import { contentRoot, findFirst, isElement, textOf } from './dom.js';
+import { isElement, textOf } from './dom.js';
+import { metadataElements } from './metadata-elements.js';
 import type { DateSource } from '../core/types.js';
 import { dateFromUrl, isPlausibleDate, parseDateString } from './dates.js';
 
@@ -255,8 +256,12 @@ function sliceParts(t: string, parts: string[], start: number, end: number): str
   return t.slice(from, to).trim();
 }
 
-/** Extract title, publication date and site name from a parsed document. */
-export function extractMetadata(doc: Document, opts: MetadataOptions = {}): PageMetadata {
+/**
+ * Extract title, publication date and site name from a parsed document. `noted`: the
+ * metadata elements the parser noted (page-handler.ts), if the tree was not reshaped since;
+ * without them the tree is walked.
+ */
+export function extractMetadata(doc: Document, opts: MetadataOptions = {}, noted: readonly Element[] | null = null): PageMetadata {
   const meta = new Map<string, string>();
   const jsonLdTexts: string[] = [];
   let titleTag: string | null = null;
@@ -275,47 +280,30 @@ export function extractMetadata(doc: Document, opts: MetadataOptions = {}): Page
     }
   };
 
-  // One direct walk collects everything (far cheaper than selector passes).
-  const walk = (el: Element): void => {
-    for (const child of el.children) {
-      if (!isElement(child)) continue;
-      const tag = child.name;
-      const a = child.attribs;
-      if (tag === 'meta') onMeta(a);
-      else if (tag === 'script') {
-        if (a.type && a.type.trim().toLowerCase() === 'application/ld+json') jsonLdTexts.push(textOf(child, true));
-        continue;
-      } else if (tag === 'title') {
-        if (titleTag === null) titleTag = textOf(child, true);
-        continue;
-      } else if (tag === 'h1') {
-        if (h1s.length < 5) h1s.push(normaliseTitle(textOf(child)));
-      } else if (tag === 'time') {
-        if (!inFurniture(child)) {
-          const value = a.datetime ?? textOf(child);
-          const strong =
-            a.pubdate !== undefined ||
-            a.itemprop === 'datePublished' ||
-            /publish|posted|entry-date|post-date|article-date|created/i.test(`${a.class ?? ''} ${a.id ?? ''}`);
-          times.push({ value, strong, article: inArticle(child) });
-        }
-      } else if (a.itemprop === 'datePublished') {
-        // Microdata on ordinary elements: the value is in content= or the text.
-        const v = a.content ?? a.datetime ?? textOf(child);
-        if (v) itemprop.push(v);
+  for (const el of metadataElements(doc, noted)) {
+    const tag = el.name;
+    const a = el.attribs;
+    if (tag === 'meta') onMeta(a);
+    else if (tag === 'script') {
+      if (a.type && a.type.trim().toLowerCase() === 'application/ld+json') jsonLdTexts.push(textOf(el, true));
+    } else if (tag === 'title') {
+      if (titleTag === null) titleTag = textOf(el, true);
+    } else if (tag === 'h1') {
+      if (h1s.length < 5) h1s.push(normaliseTitle(textOf(el)));
+    } else if (tag === 'time') {
+      if (!inFurniture(el)) {
+        const value = a.datetime ?? textOf(el);
+        const strong =
+          a.pubdate !== undefined ||
+          a.itemprop === 'datePublished' ||
+          /publish|posted|entry-date|post-date|article-date|created/i.test(`${a.class ?? ''} ${a.id ?? ''}`);
+        times.push({ value, strong, article: inArticle(el) });
       }
-      if (child.children.length > 0 && tag !== 'style' && tag !== 'svg') walk(child);
+    } else if (a.itemprop === 'datePublished') {
+      // Microdata on ordinary elements: the value is in content= or the text.
+      const v = a.content ?? a.datetime ?? textOf(el);
+      if (v) itemprop.push(v);
     }
-  };
-  // <head> first (meta, title, JSON-LD), then the content root (microdata, <time>, <h1>,
-  // JSON-LD in the body); when the parser left the page inside <head>, the root is <html>.
-  const root = contentRoot(doc);
-  const head = findFirst(doc, 'head');
-  if (root && root.name === 'html') walk(root);
-  else {
-    if (head) walk(head);
-    if (root) walk(root);
-    else walk(doc as unknown as Element);
   }
 
   const ld = readJsonLd(jsonLdTexts);
