@@ -54,7 +54,11 @@ export interface RangeProgress {
 }
 
 /** Reads one range; page failures become `extractError`s, anything else throws. */
-export async function readRange(job: RangeJob, scorers: Promise<readonly Scorer[]>, progress: RangeProgress): Promise<{ result: RangeResult; transfer: ArrayBuffer[] }> {
+export async function readRange(
+  job: RangeJob,
+  scorers: Promise<readonly Scorer[]>,
+  progress: RangeProgress,
+): Promise<{ result: RangeResult; transfer: ArrayBuffer[] }> {
   const size = (await stat(job.path)).size;
   const start = job.exactStart ? job.start : await warcMemberAtOrAfter(job.path, job.start);
   const end = job.end >= size ? size : await warcMemberAtOrAfter(job.path, job.end);
@@ -91,10 +95,11 @@ export async function readRange(job: RangeJob, scorers: Promise<readonly Scorer[
   };
 
   if (start >= end) return { result: { start, end, items, tookRest: false }, transfer };
-  let stop: { at: number; clean: boolean } | null = null;
-  const bounded = end < size ? { endOffset: end, onEnd: (at: number, clean: boolean) => (stop = { at, clean }) } : {};
+  // Where a bounded read stopped (set by the reader's onEnd callback).
+  const stop = { at: -1, clean: false };
+  const bounded = end < size ? { endOffset: end, onEnd: (at: number, clean: boolean) => Object.assign(stop, { at, clean }) } : {};
   for await (const item of readWarcFile(job.path, { startOffset: start, startOffsetKind: 'file', ...bounded })) await take(item);
-  const landed = end >= size || (stop !== null && (stop as { at: number; clean: boolean }).at === end && (stop as { clean: boolean }).clean);
+  const landed = end >= size || (stop.at === end && stop.clean);
   if (!landed) {
     // What was read is a prefix of an unbounded read from the same start: go on from there.
     const already = index;

@@ -188,7 +188,13 @@ export async function scan(opts: ScanOptions): Promise<ScanSummary> {
  * Ingests one local WARC file with a writer the caller manages (benchmarks, known-answer
  * runs): the same loop `scan` runs per file (with a worker pool, the workers read it).
  */
-export async function scanFile(path: string, writer: StoreWriter, times: StageTimes, hooks: IngestHooks = {}, pool?: StagePool): Promise<UnitSummary> {
+export async function scanFile(
+  path: string,
+  writer: StoreWriter,
+  times: StageTimes,
+  hooks: IngestHooks = {},
+  pool?: StagePool,
+): Promise<UnitSummary> {
   const result = await ingest(warcFileSource([path]), { writer, times, hooks, pool, rangeFile: (unit) => unit.source });
   if (result.failedUnits.length > 0) throw new Error(result.failedUnits[0]!.message);
   return result.units[0]!;

@@ -251,29 +251,32 @@ export function createStagePool(opts: StagePoolOptions = {}): StagePool {
     let answered = false;
     worker.unref();
     progress.set(worker, slot);
-    worker.on('message', (msg: { id: number; doc?: ExtractedDocument; scores?: DocumentScore[]; range?: RangeResult; error?: string } | { ready: true }) => {
-      if ('ready' in msg) {
-        // Loaded: a crash from now on is a bad page, not a broken installation.
+    worker.on(
+      'message',
+      (msg: { id: number; doc?: ExtractedDocument; scores?: DocumentScore[]; range?: RangeResult; error?: string } | { ready: true }) => {
+        if ('ready' in msg) {
+          // Loaded: a crash from now on is a bad page, not a broken installation.
+          answered = true;
+          return;
+        }
+        const p = pending.get(msg.id);
+        pending.delete(msg.id);
+        inputs.delete(msg.id);
+        if (p?.timer) clearTimeout(p.timer);
         answered = true;
-        return;
-      }
-      const p = pending.get(msg.id);
-      pending.delete(msg.id);
-      inputs.delete(msg.id);
-      if (p?.timer) clearTimeout(p.timer);
-      answered = true;
-      // A retired worker (crashed, timed out) may still deliver an answer; it has no queue left.
-      const mine = posted.get(worker) ?? [];
-      const at = mine.indexOf(msg.id);
-      if (at >= 0) mine.splice(at, 1);
-      if (at === 0 && mine.length > 0) startTimer(mine[0], worker);
-      if (p) {
-        if (msg.error !== undefined) p.reject(new Error(msg.error));
-        else if (msg.range) p.resolve(msg.range as StageResult & RangeResult);
-        else p.resolve({ doc: msg.doc!, scores: msg.scores ?? [] } as StageResult & RangeResult);
-      }
-      dispatch();
-    });
+        // A retired worker (crashed, timed out) may still deliver an answer; it has no queue left.
+        const mine = posted.get(worker) ?? [];
+        const at = mine.indexOf(msg.id);
+        if (at >= 0) mine.splice(at, 1);
+        if (at === 0 && mine.length > 0) startTimer(mine[0], worker);
+        if (p) {
+          if (msg.error !== undefined) p.reject(new Error(msg.error));
+          else if (msg.range) p.resolve(msg.range as StageResult & RangeResult);
+          else p.resolve({ doc: msg.doc!, scores: msg.scores ?? [] } as StageResult & RangeResult);
+        }
+        dispatch();
+      },
+    );
     worker.on('error', (err) => {
       const current = retire(worker);
       if (!answered) {

@@ -55,7 +55,10 @@ async function fileWithPage(name: string, marker: string): Promise<string> {
 function extractFailures(db: string): Array<{ offset: number; message: string }> {
   const d = new Database(db, { readonly: true });
   try {
-    return d.prepare(`SELECT offset, message FROM errors WHERE code = 'extract-failed' ORDER BY offset`).all() as Array<{ offset: number; message: string }>;
+    return d.prepare(`SELECT offset, message FROM errors WHERE code = 'extract-failed' ORDER BY offset`).all() as Array<{
+      offset: number;
+      message: string;
+    }>;
   } finally {
     d.close();
   }
