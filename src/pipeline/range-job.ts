@@ -71,9 +71,6 @@ export async function readRange(
     const i = index++;
     const out: RangeItem = { item };
     if (!isReadError(item) && item.payload) {
-      // An exact copy, transferred: the payload may be a view into a buffer other records share.
-      const copy = new Uint8Array(item.payload);
-      transfer.push(copy.buffer);
       const message = failed.get(i);
       if (message !== undefined) {
         out.extractError = message;
@@ -89,7 +86,8 @@ export async function readRange(
           progress.done();
         }
       }
-      out.item = { ...item, payload: copy };
+      // The store keeps the payload's length, not its bytes: send only that.
+      out.item = { ...item, payload: null, payloadLength: item.payload.byteLength };
     }
     items.push(out);
   };
