@@ -7,7 +7,9 @@
  *   read     readWarcFile: every record framed, parsed and its payload decoded
  *   scan           the whole pipeline on one core into a fresh SQLite file (read → extract → store)
  *   scan+score     the same with every built-in detector scoring each document (one core)
- *   scan-parallel  scan+score with the extraction/scoring worker pool (one thread per core)
+ *   scan-parallel  scan+score with the worker pool (one thread per core): the workers read
+ *                  1 MiB byte ranges of the file themselves (inflate, parse, extract, score)
+ *                  and the main thread only stores their results
  * then documents/s per detector on ~1,000-word real labeled texts (bench/detect-bench.ts).
  */
 import { spawnSync } from 'node:child_process';
@@ -47,6 +49,19 @@ interface PhaseResult {
   stages?: Record<string, number>;
   maxRssMb: number;
   cpuSeconds: number;
+  /** CPU time of the main thread alone (Linux); the rest is workers and V8's GC helper threads. */
+  mainCpuSeconds?: number;
+}
+
+/** CPU seconds of this process's main thread, from /proc (Linux only). */
+function mainThreadCpuSeconds(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 async function phaseGunzip(file: string): Promise<Omit<PhaseResult, 'maxRssMb' | 'cpuSeconds'>> {
@@ -111,7 +126,7 @@ async function child(phase: string, file: string, db: string): Promise<void> {
   const maxRssMb = usage.maxRSS / 1024;
   // CPU time of every thread of the process: what the work costs, whatever else runs on the machine.
   const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
-  process.stdout.write(JSON.stringify({ ...r, maxRssMb, cpuSeconds }) + '\n');
+  process.stdout.write(JSON.stringify({ ...r, maxRssMb, cpuSeconds, mainCpuSeconds: mainThreadCpuSeconds() }) + '\n');
 }
 
 async function parent(): Promise<void> {
@@ -119,10 +134,13 @@ async function parent(): Promise<void> {
   const dir = path.join(os.tmpdir(), 'ccaudit-bench');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `cc-style-${mb}mb.warc.gz`);
-  const db = path.join(dir, 'bench.db');
+  // One database per bench process: other people's benches may share the temp directory.
+  const db = path.join(dir, `bench-${process.pid}.db`);
   const size = await buildInput(file, mb * 1e6);
   console.log(`input: ${file} (${(size / 1e6).toFixed(1)} MB of real per-record-gzip WARC data, ${SOURCE_FILES.length} files repeated)`);
-  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`);
+  console.log(
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average (1 min) at start: ${os.loadavg()[0].toFixed(1)}\n`,
+  );
   const results: PhaseResult[] = [];
   // BENCH_PHASES=scan+score,scan-parallel runs only those (the thread-scaling pair).
   const phases = process.env.BENCH_PHASES?.split(',') ?? ['gunzip', 'read', 'scan', 'scan+score', 'scan-parallel'];
@@ -146,11 +164,14 @@ async function parent(): Promise<void> {
     'docs/s': r.documents ? (r.documents / r.seconds).toFixed(0) : '',
     'peak RSS MB': r.maxRssMb.toFixed(0),
     'CPU s': r.cpuSeconds.toFixed(1),
+    'main-thread CPU s': r.mainCpuSeconds?.toFixed(1) ?? '',
   }));
   console.table(rows);
   for (const r of results.filter((x) => x.stages)) {
     const total = Object.values(r.stages!).reduce((a, b) => a + b, 0);
-    console.log(`${r.phase} time per stage (main-thread time; with workers "extract" is time spent waiting for them):`);
+    console.log(
+      `${r.phase} time per stage (main-thread time; with workers, reading is done in them and "extract" is time spent waiting for their results):`,
+    );
     for (const [k, v] of Object.entries(r.stages!)) {
       console.log(`  ${k.padEnd(8)} ${v.toFixed(2)} s  (${((100 * v) / total).toFixed(0)}%)`);
     }
@@ -178,6 +199,7 @@ async function parent(): Promise<void> {
     const peak = Math.max(...results.filter((r) => r.phase.startsWith('scan')).map((r) => r.maxRssMb));
     console.log(`peak RSS of any scan phase: ${peak.toFixed(0)} MB (target ≤ 400; the worker pool's threads share the process)`);
   }
+  rmSync(db, { force: true });
   if (process.env.BENCH_PHASES) return;
   const { runDetectBench } = await import('./detect-bench.js');
   const det = await runDetectBench(Number(process.env.BENCH_DETECT_DOCS ?? 300));

@@ -75,6 +75,11 @@ export interface WarcRecord {
    * null when there are no payload bytes (request without body, revisit, empty body).
    */
   payload: Uint8Array | null;
+  /**
+   * The payload's length when the bytes themselves were left behind (a worker thread that read
+   * the record sends the store only what it keeps); otherwise the length of `payload`.
+   */
+  payloadLength?: number;
   /** True when the payload was cut short (WARC-Truncated, truncated file, size cap). */
   payloadTruncated: boolean;
   /** Notes about repairs made while reading (e.g. "chunked header but body not chunked"). */

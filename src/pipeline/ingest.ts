@@ -8,49 +8,17 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { RecordSource, SourceItem, SourceUnit } from '../core/record-source.js';
-import { isReadError, type DocumentScore, type ExtractedDocument, type WarcItem } from '../core/types.js';
+import { isReadError } from '../core/types.js';
 import type { StoreWriter } from '../store/index.js';
 import { becomesDocument, extractionInput } from './extract-step.js';
+import { RangeIngest } from './range-ingest.js';
 import { createStagePool, WorkerPoolError, type StagePool, type StageResult } from './stage-pool.js';
+import { NOT_EXTRACTED, UnitStore, type Extracted, type IngestHooks, type StageTimes, type UnitSummary } from './unit-store.js';
+
+export type { IngestHooks, ItemOutcome, StageTimes, UnitSummary } from './unit-store.js';
 
 /** Inline steps (no worker threads, no scoring). */
 export const INLINE_POOL: StagePool = createStagePool({ threads: 0 });
-
-export interface StageTimes {
-  readMs: number;
-  extractMs: number;
-  storeMs: number;
-}
-
-export interface UnitSummary {
-  /** The unit's label (a file path for local files). */
-  path: string;
-  /** Already complete before this run. */
-  skipped: boolean;
-  resumedFrom: number;
-  records: number;
-  documents: number;
-  errors: number;
-  bytes: number;
-  /** shouldStop() ended the unit early. */
-  stopped: boolean;
-}
-
-/** What happened to one stored item (after it was handed to the writer, before commit). */
-export interface ItemOutcome {
-  item: WarcItem | null;
-  document: boolean;
-  /** Extraction failed (stored as an `extract-failed` error row). */
-  extractError: string | null;
-}
-
-export interface IngestHooks {
-  /** Bytes of the unit's file now behind the reader (progress). */
-  onBytes?(delta: number): void;
-  onItem?(outcome: ItemOutcome, unit: UnitSummary): void;
-  /** Checked before each item: true stops after the items already read (SIGINT). */
-  shouldStop?(): boolean;
-}
 
 export interface IngestOptions {
   writer: StoreWriter;
@@ -67,6 +35,13 @@ export interface IngestOptions {
    * to fetch again (network) uses 1, so a kill loses at most the item being stored.
    */
   maxInFlight?: number;
+  /**
+   * The local WARC/WET file a unit is, for worker pools to read in byte ranges on the workers
+   * (null: the unit is read on the main thread). Absent: every unit is read on the main thread.
+   */
+  rangeFile?(unit: SourceUnit): string | null;
+  /** Compressed bytes per range read on a worker (tests use small ranges to cut small files). */
+  rangeBytes?: number;
 }
 
 /** How many HTML pages may be between the reader and the store at once (bounds memory). */
@@ -86,39 +61,25 @@ interface InFlight {
 }
 
 /**
- * Ingests one unit into the writer. Never throws for bad content: read errors become error
- * rows, an extraction crash on one page becomes an `extract-failed` error row for that
- * record's offset and the unit goes on. Throws for unusable pools (WorkerPoolError), store
- * errors and units that cannot be opened.
+ * Ingests one unit into the writer, reading it on this thread (extraction and scoring on the
+ * pool). Never throws for bad content: read errors become error rows, an extraction crash on
+ * one page becomes an `extract-failed` error row for that record's offset and the unit goes
+ * on. Throws for unusable pools (WorkerPoolError), store errors and units that cannot be opened.
  */
 export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, unit: U, opts: IngestOptions): Promise<UnitSummary> {
   const { writer } = opts;
   const pool = opts.pool ?? INLINE_POOL;
   const hooks = opts.hooks ?? {};
   const times = opts.times ?? { readMs: 0, extractMs: 0, storeMs: 0 };
-  const commitEvery = opts.commitEvery ?? 0;
   const maxInFlight = Math.max(1, opts.maxInFlight ?? MAX_IN_FLIGHT);
   const maxRecordsInFlight = opts.maxInFlight !== undefined ? maxInFlight : MAX_IN_FLIGHT_RECORDS;
   const info = unit.stat ? await unit.stat() : null;
   const begun = unit.source !== null ? writer.beginSource(unit.source, info) : null;
-  const summary: UnitSummary = {
-    path: unit.label,
-    skipped: begun?.alreadyComplete ?? false,
-    resumedFrom: begun?.resumeOffset ?? 0,
-    records: 0,
-    documents: 0,
-    errors: 0,
-    bytes: 0,
-    stopped: false,
-  };
-  if (begun?.alreadyComplete) {
-    if (info) hooks.onBytes?.(info.size);
-    return summary;
-  }
+  const unitStore = new UnitStore(writer, begun, info, unit.label, hooks, times, opts.commitEvery ?? 0);
+  const summary = unitStore.summary;
+  unitStore.start();
+  if (begun?.alreadyComplete) return summary;
   const resumeOffset = begun?.resumeOffset ?? 0;
-  if (info && resumeOffset > 0) hooks.onBytes?.(Math.min(resumeOffset, info.size));
-  let lastFileOffset = resumeOffset;
-  let sinceCommit = 0;
   const window: InFlight[] = [];
   let windowBytes = 0;
   let pagesInFlight = 0;
@@ -126,55 +87,20 @@ export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, 
   const storeOldest = async () => {
     const { entry, doc: pendingDoc, bytes } = window.shift()!;
     windowBytes -= bytes;
-    if (pendingDoc) pagesInFlight--;
-    const { item } = entry;
-    // Registered first: a flush triggered while adding this item's rows must carry its state too.
-    if (entry.atCommit) writer.atNextFlush(entry.atCommit);
-    const outcome: ItemOutcome = { item, document: false, extractError: null };
-    if (item && isReadError(item)) {
-      if (begun) writer.addError(begun.sourceId, item);
-      else writer.addError(item);
-      summary.errors++;
-    } else if (item) {
-      const sourceId = begun ? begun.sourceId : writer.beginSource(item.source).sourceId;
-      let doc: ExtractedDocument | null = null;
-      let scores: DocumentScore[] = [];
-      if (pendingDoc) {
-        const t = performance.now();
-        try {
-          ({ doc, scores } = await pendingDoc);
-        } catch (err) {
-          if (err instanceof WorkerPoolError) throw err;
-          outcome.extractError = (err as Error).message;
-          // A 'member' offset is a file position: the store keeps it as 'file'.
-          const offsetKind = item.offsetKind === 'member' ? 'file' : item.offsetKind;
-          writer.addError({ sourceId, offset: item.offset, offsetKind, code: 'extract-failed', message: outcome.extractError });
-          summary.errors++;
-        }
-        times.extractMs += performance.now() - t;
+    let extracted: Extracted = NOT_EXTRACTED;
+    if (pendingDoc) {
+      pagesInFlight--;
+      const t = performance.now();
+      try {
+        const { doc, scores } = await pendingDoc;
+        extracted = { doc, scores, error: null };
+      } catch (err) {
+        if (err instanceof WorkerPoolError) throw err;
+        extracted = { doc: null, scores: [], error: (err as Error).message };
       }
-      const t2 = performance.now();
-      writer.add(sourceId, item, doc, scores);
-      summary.records++;
-      if (doc) summary.documents++;
-      outcome.document = doc !== null;
-      if (begun) {
-        // Not offset + length: inside a multi-record gzip member that would be a stream position.
-        const next = item.resumeOffset ?? item.offset + item.length;
-        writer.checkpoint(begun.sourceId, next);
-        if (item.offsetKind !== 'uncompressed' && next > lastFileOffset) {
-          hooks.onBytes?.(next - lastFileOffset);
-          summary.bytes += next - lastFileOffset;
-          lastFileOffset = next;
-        }
-      }
-      times.storeMs += performance.now() - t2;
+      times.extractMs += performance.now() - t;
     }
-    if (commitEvery > 0 && ++sinceCommit >= commitEvery) {
-      writer.flush();
-      sinceCommit = 0;
-    }
-    hooks.onItem?.(outcome, summary);
+    unitStore.store(entry, extracted);
   };
 
   // A resumed read re-reads the rest of a gzip member shared by several records (all of a
@@ -221,11 +147,7 @@ export async function ingestUnit<U extends SourceUnit>(source: RecordSource<U>, 
   } finally {
     await reader.return?.();
   }
-  if (commitEvery > 0 && sinceCommit > 0) writer.flush();
-  if (summary.stopped || !begun) return summary;
-  writer.completeSource(begun.sourceId);
-  if (info && info.size > lastFileOffset) hooks.onBytes?.(info.size - lastFileOffset);
-  return summary;
+  return unitStore.finish();
 }
 
 export interface IngestSummary {
@@ -246,25 +168,65 @@ export async function ingest<U extends SourceUnit>(
   opts: IngestOptions & { onUnitStart?(unit: U): void },
 ): Promise<IngestSummary> {
   const out: IngestSummary = { units: [], failedUnits: [], stopped: false };
-  for await (const unit of source.units()) {
-    if (opts.hooks?.shouldStop?.()) {
-      out.stopped = true;
-      break;
-    }
-    opts.onUnitStart?.(unit);
-    try {
-      const s = await ingestUnit(source, unit, opts);
-      out.units.push(s);
-      if (s.stopped) {
+  const pool = opts.pool ?? INLINE_POOL;
+  const units = source.units();
+  const iterator = Symbol.asyncIterator in units ? units[Symbol.asyncIterator]() : toAsync(units[Symbol.iterator]());
+  const { rangeFile } = opts;
+  const readRange = pool.readRange?.bind(pool);
+  const ranged =
+    rangeFile && readRange
+      ? new RangeIngest(iterator, rangeFile, {
+          pool: { threads: pool.threads, readRange },
+          writer: opts.writer,
+          hooks: opts.hooks ?? {},
+          times: opts.times ?? { readMs: 0, extractMs: 0, storeMs: 0 },
+          commitEvery: opts.commitEvery ?? 0,
+          rangeBytes: opts.rangeBytes,
+        })
+      : null;
+  try {
+    for (;;) {
+      const prepared = ranged ? await ranged.next() : null;
+      let unit: U;
+      if (ranged) {
+        if (!prepared) break;
+        unit = prepared.unit;
+      } else {
+        const next = await iterator.next();
+        if (next.done) break;
+        unit = next.value;
+      }
+      if (opts.hooks?.shouldStop?.()) {
         out.stopped = true;
         break;
       }
-    } catch (err) {
-      if (err instanceof WorkerPoolError || unit.source === null) throw err;
-      const message = (err as Error).message;
-      out.failedUnits.push({ path: unit.label, message });
-      opts.writer.addFileError(unit.source, message);
+      opts.onUnitStart?.(unit);
+      try {
+        let s: UnitSummary;
+        if (prepared && !prepared.mainThread) {
+          s = await ranged!.ingest(prepared);
+        } else {
+          ranged?.skip();
+          s = await ingestUnit(source, unit, opts);
+        }
+        out.units.push(s);
+        if (s.stopped) {
+          out.stopped = true;
+          break;
+        }
+      } catch (err) {
+        if (err instanceof WorkerPoolError || unit.source === null) throw err;
+        const message = (err as Error).message;
+        out.failedUnits.push({ path: unit.label, message });
+        opts.writer.addFileError(unit.source, message);
+      }
     }
+  } finally {
+    ranged?.close();
   }
   return out;
+}
+
+async function* toAsync<T>(it: Iterator<T>): AsyncGenerator<T> {
+  for (let n = it.next(); !n.done; n = it.next()) yield n.value;
 }

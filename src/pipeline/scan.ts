@@ -5,11 +5,11 @@
 import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { DatasetOptions } from '../sources/dataset/index.js';
-import { expandInputPaths, localInputSource } from '../sources/local/input-files.js';
+import { expandInputPaths, localInputSource, type LocalInputUnit } from '../sources/local/input-files.js';
 import { formatShard, type Shard } from '../core/shard.js';
 import { warcFileSource, warcFileUnit } from '../sources/local/warc-files.js';
 import { listErrors, setRunSampleRate, totals, type StoreWriter, type ErrorInfo, type Totals } from '../store/index.js';
-import { ingest, ingestUnit, type IngestHooks, type StageTimes, type UnitSummary } from './ingest.js';
+import { ingest, type IngestHooks, type StageTimes, type UnitSummary } from './ingest.js';
 import { runWriter, useStore, withRun, type StoreInput } from './run.js';
 import { shardUnits } from './shard-units.js';
 import { openStagePool, type StagePool } from './stage-pool.js';
@@ -34,6 +34,8 @@ export interface ScanOptions {
   pool?: StagePool | (() => Promise<StagePool>);
   /** Rows per committed transaction. Default 500. */
   batchSize?: number;
+  /** Worker pools: compressed bytes of a WARC file per range a worker reads (default 1 MiB; tests cut small files). */
+  rangeBytes?: number;
   /** Read only this shard of the files (contiguous by path, balanced by bytes); null = all. */
   shard?: Shard | null;
   onProgress?(event: ScanProgress): void;
@@ -140,6 +142,8 @@ export async function scan(opts: ScanOptions): Promise<ScanSummary> {
         writer,
         pool: pool!,
         times,
+        rangeFile: (unit) => ((unit as LocalInputUnit).format === 'warc' ? unit.source : null),
+        rangeBytes: opts.rangeBytes,
         onUnitStart: (unit) => opts.onProgress?.({ type: 'file', path: unit.source }),
         hooks: { onBytes: (delta) => opts.onProgress?.({ type: 'bytes', delta }), shouldStop: opts.shouldStop },
       });
@@ -182,8 +186,16 @@ export async function scan(opts: ScanOptions): Promise<ScanSummary> {
 
 /**
  * Ingests one local WARC file with a writer the caller manages (benchmarks, known-answer
- * runs): the same loop `scan` runs per file.
+ * runs): the same loop `scan` runs per file (with a worker pool, the workers read it).
  */
-export function scanFile(path: string, writer: StoreWriter, times: StageTimes, hooks: IngestHooks = {}, pool?: StagePool): Promise<UnitSummary> {
-  return ingestUnit(warcFileSource([path]), warcFileUnit(path), { writer, times, hooks, pool });
+export async function scanFile(
+  path: string,
+  writer: StoreWriter,
+  times: StageTimes,
+  hooks: IngestHooks = {},
+  pool?: StagePool,
+): Promise<UnitSummary> {
+  const result = await ingest(warcFileSource([path]), { writer, times, hooks, pool, rangeFile: (unit) => unit.source });
+  if (result.failedUnits.length > 0) throw new Error(result.failedUnits[0]!.message);
+  return result.units[0]!;
 }

@@ -1,8 +1,10 @@
 /**
  * The pipeline's stage pool: per record, the `extract` step (HTML → document) then the
- * `score` step (detectors) run on worker threads so ingestion uses every core; the reader
- * and the SQLite writer stay on the main thread. With `threads: 0` both steps run inline,
- * which is simplest for tiny inputs and tests.
+ * `score` step (detectors) run on worker threads so ingestion uses every core. Two kinds of
+ * jobs: one page read by the main thread (`run`), or a byte range of a local WARC file that
+ * the worker reads itself (`readRange`), so reading and inflating spread over the cores too
+ * and only compact results come back; the SQLite writer stays on the main thread. With
+ * `threads: 0` the steps run inline, which is simplest for tiny inputs and tests.
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
@@ -10,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { extractStep, type ExtractJob } from './extract-step.js';
 import { loadScorers, scoreStep, type Scorer } from './score-step.js';
 import type { DocumentScore, ExtractedDocument } from '../core/types.js';
+import type { RangeJob, RangeResult } from './range-job.js';
 
 export type { ExtractJob } from './extract-step.js';
 
@@ -44,6 +47,12 @@ export interface StagePoolOptions {
 export interface StagePool {
   /** Runs the extract step, then the score step when the pool has detectors. */
   run(input: ExtractJob): Promise<StageResult>;
+  /**
+   * Worker pools only: reads a byte range of a local WARC file on a worker, extracting and
+   * scoring its pages there. A page that kills or stalls its worker becomes that item's
+   * `extractError` and the range is read again by a fresh worker.
+   */
+  readRange?(job: RangeJob): Promise<RangeResult>;
   close(): Promise<void>;
   readonly threads: number;
 }
@@ -92,12 +101,24 @@ export function createStagePool(opts: StagePoolOptions = {}): StagePool {
   const workerSource = workerFile.endsWith('.ts')
     ? `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(pathToFileURL(workerFile).href)}); })`
     : null;
-  const workerData = { detectors: opts.detectors ?? null, detectorModules: opts.detectorModules ?? [] };
   const workers: Worker[] = [];
-  const queue: Array<{ id: number; input: ExtractJob }> = [];
-  /** Inputs of jobs not yet answered, to hand a dead worker's queued jobs to another. */
-  const inputs = new Map<number, ExtractJob>();
-  type Pending = { resolve: (r: StageResult) => void; reject: (e: Error) => void; worker?: Worker; timer?: NodeJS.Timeout };
+  type JobMessage = { id: number; input: ExtractJob } | { id: number; range: RangeJob };
+  const queue: JobMessage[] = [];
+  /** Messages of jobs not yet answered, to hand a dead worker's queued jobs to another. */
+  const inputs = new Map<number, JobMessage>();
+  type Pending = {
+    resolve: (r: StageResult & RangeResult) => void;
+    reject: (e: Error) => void;
+    worker?: Worker;
+    timer?: NodeJS.Timeout;
+    range?: RangeJob;
+  };
+  /**
+   * Per worker, what its range job is extracting: [even/odd counter (odd = a page is being
+   * extracted), that page's item index]. Shared memory, so it is readable when the worker
+   * is stuck or dead.
+   */
+  const progress = new WeakMap<Worker, Int32Array>();
   const jobTimeoutMs = opts.jobTimeoutMs ?? 60_000;
   const pending = new Map<number, Pending>();
   let nextId = 0;
@@ -121,6 +142,7 @@ export function createStagePool(opts: StagePoolOptions = {}): StagePool {
         p.worker = worker;
         mine.push(job.id);
         if (mine.length === 1) startTimer(job.id, worker);
+        if (p.range) watch();
         // The payload is copied (structured clone): the caller still holds the record.
         worker.postMessage(job);
       }
@@ -129,7 +151,8 @@ export function createStagePool(opts: StagePoolOptions = {}): StagePool {
 
   const startTimer = (id: number, worker: Worker) => {
     const p = pending.get(id);
-    if (!p) return;
+    // Range jobs are timed per page by the watchdog.
+    if (!p || p.range) return;
     p.timer = setTimeout(() => timeOut(id, worker), jobTimeoutMs);
     p.timer.unref();
   };
@@ -143,9 +166,62 @@ export function createStagePool(opts: StagePoolOptions = {}): StagePool {
     for (const id of requeue.reverse()) {
       const p = pending.get(id)!;
       p.worker = undefined;
-      queue.unshift({ id, input: inputs.get(id)! });
+      queue.unshift(inputs.get(id)!);
     }
     return mine[0];
+  };
+
+  /**
+   * The range job a dead or stopped worker was on: if a page was being extracted, that page
+   * fails alone and the range goes to another worker; otherwise the range fails.
+   */
+  const rangeLost = (worker: Worker, id: number, message: string): boolean => {
+    const p = pending.get(id);
+    if (!p?.range) return false;
+    const slot = progress.get(worker)!;
+    if (Atomics.load(slot, 0) % 2 === 1) {
+      p.range.failures.push({ index: Atomics.load(slot, 1), message });
+      p.worker = undefined;
+      queue.unshift({ id, range: p.range });
+    } else {
+      pending.delete(id);
+      inputs.delete(id);
+      p.reject(new Error(message));
+    }
+    return true;
+  };
+
+  /** Range jobs: a page counter that has not moved for jobTimeoutMs means a stuck page. */
+  let watchdog: NodeJS.Timeout | null = null;
+  const seen = new WeakMap<Worker, { count: number; since: number }>();
+  const watch = () => {
+    if (watchdog) return;
+    watchdog = setInterval(
+      () => {
+        const now = Date.now();
+        for (const worker of [...workers]) {
+          const count = Atomics.load(progress.get(worker)!, 0);
+          const last = seen.get(worker);
+          if (!last || last.count !== count) seen.set(worker, { count, since: now });
+          else if (count % 2 === 1 && now - last.since >= jobTimeoutMs) stopStuck(worker);
+        }
+      },
+      Math.max(5, Math.min(1000, jobTimeoutMs / 4)),
+    );
+    watchdog.unref();
+  };
+  const stopStuck = (worker: Worker) => {
+    const mine = posted.get(worker) ?? [];
+    const current = mine[0];
+    retire(worker);
+    seen.delete(worker);
+    worker.removeAllListeners();
+    void worker.terminate();
+    if (current !== undefined) rangeLost(worker, current, `extract-timeout: page took longer than ${jobTimeoutMs} ms`);
+    if (!closed) {
+      spawn();
+      dispatch();
+    }
   };
 
   const timeOut = (id: number, worker: Worker) => {
@@ -167,28 +243,40 @@ export function createStagePool(opts: StagePoolOptions = {}): StagePool {
     // A heap cap makes V8 collect instead of growing (bounded RSS); a page that truly needs
     // more fails alone (the worker dies with ERR_WORKER_OUT_OF_MEMORY and is replaced).
     const resourceLimits = { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB };
+    const slot = new Int32Array(new SharedArrayBuffer(8));
+    const workerData = { detectors: opts.detectors ?? null, detectorModules: opts.detectorModules ?? [], progress: slot };
     const worker = workerSource
       ? new Worker(workerSource, { eval: true, workerData, resourceLimits })
       : new Worker(workerFile, { workerData, resourceLimits });
     let answered = false;
     worker.unref();
-    worker.on('message', (msg: { id: number; doc?: ExtractedDocument; scores?: DocumentScore[]; error?: string }) => {
-      const p = pending.get(msg.id);
-      pending.delete(msg.id);
-      inputs.delete(msg.id);
-      if (p?.timer) clearTimeout(p.timer);
-      answered = true;
-      // A retired worker (crashed, timed out) may still deliver an answer; it has no queue left.
-      const mine = posted.get(worker) ?? [];
-      const at = mine.indexOf(msg.id);
-      if (at >= 0) mine.splice(at, 1);
-      if (at === 0 && mine.length > 0) startTimer(mine[0], worker);
-      if (p) {
-        if (msg.error !== undefined) p.reject(new Error(msg.error));
-        else p.resolve({ doc: msg.doc!, scores: msg.scores ?? [] });
-      }
-      dispatch();
-    });
+    progress.set(worker, slot);
+    worker.on(
+      'message',
+      (msg: { id: number; doc?: ExtractedDocument; scores?: DocumentScore[]; range?: RangeResult; error?: string } | { ready: true }) => {
+        if ('ready' in msg) {
+          // Loaded: a crash from now on is a bad page, not a broken installation.
+          answered = true;
+          return;
+        }
+        const p = pending.get(msg.id);
+        pending.delete(msg.id);
+        inputs.delete(msg.id);
+        if (p?.timer) clearTimeout(p.timer);
+        answered = true;
+        // A retired worker (crashed, timed out) may still deliver an answer; it has no queue left.
+        const mine = posted.get(worker) ?? [];
+        const at = mine.indexOf(msg.id);
+        if (at >= 0) mine.splice(at, 1);
+        if (at === 0 && mine.length > 0) startTimer(mine[0], worker);
+        if (p) {
+          if (msg.error !== undefined) p.reject(new Error(msg.error));
+          else if (msg.range) p.resolve(msg.range as StageResult & RangeResult);
+          else p.resolve({ doc: msg.doc!, scores: msg.scores ?? [] } as StageResult & RangeResult);
+        }
+        dispatch();
+      },
+    );
     worker.on('error', (err) => {
       const current = retire(worker);
       if (!answered) {
@@ -202,7 +290,9 @@ export function createStagePool(opts: StagePoolOptions = {}): StagePool {
       }
       // A crashed worker fails its own job only; a fresh worker takes its place.
       const p = current === undefined ? undefined : pending.get(current);
-      if (p && current !== undefined) {
+      if (current !== undefined && rangeLost(worker, current, err.message)) {
+        // The range goes on without the page it was on.
+      } else if (p && current !== undefined) {
         pending.delete(current);
         inputs.delete(current);
         p.reject(err);
@@ -217,21 +307,28 @@ export function createStagePool(opts: StagePoolOptions = {}): StagePool {
   };
   for (let i = 0; i < threads; i++) spawn();
 
+  const submit = (msg: JobMessage): Promise<StageResult & RangeResult> => {
+    if (broken) return Promise.reject(broken);
+    if (closed) return Promise.reject(new Error('stage pool is closed'));
+    return new Promise((resolve, reject) => {
+      pending.set(msg.id, { resolve, reject, range: 'range' in msg ? msg.range : undefined });
+      inputs.set(msg.id, msg);
+      queue.push(msg);
+      dispatch();
+    });
+  };
+
   return {
     threads,
     run(input) {
-      if (broken) return Promise.reject(broken);
-      if (closed) return Promise.reject(new Error('stage pool is closed'));
-      return new Promise((resolve, reject) => {
-        const id = nextId++;
-        pending.set(id, { resolve, reject });
-        inputs.set(id, input);
-        queue.push({ id, input });
-        dispatch();
-      });
+      return submit({ id: nextId++, input });
+    },
+    readRange(range) {
+      return submit({ id: nextId++, range: { ...range, failures: [...range.failures] } });
     },
     async close() {
       closed = true;
+      if (watchdog) clearInterval(watchdog);
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };

@@ -108,7 +108,7 @@ export function recordParams(sourceId: number, r: WarcRecord, runId: number | nu
     record_id: r.recordId ?? null,
     http_status: r.httpStatus ?? null,
     content_type: r.contentType ?? null,
-    payload_length: r.payload ? r.payload.byteLength : null,
+    payload_length: r.payload ? r.payload.byteLength : (r.payloadLength ?? null),
     truncated: r.payloadTruncated ? 1 : 0,
     notes: r.notes && r.notes.length > 0 ? JSON.stringify(r.notes) : null,
     run_id: runId,

@@ -152,6 +152,11 @@ export class RecordFramer {
     this.maxHeader = opts.maxHeaderBytes ?? DEFAULT_MAX_HEADER;
   }
 
+  /** No record or junk is in progress: a read starting at the next member boundary sees what this one sees. */
+  get idle(): boolean {
+    return this.state === 'seek';
+  }
+
   /** gzip mode: a new member starts at file offset `fileStart`. `dirty` if its first bytes were skipped. */
   beginMember(fileStart: number, dirty = false): void {
     this.memberFileStart = fileStart;

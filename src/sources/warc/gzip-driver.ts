@@ -25,6 +25,8 @@ export interface ReadWindow {
   end: number;
   /** `end` is the end of the data. */
   eof: boolean;
+  /** Read no further than this unless the reader needs more (a byte-range read); default: fill the buffer. */
+  readLimit?: number;
 }
 
 export type StreamOutcome =
@@ -95,6 +97,10 @@ export interface GzipDriverContext {
   opts: ResolvedOptions;
   /** File offset of the first member to read. */
   startFile: number;
+  /** Stop before the first member that starts at or after this file offset (a byte-range read). */
+  endFile?: number;
+  /** Called when reading stops at `endFile`: the member offset reached and whether no record was in progress. */
+  onEnd?(at: number, clean: boolean): void;
 }
 
 /** The gzip member loop. See the module comment for the protocol. */
@@ -147,6 +153,10 @@ export function* gzipDriver(ctx: GzipDriverContext): Generator<DriverYield, void
 
   let p = ctx.startFile;
   for (;;) {
+    if (ctx.endFile !== undefined && p >= ctx.endFile) {
+      ctx.onEnd?.(p, framer.idle);
+      return;
+    }
     if (!win.eof && win.end - p < lookahead) {
       yield { type: 'more', from: p };
       continue;

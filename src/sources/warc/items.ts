@@ -19,6 +19,18 @@ export interface ReadWarcOptions {
    * `startOffset` are skipped).
    */
   startOffsetKind?: 'file' | 'uncompressed';
+  /**
+   * gzip files: stop before the first gzip member that starts at or after this file offset, so
+   * a large file can be read in byte ranges that meet at member boundaries. Ignored for
+   * uncompressed files.
+   */
+  endOffset?: number;
+  /**
+   * Called when reading stopped at `endOffset`: the member offset where it stopped (≥ endOffset)
+   * and whether no record was in progress there (then a read starting there gives what this
+   * read would have given next).
+   */
+  onEnd?(at: number, clean: boolean): void;
   /** Keep at most this many bytes of a record block / decoded payload (default 32 MiB). */
   maxPayloadBytes?: number;
   /**

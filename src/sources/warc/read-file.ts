@@ -99,7 +99,8 @@ export async function* readWarcFile(path: string, options: ReadWarcOptions = {})
         kind = n === 3 && isGzipMagicAt(probe, 0) ? 'file' : 'uncompressed';
       }
     }
-    yield* readGzip(fh, size, path, kind === 'file' ? start : 0, kind === 'uncompressed' ? start : 0, opts);
+    const range = options.endOffset !== undefined && options.endOffset < size ? { end: options.endOffset, onEnd: options.onEnd } : null;
+    yield* readGzip(fh, size, path, kind === 'file' ? start : 0, kind === 'uncompressed' ? start : 0, opts, range);
   } finally {
     await fh.close();
   }
@@ -129,11 +130,16 @@ async function* readGzip(
   startFile: number,
   skipUncompressed: number,
   opts: ResolvedOptions,
+  range: { end: number; onEnd?: (at: number, clean: boolean) => void } | null = null,
 ): AsyncGenerator<WarcItem> {
   const framer = new RecordFramer({ mode: 'gzip', base: skipUncompressed, maxBlockBytes: opts.maxPayloadBytes });
   const feeder = new MemberFeeder(framer, 0, skipUncompressed);
-  const win: ReadWindow = { buf: Buffer.allocUnsafe(4 * opts.maxSyncMemberBytes), start: startFile, end: startFile, eof: false };
-  const driver = gzipDriver({ source, win, framer, feeder, opts, startFile });
+  const lookahead = opts.maxSyncMemberBytes;
+  // A byte range reads its own bytes plus one lookahead, not a whole window beyond them.
+  const readLimit = range ? Math.max(range.end, startFile) + lookahead : undefined;
+  const bufBytes = readLimit !== undefined ? Math.min(4 * lookahead, readLimit - startFile + lookahead) : 4 * lookahead;
+  const win: ReadWindow = { buf: Buffer.allocUnsafe(bufBytes), start: startFile, end: startFile, eof: false, readLimit };
+  const driver = gzipDriver({ source, win, framer, feeder, opts, startFile, endFile: range?.end, onEnd: range?.onEnd });
   let reply: StreamOutcome | undefined;
   for (;;) {
     const step = driver.next(reply);
@@ -162,7 +168,9 @@ async function refill(fh: FileHandle, size: number, win: ReadWindow, from: numbe
     win.buf.copy(bigger, 0, 0, keep);
     win.buf = bigger;
   }
-  const want = Math.min(win.buf.length - keep, size - win.end);
+  // Past the read limit, only what the reader asked for (at least `minFree`).
+  const cap = win.readLimit !== undefined ? Math.max(minFree, win.readLimit - win.end) : Infinity;
+  const want = Math.min(win.buf.length - keep, size - win.end, cap);
   const n = want > 0 ? await readAt(fh, win.buf, keep, want, win.end) : 0;
   win.end += n;
   if (win.end >= size || n < want) win.eof = true;
