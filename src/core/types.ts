@@ -80,6 +80,8 @@ export interface WarcRecord {
    * the record sends the store only what it keeps); otherwise the length of `payload`.
    */
   payloadLength?: number;
+  /** The payload's SHA-1 (hex) when the bytes were left behind, for the store's duplicate check. */
+  payloadSha1?: string;
   /** True when the payload was cut short (WARC-Truncated, truncated file, size cap). */
   payloadTruncated: boolean;
   /** Notes about repairs made while reading (e.g. "chunked header but body not chunked"). */

@@ -4,6 +4,7 @@
  * compact results for the main thread to store in file order. Ranges of one file meet at
  * gzip members that open a record (`warcMemberAtOrAfter`), found by both neighbours alike.
  */
+import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { readWarcFile, warcMemberAtOrAfter } from '../sources/warc/index.js';
 import { isReadError, type DocumentScore, type ExtractedDocument, type WarcItem } from '../core/types.js';
@@ -86,8 +87,13 @@ export async function readRange(
           progress.done();
         }
       }
-      // The store keeps the payload's length, not its bytes: send only that.
-      out.item = { ...item, payload: null, payloadLength: item.payload.byteLength };
+      // The store keeps the payload's length and digest, not its bytes: send only those.
+      out.item = {
+        ...item,
+        payload: null,
+        payloadLength: item.payload.byteLength,
+        payloadSha1: createHash('sha1').update(item.payload).digest('hex'),
+      };
     }
     items.push(out);
   };

@@ -138,7 +138,7 @@ export function documentParams(r: WarcRecord, d: ExtractedDocument): DocumentPar
     pub_month: monthOf(d.date),
     crawl_month: monthOf(r.warcDate),
     // Finds the same payload stored twice (reports count it once); see migration 005.
-    payload_digest: r.payload ? createHash('sha1').update(r.payload).digest('hex') : null,
+    payload_digest: r.payload ? createHash('sha1').update(r.payload).digest('hex') : (r.payloadSha1 ?? null),
     input_id: r.inputId ?? null,
   };
 }
