@@ -29,7 +29,7 @@ import { groupKey } from '../src/detect/splits.js';
 import type { LabeledRecord } from '../src/detect/types.js';
 import { Rng, mixSeed } from '../src/core/rng.js';
 import { InDomainModel } from '../src/estimate/indomain/model.js';
-import { TopicClusters, topicCounts, type TopicVector } from '../src/estimate/indomain/topics.js';
+import { TopicClusters, similarity, topicCounts } from '../src/estimate/indomain/topics.js';
 
 const FRACTIONS = [0, 0.05, 0.2, 0.5];
 type Design = 'same' | 'split-generators' | 'genre-shift';
@@ -92,7 +92,7 @@ function twinGroups(texts: readonly LabeledRecord[]): Map<string, LabeledRecord[
     let best: string | null = null;
     let bestSim = TWIN_SIMILARITY;
     for (const [hk, hg] of humans) {
-      const sim = cosine(vec.get(g[0])!, vec.get(hg.find((r) => r.label === 'human')!)!);
+      const sim = similarity(vec.get(g[0])!, vec.get(hg.find((r) => r.label === 'human')!)!);
       if (sim > bestSim) {
         bestSim = sim;
         best = hk;
@@ -106,18 +106,6 @@ function twinGroups(texts: readonly LabeledRecord[]): Map<string, LabeledRecord[
 }
 
 const TWIN_SIMILARITY = 0.35;
-
-function cosine(a: TopicVector, b: TopicVector): number {
-  let i = 0;
-  let j = 0;
-  let s = 0;
-  while (i < a.index.length && j < b.index.length) {
-    if (a.index[i] === b.index[j]) s += a.value[i++] * b.value[j++];
-    else if (a.index[i] < b.index[j]) i++;
-    else j++;
-  }
-  return s;
-}
 
 function draw(
   rng: Rng,

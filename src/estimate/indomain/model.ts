@@ -23,7 +23,7 @@ import { auroc } from '../../detect/metrics.js';
 import { balancedSplit } from '../baseline/estimator.js';
 import type { TopicVector } from './topics.js';
 import { estimateShare, quantileEdges, type ClusteredScores, type MixtureComponents } from './score-mixture.js';
-import { TopicClusters, topicCounts } from './topics.js';
+import { TopicClusters, similarity, topicCounts } from './topics.js';
 import { runSelfCheck, type SelfCheckResult } from './self-check.js';
 import { decodeModel, encodeModel } from './model-bytes.js';
 
@@ -149,7 +149,7 @@ function pairGroups(
     let best = -1;
     let bestSim = PAIR_SIMILARITY;
     humanVectors.forEach((h, i) => {
-      const sim = sparseDot(h, aiVectors[j]);
+      const sim = similarity(h, aiVectors[j]);
       if (sim > bestSim) {
         bestSim = sim;
         best = i;
@@ -158,18 +158,6 @@ function pairGroups(
     return best >= 0 ? human[best] : groupOf(text);
   });
   return { human, ai };
-}
-
-function sparseDot(a: TopicVector, b: TopicVector): number {
-  let i = 0;
-  let j = 0;
-  let s = 0;
-  while (i < a.index.length && j < b.index.length) {
-    if (a.index[i] === b.index[j]) s += a.value[i++] * b.value[j++];
-    else if (a.index[i] < b.index[j]) i++;
-    else j++;
-  }
-  return s;
 }
 
 function subsetGroups(g: FoldGroups, humanIdx: readonly number[] | null, aiIdx: readonly number[] | null): FoldGroups {

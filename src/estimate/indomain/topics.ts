@@ -157,3 +157,16 @@ function nearest(centroids: readonly Float32Array[], x: TopicVector): TopicAssig
   });
   return { cluster, similarity };
 }
+
+/** Cosine similarity of two topic vectors (both L2-normalised). */
+export function similarity(a: TopicVector, b: TopicVector): number {
+  let i = 0;
+  let j = 0;
+  let s = 0;
+  while (i < a.index.length && j < b.index.length) {
+    if (a.index[i] === b.index[j]) s += a.value[i++] * b.value[j++];
+    else if (a.index[i] < b.index[j]) i++;
+    else j++;
+  }
+  return s;
+}
