@@ -8,25 +8,16 @@ import { copyFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSample, type SampleRunOptions } from '../../src/pipeline/sample.js';
 import { merge } from '../../src/pipeline/merge.js';
 import { createStagePool } from '../../src/pipeline/stage-pool.js';
 import { buildCcFixture, startCcServer, type CcServer } from '../support/cc-server.js';
+import { queryRows } from '../support/sqlite.js';
 
 let dir: string;
 let srv: CcServer;
 const db = (name: string) => path.join(dir, `${name}.db`);
-
-function rows(file: string, sql: string): unknown[] {
-  const conn = new Database(file, { readonly: true });
-  try {
-    return conn.prepare(sql).all();
-  } finally {
-    conn.close();
-  }
-}
 
 function opts(over: Partial<SampleRunOptions>): SampleRunOptions {
   return {
@@ -74,26 +65,26 @@ afterAll(async () => {
 
 describe('sample --plan-only + --shard i/3 + merge', () => {
   it('the plan stores pending rows and fetches nothing', () => {
-    const states = rows(db('plan'), `SELECT state, count(*) AS n FROM sample GROUP BY state`) as Array<{ state: string; n: number }>;
+    const states = queryRows(db('plan'), `SELECT state, count(*) AS n FROM sample GROUP BY state`) as Array<{ state: string; n: number }>;
     expect(states.map((s) => s.state)).toEqual(['pending']);
-    expect(rows(db('plan'), `SELECT count(*) AS n FROM records`)).toEqual([{ n: 0 }]);
+    expect(queryRows(db('plan'), `SELECT count(*) AS n FROM records`)).toEqual([{ n: 0 }]);
   });
 
   it('each shard fetches a disjoint contiguous block of the plan', () => {
     const fetched = [0, 1, 2].map((i) =>
-      (rows(db(`shard-${i}`), `SELECT id FROM sample WHERE state != 'pending' ORDER BY id`) as Array<{ id: number }>).map((r) => r.id),
+      (queryRows(db(`shard-${i}`), `SELECT id FROM sample WHERE state != 'pending' ORDER BY id`) as Array<{ id: number }>).map((r) => r.id),
     );
     const all = fetched.flat();
-    const planned = (rows(db('plan'), `SELECT id FROM sample ORDER BY id`) as Array<{ id: number }>).map((r) => r.id);
+    const planned = (queryRows(db('plan'), `SELECT id FROM sample ORDER BY id`) as Array<{ id: number }>).map((r) => r.id);
     expect(all).toEqual(planned);
     for (const f of fetched) expect(f.length).toBeGreaterThan(0);
   });
 
   for (const [table, sql] of Object.entries(CONTENT)) {
     it(`the merged store holds the same ${table} as one unsharded run`, () => {
-      const want = rows(db('single'), sql);
+      const want = queryRows(db('single'), sql);
       expect(want.length).toBeGreaterThan(0);
-      expect(rows(db('merged'), sql)).toEqual(want);
+      expect(queryRows(db('merged'), sql)).toEqual(want);
     });
   }
 });

@@ -10,10 +10,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/pipeline/scan.js';
 import { ROOT, WARC_DIR } from '../support/run-cli.js';
+import { queryRows } from '../support/sqlite.js';
 
 const SLURM = path.join(ROOT, '../shared/engines/slurm');
 const INPUT = ['cc', 'recent', 'edge-cases/warcio'].map((d) => path.join(WARC_DIR, d));
@@ -58,15 +58,6 @@ const logs = () =>
         .join('\n')
     : '(no logs)';
 
-function rows(db: string, sql: string): unknown[] {
-  const conn = new Database(db, { readonly: true });
-  try {
-    return conn.prepare(sql).all();
-  } finally {
-    conn.close();
-  }
-}
-
 const CONTENT: Record<string, string> = {
   records: `SELECT r.id, s.path, r.offset, r.length, r.warc_type, r.record_id, r.http_status FROM records r JOIN sources s ON s.id = r.source_id ORDER BY r.id`,
   documents: `SELECT d.id, d.record_pk, d.url, d.text, d.lang, d.words, d.pub_month, d.payload_digest FROM documents d ORDER BY d.id`,
@@ -109,16 +100,16 @@ describe('deploy/slurm on a real Slurm', () => {
     expect(existsSync(merged), `no merged store; logs:\n${logs()}`).toBe(true);
     const shardFiles = readdirSync(out).filter((f) => /^shard-\d{4}\.db$/.test(f));
     expect(shardFiles).toEqual(['shard-0000.db', 'shard-0001.db', 'shard-0002.db']);
-    const scans = rows(merged, `SELECT json_extract(args, '$.shard') AS shard FROM runs WHERE command = 'scan' ORDER BY 1`);
+    const scans = queryRows(merged, `SELECT json_extract(args, '$.shard') AS shard FROM runs WHERE command = 'scan' ORDER BY 1`);
     expect(scans).toEqual([{ shard: '0/3' }, { shard: '1/3' }, { shard: '2/3' }]);
-    expect(rows(merged, `SELECT count(*) AS n FROM runs WHERE command = 'merge' AND status = 'completed'`)).toEqual([{ n: 1 }]);
+    expect(queryRows(merged, `SELECT count(*) AS n FROM runs WHERE command = 'merge' AND status = 'completed'`)).toEqual([{ n: 1 }]);
   });
 
   for (const [table, sql] of Object.entries(CONTENT)) {
     it(`the merged store holds the same ${table} as one process's scan`, () => {
-      const want = rows(single, sql);
+      const want = queryRows(single, sql);
       if (table !== 'errors') expect(want.length).toBeGreaterThan(0);
-      expect(rows(path.join(out, 'merged.db'), sql)).toEqual(want);
+      expect(queryRows(path.join(out, 'merged.db'), sql)).toEqual(want);
     });
   }
 });

@@ -19,6 +19,7 @@ import { expandWarcPaths } from '../../src/sources/local/expand-paths.js';
 import { shardUnits } from '../../src/pipeline/shard-units.js';
 import { warcFileUnit } from '../../src/sources/local/warc-files.js';
 import { runCli, WARC_DIR } from '../support/run-cli.js';
+import { queryRows } from '../support/sqlite.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ccaudit-shards-'));
 // Common Crawl and recent crawler output, plus two edge-case sets that hold corrupt records (error rows).
@@ -27,15 +28,6 @@ const DETECTORS = ['gpt-words', 'classifier', 'compression'];
 const single = path.join(tmp, 'single.db');
 const shardDb = (i: number) => path.join(tmp, `shard-${i}.db`);
 const merged = path.join(tmp, 'merged.db');
-
-function rows(db: string, sql: string): unknown[] {
-  const conn = new Database(db, { readonly: true });
-  try {
-    return conn.prepare(sql).all();
-  } finally {
-    conn.close();
-  }
-}
 
 /** Everything a report reads, keyed by source path and offset rather than row ids. */
 const CONTENT: Record<string, string> = {
@@ -72,25 +64,25 @@ describe('scan --shard i/3 × 3 + merge equals one scan', () => {
   }, 600_000);
 
   it('splits the files into three disjoint, non-empty blocks covering all of them', () => {
-    const perShard = [0, 1, 2].map((i) => rows(shardDb(i), 'SELECT path FROM sources ORDER BY path').map((r) => (r as { path: string }).path));
+    const perShard = [0, 1, 2].map((i) => queryRows(shardDb(i), 'SELECT path FROM sources ORDER BY path').map((r) => (r as { path: string }).path));
     const all = perShard.flat();
     expect(new Set(all).size).toBe(all.length);
-    expect(all.length).toBe((rows(single, 'SELECT count(*) AS n FROM sources')[0] as { n: number }).n);
+    expect(all.length).toBe((queryRows(single, 'SELECT count(*) AS n FROM sources')[0] as { n: number }).n);
     for (const files of perShard) expect(files.length).toBeGreaterThan(0);
   });
 
   for (const [table, sql] of Object.entries(CONTENT)) {
     it(`holds the same ${table} as the single scan`, () => {
-      const want = rows(single, sql);
+      const want = queryRows(single, sql);
       expect(want.length).toBeGreaterThan(0);
-      expect(rows(merged, sql)).toEqual(want);
+      expect(queryRows(merged, sql)).toEqual(want);
     });
   }
 
   it('numbers records and documents as one process would (shards merged in shard order)', () => {
     const ids =
       'SELECT r.id, s.path, r.offset, d.id AS doc FROM records r JOIN sources s ON s.id = r.source_id LEFT JOIN documents d ON d.record_pk = r.id ORDER BY r.id';
-    expect(rows(merged, ids)).toEqual(rows(single, ids));
+    expect(queryRows(merged, ids)).toEqual(queryRows(single, ids));
   });
 
   it('gives the same report (same counts and estimates for a fixed seed)', async () => {
@@ -100,12 +92,12 @@ describe('scan --shard i/3 × 3 + merge equals one scan', () => {
   });
 
   it('adds nothing when the shards are merged again', async () => {
-    const before = Object.fromEntries(Object.entries(CONTENT).map(([t, sql]) => [t, rows(merged, sql)]));
+    const before = Object.fromEntries(Object.entries(CONTENT).map(([t, sql]) => [t, queryRows(merged, sql)]));
     const again = await merge({ db: merged, shards: [0, 1, 2].map(shardDb) });
     for (const [table, n] of Object.entries(again.added)) expect(n, table).toBe(0);
-    for (const [table, sql] of Object.entries(CONTENT)) expect(rows(merged, sql), table).toEqual(before[table]);
+    for (const [table, sql] of Object.entries(CONTENT)) expect(queryRows(merged, sql), table).toEqual(before[table]);
     // Only the two merge runs themselves, plus the three shards' scan runs.
-    expect(rows(merged, `SELECT command, count(*) AS n FROM runs GROUP BY command ORDER BY command`)).toEqual([
+    expect(queryRows(merged, `SELECT command, count(*) AS n FROM runs GROUP BY command ORDER BY command`)).toEqual([
       { command: 'merge', n: 2 },
       { command: 'scan', n: 3 },
     ]);
@@ -120,14 +112,14 @@ describe('scan --shard i/3 × 3 + merge equals one scan', () => {
       copyFileSync(single, part);
       await score({ db: part, detectors: { names: ['stylometry'] }, shard: { index: i, count: 2 } });
     }
-    const counts = parts.map((p) => (rows(p, `SELECT count(*) AS n FROM scores WHERE detector = 'stylometry'`)[0] as { n: number }).n);
+    const counts = parts.map((p) => (queryRows(p, `SELECT count(*) AS n FROM scores WHERE detector = 'stylometry'`)[0] as { n: number }).n);
     for (const n of counts) expect(n).toBeGreaterThan(0);
     const out = path.join(tmp, 'rescored-merged.db');
     copyFileSync(single, out);
     await merge({ db: out, shards: parts });
     const sql = `SELECT document_id, detector, detector_version, score, raw, details FROM scores ORDER BY document_id, detector`;
-    expect(counts[0] + counts[1]).toBe((rows(whole, `SELECT count(*) AS n FROM scores WHERE detector = 'stylometry'`)[0] as { n: number }).n);
-    expect(rows(out, sql)).toEqual(rows(whole, sql));
+    expect(counts[0] + counts[1]).toBe((queryRows(whole, `SELECT count(*) AS n FROM scores WHERE detector = 'stylometry'`)[0] as { n: number }).n);
+    expect(queryRows(out, sql)).toEqual(queryRows(whole, sql));
   });
 
   it('refuses a shard scored with another detector version, in one line, and changes nothing', () => {
@@ -143,7 +135,7 @@ describe('scan --shard i/3 × 3 + merge equals one scan', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^ccaudit merge: merge refused: .*odd-version\.db scored classifier with version .*-next but .* with /);
     // Checked before anything is merged: not even the first shard went in.
-    expect(rows(out, 'SELECT count(*) AS n FROM records')).toEqual([{ n: 0 }]);
+    expect(queryRows(out, 'SELECT count(*) AS n FROM records')).toEqual([{ n: 0 }]);
   });
 
   it('refuses a shard whose row disagrees with the output', () => {

@@ -10,11 +10,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { scan } from '../../src/pipeline/index.js';
-import { createStagePool } from '../../src/pipeline/stage-pool.js';
+import { createStagePool, type StagePoolOptions } from '../../src/pipeline/stage-pool.js';
+import { queryRows } from '../support/sqlite.js';
 import { storeRows, type StoreRows } from '../warc/db-rows.js';
 import { corpusPath } from '../warc/corpus.js';
 import { buildLayout, rawRecords } from '../warc/layouts.js';
@@ -53,15 +53,31 @@ async function fileWithPage(name: string, marker: string): Promise<string> {
 }
 
 function extractFailures(db: string): Array<{ offset: number; message: string }> {
-  const d = new Database(db, { readonly: true });
+  return queryRows(db, `SELECT offset, message FROM errors WHERE code = 'extract-failed' ORDER BY offset`) as Array<{
+    offset: number;
+    message: string;
+  }>;
+}
+
+/**
+ * One real file with a synthetic page in the middle, scanned inline without detectors and by a
+ * worker pool whose plugin detector fails on that page; the pool's scan must read every record
+ * and lose that one document only.
+ */
+async function scanAroundFailingPage(name: string, marker: string, pool: StagePoolOptions): Promise<{ inline: string; workers: string }> {
+  const file = await fileWithPage(`synthetic-${name}.warc.gz`, marker);
+  const inline = path.join(dir, `${name}-inline.db`);
+  const workers = path.join(dir, `${name}-workers.db`);
+  const a = await scan({ db: inline, paths: [file], threads: 0, detectors: null });
+  const stagePool = createStagePool(pool);
   try {
-    return d.prepare(`SELECT offset, message FROM errors WHERE code = 'extract-failed' ORDER BY offset`).all() as Array<{
-      offset: number;
-      message: string;
-    }>;
+    const b = await scan({ db: workers, paths: [file], pool: stagePool, rangeBytes: RANGE });
+    expect(b.recordsRead).toBe(a.recordsRead);
+    expect(b.htmlDocuments).toBe(a.htmlDocuments - 1);
   } finally {
-    d.close();
+    await stagePool.close();
   }
+  return { inline, workers };
 }
 
 describe('worker threads reading byte ranges store what an inline scan stores', () => {
@@ -78,14 +94,8 @@ describe('worker threads reading byte ranges store what an inline scan stores', 
     expect(got.records).toEqual(want.records);
     expect(got.errors).toEqual(want.errors);
     // Workers send the payload's digest instead of its bytes; reports find duplicates by it.
-    const digests = (db: string) => {
-      const d = new Database(db, { readonly: true });
-      try {
-        return d.prepare('SELECT payload_digest FROM documents ORDER BY id').pluck().all() as Array<string | null>;
-      } finally {
-        d.close();
-      }
-    };
+    const digests = (db: string) =>
+      (queryRows(db, 'SELECT payload_digest FROM documents ORDER BY id') as Array<{ payload_digest: string | null }>).map((r) => r.payload_digest);
     expect(digests(workers)).toEqual(digests(inline));
     expect(digests(inline).every((x) => typeof x === 'string' && x.length === 40)).toBe(true);
   }, 180_000);
@@ -134,19 +144,12 @@ describe('worker threads reading byte ranges store what an inline scan stores', 
   });
 
   it('a page that kills its worker fails alone; the rest of its range is stored', async () => {
-    const file = await fileWithPage('synthetic-crash.warc.gz', 'CRASHMARKER');
     const plugin = path.resolve(__dirname, '../extract/fixtures/synthetic-crash-plugin.js');
-    const inline = path.join(dir, 'crash-inline.db');
-    const workers = path.join(dir, 'crash-workers.db');
-    const a = await scan({ db: inline, paths: [file], threads: 0, detectors: null });
-    const pool = createStagePool({ threads: 1, detectors: ['synthetic-crash'], detectorModules: [plugin] });
-    try {
-      const b = await scan({ db: workers, paths: [file], pool, rangeBytes: RANGE });
-      expect(b.recordsRead).toBe(a.recordsRead);
-      expect(b.htmlDocuments).toBe(a.htmlDocuments - 1);
-    } finally {
-      await pool.close();
-    }
+    const { inline, workers } = await scanAroundFailingPage('crash', 'CRASHMARKER', {
+      threads: 1,
+      detectors: ['synthetic-crash'],
+      detectorModules: [plugin],
+    });
     const failures = extractFailures(workers);
     expect(failures).toHaveLength(1);
     expect(failures[0]!.message).toMatch(/synthetic worker crash/);
@@ -156,19 +159,13 @@ describe('worker threads reading byte ranges store what an inline scan stores', 
   }, 120_000);
 
   it('a page over the time limit fails alone with extract-timeout', async () => {
-    const file = await fileWithPage('synthetic-stall.warc.gz', 'STALLMARKER');
     const plugin = path.resolve(__dirname, 'fixtures/synthetic-stall-plugin.js');
-    const inline = path.join(dir, 'stall-inline.db');
-    const workers = path.join(dir, 'stall-workers.db');
-    const a = await scan({ db: inline, paths: [file], threads: 0, detectors: null });
-    const pool = createStagePool({ threads: 2, detectors: ['synthetic-stall'], detectorModules: [plugin], jobTimeoutMs: 3000 });
-    try {
-      const b = await scan({ db: workers, paths: [file], pool, rangeBytes: RANGE });
-      expect(b.recordsRead).toBe(a.recordsRead);
-      expect(b.htmlDocuments).toBe(a.htmlDocuments - 1);
-    } finally {
-      await pool.close();
-    }
+    const { workers } = await scanAroundFailingPage('stall', 'STALLMARKER', {
+      threads: 2,
+      detectors: ['synthetic-stall'],
+      detectorModules: [plugin],
+      jobTimeoutMs: 3000,
+    });
     const failures = extractFailures(workers);
     expect(failures).toHaveLength(1);
     expect(failures[0]!.message).toMatch(/extract-timeout/);
