@@ -86,13 +86,18 @@ function twinGroups(texts: readonly LabeledRecord[]): Map<string, LabeledRecord[
   const counts = new Map(texts.map((r) => [r, topicCounts(r.text)]));
   const topics = TopicClusters.fit([...counts.values()], 1, 1);
   const vec = new Map(texts.map((r) => [r, topics.vector(counts.get(r)!)]));
-  const humans = [...groups.entries()].filter(([, g]) => g.some((r) => r.label === 'human'));
+  // Each group with a human text, by the topic vector of that text (looked up once, not per pair).
+  const humans = [...groups.entries()].flatMap(([key, g]) => {
+    const page = g.find((r) => r.label === 'human');
+    return page ? [{ key, vector: vec.get(page)! }] : [];
+  });
   for (const [k, g] of [...groups.entries()]) {
     if (g.some((r) => r.label === 'human')) continue;
     let best: string | null = null;
     let bestSim = TWIN_SIMILARITY;
-    for (const [hk, hg] of humans) {
-      const sim = similarity(vec.get(g[0])!, vec.get(hg.find((r) => r.label === 'human')!)!);
+    const own = vec.get(g[0])!;
+    for (const { key: hk, vector } of humans) {
+      const sim = similarity(own, vector);
       if (sim > bestSim) {
         bestSim = sim;
         best = hk;
