@@ -127,15 +127,50 @@ const guesser = new TrigramLanguageGuesser(WEB_LANGUAGES);
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 const NON_CJK = /[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+/gu;
 
+/**
+ * Whitespace runs other than a lone space: replacing these by ' ' is replacing every run (`/\s+/g`),
+ * without a match per word.
+ */
+const SPACE_RUN = /\s{2,}|[^\S ]/g;
+
+/** Characters of the collapsed text the script test reads (the sample lies within them too). */
+const HEAD_CHARS = 2000;
+/** Characters at the start of the text whose collapsed form decides the sample. */
+const READ_CHARS = 8000;
+
 /** ISO 639-3 language of `text`, or "und" when it is too short to tell. */
 export function detectLanguage(text: string): string {
   // Only the first few thousand characters matter for the sample and the script test.
-  const flat = (text.length > 8000 ? text.slice(0, 8000) : text).replace(/\s+/g, ' ').trim();
-  const head = flat.length > 2000 ? flat.slice(0, 2000) : flat;
+  const { head, length } = collapsedHead(text.length > READ_CHARS ? text.slice(0, READ_CHARS) : text, HEAD_CHARS);
   const cjk = hasHighChar(head) ? head.replace(NON_CJK, '').length : 0;
-  const enough = cjk * 2 > head.length ? cjk >= MIN_CHARS_CJK : flat.length >= MIN_CHARS;
+  const enough = cjk * 2 > head.length ? cjk >= MIN_CHARS_CJK : length >= MIN_CHARS;
   if (!enough) return 'und';
-  return guesser.guess(sampleText(flat));
+  return guesser.guess(sampleText(head, length));
+}
+
+/**
+ * The text with whitespace runs collapsed to one space and trimmed (`replace(/\s+/g, ' ').trim()`):
+ * its first `keep` characters and its whole length. One scan counts; only the head is built.
+ */
+function collapsedHead(text: string, keep: number): { head: string; length: number } {
+  let length = 0;
+  let gap = false;
+  // Where the text can be cut so that its collapsed form still holds more than `keep` characters.
+  let cut = -1;
+  for (let i = 0; i < text.length; i++) {
+    if (isSpace(text.charCodeAt(i))) {
+      if (length > 0) gap = true;
+      continue;
+    }
+    if (gap) {
+      length++;
+      gap = false;
+    }
+    length++;
+    if (cut < 0 && length > keep) cut = i + 1;
+  }
+  const flat = (cut < 0 ? text : text.slice(0, cut)).replace(SPACE_RUN, ' ').trim();
+  return { head: flat.length > keep ? flat.slice(0, keep) : flat, length };
 }
 
 /** True when some code unit is at or above U+2E80 (where Han / kana start): only then can there be CJK. */
@@ -146,16 +181,18 @@ function hasHighChar(s: string): boolean {
 
 /**
  * A bounded sample cut at word boundaries. Long texts are sampled after their
- * first tenth, past datelines and bylines at the top of articles.
+ * first tenth, past datelines and bylines at the top of articles. `text` is the start of
+ * the collapsed text, `length` the whole one's: the sample starts within its first
+ * READ_CHARS / 10 characters and ends at most 50 + SAMPLE_CHARS after, inside HEAD_CHARS.
  */
-function sampleText(text: string): string {
-  if (text.length <= SAMPLE_CHARS) return text;
-  let from = text.length >= SAMPLE_CHARS * 4 ? Math.floor(text.length / 10) : 0;
+function sampleText(text: string, length: number): string {
+  if (length <= SAMPLE_CHARS) return text;
+  let from = length >= SAMPLE_CHARS * 4 ? Math.floor(length / 10) : 0;
   if (from > 0) {
     const space = text.indexOf(' ', from);
     if (space >= 0 && space - from < 50) from = space + 1;
   }
-  let end = Math.min(text.length, from + SAMPLE_CHARS);
+  let end = Math.min(length, from + SAMPLE_CHARS);
   const lastSpace = text.lastIndexOf(' ', end);
   if (lastSpace > from + SAMPLE_CHARS / 2) end = lastSpace;
   return text.slice(from, end);
