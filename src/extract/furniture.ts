@@ -9,7 +9,7 @@ import type { Element } from './dom.js';
 import { ElementSet, isElement } from './dom.js';
 import { NON_TEXT_TAGS } from './blocks.js';
 import { isHidden, isJunkTagOrRole, isSoft, junkNameStrength } from './boilerplate.js';
-import { linkDensity, type InfoTable } from './measure.js';
+import { linkDensity, markerLength, type InfoTable } from './measure.js';
 
 /**
  * Furniture and soft regions of the page. `spareable` is the text held by
@@ -53,8 +53,11 @@ export function markJunk(root: Element, raw: InfoTable, total: number, lenient: 
         const wrapper = share > 0.5 && ld < 0.4 && tag !== 'nav' && tag !== 'footer';
         const textRich = weak && info.len >= 400 && ld < 0.3 && (info.p >= 2 || info.sentences >= 4);
         // A more specific content marker inside outranks the wrapper's class name.
-        const holdsArticle = info.markerLen >= 200 && info.markerLen >= 0.5 * info.len * (1 - ld);
-        if (!wrapper && !textRich && !holdsArticle) {
+        const holdsArticle = (): boolean => {
+          const marker = markerLength(child, raw);
+          return marker >= 200 && marker >= 0.5 * info.len * (1 - ld);
+        };
+        if (!wrapper && !textRich && !holdsArticle()) {
           junk.add(child);
           if (!lenient && !isHidden(child)) {
             const spared =

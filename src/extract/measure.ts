@@ -52,7 +52,7 @@ export function emptyInfo(): Info {
     embed: 0,
     headingLen: 0,
     sentences: 0,
-    markerLen: 0,
+    markerLen: -1,
   };
 }
 
@@ -108,8 +108,6 @@ export function measure(root: Element, infos: InfoTable, exclude?: (el: Element)
       info.input += ci.input;
       info.embed += ci.embed;
       info.headingLen += kind & KIND_HEADING ? ci.len : ci.headingLen;
-      const marker = isContentMarker(child) ? ci.len : ci.markerLen;
-      if (marker > info.markerLen) info.markerLen = marker;
       if ((kind & KIND_BREAK) !== Break.None) info.blockCount++;
       else {
         info.inlineLen += ci.inlineLen;
@@ -169,6 +167,30 @@ export function subtractRemoved(root: Element, infos: InfoTable, removed: Elemen
       if (a === root) break;
     }
   }
+}
+
+/**
+ * Text length of the largest content-marked descendant of `el` (see isContentMarker), from the
+ * measurements as measure() left them. Only furniture candidates ask, so it is worked out on
+ * request (and kept in the Info) instead of testing every element's names while measuring.
+ */
+export function markerLength(el: Element, infos: InfoTable): number {
+  const info = infos.get(el);
+  if (info === undefined) return 0;
+  if (info.markerLen >= 0) return info.markerLen;
+  let longest = 0;
+  const children = el.children;
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i];
+    if (!isElement(child) || tagKind(child.name) & KIND_NON_TEXT) continue;
+    const ci = infos.get(child);
+    // Not measured: excluded from this measurement.
+    if (ci === undefined) continue;
+    const marker = isContentMarker(child) ? ci.len : markerLength(child, infos);
+    if (marker > longest) longest = marker;
+  }
+  info.markerLen = longest;
+  return longest;
 }
 
 export function isContentMarker(el: Element): boolean {

@@ -23,7 +23,10 @@ export interface Info {
   headingLen: number;
   /** Sentence-ending punctuation marks. */
   sentences: number;
-  /** Text length of the largest content-marked descendant (<article>, <main>, articleBody, "entry-content" …). */
+  /**
+   * Text length of the largest content-marked descendant (<article>, <main>, articleBody,
+   * "entry-content" …); -1 until measure.markerLength works it out.
+   */
   markerLen: number;
 }
 
