@@ -4,6 +4,7 @@
  * the main thread, or for every page of a byte range of a WARC file this thread reads itself.
  * Jobs run one at a time, in the order they arrive.
  */
+import { readlinkSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { extractStep, type ExtractJob } from './extract-step.js';
 import { readRange, type RangeJob } from './range-job.js';
@@ -47,4 +48,13 @@ let chain: Promise<void> = Promise.resolve();
 parentPort!.on('message', (job: Job) => {
   chain = chain.then(() => run(job));
 });
-parentPort!.postMessage({ ready: true });
+/** This thread's kernel id where /proc says (Linux), so a benchmark can read its CPU time. */
+function kernelThreadId(): number | null {
+  try {
+    return Number(readlinkSync('/proc/thread-self').split('/').pop());
+  } catch {
+    return null;
+  }
+}
+
+parentPort!.postMessage({ ready: true, threadId: kernelThreadId() });
