@@ -1,7 +1,8 @@
 /**
  * The stored form of an in-domain model: a JSON header followed by the typed arrays it names
- * (weights, held-out scores, folds, clusters, topic centroids), each 8-byte aligned. Written
- * here because the layout is ours alone; JSON alone would multiply the size by five.
+ * (weights, held-out scores, folds, clusters, topic centroids, the baseline pages' neighbour
+ * vectors), each 8-byte aligned. Written here because the layout is ours alone; JSON alone
+ * would multiply the size by five.
  */
 import type { CrossFitResult } from './discriminator.js';
 import type { NgramConfig } from '../../detect/features/ngrams.js';

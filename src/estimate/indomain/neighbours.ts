@@ -88,15 +88,27 @@ export class HumanNeighbours {
    * index of the page itself when `v` is a baseline page (it is not its own neighbour).
    */
   offset(v: TopicVector, self = -1): number {
-    const sims = this.pages.map((p, i) => (i === self ? -Infinity : similarity(p, v)));
-    const nearest = sims
-      .map((_, i) => i)
-      .sort((a, b) => sims[b] - sims[a] || a - b)
-      .slice(0, this.k);
-    if (!nearest.length) return 0;
+    // The k most similar pages, most similar first and the earlier page first on a tie: kept
+    // by insertion, since k is far smaller than the baseline and this runs for every document.
+    const sim: number[] = [];
+    const page: number[] = [];
+    this.pages.forEach((p, i) => {
+      if (i === self) return;
+      const x = similarity(p, v);
+      if (sim.length === this.k && x <= sim[this.k - 1]) return;
+      let at = sim.length;
+      while (at > 0 && sim[at - 1] < x) at--;
+      sim.splice(at, 0, x);
+      page.splice(at, 0, i);
+      if (sim.length > this.k) {
+        sim.pop();
+        page.pop();
+      }
+    });
+    if (!page.length) return 0;
     let s = 0;
-    for (const i of nearest) s += this.scores[i];
-    return s / nearest.length - this.mean;
+    for (const i of page) s += this.scores[i];
+    return s / page.length - this.mean;
   }
 
   state(): NeighbourState {
