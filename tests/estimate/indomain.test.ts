@@ -62,6 +62,11 @@ describe('in-domain estimate', () => {
     const again = InDomainModel.build(human, ai, opts).estimate(month(48), 1);
     expect(again).toEqual(forty);
 
+    // A stored model reads documents against the same neighbours and gives the same estimate.
+    const stored = InDomainModel.fromBytes(model.toBytes());
+    const storedMonth = [...d.testHuman.slice(0, 72), ...d.testAi.slice(0, 48)].map((r) => stored.prepare(r.text));
+    expect(stored.estimate(storedMonth, 1)).toEqual(forty);
+
     const e = inDomainEstimate(model, month(48), { level: 0.95, seed: 1, minDocs: 30, baselineDocs: 0 });
     const h = chooseHeadline([e], { tooFew: false, minDocs: 30, recommended: null });
     expect(h.headline?.method).toBe('in-domain');

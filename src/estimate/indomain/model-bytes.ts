@@ -1,13 +1,15 @@
 /**
  * The stored form of an in-domain model: a JSON header followed by the typed arrays it names
- * (weights, held-out scores, folds, clusters, topic centroids), each 8-byte aligned. Written
- * here because the layout is ours alone; JSON alone would multiply the size by five.
+ * (weights, held-out scores, folds, clusters, topic centroids, the baseline pages' neighbour
+ * vectors), each 8-byte aligned. Written here because the layout is ours alone; JSON alone
+ * would multiply the size by five.
  */
 import type { CrossFitResult } from './discriminator.js';
 import type { NgramConfig } from '../../detect/features/ngrams.js';
 import type { MixtureComponents } from './score-mixture.js';
+import type { NeighbourState } from './neighbours.js';
 
-export const MODEL_FORMAT = 3;
+export const MODEL_FORMAT = 4;
 const MAGIC = 'ccaudit-indomain';
 
 type Typed = Float32Array | Float64Array | Int32Array;
@@ -21,6 +23,7 @@ export interface ModelParts<Info> {
   driftBand: number;
   discriminator: { fit: CrossFitResult; featureOptions: NgramConfig };
   components: MixtureComponents;
+  neighbours: NeighbourState;
   topics: { idf: Float32Array; centroids: Float32Array[]; novelBelow: number };
 }
 
@@ -45,10 +48,20 @@ export function encodeModel<Info>(m: ModelParts<Info>): Uint8Array {
     models: fit.models.map((x) => ({ weights: ref(x.weights), bias: x.bias })),
     fit: { human: ref(fit.human), ai: ref(fit.ai), humanFold: ref(fit.humanFold), aiFold: ref(fit.aiFold) },
     components: {
+      humanScores: ref(m.components.human.scores),
+      aiScores: ref(m.components.ai.scores),
       humanClusters: ref(m.components.human.clusters),
       aiClusters: ref(m.components.ai.clusters),
       edges: ref(m.components.edges),
       clusters: m.components.clusters,
+    },
+    neighbours: {
+      idf: ref(m.neighbours.idf),
+      index: ref(m.neighbours.index),
+      value: ref(m.neighbours.value),
+      starts: ref(m.neighbours.starts),
+      scores: ref(m.neighbours.scores),
+      k: m.neighbours.k,
     },
     topics: { idf: ref(m.topics.idf), centroids: m.topics.centroids.map(ref), novelBelow: m.topics.novelBelow },
     arrays: [] as Array<{ kind: Kind; offset: number; length: number }>,
@@ -91,10 +104,18 @@ export function decodeModel<Info>(bytes: Uint8Array): ModelParts<Info> {
     driftBand: header.driftBand,
     discriminator: { fit, featureOptions: header.featureOptions },
     components: {
-      human: { scores: fit.human, clusters: get<Int32Array>(header.components.humanClusters) },
-      ai: { scores: fit.ai, clusters: get<Int32Array>(header.components.aiClusters) },
+      human: { scores: get<Float64Array>(header.components.humanScores), clusters: get<Int32Array>(header.components.humanClusters) },
+      ai: { scores: get<Float64Array>(header.components.aiScores), clusters: get<Int32Array>(header.components.aiClusters) },
       edges: get<Float64Array>(header.components.edges),
       clusters: header.components.clusters,
+    },
+    neighbours: {
+      idf: get<Float32Array>(header.neighbours.idf),
+      index: get<Int32Array>(header.neighbours.index),
+      value: get<Float32Array>(header.neighbours.value),
+      starts: get<Int32Array>(header.neighbours.starts),
+      scores: get<Float64Array>(header.neighbours.scores),
+      k: header.neighbours.k,
     },
     topics: {
       idf: get<Float32Array>(header.topics.idf),

@@ -2,8 +2,9 @@
  * The in-domain estimate of a period's AI share, built for one audit from its own baseline
  * pages (human) and AI references:
  *  - a cross-fitted discriminator baseline vs references (./discriminator.ts) and the
- *    held-out score distributions of both, post-stratified by learned topic clusters
- *    (./topics.ts, ./score-mixture.ts);
+ *    held-out score distributions of both, each score read against the baseline pages nearest
+ *    in wording (./neighbours.ts) and post-stratified by learned topic clusters (./topics.ts,
+ *    ./score-mixture.ts);
  *  - the statistical interval from a bootstrap over the period and both components;
  *  - systematic bands measured on the audit's own data and added in quadrature: generator
  *    shift (leave one reference generator out, retrain, see how far each period's estimate
@@ -21,10 +22,11 @@ import { Discriminator, discriminatorFeatures, featuresOf, type DiscriminatorOpt
 import { NgramFeaturizer, type SparseVector } from '../../detect/features/ngrams.js';
 import { auroc } from '../../detect/metrics.js';
 import { balancedSplit } from '../baseline/estimator.js';
-import type { TopicVector } from './topics.js';
+import { weigh, type TopicVector } from './topics.js';
 import { estimateShare, quantileEdges, type ClusteredScores, type MixtureComponents } from './score-mixture.js';
 import { TopicClusters, similarity, topicCounts } from './topics.js';
 import { runSelfCheck, type SelfCheckResult } from './self-check.js';
+import { HumanNeighbours, neighbourCounts, neighbourIdf } from './neighbours.js';
 import { decodeModel, encodeModel } from './model-bytes.js';
 
 /** A training text: a baseline page (human) or an AI reference. */
@@ -71,7 +73,27 @@ export interface PreparedDocument {
 
 interface CrossFitted {
   disc: Discriminator;
+  /** Components of scores read against their nearest baseline pages. */
   comp: MixtureComponents;
+  near: HumanNeighbours;
+}
+
+/** Training texts of one kind: features, topic clusters and neighbour vectors. */
+interface TrainingSet {
+  x: readonly SparseVector[];
+  clusters: Int32Array;
+  vectors: readonly TopicVector[];
+}
+
+const subset = (t: TrainingSet, idx: readonly number[]): TrainingSet => ({
+  x: idx.map((i) => t.x[i]),
+  clusters: Int32Array.from(idx, (i) => t.clusters[i]),
+  vectors: idx.map((i) => t.vectors[i]),
+});
+
+/** A text's discriminator score read against its nearest baseline pages. */
+function localScore(m: CrossFitted, text: string, x: SparseVector, v: TopicVector): number {
+  return m.disc.score(text, x) - m.near.offset(v);
 }
 
 export interface InDomainEstimate {
@@ -168,20 +190,23 @@ function subsetGroups(g: FoldGroups, humanIdx: readonly number[] | null, aiIdx: 
 }
 
 function crossFit(
-  human: readonly SparseVector[],
-  humanClusters: Int32Array,
-  ai: readonly SparseVector[],
-  aiClusters: Int32Array,
+  human: TrainingSet,
+  ai: TrainingSet,
+  idf: Float32Array,
   clusters: number,
   o: InDomainOptions,
   seed: number,
   groups: FoldGroups,
 ): CrossFitted {
-  const disc = Discriminator.train(human, ai, { ...o, seed }, groups);
-  const edges = quantileEdges(disc.fit.human, disc.fit.ai, o.bins ?? 10);
+  const disc = Discriminator.train(human.x, ai.x, { ...o, seed }, groups);
+  const near = HumanNeighbours.of(idf, human.vectors, disc.fit.human);
+  const hs = disc.fit.human.map((s, i) => s - near.offset(human.vectors[i], i));
+  const as = disc.fit.ai.map((s, j) => s - near.offset(ai.vectors[j]));
+  const edges = quantileEdges(hs, as, o.bins ?? 10);
   return {
     disc,
-    comp: { human: { scores: disc.fit.human, clusters: humanClusters }, ai: { scores: disc.fit.ai, clusters: aiClusters }, edges, clusters },
+    comp: { human: { scores: hs, clusters: human.clusters }, ai: { scores: as, clusters: ai.clusters }, edges, clusters },
+    near,
   };
 }
 
@@ -204,6 +229,7 @@ export class InDomainModel {
       driftBand: this.driftBand,
       discriminator: this.main.disc.state(),
       components: this.main.comp,
+      neighbours: this.main.near.state(),
       topics: this.topics.state(),
     });
   }
@@ -212,7 +238,14 @@ export class InDomainModel {
   static fromBytes(bytes: Uint8Array): InDomainModel {
     const m = decodeModel<InDomainInfo>(bytes);
     const disc = Discriminator.fromState(m.discriminator);
-    return new InDomainModel(m.info, { disc, comp: m.components }, TopicClusters.fromState(m.topics), m.inflation, m.driftBand, m.options);
+    return new InDomainModel(
+      m.info,
+      { disc, comp: m.components, near: HumanNeighbours.fromState(m.neighbours) },
+      TopicClusters.fromState(m.topics),
+      m.inflation,
+      m.driftBand,
+      m.options,
+    );
   }
 
   /** Builds the model; throws when there are fewer than MIN_TRAINING_TEXTS of either kind. */
@@ -240,7 +273,12 @@ export class InDomainModel {
       hCounts.map((c) => topics.vector(c)),
       aCounts.map((c) => topics.vector(c)),
     );
-    const main = crossFit(hx, hc, ax, ac, topics.k, o, mixSeed(o.seed, 1), groups);
+    const hn = human.map((x) => neighbourCounts(x.text));
+    const an = ai.map((x) => neighbourCounts(x.text));
+    const idf = neighbourIdf([...hn, ...an]);
+    const hs: TrainingSet = { x: hx, clusters: hc, vectors: hn.map((c) => weigh(c, idf)) };
+    const as: TrainingSet = { x: ax, clusters: ac, vectors: an.map((c) => weigh(c, idf)) };
+    const main = crossFit(hs, as, idf, topics.k, o, mixSeed(o.seed, 1), groups);
 
     // Generator shift: leave each (large enough) reference generator out and retrain.
     const byGenerator = new Map<string, number[]>();
@@ -260,22 +298,13 @@ export class InDomainModel {
         : leftOut.map(([, idx], gi) => {
             const drop = new Set(idx);
             const keep = ai.map((_, i) => i).filter((i) => !drop.has(i));
-            return crossFit(
-              hx,
-              hc,
-              keep.map((i) => ax[i]),
-              Int32Array.from(keep, (i) => ac[i]),
-              topics.k,
-              o,
-              mixSeed(o.seed, 100 + gi),
-              subsetGroups(groups, null, keep),
-            );
+            return crossFit(hs, subset(as, keep), idf, topics.k, o, mixSeed(o.seed, 100 + gi), subsetGroups(groups, null, keep));
           });
     const generatorRecall: Record<string, number> = {};
     withoutGenerator.forEach((m, gi) => {
       const [g, idx] = leftOut[gi];
       const scores: ClusteredScores = {
-        scores: Float64Array.from(idx, (i) => m.disc.score(ai[i].text, ax[i])),
+        scores: Float64Array.from(idx, (i) => localScore(m, ai[i].text, ax[i], as.vectors[i])),
         clusters: Int32Array.from(idx, (i) => ac[i]),
       };
       generatorRecall[g] = estimateShare(m.comp, scores, { replicates: 0, level: o.level, seed: o.seed }).share;
@@ -299,18 +328,9 @@ export class InDomainModel {
       const early = human.map((_, i) => i).filter((i) => months[i] !== null && months[i]! < split.at);
       const late = human.map((_, i) => i).filter((i) => months[i] !== null && months[i]! >= split.at);
       if (early.length >= MIN_TRAINING_TEXTS && late.length >= 10) {
-        const fitted = crossFit(
-          early.map((i) => hx[i]),
-          Int32Array.from(early, (i) => hc[i]),
-          ax,
-          ac,
-          topics.k,
-          o,
-          mixSeed(o.seed, 7),
-          subsetGroups(groups, early, null),
-        );
+        const fitted = crossFit(subset(hs, early), as, idf, topics.k, o, mixSeed(o.seed, 7), subsetGroups(groups, early, null));
         const scores: ClusteredScores = {
-          scores: Float64Array.from(late, (i) => fitted.disc.score(human[i].text, hx[i])),
+          scores: Float64Array.from(late, (i) => localScore(fitted, human[i].text, hx[i], hs.vectors[i])),
           clusters: Int32Array.from(late, (i) => hc[i]),
         };
         const e = estimateShare(fitted.comp, scores, { replicates: Math.min(o.replicates, 200), level: o.level, seed: mixSeed(o.seed, 8) });
@@ -350,7 +370,7 @@ export class InDomainModel {
     const x = this.main.disc.features(text);
     const t = this.topics.assign(topicCounts(text));
     return {
-      score: this.main.disc.score(text, x),
+      score: localScore(this.main, text, x, this.main.near.vector(neighbourCounts(text))),
       cluster: t.cluster,
       novel: t.similarity < this.topics.novelBelow,
     };

@@ -1,0 +1,37 @@
+/**
+ * Scores read against the nearest baseline pages. SYNTHETIC edge-case texts: two made-up
+ * genres whose baseline pages score apart, and a Chinese text, whose words are not
+ * space-separated.
+ */
+import { describe, expect, it } from 'vitest';
+import { HumanNeighbours, neighbourCounts, neighbourIdf } from '../../src/estimate/indomain/neighbours.js';
+import { similarity, weigh } from '../../src/estimate/indomain/topics.js';
+
+const recipes = ['flour butter sugar oven bake dough', 'oven bake bread flour yeast dough', 'sugar butter cream whisk bake oven'];
+const football = ['goal striker match referee league penalty', 'league match goal keeper penalty stadium', 'striker goal league season match coach'];
+
+describe('nearest baseline pages', () => {
+  it('reads a score against the pages of its own kind, not counting a page as its own neighbour', () => {
+    const counts = [...recipes, ...football].map((t) => neighbourCounts(t));
+    const idf = neighbourIdf(counts);
+    const pages = counts.map((c) => weigh(c, idf));
+    // Recipe pages score 1, football pages 0: the mean of all pages is 0.5.
+    const near = HumanNeighbours.of(idf, pages, Float64Array.from([1, 1, 1, 0, 0, 0]), 2);
+    expect(near.offset(near.vector(neighbourCounts('bake the dough in the oven with butter')))).toBeCloseTo(0.5);
+    expect(near.offset(near.vector(neighbourCounts('the striker scored a league goal')))).toBeCloseTo(-0.5);
+    // Page 0's two neighbours are the other recipe pages, not itself.
+    expect(near.offset(pages[0], 0)).toBeCloseTo(0.5);
+
+    const back = HumanNeighbours.fromState(near.state());
+    expect(back.offset(pages[4], 4)).toBe(near.offset(pages[4], 4));
+    expect(back.k).toBe(2);
+  });
+
+  it('counts character bigrams of unspaced scripts, so two Chinese texts on one subject share words', () => {
+    const a = neighbourCounts('视力表上的字母是最常见的字母之一');
+    const b = neighbourCounts('为什么视力表使用这个字母');
+    const idf = neighbourIdf([a, b]);
+    expect(a.size).toBeGreaterThan(5);
+    expect(similarity(weigh(a, idf), weigh(b, idf))).toBeGreaterThan(0.1);
+  });
+});
