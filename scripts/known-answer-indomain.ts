@@ -18,7 +18,7 @@
  *
  *   npx tsx scripts/known-answer-indomain.ts [--draws 3] [--n 200] [--baseline 300] [--ai-refs 150]
  *        [--design same,split-generators,genre-shift] [--sources detectrl,…] [--replicates 300] [--json FILE]
- *        [--pairing twins|opening] [--l2 1e-6] [--epochs 6] [--learning-rate 0.1] [--bits 18] [--clusters K] [--neighbours K]
+ *        [--pairing twins|opening] [--l2 1e-6] [--epochs 6] [--learning-rate 0.1] [--bits 18] [--clusters K]
  *        (split rule and estimator settings, to compare)
  */
 import { writeFileSync } from 'node:fs';
@@ -179,7 +179,6 @@ async function main(): Promise<void> {
       bits: { type: 'string' },
       clusters: { type: 'string' },
       pairing: { type: 'string', default: 'twins' },
-      neighbours: { type: 'string' },
       json: { type: 'string' },
     },
   });
@@ -218,7 +217,6 @@ async function main(): Promise<void> {
             ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
             ...(values.bits ? { bits: Number(values.bits) } : {}),
             ...(values.clusters ? { clusters: Number(values.clusters) } : {}),
-            ...(values.neighbours ? { neighbours: Number(values.neighbours) } : {}),
           },
         );
         const sc = model.info.selfCheck;
