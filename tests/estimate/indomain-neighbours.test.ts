@@ -4,8 +4,8 @@
  * space-separated.
  */
 import { describe, expect, it } from 'vitest';
-import { HumanNeighbours, neighbourCounts, neighbourIdf } from '../../src/estimate/indomain/neighbours.js';
-import { similarity, weigh } from '../../src/estimate/indomain/topics.js';
+import { HumanNeighbours, neighbourCounts } from '../../src/estimate/indomain/neighbours.js';
+import { idfOf, similarity, weigh } from '../../src/estimate/indomain/topics.js';
 
 const recipes = ['flour butter sugar oven bake dough', 'oven bake bread flour yeast dough', 'sugar butter cream whisk bake oven'];
 const football = ['goal striker match referee league penalty', 'league match goal keeper penalty stadium', 'striker goal league season match coach'];
@@ -13,7 +13,7 @@ const football = ['goal striker match referee league penalty', 'league match goa
 describe('nearest baseline pages', () => {
   it('reads a score against the pages of its own kind, not counting a page as its own neighbour', () => {
     const counts = [...recipes, ...football].map((t) => neighbourCounts(t));
-    const idf = neighbourIdf(counts);
+    const idf = idfOf(counts);
     const pages = counts.map((c) => weigh(c, idf));
     // Recipe pages score 1, football pages 0: the mean of all pages is 0.5.
     const near = HumanNeighbours.of(idf, pages, Float64Array.from([1, 1, 1, 0, 0, 0]), 2);
@@ -30,7 +30,7 @@ describe('nearest baseline pages', () => {
   it('counts character bigrams of unspaced scripts, so two Chinese texts on one subject share words', () => {
     const a = neighbourCounts('视力表上的字母是最常见的字母之一');
     const b = neighbourCounts('为什么视力表使用这个字母');
-    const idf = neighbourIdf([a, b]);
+    const idf = idfOf([a, b]);
     expect(a.size).toBeGreaterThan(5);
     expect(similarity(weigh(a, idf), weigh(b, idf))).toBeGreaterThan(0.1);
   });

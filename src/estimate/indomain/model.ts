@@ -22,11 +22,10 @@ import { Discriminator, discriminatorFeatures, featuresOf, type DiscriminatorOpt
 import { NgramFeaturizer, type SparseVector } from '../../detect/features/ngrams.js';
 import { auroc } from '../../detect/metrics.js';
 import { balancedSplit } from '../baseline/estimator.js';
-import { weigh, type TopicVector } from './topics.js';
 import { estimateShare, quantileEdges, type ClusteredScores, type MixtureComponents } from './score-mixture.js';
-import { TopicClusters, similarity, topicCounts } from './topics.js';
+import { TopicClusters, idfOf, similarity, topicCounts, weigh, type TopicVector } from './topics.js';
 import { runSelfCheck, type SelfCheckResult } from './self-check.js';
-import { HumanNeighbours, neighbourCounts, neighbourIdf } from './neighbours.js';
+import { HumanNeighbours, neighbourCounts } from './neighbours.js';
 import { decodeModel, encodeModel } from './model-bytes.js';
 
 /** A training text: a baseline page (human) or an AI reference. */
@@ -275,7 +274,7 @@ export class InDomainModel {
     );
     const hn = human.map((x) => neighbourCounts(x.text));
     const an = ai.map((x) => neighbourCounts(x.text));
-    const idf = neighbourIdf([...hn, ...an]);
+    const idf = idfOf([...hn, ...an]);
     const hs: TrainingSet = { x: hx, clusters: hc, vectors: hn.map((c) => weigh(c, idf)) };
     const as: TrainingSet = { x: ax, clusters: ac, vectors: an.map((c) => weigh(c, idf)) };
     const main = crossFit(hs, as, idf, topics.k, o, mixSeed(o.seed, 1), groups);

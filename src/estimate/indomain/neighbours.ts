@@ -6,8 +6,7 @@
  * is taken relative to the mean held-out score of its nearest baseline pages (less the mean of
  * all of them). Neighbours, unlike topic clusters, need no cluster to be pure.
  */
-import { fnv1a } from '../../core/hash.js';
-import { similarity, weigh, type TopicVector } from './topics.js';
+import { countToken, similarity, weigh, type TopicVector } from './topics.js';
 
 /**
  * Baseline pages a score is read against. Fewer (5–20 were tried on the known-answer
@@ -16,8 +15,6 @@ import { similarity, weigh, type TopicVector } from './topics.js';
  */
 export const NEIGHBOURS = 30;
 
-const BITS = 16;
-const DIMS = 1 << BITS;
 /** Runs of scripts written without spaces between words, and words of three letters or more elsewhere. */
 const TOKEN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]+|\p{L}{3,}/gu;
 const UNSPACED = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
@@ -28,25 +25,12 @@ const UNSPACED = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Scrip
  */
 export function neighbourCounts(text: string, maxChars = 20000): Map<number, number> {
   const counts = new Map<number, number>();
-  const add = (token: string): void => {
-    const k = fnv1a(token) & (DIMS - 1);
-    counts.set(k, (counts.get(k) ?? 0) + 1);
-  };
   for (const m of text.slice(0, maxChars).toLowerCase().matchAll(TOKEN)) {
     const w = m[0];
-    if (UNSPACED.test(w)) for (let i = 0; i + 1 < w.length; i++) add(w.slice(i, i + 2));
-    else add(w);
+    if (UNSPACED.test(w)) for (let i = 0; i + 1 < w.length; i++) countToken(counts, w.slice(i, i + 2));
+    else countToken(counts, w);
   }
   return counts;
-}
-
-/** Inverse document frequencies of the training texts' counts. */
-export function neighbourIdf(texts: readonly Map<number, number>[]): Float32Array {
-  const df = new Float32Array(DIMS);
-  for (const c of texts) for (const key of c.keys()) df[key]++;
-  const idf = new Float32Array(DIMS);
-  for (let j = 0; j < DIMS; j++) idf[j] = Math.log((1 + texts.length) / (1 + df[j])) + 1;
-  return idf;
 }
 
 export interface NeighbourState {

@@ -23,14 +23,26 @@ const TOPIC_BITS = 16;
 const TOPIC_DIMS = 1 << TOPIC_BITS;
 const WORD = /\p{L}{3,}/gu;
 
+/** Counts one token in hashed counts (the buckets `weigh` and `idfOf` expect). */
+export function countToken(counts: Map<number, number>, token: string): void {
+  const k = fnv1a(token) & (TOPIC_DIMS - 1);
+  counts.set(k, (counts.get(k) ?? 0) + 1);
+}
+
 /** A text's hashed word counts (not yet idf-weighted). */
 export function topicCounts(text: string, maxChars = 20000): Map<number, number> {
   const counts = new Map<number, number>();
-  for (const m of text.slice(0, maxChars).toLowerCase().matchAll(WORD)) {
-    const k = fnv1a(m[0]) & (TOPIC_DIMS - 1);
-    counts.set(k, (counts.get(k) ?? 0) + 1);
-  }
+  for (const m of text.slice(0, maxChars).toLowerCase().matchAll(WORD)) countToken(counts, m[0]);
   return counts;
+}
+
+/** Smoothed inverse document frequencies of hashed counts. */
+export function idfOf(texts: readonly Map<number, number>[]): Float32Array {
+  const df = new Float32Array(TOPIC_DIMS);
+  for (const c of texts) for (const key of c.keys()) df[key]++;
+  const idf = new Float32Array(TOPIC_DIMS);
+  for (let j = 0; j < TOPIC_DIMS; j++) idf[j] = Math.log((1 + texts.length) / (1 + df[j])) + 1;
+  return idf;
 }
 
 /** A text's idf-weighted, L2-normalised topic vector. */
@@ -75,10 +87,7 @@ export class TopicClusters {
 
   /** Fits k clusters (k-means++ seeding, 20 Lloyd rounds); k = 1 gives one cluster. */
   static fit(texts: readonly Map<number, number>[], k: number, seed: number): TopicClusters {
-    const df = new Float32Array(TOPIC_DIMS);
-    for (const c of texts) for (const key of c.keys()) df[key]++;
-    const idf = new Float32Array(TOPIC_DIMS);
-    for (let j = 0; j < TOPIC_DIMS; j++) idf[j] = Math.log((1 + texts.length) / (1 + df[j])) + 1;
+    const idf = idfOf(texts);
     const xs = texts.map((c) => weigh(c, idf));
     const rng = new Rng(seed);
     const centroids: Float32Array[] = [];
