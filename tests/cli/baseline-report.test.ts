@@ -31,19 +31,31 @@ function slice(file: string, label: 'human' | 'ai', n: number): string {
   );
 }
 
-beforeAll(() => {
-  const scan = runCli(['scan', join(ROOT, 'samples'), '--db', db, '--threads', '0', '--detector', 'classifier', '--detector', 'gpt-words']);
+beforeAll(async () => {
+  const scan = await runCli(['scan', join(ROOT, 'samples'), '--db', db, '--threads', '0', '--detector', 'classifier', '--detector', 'gpt-words']);
   expect(scan.status, scan.stderr).toBe(0);
   writeFileSync(aiRefs, slice('detectrl.jsonl', 'ai', 80));
   writeFileSync(control, slice('detectrl.jsonl', 'human', 80));
-  const imp = runCli(['references', 'import', aiRefs, '--db', db, '--set', 'detectrl-ai', '--detector', 'classifier', '--detector', 'gpt-words']);
+  const imp = await runCli([
+    'references',
+    'import',
+    aiRefs,
+    '--db',
+    db,
+    '--set',
+    'detectrl-ai',
+    '--detector',
+    'classifier',
+    '--detector',
+    'gpt-words',
+  ]);
   expect(imp.status, imp.stderr).toBe(0);
 }, 240_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const report = (...extra: string[]): ShareReport => {
-  const r = runCli([
+const report = async (...extra: string[]): Promise<ShareReport> => {
+  const r = await runCli([
     'report',
     '--db',
     db,
@@ -66,8 +78,8 @@ const report = (...extra: string[]): ShareReport => {
 };
 
 describe('report with domain-matched calibration', () => {
-  it('adds baseline-calibrated series after the cutoff, marks baseline months, and describes the calibration', () => {
-    const rep = report();
+  it('adds baseline-calibrated series after the cutoff, marks baseline months, and describes the calibration', async () => {
+    const rep = await report();
     const info = rep.domainCalibration!;
     expect(info).not.toBeNull();
     expect(info.cutoff).toBe('2022-11-30');
@@ -94,8 +106,8 @@ describe('report with domain-matched calibration', () => {
     if (info.drift.some((d) => d.method === 'baseline-corrected:classifier' && d.halfWidth !== null)) expect(bc.systematic).toBeTruthy();
   });
 
-  it('the text report names the detector to read first and shows the word mixture against the baseline', () => {
-    const r = runCli([
+  it('the text report names the detector to read first and shows the word mixture against the baseline', async () => {
+    const r = await runCli([
       'report',
       '--db',
       db,
@@ -114,14 +126,14 @@ describe('report with domain-matched calibration', () => {
     ]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/read the (classifier|gpt-words) series first: it separates baseline pages from AI references best \(AUROC 0\.\d\d/);
-    const rep = report();
+    const rep = await report();
     const words = rep.groups.find((g) => g.key === '2024-04')!.estimates.find((e) => e.method === 'word-mixture:baseline')!;
     expect(words.calibration).toBe('baseline');
     expect(['ok', 'too-few-documents']).toContain(words.status);
   });
 
-  it('uses a control corpus given on the command line as a user-labeled baseline', () => {
-    const rep = report('--control', control);
+  it('uses a control corpus given on the command line as a user-labeled baseline', async () => {
+    const rep = await report('--control', control);
     expect(rep.domainCalibration!.kind).toBe('user-labeled');
     expect(rep.domainCalibration!.humanSource).toMatch(/80 texts of/);
     const est = rep.groups.find((g) => g.key === '2024-04')!.estimates.find((e) => e.method === 'baseline-corrected:classifier')!;
@@ -132,9 +144,9 @@ describe('report with domain-matched calibration', () => {
     );
   });
 
-  it('takes another store as a human control database, and can pool pages with stored control texts', () => {
+  it('takes another store as a human control database, and can pool pages with stored control texts', async () => {
     const other = join(dir, 'control.db');
-    const scan = runCli([
+    const scan = await runCli([
       'scan',
       join(ROOT, 'samples/warc/edge-cases/ipwb/sample-1.warc.gz'),
       '--db',
@@ -147,30 +159,30 @@ describe('report with domain-matched calibration', () => {
       'gpt-words',
     ]);
     expect(scan.status, scan.stderr).toBe(0);
-    const viaDb = report('--control-db', other);
+    const viaDb = await report('--control-db', other);
     expect(viaDb.domainCalibration!.kind).toBe('user-labeled');
     expect(viaDb.domainCalibration!.humanSource).toMatch(/documents of .*control\.db/);
-    const imp = runCli(['references', 'import', control, '--db', db, '--as', 'control', '--detector', 'classifier', '--detector', 'gpt-words']);
+    const imp = await runCli(['references', 'import', control, '--db', db, '--as', 'control', '--detector', 'classifier', '--detector', 'gpt-words']);
     expect(imp.status, imp.stderr).toBe(0);
-    const both = report('--human-reference', 'both');
+    const both = await report('--human-reference', 'both');
     expect(both.domainCalibration!.kind).toBe('baseline');
     expect(both.domainCalibration!.nControl).toBe(80);
     expect(both.domainCalibration!.humanSource).toMatch(/pages crawled before 2022-11-30 \+ 80 stored control texts/);
-    const missing = runCli(['report', '--db', db, '--control-db', join(dir, 'nope.db')]);
+    const missing = await runCli(['report', '--db', db, '--control-db', join(dir, 'nope.db')]);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/control database not found/);
   });
 
-  it('development-only reports have no baseline series; --calibrate baseline fails clearly without AI references', () => {
-    const dev = report('--calibrate', 'development');
+  it('development-only reports have no baseline series; --calibrate baseline fails clearly without AI references', async () => {
+    const dev = await report('--calibrate', 'development');
     expect(dev.domainCalibration).toBeNull();
     expect(dev.groups.flatMap((g) => g.estimates).some((e) => e.method.startsWith('baseline-corrected'))).toBe(false);
-    const r = runCli(['report', '--db', db, '--calibrate', 'baseline', '--ai-set', 'no-such-set']);
+    const r = await runCli(['report', '--db', db, '--calibrate', 'baseline', '--ai-set', 'no-such-set']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/baseline calibration impossible: no scored AI references/);
   });
 
-  it('rejects bad flags with one line and exit 2', () => {
+  it('rejects bad flags with one line and exit 2', async () => {
     for (const args of [
       ['--cutoff', '2022-13-01'],
       ['--strata', 'lang,colour'],
@@ -178,7 +190,7 @@ describe('report with domain-matched calibration', () => {
       ['--baseline-fpr', '1.5'],
       ['--length-bands', '500,100'],
     ]) {
-      const r = runCli(['report', '--db', db, ...args]);
+      const r = await runCli(['report', '--db', db, ...args]);
       expect(r.status).toBe(2);
       expect(
         r.stderr

@@ -5,12 +5,12 @@ import path from 'node:path';
 import { runCli, ROOT } from '../support/run-cli.js';
 
 describe('ccaudit collapse --db', () => {
-  it('projects from the headline monthly series computed from a scanned and scored store', () => {
+  it('projects from the headline monthly series computed from a scanned and scored store', async () => {
     const db = path.join(mkdtempSync(path.join(os.tmpdir(), 'ccaudit-collapse-db-')), 'samples.db');
-    const scan = runCli(['scan', path.join(ROOT, 'samples'), '--db', db, '--threads', '0']);
+    const scan = await runCli(['scan', path.join(ROOT, 'samples'), '--db', db, '--threads', '0']);
     expect(scan.status, scan.stderr).toBe(0);
 
-    const r = runCli(['collapse', '--db', db, '--min-docs', '10', '--runs', '5', '--generations', '3', '--model', 'tail', '--format', 'json']);
+    const r = await runCli(['collapse', '--db', db, '--min-docs', '10', '--runs', '5', '--generations', '3', '--model', 'tail', '--format', 'json']);
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.input.kind).toBe('shares');
@@ -23,7 +23,7 @@ describe('ccaudit collapse --db', () => {
       expect(p.n).toBeGreaterThanOrEqual(10);
     }
 
-    const tooStrict = runCli(['collapse', '--db', db, '--min-docs', '100000', '--runs', '2', '--generations', '1']);
+    const tooStrict = await runCli(['collapse', '--db', db, '--min-docs', '100000', '--runs', '2', '--generations', '1']);
     expect(tooStrict.status).not.toBe(0);
     expect(tooStrict.stderr).toMatch(/no month with/);
   }, 300_000);

@@ -86,8 +86,8 @@ describe('estimate --jsonl with --baseline and --references (REAL DetectRL texts
     return m.filter((l) => l.truth === 'ai').length / m.length;
   };
 
-  it('gives the domain-matched estimates, and their intervals hold the counted truth', () => {
-    const r = runCli([
+  it('gives the domain-matched estimates, and their intervals hold the counted truth', async () => {
+    const r = await runCli([
       'estimate',
       '--jsonl',
       corpus,
@@ -122,14 +122,14 @@ describe('estimate --jsonl with --baseline and --references (REAL DetectRL texts
     expect(truth('2024-02')).toBeGreaterThan(0.2);
   }, 300_000);
 
-  it('rejects a half-given pair and the old GPT-word use of --baseline with one line and exit 2', () => {
-    const half = runCli(['estimate', '--jsonl', corpus, '--baseline', baseline]);
+  it('rejects a half-given pair and the old GPT-word use of --baseline with one line and exit 2', async () => {
+    const half = await runCli(['estimate', '--jsonl', corpus, '--baseline', baseline]);
     expect(half.status).toBe(2);
     expect(half.stderr).toMatch(/--baseline and --references go together/);
-    const old = runCli(['estimate', '--jsonl', corpus, '--baseline', 'linear']);
+    const old = await runCli(['estimate', '--jsonl', corpus, '--baseline', 'linear']);
     expect(old.status).toBe(2);
     expect(old.stderr).toMatch(/--excess-baseline linear/);
-    const missing = runCli([
+    const missing = await runCli([
       'estimate',
       '--jsonl',
       corpus,

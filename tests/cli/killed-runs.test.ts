@@ -54,7 +54,7 @@ describe('a SIGKILLed scan does not stay running forever', () => {
     await exited;
     expect(runRows(db)[0].status).toBe('running');
 
-    const next = runCli(['scan', path.join(ROOT, 'samples/warc/recent/warcbench/fb.warc.gz'), '--db', db, '--threads', '0', '--no-score']);
+    const next = await runCli(['scan', path.join(ROOT, 'samples/warc/recent/warcbench/fb.warc.gz'), '--db', db, '--threads', '0', '--no-score']);
     expect(next.status, next.stderr).toBe(0);
     expect(runRows(db)).toEqual([
       { id: 1, command: 'scan', status: 'interrupted' },

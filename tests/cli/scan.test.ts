@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readWarcFile } from '../../src/sources/warc/index.js';
 import { expandWarcPaths } from '../../src/sources/local/expand-paths.js';
-import { runCli, startCli, WARC_DIR, ROOT } from '../support/run-cli.js';
+import { runCli, startCli, WARC_DIR, ROOT, type CliResult } from '../support/run-cli.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ccaudit-scan-'));
 
@@ -19,7 +19,7 @@ describe('ccaudit scan over every file in ../shared/corpora/warc', () => {
   let files: string[] = [];
   let expectedRecords = 0;
   let expectedErrors = 0;
-  let first: ReturnType<typeof runCli>;
+  let first: CliResult;
 
   beforeAll(async () => {
     files = (await expandWarcPaths([WARC_DIR])).files;
@@ -29,7 +29,7 @@ describe('ccaudit scan over every file in ../shared/corpora/warc', () => {
         else expectedRecords++;
       }
     }
-    first = runCli(['scan', WARC_DIR, '--db', dbPath, '--threads', '1', '--no-score', '--json']);
+    first = await runCli(['scan', WARC_DIR, '--db', dbPath, '--threads', '1', '--no-score', '--json']);
   }, 600_000);
 
   it('processes every file without a crash and reports a summary', () => {
@@ -92,8 +92,8 @@ describe('ccaudit scan over every file in ../shared/corpora/warc', () => {
     db.close();
   });
 
-  it('is idempotent: a re-run adds nothing, and a forced full re-read adds nothing either', () => {
-    const again = runCli(['scan', WARC_DIR, '--db', dbPath, '--threads', '0', '--no-score', '--json']);
+  it('is idempotent: a re-run adds nothing, and a forced full re-read adds nothing either', async () => {
+    const again = await runCli(['scan', WARC_DIR, '--db', dbPath, '--threads', '0', '--no-score', '--json']);
     expect(again.status, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout).filesAlreadyDone).toBe(files.length);
 
@@ -106,7 +106,7 @@ describe('ccaudit scan over every file in ../shared/corpora/warc', () => {
     // Forget every checkpoint: the whole corpus is read and written again.
     rw.prepare('UPDATE sources SET completed_at = NULL, resume_offset = 0').run();
     rw.close();
-    const forced = runCli(['scan', WARC_DIR, '--db', dbPath, '--threads', '0', '--no-score', '--json']);
+    const forced = await runCli(['scan', WARC_DIR, '--db', dbPath, '--threads', '0', '--no-score', '--json']);
     expect(forced.status, forced.stderr).toBe(0);
     expect(JSON.parse(forced.stdout).recordsRead).toBe(expectedRecords);
     const db = new Database(dbPath, { readonly: true });
@@ -132,7 +132,7 @@ describe('ccaudit scan: kill and resume', () => {
     writeFileSync(big, Buffer.concat(chunks));
 
     const ref = path.join(tmp, 'ref.db');
-    const refRun = runCli(['scan', big, '--db', ref, '--threads', '0', '--no-score']);
+    const refRun = await runCli(['scan', big, '--db', ref, '--threads', '0', '--no-score']);
     expect(refRun.status, refRun.stderr).toBe(0);
 
     const db = path.join(tmp, 'killed.db');
@@ -165,7 +165,7 @@ describe('ccaudit scan: kill and resume', () => {
     mid.close();
     expect(resumeOffset).toBeGreaterThan(0);
 
-    const resumed = runCli(['scan', big, '--db', db, '--threads', '0', '--no-score', '--json']);
+    const resumed = await runCli(['scan', big, '--db', db, '--threads', '0', '--no-score', '--json']);
     expect(resumed.status, resumed.stderr).toBe(0);
     const summary = JSON.parse(resumed.stdout);
 
@@ -184,39 +184,39 @@ describe('ccaudit scan: kill and resume', () => {
 });
 
 describe('ccaudit scan and extract: flags and input errors', () => {
-  it('a bad flag exits non-zero with a one-line message', () => {
-    const r = runCli(['scan', 'samples', '--batch', '0']);
+  it('a bad flag exits non-zero with a one-line message', async () => {
+    const r = await runCli(['scan', 'samples', '--batch', '0']);
     expect(r.status).not.toBe(0);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/batch/);
-    const u = runCli(['scan', 'samples', '--frobnicate']);
+    const u = await runCli(['scan', 'samples', '--frobnicate']);
     expect(u.status).not.toBe(0);
     expect(u.stderr).toMatch(/unknown option/);
   });
 
-  it('exits non-zero when nothing could be processed', () => {
-    const r = runCli(['scan', path.join(tmp, 'does-not-exist.warc.gz'), '--db', path.join(tmp, 'none.db')]);
+  it('exits non-zero when nothing could be processed', async () => {
+    const r = await runCli(['scan', path.join(tmp, 'does-not-exist.warc.gz'), '--db', path.join(tmp, 'none.db')]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/no such file/);
   });
 
-  it('extract --json prints title, text, date, dateSource, lang and words for one real page', () => {
+  it('extract --json prints title, text, date, dateSource, lang and words for one real page', async () => {
     // A real page from the extraction corpus (stored gzipped there).
     const page = path.join(tmp, '001.html');
     writeFileSync(page, gunzipSync(readFileSync(path.join(path.dirname(WARC_DIR), 'extraction/mozilla-readability/html/001.html.gz'))));
-    const r = runCli(['extract', page, '--json']);
+    const r = await runCli(['extract', page, '--json']);
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     for (const k of ['title', 'text', 'date', 'dateSource', 'lang', 'words']) expect(out).toHaveProperty(k);
     expect(out.words).toBeGreaterThan(50);
     // stdin works the same
-    const viaStdin = runCli(['extract', '-', '--json'], { input: readFileSync(page) });
+    const viaStdin = await runCli(['extract', '-', '--json'], { input: readFileSync(page) });
     expect(JSON.parse(viaStdin.stdout).text).toBe(out.text);
   });
 
-  it('the sample database from the README command scores every document with every built-in detector', () => {
+  it('the sample database from the README command scores every document with every built-in detector', async () => {
     const db = path.join(tmp, 'samples.db');
-    const r = runCli(['scan', path.join(ROOT, 'samples'), '--db', db, '--threads', '1', '--json']);
+    const r = await runCli(['scan', path.join(ROOT, 'samples'), '--db', db, '--threads', '1', '--json']);
     expect(r.status, r.stderr).toBe(0);
     const d = new Database(db, { readonly: true });
     const docs = count(d, 'SELECT count(*) n FROM documents');

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from '../support/run-cli.js';
+import { ROOT, runProcess } from '../support/run-cli.js';
 
 const ENTRY = path.join(ROOT, 'tests/support/ccaudit-cli.ts');
 const WARC = path.join(ROOT, 'samples/warc/recent/warcbench/fb.warc.gz');
@@ -15,19 +14,18 @@ const asRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
 
 /** Runs the real CLI (worker threads on: no --threads) with a hard timeout so a hang fails. */
-function cli(args: string[], unprivileged = false) {
+async function cli(args: string[], unprivileged = false) {
   const started = Date.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+  const r = await runProcess(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
     cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 20_000,
+    timeoutMs: 20_000,
     killSignal: 'SIGKILL',
     ...(unprivileged && asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
   });
   return { status: r.status, signal: r.signal, stderr: r.stderr, seconds: (Date.now() - started) / 1000 };
 }
 
-function expectFastFailure(r: ReturnType<typeof cli>, cause: RegExp): void {
+function expectFastFailure(r: Awaited<ReturnType<typeof cli>>, cause: RegExp): void {
   expect(r.signal, `hung: ${r.stderr}`).toBeNull();
   expect(r.status).not.toBe(0);
   expect(r.status).not.toBeNull();
@@ -39,36 +37,36 @@ function expectFastFailure(r: ReturnType<typeof cli>, cause: RegExp): void {
 }
 
 describe('scan with a --db that cannot be used exits at once and names the cause', () => {
-  it('a file that is not SQLite', () => {
+  it('a file that is not SQLite', async () => {
     const db = path.join(tmp, 'notes.db');
     writeFileSync(db, 'these are my notes, not a database\n');
-    expectFastFailure(cli(['scan', WARC, '--db', db]), /notes\.db is not a SQLite database/);
+    expectFastFailure(await cli(['scan', WARC, '--db', db]), /notes\.db is not a SQLite database/);
   }, 30_000);
 
-  it("another application's SQLite file", () => {
+  it("another application's SQLite file", async () => {
     const db = path.join(tmp, 'other.db');
     const d = new Database(db);
     d.exec('CREATE TABLE contacts (name TEXT)');
     d.close();
-    expectFastFailure(cli(['scan', WARC, '--db', db]), /other\.db is another application's SQLite database/);
+    expectFastFailure(await cli(['scan', WARC, '--db', db]), /other\.db is another application's SQLite database/);
   }, 30_000);
 
-  it('a read-only store', () => {
+  it('a read-only store', async () => {
     const db = path.join(tmp, 'ro.db');
     new Database(db).close();
     chmodSync(db, 0o444);
-    expectFastFailure(cli(['scan', WARC, '--db', db], true), /ro\.db is read-only/);
+    expectFastFailure(await cli(['scan', WARC, '--db', db], true), /ro\.db is read-only/);
   }, 30_000);
 
-  it('a directory that does not exist', () => {
+  it('a directory that does not exist', async () => {
     const db = path.join(tmp, 'no-such-dir', 'x.db');
-    expectFastFailure(cli(['scan', WARC, '--db', db]), /directory .*no-such-dir does not exist/);
+    expectFastFailure(await cli(['scan', WARC, '--db', db]), /directory .*no-such-dir does not exist/);
     expect(existsSync(path.dirname(db))).toBe(false);
   }, 30_000);
 
-  it('a directory', () => {
+  it('a directory', async () => {
     const db = path.join(tmp, 'a-directory');
     mkdirSync(db);
-    expectFastFailure(cli(['scan', WARC, '--db', db]), /a-directory is a directory, not a database file/);
+    expectFastFailure(await cli(['scan', WARC, '--db', db]), /a-directory is a directory, not a database file/);
   }, 30_000);
 });

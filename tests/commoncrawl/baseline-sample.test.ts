@@ -40,7 +40,16 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'ccaudit-baseline-'));
   srv = await startCcServer(await buildCcFixture(path.join(dir, 'fixture'), { linesPerBlock: 8, shards: 3 }));
   audit = path.join(dir, 'audit.sqlite');
-  const r = runCli(['scan', ...[...AUDITED, PRE_CUTOFF].map((p) => path.join(SAMPLES, p)), '--db', audit, '--threads', '1', '--no-score', '--json']);
+  const r = await runCli([
+    'scan',
+    ...[...AUDITED, PRE_CUTOFF].map((p) => path.join(SAMPLES, p)),
+    '--db',
+    audit,
+    '--threads',
+    '1',
+    '--no-score',
+    '--json',
+  ]);
   expect(r.status, r.stderr).toBe(0);
 }, 300_000);
 
@@ -118,7 +127,7 @@ describe('allocation', () => {
   it('--dry-run prints the allocation from the audit store (documents after the cutoff only) and draws nothing', async () => {
     const db = newDb();
     await srv.clearLog();
-    const r = runCli([
+    const r = await runCli([
       'sample',
       '--baseline',
       '--per-crawl',
@@ -166,7 +175,7 @@ describe('allocation', () => {
     expect((await srv.getLog()).map((e) => e.target)).toEqual(['collinfo']);
     expect(existsSync(db)).toBe(false);
     // The table form names every stratum with its share and quota, and says where length is matched.
-    const text = runCli(['sample', '--baseline', '--per-crawl', '40', '--match-db', audit, '--db', db, '--dry-run', ...common()]);
+    const text = await runCli(['sample', '--baseline', '--per-crawl', '40', '--match-db', audit, '--db', db, '--dry-run', ...common()]);
     expect(text.status, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^stratum +audited +share +quota\/crawl +index filter$/m);
     expect(text.stdout).toMatch(/^eng\/org +\d+ +\d+\.\d% +\d+ +language eng, TLD \.org$/m);
@@ -174,8 +183,8 @@ describe('allocation', () => {
     expect(text.stdout).toMatch(/Dry run: nothing drawn/);
   });
 
-  it('refuses an audit store with no documents after the cutoff, with a clear error', () => {
-    const r = runCli(['sample', '--baseline', '--per-crawl', '5', '--match-db', audit, '--cutoff', '2026-01-01', '--db', newDb(), ...common()]);
+  it('refuses an audit store with no documents after the cutoff, with a clear error', async () => {
+    const r = await runCli(['sample', '--baseline', '--per-crawl', '5', '--match-db', audit, '--cutoff', '2026-01-01', '--db', newDb(), ...common()]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/has no documents crawled on or after the cutoff 2026-01-01/);
   });
@@ -281,7 +290,7 @@ describe('drawing', () => {
   it('never collides with a normal sample of the same crawl in the same store', async () => {
     const db = newDb();
     const base = await runBaselineSample(opts({ db, crawls: { ids: ['CC-MAIN-2013-15'] }, match: { strata: 'eng:org=1,other=3' }, perCrawl: 8 }));
-    const normal = runCli(['sample', '--crawl', 'CC-MAIN-2013-15', '--per-crawl', '8', '--seed', 'base', '--db', db, '--json', ...common()]);
+    const normal = await runCli(['sample', '--crawl', 'CC-MAIN-2013-15', '--per-crawl', '8', '--seed', 'base', '--db', db, '--json', ...common()]);
     expect(normal.status, normal.stderr).toBe(0);
     const draws = sampleKeysOf(db);
     expect(draws).toHaveLength(3); // eng/org (nothing: 2013 lines carry no language), other, the normal draw
@@ -340,16 +349,16 @@ async function cliInProcess(args: string[]): Promise<{ out: string; err: string;
 }
 
 describe('CLI', () => {
-  it('refuses a crawl after the cutoff with a one-line message and exit 2, creating nothing', () => {
+  it('refuses a crawl after the cutoff with a one-line message and exit 2, creating nothing', async () => {
     const db = newDb();
-    const r = runCli(['sample', '--baseline', '--crawl', 'CC-MAIN-2023-06', '--per-crawl', '5', '--match-db', audit, '--db', db, ...common()]);
+    const r = await runCli(['sample', '--baseline', '--crawl', 'CC-MAIN-2023-06', '--per-crawl', '5', '--match-db', audit, '--db', db, ...common()]);
     expect(r.status).toBe(2);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(
       /^ccaudit sample: crawl CC-MAIN-2023-06 \(2023-02-10 to 2023-07-04\) does not end before the baseline cutoff 2022-11-30/,
     );
     expect(existsSync(db)).toBe(false);
-    const range = runCli([
+    const range = await runCli([
       'sample',
       '--baseline',
       '--from',

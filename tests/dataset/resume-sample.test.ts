@@ -100,8 +100,8 @@ describe('--sample-rate', () => {
     }
   }, 120_000);
 
-  it('the CLI rejects a rate outside (0, 1] with exit code 2', () => {
-    const r = runCli(['scan', parquet, '--db', path.join(dir, 'bad.db'), '--sample-rate', '1.5']);
+  it('the CLI rejects a rate outside (0, 1] with exit code 2', async () => {
+    const r = await runCli(['scan', parquet, '--db', path.join(dir, 'bad.db'), '--sample-rate', '1.5']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--sample-rate <p>' argument '1.5' is invalid. expected a number greater than 0 and at most 1/);
   }, 60_000);

@@ -132,9 +132,9 @@ describe('dataset shards scanned with no mapping flags', () => {
     expect(plain.map((r) => r.id)).toEqual(docs.slice(390, 450).map((d) => d.id));
   }, 60_000);
 
-  it('the CLI scans a Parquet shard and a WET file with no mapping flags', () => {
+  it('the CLI scans a Parquet shard and a WET file with no mapping flags', async () => {
     const db = path.join(dir, 'cli.db');
-    const r = runCli(['scan', files.fineweb, WET, '--db', db, '--threads', '0', '--no-score']);
+    const r = await runCli(['scan', files.fineweb, WET, '--db', db, '--threads', '0', '--no-score']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/602 records read, 601 HTML documents, 0 errors/);

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore, getCalibration, StoreWriter } from '../../src/store/index.js';
 import { createBuiltinDetector } from '../../detectors/index.js';
 import { heldoutSample, useTempDir } from './helpers.js';
+import { runProcess } from '../support/run-cli.js';
 import type { ExtractedDocument, WarcRecord } from '../../src/core/types.js';
 
 const ENTRY = resolve('tests/support/ccaudit-cli.ts');
@@ -45,8 +45,9 @@ function syntheticDoc(text: string): ExtractedDocument {
 }
 const TSX = resolve('node_modules/.bin/tsx');
 
-function run(args: string[]) {
-  const r = spawnSync(TSX, [ENTRY, ...args], { encoding: 'utf8', cwd: resolve('.'), timeout: 120_000 });
+async function run(args: string[]) {
+  const r = await runProcess(TSX, [ENTRY, ...args], { cwd: resolve('.'), timeoutMs: 120_000 });
+  if (r.timedOut) throw new Error(`ccaudit ${args.join(' ')} did not finish within 120 s and was killed; stderr:\n${r.stderr}`);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -72,7 +73,7 @@ describe('detector CLI', () => {
     const input = join(dir, 'in.jsonl');
     const { ai } = await heldoutSample('detectrl', 2);
     writeFileSync(input, `${ai.map((r) => JSON.stringify({ id: r.id, text: r.text })).join('\n')}\n{"id": 3, "text": "tiny"}\nnot json\n`);
-    const r = run(['score', '--jsonl', input, '--detector-module', './detectors/examples/example-plugin.js']);
+    const r = await run(['score', '--jsonl', input, '--detector-module', './detectors/examples/example-plugin.js']);
     expect(r.code).toBe(1); // one bad line
     expect(r.stderr).toMatch(/in\.jsonl:4: not valid JSON/);
     const lines = r.stdout
@@ -85,17 +86,17 @@ describe('detector CLI', () => {
     expect(lines[2].scores.classifier).toBeNull();
   });
 
-  it('bad flags and missing modes give a one-line message and a non-zero exit', () => {
-    const bad = run(['score', '--bogus']);
+  it('bad flags and missing modes give a one-line message and a non-zero exit', async () => {
+    const bad = await run(['score', '--bogus']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-    const none = run(['score']);
+    const none = await run(['score']);
     expect(none.code).toBe(1);
     expect(none.stderr.trim()).toBe('ccaudit: score: give exactly one of --db PATH or --jsonl FILE');
-    const unknown = run(['score', '--jsonl', 'x.jsonl', '--detector', 'nope']);
+    const unknown = await run(['score', '--jsonl', 'x.jsonl', '--detector', 'nope']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/unknown detector "nope"/);
-    const badPlugin = run(['detectors', '--detector-module', './nope.js']);
+    const badPlugin = await run(['detectors', '--detector-module', './nope.js']);
     expect(badPlugin.code).toBe(1);
     expect(badPlugin.stderr).toMatch(/file not found/);
   });
@@ -104,21 +105,21 @@ describe('detector CLI', () => {
     const dir = tempDir();
     const labeled = await labeledFile(dir);
     const model = join(dir, 'models', 'stylo.json');
-    const t = run(['train', '--labeled', labeled, '--out', model, '--kind', 'stylometry', '--split', 'all', '--seed', '5']);
+    const t = await run(['train', '--labeled', labeled, '--out', model, '--kind', 'stylometry', '--split', 'all', '--seed', '5']);
     expect(t.code).toBe(0);
     expect(existsSync(model)).toBe(true);
 
     const input = join(dir, 'in.jsonl');
     const { human } = await heldoutSample('detectrl', 1);
     writeFileSync(input, `${JSON.stringify({ id: 'h', text: human[0].text })}\n`);
-    const s = run(['score', '--jsonl', input, '--detector', 'stylometry', '--model', `stylometry=${model}`, '--raw']);
+    const s = await run(['score', '--jsonl', input, '--detector', 'stylometry', '--model', `stylometry=${model}`, '--raw']);
     expect(s.code).toBe(0);
     const line = JSON.parse(s.stdout);
     expect(typeof line.scores.stylometry).toBe('number');
     expect(typeof line.raw.stylometry).toBe('number');
 
     const db = join(dir, 'cal.db');
-    const c = run(['calibrate', '--labeled', labeled, '--split', 'all', '--detector', 'gpt-words', '--db', db]);
+    const c = await run(['calibrate', '--labeled', labeled, '--split', 'all', '--detector', 'gpt-words', '--db', db]);
     expect(c.code).toBe(0);
     const det = createBuiltinDetector('gpt-words');
     const store = openStore(db);
@@ -127,7 +128,20 @@ describe('detector CLI', () => {
     expect(cal.nPos).toBe(60);
     expect(cal.fpr).toBeLessThanOrEqual(0.05);
 
-    const e = run(['evaluate', '--labeled', labeled, '--split', 'all', '--detector', 'classifier', '--json', '--replicates', '20', '--by', 'domain']);
+    const e = await run([
+      'evaluate',
+      '--labeled',
+      labeled,
+      '--split',
+      'all',
+      '--detector',
+      'classifier',
+      '--json',
+      '--replicates',
+      '20',
+      '--by',
+      'domain',
+    ]);
     expect(e.code).toBe(0);
     const rows = JSON.parse(e.stdout);
     expect(rows[0]).toMatchObject({ detector: 'classifier', slice: 'all', nPos: 60, nNeg: 60 });
@@ -142,11 +156,11 @@ describe('detector CLI', () => {
     [...ai, ...human].forEach((r, i) => writer.add(syntheticRecord(i), syntheticDoc(r.text)));
     writer.flush();
     store.close();
-    const first = run(['score', '--db', db, '--detector', 'gpt-words', '--detector', 'segments']);
+    const first = await run(['score', '--db', db, '--detector', 'gpt-words', '--detector', 'segments']);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/gpt-words .* scored 6, unsupported 0, errors 0/);
     expect(first.stdout).toMatch(/segments .* scored 6, unsupported 0, errors 0/);
-    const second = run(['score', '--db', db, '--detector', 'gpt-words']);
+    const second = await run(['score', '--db', db, '--detector', 'gpt-words']);
     expect(second.stdout).toMatch(/scored 0, unsupported 0, errors 0/);
     const check = openStore(db);
     const n = (check.db.prepare(`SELECT count(*) AS n FROM scores WHERE score IS NOT NULL`).get() as { n: number }).n;
@@ -156,8 +170,8 @@ describe('detector CLI', () => {
     expect(run1).toEqual({ command: 'score', status: 'completed' });
   });
 
-  it('detectors lists built-ins with their calibration', () => {
-    const r = run(['detectors', '--json']);
+  it('detectors lists built-ins with their calibration', async () => {
+    const r = await run(['detectors', '--json']);
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout);
     expect(rows.map((x: { name: string }) => x.name)).toEqual(['gpt-words', 'classifier', 'compression', 'stylometry', 'segments']);

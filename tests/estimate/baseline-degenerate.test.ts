@@ -118,7 +118,7 @@ describe('baseline-corrected on the degenerate case (SYNTHETIC scores)', () => {
 });
 
 describe('the degenerate case through `ccaudit estimate --jsonl --baseline --references` (SYNTHETIC scored lines)', () => {
-  it('the report says "not identifiable" with the reason, not a share', () => {
+  it('the report says "not identifiable" with the reason, not a share', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ccaudit-degenerate-'));
     try {
       const c = degenerateCase(5, weakAi);
@@ -135,7 +135,7 @@ describe('the degenerate case through `ccaudit estimate --jsonl --baseline --ref
       const references = write('references.jsonl', c.references, () => ({ generator: 'synthetic-beta' }));
       const corpus = join(dir, 'corpus.jsonl');
       writeFileSync(corpus, `${c.month.map((x, i) => JSON.stringify({ id: i, month: '2024-01', scores: { det: x.scores[0] } })).join('\n')}\n`);
-      const r = runCli([
+      const r = await runCli([
         'estimate',
         '--jsonl',
         corpus,

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShareReport } from '../../src/estimate/model.js';
 import { compareToTruth, type Comparison } from '../../scripts/lib/known-answer.js';
-import { buildScoredStore, makeTempDir, runCliAsync, type ScoredStore } from '../report/helpers.js';
+import { buildScoredStore, makeTempDir, runCli, type ScoredStore } from '../report/helpers.js';
 
 const PLAN = [
   { period: '2022-11', fraction: 0, n: 200 },
@@ -26,7 +26,7 @@ describe('known-answer mixtures through scan → score → report', () => {
 
   beforeAll(async () => {
     store = await buildScoredStore(tmp.dir, PLAN, 20250301);
-    const r = await runCliAsync(['report', '--db', store.db, '--format', 'json', '--replicates', '1000']);
+    const r = await runCli(['report', '--db', store.db, '--format', 'json', '--replicates', '1000']);
     if (r.code !== 0) throw new Error(`report failed: ${r.stderr}`);
     report = JSON.parse(r.stdout) as ShareReport;
     rows = compareToTruth(report, store.months);

@@ -62,13 +62,13 @@ describe('--period on the CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ccaudit-periods-'));
   const db = join(dir, 'samples.db');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  beforeAll(() => {
-    const r = runCli(['scan', 'samples/', '--db', db, '--threads', '0']);
+  beforeAll(async () => {
+    const r = await runCli(['scan', 'samples/', '--db', db, '--threads', '0']);
     expect(r.status, r.stderr).toBe(0);
   }, 300_000);
 
-  const report = (...args: string[]) => {
-    const r = runCli([
+  const report = async (...args: string[]) => {
+    const r = await runCli([
       'report',
       '--db',
       db,
@@ -86,9 +86,9 @@ describe('--period on the CLI', () => {
     return JSON.parse(r.stdout);
   };
 
-  it('auto merges the sample store\'s sparse crawl months into fewer "too few documents" rows, and says which', () => {
-    const monthly = report('--min-docs', '10');
-    const auto = report('--min-docs', '10', '--period', 'auto');
+  it('auto merges the sample store\'s sparse crawl months into fewer "too few documents" rows, and says which', async () => {
+    const monthly = await report('--min-docs', '10');
+    const auto = await report('--min-docs', '10', '--period', 'auto');
     expect(monthly.period).toBeUndefined();
     expect(auto.period.kind).toBe('auto');
     const withNumbers = (r: { groups: Array<{ tooFew: boolean; estimates: Array<{ status: string }> }> }) =>
@@ -103,20 +103,20 @@ describe('--period on the CLI', () => {
     expect(docs(auto)).toBe(docs(monthly));
   }, 180_000);
 
-  it('quarter and year keys; --period with a non-month grouping is a flag error', () => {
-    const q = report('--period', 'quarter');
+  it('quarter and year keys; --period with a non-month grouping is a flag error', async () => {
+    const q = await report('--period', 'quarter');
     expect(q.period).toEqual({ kind: 'quarter' });
     for (const g of q.groups) expect(g.key).toMatch(/^\d{4}-Q[1-4]$/);
-    const y = report('--period', 'year');
+    const y = await report('--period', 'year');
     for (const g of y.groups) expect(g.key).toMatch(/^\d{4}$/);
-    const bad = runCli(['report', '--db', db, '--by', 'tld', '--period', 'year']);
+    const bad = await runCli(['report', '--db', db, '--by', 'tld', '--period', 'year']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--period year needs month grouping/);
-    const unknown = runCli(['report', '--db', db, '--period', 'week']);
+    const unknown = await runCli(['report', '--db', db, '--period', 'week']);
     expect(unknown.status).toBe(2);
   }, 180_000);
 
-  it('estimate --jsonl groups scored lines by quarter, and by auto periods from a file', () => {
+  it('estimate --jsonl groups scored lines by quarter, and by auto periods from a file', async () => {
     const file = join(dir, 'scored.jsonl');
     const lines: string[] = [];
     // SYNTHETIC scored lines: 3 months of 2024 Q1 with 5 lines each, 12 lines in 2024-07.
@@ -128,19 +128,19 @@ describe('--period on the CLI', () => {
     ] as const)
       for (let i = 0; i < n; i++) lines.push(JSON.stringify({ id: `${month}-${i}`, month, scores: { classifier: (i % 10) / 10 } }));
     writeFileSync(file, `${lines.join('\n')}\n`);
-    const run = (...args: string[]) => {
-      const r = runCli(['estimate', '--jsonl', file, '--method', 'naive', '--min-docs', '10', ...args]);
+    const run = async (...args: string[]) => {
+      const r = await runCli(['estimate', '--jsonl', file, '--method', 'naive', '--min-docs', '10', ...args]);
       expect(r.status, r.stderr).toBe(0);
       return JSON.parse(r.stdout);
     };
-    expect(run('--period', 'quarter').groups.map((g: { key: string; documents: number }) => [g.key, g.documents])).toEqual([
+    expect((await run('--period', 'quarter')).groups.map((g: { key: string; documents: number }) => [g.key, g.documents])).toEqual([
       ['2024-Q1', 15],
       ['2024-Q3', 12],
     ]);
-    const auto = run('--period', 'auto');
+    const auto = await run('--period', 'auto');
     expect(auto.groups.map((g: { key: string }) => g.key)).toEqual(['2024-Q1', '2024-Q3']);
     expect(auto.period.kind).toBe('auto');
-    const stdin = runCli(['estimate', '--jsonl', '-', '--period', 'auto'], { input: lines.join('\n') });
+    const stdin = await runCli(['estimate', '--jsonl', '-', '--period', 'auto'], { input: lines.join('\n') });
     expect(stdin.status).toBe(2);
     expect(stdin.stderr).toMatch(/reads the input twice/);
   }, 180_000);

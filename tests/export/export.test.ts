@@ -132,9 +132,9 @@ describe('export --format parquet | csv', () => {
     }
   });
 
-  it('CSV with --flag-at-fpr from the baseline when the store has one (CLI)', () => {
+  it('CSV with --flag-at-fpr from the baseline when the store has one (CLI)', async () => {
     const out = path.join(dir, 'csv');
-    const r = runCli(['export', '--db', db, '--format', 'csv', '--out', out, '--flag-at-fpr', '0.01', '--cutoff', '2024-03-01']);
+    const r = await runCli(['export', '--db', db, '--format', 'csv', '--out', out, '--flag-at-fpr', '0.01', '--cutoff', '2024-03-01']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^exported 901 documents, 2 detector\(s\), 1 file\(s\)/);
@@ -181,15 +181,15 @@ describe('export --format parquet | csv', () => {
 });
 
 describe('export: bad flags', () => {
-  it('an unknown format or a missing --out exits 2 with one line; a missing store exits 1 and creates nothing', () => {
-    const bad = runCli(['export', '--db', db, '--format', 'xml', '--out', path.join(dir, 'x')]);
+  it('an unknown format or a missing --out exits 2 with one line; a missing store exits 1 and creates nothing', async () => {
+    const bad = await runCli(['export', '--db', db, '--format', 'xml', '--out', path.join(dir, 'x')]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/option '--format <format>' argument 'xml' is invalid. Allowed choices are attributes, parquet, csv/);
-    const noOut = runCli(['export', '--db', db, '--format', 'csv']);
+    const noOut = await runCli(['export', '--db', db, '--format', 'csv']);
     expect(noOut.status).toBe(2);
     expect(noOut.stderr).toMatch(/required option '--out <dir>' not specified/);
     const typo = path.join(dir, 'typo.db');
-    const missing = runCli(['export', '--db', typo, '--format', 'csv', '--out', path.join(dir, 'y')]);
+    const missing = await runCli(['export', '--db', typo, '--format', 'csv', '--out', path.join(dir, 'y')]);
     expect(missing.status).toBe(1);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
     expect(existsSync(typo)).toBe(false);

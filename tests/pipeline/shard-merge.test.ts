@@ -122,14 +122,14 @@ describe('scan --shard i/3 × 3 + merge equals one scan', () => {
     expect(queryRows(out, sql)).toEqual(queryRows(whole, sql));
   });
 
-  it('refuses a shard scored with another detector version, in one line, and changes nothing', () => {
+  it('refuses a shard scored with another detector version, in one line, and changes nothing', async () => {
     const odd = path.join(tmp, 'odd-version.db');
     copyFileSync(shardDb(1), odd);
     const conn = new Database(odd);
     conn.prepare(`UPDATE scores SET detector_version = detector_version || '-next' WHERE detector = 'classifier'`).run();
     conn.close();
     const out = path.join(tmp, 'refused.db');
-    const r = runCli(['merge', out, shardDb(0), odd]);
+    const r = await runCli(['merge', out, shardDb(0), odd]);
     expect(r.status).toBe(1);
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -138,13 +138,13 @@ describe('scan --shard i/3 × 3 + merge equals one scan', () => {
     expect(queryRows(out, 'SELECT count(*) AS n FROM records')).toEqual([{ n: 0 }]);
   });
 
-  it('refuses a shard whose row disagrees with the output', () => {
+  it('refuses a shard whose row disagrees with the output', async () => {
     const odd = path.join(tmp, 'odd-record.db');
     copyFileSync(shardDb(2), odd);
     const conn = new Database(odd);
     conn.prepare(`UPDATE records SET length = length + 1 WHERE id = (SELECT min(id) FROM records)`).run();
     conn.close();
-    const r = runCli(['merge', merged, odd]);
+    const r = await runCli(['merge', merged, odd]);
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(
@@ -152,14 +152,14 @@ describe('scan --shard i/3 × 3 + merge equals one scan', () => {
     );
   });
 
-  it('refuses the output store as its own shard and stores of another schema version', () => {
-    expect(runCli(['merge', merged, merged]).stderr).toMatch(/is the output store itself/);
+  it('refuses the output store as its own shard and stores of another schema version', async () => {
+    expect((await runCli(['merge', merged, merged])).stderr).toMatch(/is the output store itself/);
     const old = path.join(tmp, 'old.db');
     copyFileSync(shardDb(0), old);
     const conn = new Database(old);
     conn.pragma('user_version = 4');
     conn.close();
-    const r = runCli(['merge', path.join(tmp, 'x.db'), old]);
+    const r = await runCli(['merge', path.join(tmp, 'x.db'), old]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/old\.db has schema version 4/);
   });
@@ -189,21 +189,21 @@ describe('shard assignment', () => {
     const units = (await expandWarcPaths([one])).files.map(warcFileUnit);
     let empty = 0;
     while ((await shardUnits(units, { index: empty, count: 41 })).length > 0) empty++;
-    const r = runCli(['scan', one, '--db', path.join(tmp, 'empty-shard.db'), '--threads', '0', '--no-score', '--shard', `${empty}/41`]);
+    const r = await runCli(['scan', one, '--db', path.join(tmp, 'empty-shard.db'), '--threads', '0', '--no-score', '--shard', `${empty}/41`]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`shard ${empty}/41 holds none of the \\d+ files`));
   });
 
-  it('--shard auto reads the Slurm array variables; bad values are flag errors (exit 2)', () => {
+  it('--shard auto reads the Slurm array variables; bad values are flag errors (exit 2)', async () => {
     const db = path.join(tmp, 'auto.db');
     const env = { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_COUNT: '3', SLURM_ARRAY_TASK_MIN: '1' };
-    const r = runCli(['scan', path.join(WARC_DIR, 'cc'), '--db', db, '--threads', '0', '--no-score', '--shard', 'auto', '--json'], { env });
+    const r = await runCli(['scan', path.join(WARC_DIR, 'cc'), '--db', db, '--threads', '0', '--no-score', '--shard', 'auto', '--json'], { env });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).shard).toBe('2/3');
-    const bad = runCli(['scan', path.join(WARC_DIR, 'cc'), '--db', db, '--shard', '3/3']);
+    const bad = await runCli(['scan', path.join(WARC_DIR, 'cc'), '--db', db, '--shard', '3/3']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/shard index 3 is outside 0\.\.2/);
-    const none = runCli(['scan', path.join(WARC_DIR, 'cc'), '--db', db, '--shard', 'auto'], {
+    const none = await runCli(['scan', path.join(WARC_DIR, 'cc'), '--db', db, '--shard', 'auto'], {
       env: { SLURM_ARRAY_TASK_ID: '', JOB_COMPLETION_INDEX: '', AWS_BATCH_JOB_ARRAY_INDEX: '', CCAUDIT_SHARD_INDEX: '' },
     });
     expect(none.status).toBe(2);

@@ -34,7 +34,7 @@ describe('domain-matched calibration in the report formats', () => {
   beforeAll(async () => {
     store = await buildScoredStore(tmp.dir, PLAN, 20250407);
     await importAiReferences(store.db, tmp.dir, store.months, AI_REFERENCES, 99);
-    const r = runCli([...base(), '--format', 'json']);
+    const r = await runCli([...base(), '--format', 'json']);
     if (r.code !== 0) throw new Error(`report failed (${r.code}): ${r.stderr}`);
     report = JSON.parse(r.stdout) as ShareReport;
   }, 300_000);
@@ -58,8 +58,8 @@ describe('domain-matched calibration in the report formats', () => {
     expect(domainEstimates().some(({ e }) => e.status === 'ok' && e.systematic)).toBe(true);
   });
 
-  it('table: a calib column, drift bands next to the intervals, strata and drift tables', () => {
-    const r = runCli(base());
+  it('table: a calib column, drift bands next to the intervals, strata and drift tables', async () => {
+    const r = await runCli(base());
     expect(r.code, r.stderr).toBe(0);
     const out = r.stdout;
     const rows = readAlignedTable(out.slice(out.indexOf('\nmethods:')), 'publication month').filter(
@@ -107,8 +107,8 @@ describe('domain-matched calibration in the report formats', () => {
     });
   });
 
-  it('CSV: calibration and drift columns appended after the existing ones', () => {
-    const r = runCli([...base(), '--format', 'csv']);
+  it('CSV: calibration and drift columns appended after the existing ones', async () => {
+    const r = await runCli([...base(), '--format', 'csv']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe(
       'group,headline_share,headline_lo,headline_hi,headline_method,headline_n,headline_check,group_by,method,share,lo,hi,n,documents,kind,detector,status,level,date_sources,note,calibration,drift_half_width,drift_periods',
@@ -124,9 +124,9 @@ describe('domain-matched calibration in the report formats', () => {
     expect(rows.some((row) => row.calibration === 'baseline' && row.drift_half_width !== '')).toBe(true);
   });
 
-  it('HTML: calibration per series, a drift band in the chart, strata and drift tables', () => {
+  it('HTML: calibration per series, a drift band in the chart, strata and drift tables', async () => {
     const file = join(tmp.dir, 'report.html');
-    const r = runCli([...base(), '--format', 'html', '--out', file]);
+    const r = await runCli([...base(), '--format', 'html', '--out', file]);
     expect(r.code, r.stderr).toBe(0);
     const html = readFileSync(file, 'utf8');
     expect(html).not.toMatch(/<script/i);
@@ -159,8 +159,8 @@ describe('domain-matched calibration in the report formats', () => {
     for (const d of dc.drift) expect(section).toContain(`<td>${d.method}</td><td>${d.periods}</td>`);
   });
 
-  it('months that are themselves baseline say so when grouped by crawl month', () => {
-    const r = runCli([...base(), '--date', 'crawl']);
+  it('months that are themselves baseline say so when grouped by crawl month', async () => {
+    const r = await runCli([...base(), '--date', 'crawl']);
     expect(r.code, r.stderr).toBe(0);
     const rows = readAlignedTable(r.stdout.slice(r.stdout.indexOf('\nmethods:')), 'crawl month');
     const baselineRows = rows.filter((row) => row.calib === 'baseline');

@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShareReport } from '../../src/estimate/model.js';
-import { buildScoredStore, importAiReferences, makeTempDir, readAlignedTable, runCliAsync, type ScoredStore } from './helpers.js';
+import { buildScoredStore, importAiReferences, makeTempDir, readAlignedTable, runCli, type ScoredStore } from './helpers.js';
 
 const PLAN = [
   { period: '2022-04', fraction: 0, n: 60 },
@@ -31,7 +31,7 @@ describe('headline estimate per period', () => {
     store = await buildScoredStore(tmp.dir, PLAN, 20261207);
     await importAiReferences(store.db, tmp.dir, store.months, 80, 17);
     const t0 = Date.now();
-    const r = await runCliAsync([...base(), '--format', 'json']);
+    const r = await runCli([...base(), '--format', 'json']);
     firstMs = Date.now() - t0;
     if (r.code !== 0) throw new Error(`report failed (${r.code}): ${r.stderr}`);
     report = JSON.parse(r.stdout) as ShareReport;
@@ -59,14 +59,14 @@ describe('headline estimate per period', () => {
   });
 
   it('leads the table and the CSV with the headline', async () => {
-    const t = await runCliAsync([...base(), '--format', 'table']);
+    const t = await runCli([...base(), '--format', 'table']);
     expect(t.code, t.stderr).toBe(0);
     const rows = readAlignedTable(t.stdout, 'crawl month');
     const june = rows.find((r) => r['crawl month'] === '2024-06')!;
     expect(june.method).toBe('in-domain');
     expect(t.stdout).toMatch(/self-check: mean error [\d.]+ points, \d+ % of \d+ known-answer intervals covered/);
     expect(t.stdout).toContain('every method of every period: --methods all');
-    const c = await runCliAsync([...base(), '--format', 'csv']);
+    const c = await runCli([...base(), '--format', 'csv']);
     const csv = parse(c.stdout, { columns: true }) as Array<Record<string, string>>;
     expect(Object.keys(csv[0]).slice(0, 4)).toEqual(['group', 'headline_share', 'headline_lo', 'headline_hi']);
     const row = csv.find((r) => r.group === '2024-06')!;
@@ -79,7 +79,7 @@ describe('headline estimate per period', () => {
     db.close();
     expect(n).toBe(1);
     const t0 = Date.now();
-    const again = await runCliAsync([...base(), '--format', 'json']);
+    const again = await runCli([...base(), '--format', 'json']);
     const secondMs = Date.now() - t0;
     const r2 = JSON.parse(again.stdout) as ShareReport;
     expect(r2.groups.map((g) => g.headline)).toEqual(report.groups.map((g) => g.headline));
@@ -89,21 +89,7 @@ describe('headline estimate per period', () => {
 
   it('collapse --db projects from the headline series', async () => {
     const out = join(tmp.dir, 'collapse.json');
-    const r = await runCliAsync([
-      'collapse',
-      '--db',
-      store.db,
-      '--date',
-      'crawl',
-      '--out',
-      out,
-      '--format',
-      'json',
-      '--generations',
-      '2',
-      '--runs',
-      '2',
-    ]);
+    const r = await runCli(['collapse', '--db', store.db, '--date', 'crawl', '--out', out, '--format', 'json', '--generations', '2', '--runs', '2']);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(out, 'utf8')).toContain('"headline"');
   }, 300_000);

@@ -1,9 +1,8 @@
 /**
  * Shared fixtures for the report tests: a store built on the real path (WARC bytes written
  * with warcio → `ccaudit scan` → `ccaudit score`) from SYNTHETIC mixtures of REAL held-out
- * labelled texts, plus CLI runners.
+ * labelled texts, plus a CLI runner.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,6 +16,7 @@ import {
   type MonthPlan,
 } from '../../scripts/lib/mixtures.js';
 import { Rng } from '../../src/core/rng.js';
+import { runProcess } from '../support/run-cli.js';
 
 export const ENTRY = resolve('tests/support/ccaudit-cli.ts');
 export const TSX = resolve('node_modules/.bin/tsx');
@@ -27,23 +27,13 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the CLI synchronously (scan/score/report/estimate registered). */
-export function runCli(args: string[], input?: string): CliResult {
-  const r = spawnSync(TSX, [ENTRY, ...args], { encoding: 'utf8', cwd: resolve('.'), timeout: 300_000, input, maxBuffer: 64 * 1024 * 1024 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const CLI_TIMEOUT_MS = 300_000;
 
-/** Async variant (keeps vitest's worker responsive during long scans). */
-export function runCliAsync(args: string[]): Promise<CliResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(TSX, [ENTRY, ...args], { cwd: resolve('.') });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
+/** Runs the CLI (scan/score/report/estimate registered) without blocking this process; fails after 300 s. */
+export async function runCli(args: string[], input?: string): Promise<CliResult> {
+  const r = await runProcess(TSX, [ENTRY, ...args], { cwd: resolve('.'), input, timeoutMs: CLI_TIMEOUT_MS });
+  if (r.timedOut) throw new Error(`ccaudit ${args.join(' ')} did not finish within ${CLI_TIMEOUT_MS / 1000} s and was killed; stderr:\n${r.stderr}`);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 export function makeTempDir(prefix = 'ccaudit-report-'): { dir: string; cleanup(): void } {
@@ -79,10 +69,10 @@ export async function buildScoredStore(dir: string, plan: MonthPlan[], seed: num
     );
   }
   const db = join(dir, 'store.db');
-  const scan = await runCliAsync(['scan', warc, '--db', db, '--threads', '0']);
+  const scan = await runCli(['scan', warc, '--db', db, '--threads', '0']);
   if (scan.code !== 0) throw new Error(`scan failed (${scan.code}): ${scan.stderr}`);
   // Scoring normally happens during the scan; `score` fills in anything missing.
-  const score = await runCliAsync(['score', '--db', db]);
+  const score = await runCli(['score', '--db', db]);
   if (score.code !== 0) throw new Error(`score failed (${score.code}): ${score.stderr}`);
   return { db, warc, months };
 }
@@ -109,7 +99,7 @@ export async function importAiReferences(db: string, dir: string, months: readon
       .map((r) => JSON.stringify({ id: r.id, text: r.text, label: 'ai', lang: r.lang, generator: r.generator }))
       .join('\n')}\n`,
   );
-  const r = await runCliAsync(['references', 'import', file, '--db', db]);
+  const r = await runCli(['references', 'import', file, '--db', db]);
   if (r.code !== 0) throw new Error(`references import failed (${r.code}): ${r.stderr}`);
   return n;
 }

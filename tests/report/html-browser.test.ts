@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { buildScoredStore, HOSTILE_TITLE, importAiReferences, makeTempDir, runCliAsync } from './helpers.js';
+import { buildScoredStore, HOSTILE_TITLE, importAiReferences, makeTempDir, runCli } from './helpers.js';
 import { DRIFT_LAYER } from '../../src/report/share-html.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -42,7 +42,7 @@ describe('HTML report in headless chromium', () => {
     );
     await importAiReferences(db, tmp.dir, months, 60, 4242);
     reportPath = join(tmp.dir, 'report.html');
-    const r = await runCliAsync([
+    const r = await runCli([
       'report',
       '--db',
       db,

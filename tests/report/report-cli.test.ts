@@ -32,8 +32,8 @@ describe('report CLI', () => {
 
   const base = () => ['report', '--db', store.db, '--methods', 'all', '--replicates', '200'];
 
-  it('prints an aligned table with every estimator, date sources and "too few documents"', () => {
-    const r = runCli(base());
+  it('prints an aligned table with every estimator, date sources and "too few documents"', async () => {
+    const r = await runCli(base());
     expect(r.code, r.stderr).toBe(0);
     const out = r.stdout;
     expect(out).toMatch(/AI share by publication month/);
@@ -53,8 +53,8 @@ describe('report CLI', () => {
       expect(l.indexOf(l.match(/(naive|corrected):/)![0])).toBe(methodCol);
   });
 
-  it('writes JSON whose series collapse reads, with intervals that contain the estimates', () => {
-    const r = runCli([...base(), '--format', 'json']);
+  it('writes JSON whose series collapse reads, with intervals that contain the estimates', async () => {
+    const r = await runCli([...base(), '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as ShareReport;
     expect(report.format).toBe('ccaudit-share-report-v1');
@@ -73,8 +73,8 @@ describe('report CLI', () => {
     expect(report.detectors.map((d) => d.name).sort()).toEqual(['classifier', 'compression', 'gpt-words', 'segments', 'stylometry']);
   });
 
-  it('writes CSV with one row per group and method, including too-few groups', () => {
-    const r = runCli([...base(), '--format', 'csv', '--method', 'naive,corrected']);
+  it('writes CSV with one row per group and method, including too-few groups', async () => {
+    const r = await runCli([...base(), '--format', 'csv', '--method', 'naive,corrected']);
     expect(r.code, r.stderr).toBe(0);
     const [header, ...rows] = r.stdout.trim().split('\n');
     // The headline leads; columns added later (calibration, drift band) come after the original ones.
@@ -87,9 +87,9 @@ describe('report CLI', () => {
     expect(rows.every((l) => /,(naive|corrected):/.test(l))).toBe(true);
   });
 
-  it('escapes web strings in the HTML report', () => {
+  it('escapes web strings in the HTML report', async () => {
     const out = join(tmp.dir, 'r.html');
-    const r = runCli([...base(), '--format', 'html', '--out', out, '--examples', '500']);
+    const r = await runCli([...base(), '--format', 'html', '--out', out, '--examples', '500']);
     expect(r.code, r.stderr).toBe(0);
     const html = readFileSync(out, 'utf8');
     expect(html).not.toMatch(/<script/i);
@@ -101,38 +101,38 @@ describe('report CLI', () => {
     expect(html).not.toMatch(/url\(\s*['"]?(?!#)|@import/i); // url(#clip) references inside the SVG are fine
   });
 
-  it('groups by crawl, language, domain and crawl month', () => {
-    const byLang = JSON.parse(runCli([...base(), '--format', 'json', '--by', 'lang', '--method', 'corrected']).stdout) as ShareReport;
+  it('groups by crawl, language, domain and crawl month', async () => {
+    const byLang = JSON.parse((await runCli([...base(), '--format', 'json', '--by', 'lang', '--method', 'corrected'])).stdout) as ShareReport;
     // franc labels a few English texts "sco"; every group is a language code.
     expect(byLang.groups.map((g) => g.key)).toContain('eng');
     for (const g of byLang.groups) expect(g.key).toMatch(/^[a-z]{3}$/);
     expect(byLang.series).toEqual([]);
     const byDomain = JSON.parse(
-      runCli([...base(), '--format', 'json', '--by', 'domain', '--method', 'naive', '--min-docs', '1']).stdout,
+      (await runCli([...base(), '--format', 'json', '--by', 'domain', '--method', 'naive', '--min-docs', '1'])).stdout,
     ) as ShareReport;
     expect(byDomain.groups.map((g) => g.key).sort()).toEqual(['evil.example', 'synthetic-mixture.example']);
-    const byCrawl = JSON.parse(runCli([...base(), '--format', 'json', '--by', 'crawl', '--method', 'naive']).stdout) as ShareReport;
+    const byCrawl = JSON.parse((await runCli([...base(), '--format', 'json', '--by', 'crawl', '--method', 'naive'])).stdout) as ShareReport;
     expect(byCrawl.groups.map((g) => g.key)).toEqual(['mixture.warc.gz']);
-    const crawlMonth = JSON.parse(runCli([...base(), '--format', 'json', '--date', 'crawl', '--method', 'naive']).stdout) as ShareReport;
+    const crawlMonth = JSON.parse((await runCli([...base(), '--format', 'json', '--date', 'crawl', '--method', 'naive'])).stdout) as ShareReport;
     expect(crawlMonth.dateBasis).toBe('crawl');
     expect(crawlMonth.groups[0].dateSources).toEqual({ 'warc-date': 60 });
   });
 
-  it('selects detector versions and rejects unknown ones', () => {
+  it('selects detector versions and rejects unknown ones', async () => {
     const db = openStore(store.db, { readonly: true });
     const versions = scoredDetectors(db);
     db.close();
     const cls = versions.find((v) => v.detector === 'classifier')!;
-    const ok = runCli([...base(), '--format', 'json', '--method', 'corrected', '--detector', `classifier@${cls.detectorVersion}`]);
+    const ok = await runCli([...base(), '--format', 'json', '--method', 'corrected', '--detector', `classifier@${cls.detectorVersion}`]);
     expect(ok.code, ok.stderr).toBe(0);
     expect((JSON.parse(ok.stdout) as ShareReport).detectors.map((d) => `${d.name}@${d.version}`)).toEqual([`classifier@${cls.detectorVersion}`]);
-    const bad = runCli([...base(), '--detector', 'classifier@0.0-nonexistent']);
+    const bad = await runCli([...base(), '--detector', 'classifier@0.0-nonexistent']);
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/no scores for detector "classifier@0.0-nonexistent"/);
   });
 
-  it('rejects bad flags with one line and a non-zero exit', () => {
+  it('rejects bad flags with one line and a non-zero exit', async () => {
     for (const args of [
       [...base(), '--by', 'week'],
       [...base(), '--min-docs', '0'],
@@ -141,21 +141,21 @@ describe('report CLI', () => {
       [...base(), '--level', '95'],
       [...base(), '--baseline-before', '2023'],
     ]) {
-      const r = runCli(args);
+      const r = await runCli(args);
       expect(r.code, args.join(' ')).not.toBe(0);
       expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
     }
-    const missing = runCli(['report', '--db', join(tmp.dir, 'nope.db')]);
+    const missing = await runCli(['report', '--db', join(tmp.dir, 'nope.db')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/store not found/);
     // Seven CLI start-ups: slow on a loaded two-core machine.
   }, 240_000);
 
-  it('estimate --jsonl runs the same estimators over raw and scored lines', () => {
+  it('estimate --jsonl runs the same estimators over raw and scored lines', async () => {
     const raw = join(tmp.dir, 'raw.jsonl');
     const lines = store.months.flatMap((m) => m.docs.map((d, i) => JSON.stringify({ id: `${m.period}-${i}`, text: d.record.text, month: m.period })));
     writeFileSync(raw, `${lines.join('\n')}\nnot json\n`);
-    const r = runCli(['estimate', '--jsonl', raw, '--replicates', '200', '--method', 'naive,corrected,mixture']);
+    const r = await runCli(['estimate', '--jsonl', raw, '--replicates', '200', '--method', 'naive,corrected,mixture']);
     expect(r.code).toBe(1); // one bad line
     expect(r.stderr).toMatch(/raw\.jsonl:\d+: not valid JSON \(skipped\)/);
     const report = JSON.parse(r.stdout) as ShareReport;
@@ -171,7 +171,7 @@ describe('report CLI', () => {
     // Already-scored lines: scores are read, not recomputed.
     const scored = join(tmp.dir, 'scored.jsonl');
     writeFileSync(scored, Array.from({ length: 40 }, (_, i) => JSON.stringify({ id: i, scores: { classifier: i < 10 ? 0.99 : 0.01 } })).join('\n'));
-    const s = runCli(['estimate', '--jsonl', scored, '--replicates', '200', '--method', 'naive', '--methods', 'all', '--format', 'table']);
+    const s = await runCli(['estimate', '--jsonl', scored, '--replicates', '200', '--method', 'naive', '--methods', 'all', '--format', 'table']);
     expect(s.code, s.stderr).toBe(0);
     expect(s.stdout).toMatch(/all\s+40\s+naive:classifier\s+25\.0%/);
   });

@@ -12,7 +12,7 @@ import { countWords } from '../../src/extract/language.js';
 import { BUILTIN_NAMES } from '../../detectors/index.js';
 import { runCli, SHARED } from '../support/run-cli.js';
 import { startLlmServer, type LlmServer } from '../support/llm-server.js';
-import { copyStore, query, runCliAsync, scanSamples, startCliAsync, until } from './helpers.js';
+import { copyStore, query, scanSamples, startCliAsync, until } from './helpers.js';
 
 const CUTOFF = '2022-11-30';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ccaudit-synth-'));
@@ -44,12 +44,12 @@ interface RefRow {
 }
 
 const synth = (db: string, ...extra: string[]) =>
-  runCliAsync(['synthesize', '--db', db, '--llm-url', server.url, '--model', 'synthetic-model', '--api-key-env', 'SYNTH_KEY', ...extra], {
-    SYNTH_KEY: 'secret',
+  runCli(['synthesize', '--db', db, '--llm-url', server.url, '--model', 'synthetic-model', '--api-key-env', 'SYNTH_KEY', ...extra], {
+    env: { SYNTH_KEY: 'secret' },
   });
 
 beforeAll(async () => {
-  const scan = scanSamples(base);
+  const scan = await scanSamples(base);
   if (scan.status !== 0) throw new Error(`scan failed: ${scan.stderr}`);
   server = await startLlmServer();
 }, 120_000);
@@ -200,7 +200,7 @@ describe('ccaudit synthesize', () => {
     await done;
     expect(query(db, 'SELECT count(*) n FROM reference_texts')[0]).toEqual({ n: 2 });
     server.reset();
-    const r = await runCliAsync([...args, '--json'], { OPENAI_API_KEY: '' });
+    const r = await runCli([...args, '--json'], { env: { OPENAI_API_KEY: '' } });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ requested: 5, skipped: 2, stored: 3 });
     expect(server.requests).toHaveLength(3);
@@ -235,11 +235,9 @@ describe('ccaudit synthesize', () => {
 
     server.reset();
     server.requireKey('the-right-key');
-    const noKey = await runCliAsync(
+    const noKey = await runCli(
       ['synthesize', '--db', db, '--llm-url', server.url, '--model', 'm', '--api-key-env', 'SYNTH_UNSET_KEY', '--n', '1', '--no-score'],
-      {
-        SYNTH_UNSET_KEY: '',
-      },
+      { env: { SYNTH_UNSET_KEY: '' } },
     );
     expect(noKey.status).toBe(1);
     expect(noKey.stderr).toContain('$SYNTH_UNSET_KEY is not set; sending requests without an Authorization header');
@@ -257,7 +255,7 @@ describe('ccaudit synthesize', () => {
     expect(r.stderr).toContain('reference texts scored:');
   }, 60_000);
 
-  it('rejects bad flags with exit code 2 and one line', () => {
+  it('rejects bad flags with exit code 2 and one line', async () => {
     const db = path.join(tmp, 'unused.db');
     const cases = [
       ['--n', '0'],
@@ -268,12 +266,12 @@ describe('ccaudit synthesize', () => {
       ['--price-in', 'free'],
     ];
     for (const extra of cases) {
-      const r = runCli(['synthesize', '--db', db, '--llm-url', 'http://127.0.0.1:9/v1', '--model', 'm', ...extra]);
+      const r = await runCli(['synthesize', '--db', db, '--llm-url', 'http://127.0.0.1:9/v1', '--model', 'm', ...extra]);
       expect(r.status, extra.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n'), extra.join(' ')).toHaveLength(1);
     }
-    expect(runCli(['synthesize', '--db', db, '--llm-url', 'ftp://x', '--model', 'm']).status).toBe(2);
-    expect(runCli(['synthesize', '--db', db, '--llm-url', 'http://127.0.0.1:9/v1']).status).toBe(2);
+    expect((await runCli(['synthesize', '--db', db, '--llm-url', 'ftp://x', '--model', 'm'])).status).toBe(2);
+    expect((await runCli(['synthesize', '--db', db, '--llm-url', 'http://127.0.0.1:9/v1'])).status).toBe(2);
   }, 60_000);
 });
 
@@ -289,9 +287,9 @@ describe('ccaudit references', () => {
     writeFileSync(slice, `${head.join('\n')}\n${JSON.stringify({ id: 'x1', label: 'ai' })}\n${JSON.stringify({ id: 'x2', text: 'some text' })}\n`);
   });
 
-  it('imports labelled JSONL, reports bad lines by number, and adds nothing on a re-import', () => {
+  it('imports labelled JSONL, reports bad lines by number, and adds nothing on a re-import', async () => {
     const db = freshStore();
-    const r = runCli(['references', 'import', slice, '--db', db, '--no-score', '--json']);
+    const r = await runCli(['references', 'import', slice, '--db', db, '--no-score', '--json']);
     expect(r.status).toBe(1); // bad lines were skipped
     expect(r.stderr).toContain(`${slice}:51: missing "text" (skipped)`);
     expect(r.stderr).toContain(`${slice}:52: missing "label"`);
@@ -323,44 +321,44 @@ describe('ccaudit references', () => {
       expect(ref.generator).toBe(src.label === 'ai' ? src.generator : null);
       expect(ref.words).toBe(countWords(src.text));
     }
-    const again = runCli(['references', 'import', slice, '--db', db, '--no-score', '--json']);
+    const again = await runCli(['references', 'import', slice, '--db', db, '--no-score', '--json']);
     expect(JSON.parse(again.stdout)).toMatchObject({ added: 0, duplicates: 50 });
     expect(query(db, 'SELECT count(*) n FROM reference_texts')[0]).toEqual({ n: 50 });
 
-    const list = runCli(['references', 'list', '--db', db, '--json']);
+    const list = await runCli(['references', 'list', '--db', db, '--json']);
     expect(list.status).toBe(0);
     const summary = JSON.parse(list.stdout) as Array<{ label: string; n: number }>;
     expect(summary.reduce((a, x) => a + x.n, 0)).toBe(50);
     expect(summary.filter((x) => x.label === 'human').reduce((a, x) => a + x.n, 0)).toBe(humans);
-    const table = runCli(['references', 'list', '--db', db]);
+    const table = await runCli(['references', 'list', '--db', db]);
     expect(table.stdout.split('\n')[0]).toMatch(/^set\s+label\s+origin\s+generator\s+texts/);
   }, 60_000);
 
-  it('imports a control corpus as human texts only; --as control --label ai is a flag error', () => {
+  it('imports a control corpus as human texts only; --as control --label ai is a flag error', async () => {
     const db = freshStore();
-    const r = runCli(['references', 'import', slice, '--db', db, '--as', 'control', '--set', 'ctl', '--no-score', '--json']);
+    const r = await runCli(['references', 'import', slice, '--db', db, '--as', 'control', '--set', 'ctl', '--no-score', '--json']);
     const humans = rows.filter((x) => x.label === 'human').length;
     expect(JSON.parse(r.stdout)).toMatchObject({ setName: 'ctl', added: humans + 1, byLabel: { human: humans + 1, ai: 0 } });
     // The AI rows and the row without text are reported; the unlabelled row is taken as human.
     expect(r.stderr.split('\n').filter((l) => l.includes('(skipped)'))).toHaveLength(50 - humans + 1);
     expect(query(db, 'SELECT DISTINCT origin, label FROM reference_texts')).toEqual([{ origin: 'control', label: 'human' }]);
-    const bad = runCli(['references', 'import', slice, '--db', db, '--as', 'control', '--label', 'ai']);
+    const bad = await runCli(['references', 'import', slice, '--db', db, '--as', 'control', '--label', 'ai']);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-    expect(runCli(['references', 'import', path.join(tmp, 'missing.jsonl'), '--db', db]).status).toBe(1);
+    expect((await runCli(['references', 'import', path.join(tmp, 'missing.jsonl'), '--db', db])).status).toBe(1);
   }, 60_000);
 
-  it('`ccaudit score --db` scores reference texts that miss a score', () => {
+  it('`ccaudit score --db` scores reference texts that miss a score', async () => {
     const db = freshStore();
-    runCli(['references', 'import', slice, '--db', db, '--no-score']);
-    const r = runCli(['score', '--db', db]);
+    await runCli(['references', 'import', slice, '--db', db, '--no-score']);
+    const r = await runCli(['score', '--db', db]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('reference texts:');
     expect(query(db, 'SELECT count(*) n FROM reference_scores')[0]).toEqual({ n: 50 * BUILTIN_NAMES.length });
     const scored = query<{ n: number }>(db, 'SELECT count(*) n FROM reference_scores WHERE score IS NOT NULL')[0].n;
     expect(scored).toBeGreaterThan(0);
     // Nothing left to do on a second run.
-    const again = runCli(['score', '--db', db]);
+    const again = await runCli(['score', '--db', db]);
     expect(again.stdout).not.toContain('reference texts:');
   }, 120_000);
 });

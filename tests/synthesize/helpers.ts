@@ -1,8 +1,8 @@
-/** Shared set-up of the synthesize tests: a store scanned from real sample WARCs, and an async CLI runner. */
-import { spawn, type ChildProcess } from 'node:child_process';
+/** Shared set-up of the synthesize tests: a store scanned from real sample WARCs, and a CLI starter for kill-and-resume tests. */
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ROOT, runCli, type CliResult } from '../support/run-cli.js';
+import { ROOT, runCli, startProcess, type CliResult } from '../support/run-cli.js';
 
 const ENTRY = path.join(ROOT, 'tests/support/ccaudit-cli.ts');
 
@@ -19,7 +19,7 @@ export const SAMPLE_WARCS = [
 ].map((p) => path.join(ROOT, p));
 
 /** Scans the sample WARCs into `dbPath` with the real `ccaudit scan`. */
-export function scanSamples(dbPath: string): CliResult {
+export function scanSamples(dbPath: string): Promise<CliResult> {
   return runCli(['scan', ...SAMPLE_WARCS, '--db', dbPath, '--threads', '1', '--no-score', '--json']);
 }
 
@@ -34,30 +34,13 @@ export function copyStore(from: string, to: string): string {
   return to;
 }
 
-/**
- * Runs `ccaudit <args>` in a child process without blocking this process's event loop, so an
- * HTTP server in the test process can answer the child's requests.
- */
-export function runCliAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return startCliAsync(args, env).done;
-}
-
-/** Like runCliAsync, but hands back the child too (for kill-and-resume tests). */
+/** Starts `ccaudit <args>` and hands back the child with its collected result (for kill-and-resume tests). */
 export function startCliAsync(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+  const { child, done } = startProcess(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
     cwd: ROOT,
     env: { ...process.env, CI: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const done = new Promise<CliResult>((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-  return { child, done };
+  return { child, done: done.then(({ status, stdout, stderr }) => ({ status, stdout, stderr })) };
 }
 
 /** Waits (polling, at most `limitMs`) until `cond()` holds; throws if it never does. */
