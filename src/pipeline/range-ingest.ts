@@ -11,6 +11,7 @@ import type { SourceUnit, UnitStat } from '../core/record-source.js';
 import type { BeginSourceResult, StoreWriter } from '../store/index.js';
 import type { RangeResult } from './range-job.js';
 import type { StagePool } from './stage-pool.js';
+import { boundMainHeap } from './main-heap.js';
 import { UnitStore, type IngestHooks, type StageTimes, type UnitSummary } from './unit-store.js';
 
 /** Compressed bytes per range: small enough to spread one file and bound memory, large enough that the per-range cost (open, two boundary probes) stays small. */
@@ -191,6 +192,8 @@ export class RangeIngest<U extends SourceUnit> {
         unitStore.store({ item: it.item }, { doc: it.doc ?? null, scores: it.scores ?? [], error: it.extractError ?? null });
       }
       expected = r.end;
+      // The stored range's objects are garbage now; the main thread's heap stays bounded.
+      boundMainHeap();
       if (r.tookRest) this.drop(p);
     }
     return unitStore.finish();
