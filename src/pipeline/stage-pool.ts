@@ -69,6 +69,8 @@ export interface WorkerStats {
   threadId: number | null;
   /** Fraction of its life the worker's event loop was busy (not waiting for a job). */
   busy: number;
+  /** The heap size V8 allows this worker (old and young generation), in MB. */
+  heapLimitMb: number | null;
 }
 
 /**
@@ -140,6 +142,7 @@ export function createStagePool(opts: StagePoolOptions = {}): StagePool {
    */
   const progress = new WeakMap<Worker, Int32Array>();
   const threadIds = new WeakMap<Worker, number | null>();
+  const heapLimits = new WeakMap<Worker, number>();
   const jobTimeoutMs = opts.jobTimeoutMs ?? 60_000;
   const pending = new Map<number, Pending>();
   let nextId = 0;
@@ -280,12 +283,13 @@ export function createStagePool(opts: StagePoolOptions = {}): StagePool {
       (
         msg:
           | { id: number; doc?: ExtractedDocument; scores?: DocumentScore[]; range?: RangeResult; error?: string }
-          | { ready: true; threadId: number | null },
+          | { ready: true; threadId: number | null; heapLimitMb: number },
       ) => {
         if ('ready' in msg) {
           // Loaded: a crash from now on is a bad page, not a broken installation.
           answered = true;
           threadIds.set(worker, msg.threadId);
+          heapLimits.set(worker, msg.heapLimitMb);
           return;
         }
         const p = pending.get(msg.id);
@@ -356,7 +360,11 @@ export function createStagePool(opts: StagePoolOptions = {}): StagePool {
       return submit({ id: nextId++, range: { ...range, failures: [...range.failures] } });
     },
     workerStats() {
-      return workers.map((w) => ({ threadId: threadIds.get(w) ?? null, busy: w.performance.eventLoopUtilization().utilization }));
+      return workers.map((w) => ({
+        threadId: threadIds.get(w) ?? null,
+        busy: w.performance.eventLoopUtilization().utilization,
+        heapLimitMb: heapLimits.get(w) ?? null,
+      }));
     },
     async close() {
       closed = true;

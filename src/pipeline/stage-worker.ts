@@ -5,6 +5,7 @@
  * Jobs run one at a time, in the order they arrive.
  */
 import { readlinkSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { extractStep, type ExtractJob } from './extract-step.js';
 import { readRange, type RangeJob } from './range-job.js';
@@ -57,4 +58,4 @@ function kernelThreadId(): number | null {
   }
 }
 
-parentPort!.postMessage({ ready: true, threadId: kernelThreadId() });
+parentPort!.postMessage({ ready: true, threadId: kernelThreadId(), heapLimitMb: getHeapStatistics().heap_size_limit / (1024 * 1024) });

@@ -192,6 +192,10 @@ describe('ccaudit scan and extract: flags and input errors', () => {
     const u = await runCli(['scan', 'samples', '--frobnicate']);
     expect(u.status).not.toBe(0);
     expect(u.stderr).toMatch(/unknown option/);
+    const h = await runCli(['scan', 'samples', '--worker-heap-mb', '8']);
+    expect(h.status).not.toBe(0);
+    expect(h.stderr.trim().split('\n')).toHaveLength(1);
+    expect(h.stderr).toMatch(/worker-heap-mb.*≥ 64/);
   });
 
   it('exits non-zero when nothing could be processed', async () => {

@@ -31,4 +31,24 @@ describe('worker stats', () => {
     expect(new Set(stats.map((s) => s.threadId)).size).toBe(2);
     expect(Math.max(...stats.map((s) => s.busy))).toBeGreaterThan(0);
   });
+
+  it('gives each worker the heap cap it was asked for', async () => {
+    const sizes = [96, 512];
+    const limits: number[] = [];
+    for (const workerHeapMb of sizes) {
+      const p = createStagePool({ threads: 1, detectors: null, workerHeapMb, workerYoungMb: 16 });
+      try {
+        // A job answered means the worker reported ready first.
+        await p.run({ html: '<p>x</p>', url: 'https://example.org/' });
+        limits.push(p.workerStats!()[0]!.heapLimitMb!);
+      } finally {
+        await p.close();
+      }
+    }
+    // V8's limit is the old-generation cap plus the young generation's share of it.
+    expect(limits[0]).toBeGreaterThanOrEqual(96);
+    expect(limits[0]).toBeLessThan(96 + 64);
+    expect(limits[1]).toBeGreaterThanOrEqual(512);
+    expect(limits[1]).toBeLessThan(512 + 64);
+  });
 });
