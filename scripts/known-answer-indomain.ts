@@ -33,6 +33,8 @@ import { TopicClusters, similarity, topicCounts } from '../src/estimate/indomain
 
 const FRACTIONS = [0, 0.05, 0.2, 0.5];
 type Design = 'same' | 'split-generators' | 'genre-shift';
+/** Every design, in the order that numbers their draws (a design's draws do not depend on which others run). */
+const DESIGNS: readonly Design[] = ['same', 'split-generators', 'genre-shift'];
 
 interface Row {
   source: string;
@@ -169,7 +171,7 @@ async function main(): Promise<void> {
       n: { type: 'string', default: '200' },
       baseline: { type: 'string', default: '300' },
       'ai-refs': { type: 'string', default: '150' },
-      design: { type: 'string', default: 'same,split-generators,genre-shift' },
+      design: { type: 'string', default: DESIGNS.join(',') },
       sources: { type: 'string' },
       replicates: { type: 'string', default: '300' },
       seed: { type: 'string', default: '20261207' },
@@ -186,13 +188,15 @@ async function main(): Promise<void> {
   const stems = [...new Set(all.map((r) => r.file))].sort();
   const sources = values.sources ? values.sources.split(',') : stems;
   const designs = values.design!.split(',') as Design[];
+  const unknown = designs.find((d) => !DESIGNS.includes(d));
+  if (unknown) throw new Error(`unknown design "${unknown}" (one of ${DESIGNS.join(', ')})`);
   const seed = Number(values.seed);
   const rows: Row[] = [];
   for (const design of designs) {
     for (const source of sources) {
       const texts = all.filter((r) => r.file === source);
       for (let d = 0; d < Number(values.draws); d++) {
-        const rng = new Rng(mixSeed(seed, d, stems.indexOf(source), designs.indexOf(design)));
+        const rng = new Rng(mixSeed(seed, d, stems.indexOf(source), DESIGNS.indexOf(design)));
         const t0 = Date.now();
         const x = draw(rng, texts, {
           n: Number(values.n),
