@@ -27,14 +27,21 @@ function collector(): (() => void) | null {
   return collect;
 }
 
+/** Used heap just after the last collection asked for here, in bytes. */
+let liveAfterCollection = 0;
+
 /**
- * Runs a full collection when the used heap is past `boundMb`; otherwise does nothing, so it
- * is cheap to call after every unit of work. Returns whether it collected.
+ * Runs a full collection when the used heap is past `boundMb`, or past twice what survived the
+ * last one when that is more: a program that embeds the library and holds much live data of
+ * its own is not collected after every range. Otherwise does nothing, so it is cheap to call
+ * after every unit of work. Returns whether it collected.
  */
 export function boundMainHeap(boundMb = MAIN_HEAP_BOUND_MB): boolean {
-  if (getHeapStatistics().used_heap_size < boundMb * 1024 * 1024) return false;
+  const threshold = Math.max(boundMb * 1024 * 1024, 2 * liveAfterCollection);
+  if (getHeapStatistics().used_heap_size < threshold) return false;
   const gc = collector();
   if (!gc) return false;
   gc();
+  liveAfterCollection = getHeapStatistics().used_heap_size;
   return true;
 }

@@ -28,4 +28,13 @@ describe('main-thread heap bound', () => {
   it('does nothing below the bound', () => {
     expect(boundMainHeap(usedMb() + 1024)).toBe(false);
   });
+
+  it('waits for twice the live data of the last collection when that is above the bound', () => {
+    // Live data of a host program that embeds the library: far above a 1 MB bound.
+    const live = Array.from({ length: 300_000 }, (_, i) => ({ i, s: `kept ${i}` }));
+    expect(boundMainHeap(1)).toBe(true);
+    // Still far above 1 MB but not twice the survivors: no collection after every call.
+    expect(boundMainHeap(1)).toBe(false);
+    expect(live.length).toBe(300_000);
+  });
 });
