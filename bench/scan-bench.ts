@@ -29,6 +29,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { SOURCE_FILES, WARC_DIR } from './sources.js';
+import { quantileSorted } from '../src/core/stats.js';
 
 const here = fileURLToPath(import.meta.url);
 async function buildInput(target: string, minBytes: number): Promise<number> {
@@ -257,8 +258,7 @@ async function scalingRounds(results: PhaseResult[], runPhase: (phase: string) =
   }
   const summary = (xs: number[], digits = 2) => {
     const sorted = [...xs].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    const median = quantileSorted(sorted, 0.5);
     return `median ${median.toFixed(digits)} (${sorted[0].toFixed(digits)}–${sorted[sorted.length - 1].toFixed(digits)})`;
   };
   console.log(`\nthread scaling over ${all.length} rounds (each: inline, worker pool, two processes, back to back; ratios within a round):`);

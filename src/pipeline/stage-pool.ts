@@ -141,8 +141,8 @@ export function createStagePool(opts: StagePoolOptions = {}): StagePool {
    * is stuck or dead.
    */
   const progress = new WeakMap<Worker, Int32Array>();
-  const threadIds = new WeakMap<Worker, number | null>();
-  const heapLimits = new WeakMap<Worker, number>();
+  /** What each worker said when it was ready: its kernel thread id and heap limit. */
+  const readyInfo = new WeakMap<Worker, { threadId: number | null; heapLimitMb: number }>();
   const jobTimeoutMs = opts.jobTimeoutMs ?? 60_000;
   const pending = new Map<number, Pending>();
   let nextId = 0;
@@ -288,8 +288,7 @@ export function createStagePool(opts: StagePoolOptions = {}): StagePool {
         if ('ready' in msg) {
           // Loaded: a crash from now on is a bad page, not a broken installation.
           answered = true;
-          threadIds.set(worker, msg.threadId);
-          heapLimits.set(worker, msg.heapLimitMb);
+          readyInfo.set(worker, { threadId: msg.threadId, heapLimitMb: msg.heapLimitMb });
           return;
         }
         const p = pending.get(msg.id);
@@ -361,9 +360,9 @@ export function createStagePool(opts: StagePoolOptions = {}): StagePool {
     },
     workerStats() {
       return workers.map((w) => ({
-        threadId: threadIds.get(w) ?? null,
+        threadId: readyInfo.get(w)?.threadId ?? null,
         busy: w.performance.eventLoopUtilization().utilization,
-        heapLimitMb: heapLimits.get(w) ?? null,
+        heapLimitMb: readyInfo.get(w)?.heapLimitMb ?? null,
       }));
     },
     async close() {
