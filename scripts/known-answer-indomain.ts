@@ -18,7 +18,7 @@
  *
  *   npx tsx scripts/known-answer-indomain.ts [--draws 3] [--n 200] [--baseline 300] [--ai-refs 150]
  *        [--design same,split-generators,genre-shift] [--sources detectrl,…] [--replicates 300] [--json FILE]
- *        [--pairing twins|opening] [--l2 1e-6] [--epochs 6] [--learning-rate 0.1] [--bits 18] [--clusters K]
+ *        [--pairing twins|opening] [--l2 1e-6] [--epochs 6] [--learning-rate 0.1] [--bits 18] [--clusters K] [--style-scale S]
  *        (split rule and estimator settings, to compare)
  */
 import { writeFileSync } from 'node:fs';
@@ -180,6 +180,7 @@ async function main(): Promise<void> {
       epochs: { type: 'string' },
       bits: { type: 'string' },
       clusters: { type: 'string' },
+      'style-scale': { type: 'string' },
       pairing: { type: 'string', default: 'twins' },
       json: { type: 'string' },
     },
@@ -221,6 +222,7 @@ async function main(): Promise<void> {
             ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
             ...(values.bits ? { bits: Number(values.bits) } : {}),
             ...(values.clusters ? { clusters: Number(values.clusters) } : {}),
+            ...(values['style-scale'] ? { styleScale: Number(values['style-scale']) } : {}),
           },
         );
         const sc = model.info.selfCheck;

@@ -54,7 +54,7 @@ export function headlineCheckLines(r: ShareReport): string[] {
       .join('; ');
     if (designs) out.push(`  known-answer mixtures (0–60 % AI) of held-out baseline pages and references: ${designs}`);
     out.push(
-      `  in-domain model: ${m.nHuman} baseline pages vs ${m.nAi} AI references from ${m.generators.length} generator${m.generators.length === 1 ? '' : 's'} (${m.generators.join(', ')}), held-out AUROC ${m.auroc.toFixed(2)}, ${m.clusters} topic cluster${m.clusters === 1 ? '' : 's'}`,
+      `  in-domain model: ${m.nHuman} baseline pages vs ${m.nAi} AI references from ${m.generators.length} generator${m.generators.length === 1 ? '' : 's'} (${m.generators.join(', ')}), held-out AUROC ${m.auroc.toFixed(2)}, ${m.clusters} strata${m.languages.length > 1 ? ` (topic clusters within ${m.languages.join(', ')})` : ''}`,
     );
     if (m.drift) out.push(`  drift check: ${m.drift.periods}, estimate on later human pages ${pct(m.drift.estimate)}, band ±${pct(m.drift.band)}`);
   }

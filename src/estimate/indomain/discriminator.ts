@@ -10,10 +10,13 @@ import { Rng } from '../../core/rng.js';
 import { NgramFeaturizer, type NgramConfig, type SparseVector } from '../../detect/features/ngrams.js';
 import { dot, trainLogistic, type LogisticModel } from '../../detect/logistic.js';
 import { normalizeText, tokenize } from '../../detect/text.js';
+import { STYLE_FEATURE_NAMES, styleFeatures } from '../../detect/features/style.js';
+import { prepare } from '../../detect/prepared.js';
 
 /**
- * The discriminator reuses the shipped classifier's featurizer and logistic regression (hashed
- * word 1–2-grams and character n-grams, log-scaled and L2-normalised; AdaGrad, seeded).
+ * The discriminator reuses the shipped classifier's featurizer, style features and logistic
+ * regression (hashed word 1–2-grams and character n-grams, log-scaled and L2-normalised, then
+ * the style features standardised on the audit's own texts; AdaGrad, seeded).
  */
 export interface DiscriminatorOptions {
   /** Cross-fitting folds (default 5). */
@@ -26,7 +29,88 @@ export interface DiscriminatorOptions {
   learningRate?: number;
   /** L2 penalty (default 1e-6). */
   l2?: number;
+  /**
+   * Weight of the standardised style features (sentence lengths, punctuation, vocabulary
+   * richness…) beside the unit-norm n-gram vector; 0 leaves them out (default STYLE_SCALE).
+   */
+  styleScale?: number;
   seed?: number;
+}
+
+/**
+ * Default weight of the style features. They carry register, which n-grams learnt from a few
+ * hundred texts miss within a genre; on the known-answer benchmark they lowered the error of
+ * months of one genre on every source.
+ */
+export const STYLE_SCALE = 1;
+
+/** Standardisation of the style features, fitted on the audit's own training texts. */
+export interface StyleScaling {
+  mean: number[];
+  sd: number[];
+  scale: number;
+}
+
+/** What the discriminator reads of a text: hashed n-grams, then standardised style features. */
+export interface FeatureSpec {
+  ngram: NgramConfig;
+  style: StyleScaling | null;
+}
+
+/** Builds feature vectors for one spec (keeps the featurizer's scratch buffers: one per spec). */
+export class DiscriminatorFeaturizer {
+  private readonly featurizer: NgramFeaturizer;
+  readonly dims: number;
+
+  constructor(readonly spec: FeatureSpec) {
+    this.featurizer = new NgramFeaturizer(spec.ngram);
+    this.dims = this.featurizer.dims + (spec.style ? spec.style.mean.length : 0);
+  }
+
+  /** A spec whose style scaling is fitted on `texts` (style omitted when `styleScale` is 0). */
+  static fit(texts: readonly string[], o: Pick<DiscriminatorOptions, 'bits' | 'styleScale'>): DiscriminatorFeaturizer {
+    const ngram = discriminatorFeatures(o.bits ?? 18);
+    const scale = o.styleScale ?? STYLE_SCALE;
+    if (scale <= 0 || texts.length === 0) return new DiscriminatorFeaturizer({ ngram, style: null });
+    const k = STYLE_FEATURE_NAMES.length;
+    const sum = new Float64Array(k);
+    const sum2 = new Float64Array(k);
+    for (const t of texts) {
+      const f = rawStyle(t);
+      for (let j = 0; j < k; j++) {
+        sum[j] += f[j];
+        sum2[j] += f[j] * f[j];
+      }
+    }
+    const n = texts.length;
+    const mean = Array.from(sum, (s) => s / n);
+    const sd = Array.from(sum2, (s2, j) => Math.sqrt(Math.max(0, s2 / n - mean[j] * mean[j])));
+    return new DiscriminatorFeaturizer({ ngram, style: { mean, sd, scale } });
+  }
+
+  of(text: string): SparseVector {
+    const hashed = featuresOf(this.featurizer, text);
+    const style = this.spec.style;
+    if (!style) return hashed;
+    const f = rawStyle(text);
+    const k = f.length;
+    const idx = new Int32Array(hashed.idx.length + k);
+    const val = new Float32Array(hashed.idx.length + k);
+    idx.set(hashed.idx);
+    val.set(hashed.val);
+    for (let j = 0; j < k; j++) {
+      const sd = style.sd[j] > 1e-12 ? style.sd[j] : 1;
+      // Clipped so one extreme value on a web page cannot decide its score alone.
+      const z = Math.max(-4, Math.min(4, (f[j] - style.mean[j]) / sd));
+      idx[hashed.idx.length + j] = this.featurizer.dims + j;
+      val[hashed.idx.length + j] = (z * style.scale) / Math.sqrt(k);
+    }
+    return { idx, val };
+  }
+}
+
+function rawStyle(text: string): Float64Array {
+  return styleFeatures(prepare({ text }));
 }
 
 /** The n-grams the discriminator reads (character 3–5-grams as well: style, not only topic). */
@@ -62,19 +146,20 @@ export interface CrossFitResult {
 }
 
 export class Discriminator {
-  private readonly featurizer: NgramFeaturizer;
-
   private constructor(
     readonly fit: CrossFitResult,
-    readonly featureOptions: NgramConfig,
-  ) {
-    this.featurizer = new NgramFeaturizer(featureOptions);
-  }
+    private readonly featurizer: DiscriminatorFeaturizer,
+  ) {}
 
-  /** Trains the cross-fitted models; deterministic for a seed. */
-  static train(human: readonly SparseVector[], ai: readonly SparseVector[], o: DiscriminatorOptions = {}, groups?: FoldGroups): Discriminator {
+  /** Trains the cross-fitted models on vectors built by `featurizer`; deterministic for a seed. */
+  static train(
+    featurizer: DiscriminatorFeaturizer,
+    human: readonly SparseVector[],
+    ai: readonly SparseVector[],
+    o: DiscriminatorOptions = {},
+    groups?: FoldGroups,
+  ): Discriminator {
     const folds = Math.max(2, o.folds ?? 5);
-    const config = discriminatorFeatures(o.bits ?? 18);
     const rng = new Rng(o.seed ?? 1);
     let humanFold: Int32Array;
     let aiFold: Int32Array;
@@ -102,27 +187,27 @@ export class Discriminator {
       });
       const m = trainLogistic(
         xs.map((x, i) => ({ x, y: ys[i] as 0 | 1 })),
-        { dims: 1 << config.bits, epochs: o.epochs ?? 6, learningRate: o.learningRate ?? 0.1, l2: o.l2 ?? 1e-6, seed: (o.seed ?? 1) + k },
+        { dims: featurizer.dims, epochs: o.epochs ?? 6, learningRate: o.learningRate ?? 0.1, l2: o.l2 ?? 1e-6, seed: (o.seed ?? 1) + k },
       );
       models.push(m);
       human.forEach((x, i) => humanFold[i] === k && (hScores[i] = dot(m.weights, m.bias, x)));
       ai.forEach((x, i) => aiFold[i] === k && (aScores[i] = dot(m.weights, m.bias, x)));
     }
-    return new Discriminator({ models, human: hScores, ai: aScores, humanFold, aiFold }, config);
+    return new Discriminator({ models, human: hScores, ai: aScores, humanFold, aiFold }, featurizer);
   }
 
   /** What `fromState` needs to rebuild the scorer. */
-  state(): { fit: CrossFitResult; featureOptions: NgramConfig } {
-    return { fit: this.fit, featureOptions: this.featureOptions };
+  state(): { fit: CrossFitResult; features: FeatureSpec } {
+    return { fit: this.fit, features: this.featurizer.spec };
   }
 
-  static fromState(s: { fit: CrossFitResult; featureOptions: NgramConfig }): Discriminator {
-    return new Discriminator(s.fit, s.featureOptions);
+  static fromState(s: { fit: CrossFitResult; features: FeatureSpec }): Discriminator {
+    return new Discriminator(s.fit, new DiscriminatorFeaturizer(s.features));
   }
 
   /** Features of a text, as the models were trained on. */
   features(text: string): SparseVector {
-    return featuresOf(this.featurizer, text);
+    return this.featurizer.of(text);
   }
 
   /** The fold model a text is scored by: fixed by its content, so a re-run scores it the same. */

@@ -4,12 +4,12 @@
  * vectors), each 8-byte aligned. Written here because the layout is ours alone; JSON alone
  * would multiply the size by five.
  */
-import type { CrossFitResult } from './discriminator.js';
-import type { NgramConfig } from '../../detect/features/ngrams.js';
+import type { CrossFitResult, FeatureSpec } from './discriminator.js';
 import type { MixtureComponents } from './score-mixture.js';
 import type { NeighbourState } from './neighbours.js';
+import type { StrataState } from './strata.js';
 
-export const MODEL_FORMAT = 4;
+export const MODEL_FORMAT = 5;
 const MAGIC = 'ccaudit-indomain';
 
 type Typed = Float32Array | Float64Array | Int32Array;
@@ -21,10 +21,10 @@ export interface ModelParts<Info> {
   options: { level: number; replicates: number; seed: number };
   inflation: number;
   driftBand: number;
-  discriminator: { fit: CrossFitResult; featureOptions: NgramConfig };
+  discriminator: { fit: CrossFitResult; features: FeatureSpec };
   components: MixtureComponents;
   neighbours: NeighbourState;
-  topics: { idf: Float32Array; centroids: Float32Array[]; novelBelow: number };
+  strata: StrataState;
 }
 
 const kindOf = (a: Typed): Kind => (a instanceof Float32Array ? 'f32' : a instanceof Float64Array ? 'f64' : 'i32');
@@ -44,7 +44,7 @@ export function encodeModel<Info>(m: ModelParts<Info>): Uint8Array {
     options: m.options,
     inflation: m.inflation,
     driftBand: m.driftBand,
-    featureOptions: m.discriminator.featureOptions,
+    features: m.discriminator.features,
     models: fit.models.map((x) => ({ weights: ref(x.weights), bias: x.bias })),
     fit: { human: ref(fit.human), ai: ref(fit.ai), humanFold: ref(fit.humanFold), aiFold: ref(fit.aiFold) },
     components: {
@@ -54,6 +54,7 @@ export function encodeModel<Info>(m: ModelParts<Info>): Uint8Array {
       aiClusters: ref(m.components.ai.clusters),
       edges: ref(m.components.edges),
       clusters: m.components.clusters,
+      groups: m.components.groups ? ref(m.components.groups) : null,
     },
     neighbours: {
       idf: ref(m.neighbours.idf),
@@ -63,7 +64,11 @@ export function encodeModel<Info>(m: ModelParts<Info>): Uint8Array {
       scores: ref(m.neighbours.scores),
       k: m.neighbours.k,
     },
-    topics: { idf: ref(m.topics.idf), centroids: m.topics.centroids.map(ref), novelBelow: m.topics.novelBelow },
+    strata: {
+      languages: m.strata.languages,
+      fallback: m.strata.fallback,
+      topics: m.strata.topics.map((t) => ({ idf: ref(t.idf), centroids: t.centroids.map(ref), novelBelow: t.novelBelow })),
+    },
     arrays: [] as Array<{ kind: Kind; offset: number; length: number }>,
   };
   let offset = 0;
@@ -102,12 +107,13 @@ export function decodeModel<Info>(bytes: Uint8Array): ModelParts<Info> {
     options: header.options,
     inflation: header.inflation,
     driftBand: header.driftBand,
-    discriminator: { fit, featureOptions: header.featureOptions },
+    discriminator: { fit, features: header.features },
     components: {
       human: { scores: get<Float64Array>(header.components.humanScores), clusters: get<Int32Array>(header.components.humanClusters) },
       ai: { scores: get<Float64Array>(header.components.aiScores), clusters: get<Int32Array>(header.components.aiClusters) },
       edges: get<Float64Array>(header.components.edges),
       clusters: header.components.clusters,
+      ...(header.components.groups ? { groups: get<Int32Array>(header.components.groups) } : {}),
     },
     neighbours: {
       idf: get<Float32Array>(header.neighbours.idf),
@@ -117,10 +123,14 @@ export function decodeModel<Info>(bytes: Uint8Array): ModelParts<Info> {
       scores: get<Float64Array>(header.neighbours.scores),
       k: header.neighbours.k,
     },
-    topics: {
-      idf: get<Float32Array>(header.topics.idf),
-      centroids: header.topics.centroids.map((r: { $a: number }) => get<Float32Array>(r)),
-      novelBelow: header.topics.novelBelow,
+    strata: {
+      languages: header.strata.languages,
+      fallback: header.strata.fallback,
+      topics: header.strata.topics.map((t: { idf: { $a: number }; centroids: Array<{ $a: number }>; novelBelow: number }) => ({
+        idf: get<Float32Array>(t.idf),
+        centroids: t.centroids.map((r) => get<Float32Array>(r)),
+        novelBelow: t.novelBelow,
+      })),
     },
   };
 }

@@ -3,7 +3,8 @@
  * pages (human) and AI references:
  *  - a cross-fitted discriminator baseline vs references (./discriminator.ts) and the
  *    held-out score distributions of both, each score read against the baseline pages nearest
- *    in wording (./neighbours.ts) and post-stratified by learned topic clusters (./topics.ts,
+ *    in wording (./neighbours.ts) and post-stratified by language and by learned topic
+ *    clusters within each language (./strata.ts, ./topics.ts,
  *    ./score-mixture.ts);
  *  - the statistical interval from a bootstrap over the period and both components;
  *  - systematic bands measured on the audit's own data and added in quadrature: generator
@@ -18,12 +19,14 @@
  */
 import { mixSeed } from '../../core/rng.js';
 import { groupKey } from '../../detect/splits.js';
-import { Discriminator, discriminatorFeatures, featuresOf, type DiscriminatorOptions, type FoldGroups } from './discriminator.js';
-import { NgramFeaturizer, type SparseVector } from '../../detect/features/ngrams.js';
+import { Discriminator, DiscriminatorFeaturizer, type DiscriminatorOptions, type FoldGroups } from './discriminator.js';
+import type { SparseVector } from '../../detect/features/ngrams.js';
 import { auroc } from '../../detect/metrics.js';
 import { balancedSplit } from '../baseline/estimator.js';
 import { estimateShare, quantileEdges, type ClusteredScores, type MixtureComponents } from './score-mixture.js';
-import { TopicClusters, idfOf, similarity, topicCounts, weigh, type TopicVector } from './topics.js';
+import { idfOf, similarity, weigh, type TopicVector } from './topics.js';
+import { TopicStrata } from './strata.js';
+import { prepare } from '../../detect/prepared.js';
 import { runSelfCheck, type SelfCheckResult } from './self-check.js';
 import { HumanNeighbours, neighbourCounts } from './neighbours.js';
 import { decodeModel, encodeModel } from './model-bytes.js';
@@ -127,8 +130,11 @@ export interface InDomainInfo {
   generatorRecall: Record<string, number>;
   /** Mean share of an unseen generator's documents missed (1 − mean recall, or the default). */
   generatorMiss: number;
+  /** Strata: topic clusters within language groups. */
   clusters: number;
-  /** Training topic mix (share of texts per cluster). */
+  /** Languages with strata of their own ("*" for all others together). */
+  languages: string[];
+  /** Training topic mix (share of texts per stratum). */
   topicMix: number[];
   /** Held-out AUROC of the discriminator, baseline vs references. */
   auroc: number;
@@ -192,19 +198,26 @@ function crossFit(
   human: TrainingSet,
   ai: TrainingSet,
   idf: Float32Array,
-  clusters: number,
+  strata: TopicStrata,
   o: InDomainOptions,
   seed: number,
   groups: FoldGroups,
+  featurizer: DiscriminatorFeaturizer,
 ): CrossFitted {
-  const disc = Discriminator.train(human.x, ai.x, { ...o, seed }, groups);
+  const disc = Discriminator.train(featurizer, human.x, ai.x, { ...o, seed }, groups);
   const near = HumanNeighbours.of(idf, human.vectors, disc.fit.human);
   const hs = disc.fit.human.map((s, i) => s - near.offset(human.vectors[i], i));
   const as = disc.fit.ai.map((s, j) => s - near.offset(ai.vectors[j]));
   const edges = quantileEdges(hs, as, o.bins ?? 10);
   return {
     disc,
-    comp: { human: { scores: hs, clusters: human.clusters }, ai: { scores: as, clusters: ai.clusters }, edges, clusters },
+    comp: {
+      human: { scores: hs, clusters: human.clusters },
+      ai: { scores: as, clusters: ai.clusters },
+      edges,
+      clusters: strata.k,
+      groups: strata.groupOf,
+    },
     near,
   };
 }
@@ -213,7 +226,7 @@ export class InDomainModel {
   private constructor(
     readonly info: InDomainInfo,
     private readonly main: CrossFitted,
-    private readonly topics: TopicClusters,
+    private readonly strata: TopicStrata,
     private readonly inflation: number,
     private readonly driftBand: number,
     private readonly o: Pick<InDomainOptions, 'level' | 'replicates' | 'seed'>,
@@ -229,7 +242,7 @@ export class InDomainModel {
       discriminator: this.main.disc.state(),
       components: this.main.comp,
       neighbours: this.main.near.state(),
-      topics: this.topics.state(),
+      strata: this.strata.state(),
     });
   }
 
@@ -240,7 +253,7 @@ export class InDomainModel {
     return new InDomainModel(
       m.info,
       { disc, comp: m.components, near: HumanNeighbours.fromState(m.neighbours) },
-      TopicClusters.fromState(m.topics),
+      TopicStrata.fromState(m.strata),
       m.inflation,
       m.driftBand,
       m.options,
@@ -254,30 +267,37 @@ export class InDomainModel {
         `needs at least ${MIN_TRAINING_TEXTS} baseline texts and ${MIN_TRAINING_TEXTS} AI references (have ${human.length} and ${ai.length})`,
       );
     const notes: string[] = [];
-    const featurizer = new NgramFeaturizer(discriminatorFeatures(o.bits ?? 18));
-    const features = (xs: readonly InDomainText[]) => xs.map((x) => featuresOf(featurizer, x.text));
+    const featurizer = DiscriminatorFeaturizer.fit(
+      [...human, ...ai].map((x) => x.text),
+      o,
+    );
+    const features = (xs: readonly InDomainText[]) => xs.map((x) => featurizer.of(x.text));
     const hx = features(human);
     const ax = features(ai);
-    const k = o.clusters ?? Math.max(1, Math.min(6, Math.floor((human.length + ai.length) / 150)));
-    const hCounts = human.map((x) => topicCounts(x.text));
-    const aCounts = ai.map((x) => topicCounts(x.text));
-    const topics = TopicClusters.fit([...hCounts, ...aCounts], k, mixSeed(o.seed, 11));
-    const hc = Int32Array.from(hCounts, (c) => topics.assign(c).cluster);
-    const ac = Int32Array.from(aCounts, (c) => topics.assign(c).cluster);
-    const topicMix = new Array<number>(topics.k).fill(0);
-    for (const c of [...hc, ...ac]) topicMix[c] += 1 / (hc.length + ac.length);
-    const groups = pairGroups(
-      human.map((x) => x.text),
-      ai.map((x) => x.text),
-      hCounts.map((c) => topics.vector(c)),
-      aCounts.map((c) => topics.vector(c)),
-    );
+    const clustersFor = (n: number) => o.clusters ?? Math.max(1, Math.min(6, Math.floor(n / 150)));
     const hn = human.map((x) => neighbourCounts(x.text));
     const an = ai.map((x) => neighbourCounts(x.text));
+    const hLang = human.map((x) => languageOf(x.text));
+    const aLang = ai.map((x) => languageOf(x.text));
+    const strata = TopicStrata.fit(
+      [...hn.map((counts, i) => ({ counts, lang: hLang[i], human: true })), ...an.map((counts, i) => ({ counts, lang: aLang[i], human: false }))],
+      clustersFor,
+      mixSeed(o.seed, 11),
+    );
+    const hc = Int32Array.from(hn, (c, i) => strata.assign(c, hLang[i]).stratum);
+    const ac = Int32Array.from(an, (c, i) => strata.assign(c, aLang[i]).stratum);
+    const topicMix = new Array<number>(strata.k).fill(0);
+    for (const c of [...hc, ...ac]) topicMix[c] += 1 / (hc.length + ac.length);
     const idf = idfOf([...hn, ...an]);
     const hs: TrainingSet = { x: hx, clusters: hc, vectors: hn.map((c) => weigh(c, idf)) };
     const as: TrainingSet = { x: ax, clusters: ac, vectors: an.map((c) => weigh(c, idf)) };
-    const main = crossFit(hs, as, idf, topics.k, o, mixSeed(o.seed, 1), groups);
+    const groups = pairGroups(
+      human.map((x) => x.text),
+      ai.map((x) => x.text),
+      hs.vectors,
+      as.vectors,
+    );
+    const main = crossFit(hs, as, idf, strata, o, mixSeed(o.seed, 1), groups, featurizer);
 
     // Generator shift: leave each (large enough) reference generator out and retrain.
     const byGenerator = new Map<string, number[]>();
@@ -297,7 +317,7 @@ export class InDomainModel {
         : leftOut.map(([, idx], gi) => {
             const drop = new Set(idx);
             const keep = ai.map((_, i) => i).filter((i) => !drop.has(i));
-            return crossFit(hs, subset(as, keep), idf, topics.k, o, mixSeed(o.seed, 100 + gi), subsetGroups(groups, null, keep));
+            return crossFit(hs, subset(as, keep), idf, strata, o, mixSeed(o.seed, 100 + gi), subsetGroups(groups, null, keep), featurizer);
           });
     const generatorRecall: Record<string, number> = {};
     withoutGenerator.forEach((m, gi) => {
@@ -327,7 +347,7 @@ export class InDomainModel {
       const early = human.map((_, i) => i).filter((i) => months[i] !== null && months[i]! < split.at);
       const late = human.map((_, i) => i).filter((i) => months[i] !== null && months[i]! >= split.at);
       if (early.length >= MIN_TRAINING_TEXTS && late.length >= 10) {
-        const fitted = crossFit(subset(hs, early), as, idf, topics.k, o, mixSeed(o.seed, 7), subsetGroups(groups, early, null));
+        const fitted = crossFit(subset(hs, early), as, idf, strata, o, mixSeed(o.seed, 7), subsetGroups(groups, early, null), featurizer);
         const scores: ClusteredScores = {
           scores: Float64Array.from(late, (i) => localScore(fitted, human[i].text, hx[i], hs.vectors[i])),
           clusters: Int32Array.from(late, (i) => hc[i]),
@@ -354,24 +374,26 @@ export class InDomainModel {
       generatorsLeftOut: withoutGenerator.length ? leftOut.map(([g]) => g) : [],
       generatorRecall,
       generatorMiss,
-      clusters: topics.k,
+      clusters: strata.k,
+      languages: [...strata.languages],
       topicMix,
       auroc: auroc(main.disc.fit.ai, main.disc.fit.human),
       drift,
       selfCheck,
       notes,
     };
-    return new InDomainModel(info, main, topics, selfCheck.inflation, drift?.band ?? 0, o);
+    return new InDomainModel(info, main, strata, selfCheck.inflation, drift?.band ?? 0, o);
   }
 
   /** Scores one audited document (its text) with every model. */
   prepare(text: string): PreparedDocument {
     const x = this.main.disc.features(text);
-    const t = this.topics.assign(topicCounts(text));
+    const counts = neighbourCounts(text);
+    const t = this.strata.assign(counts, languageOf(text));
     return {
-      score: localScore(this.main, text, x, this.main.near.vector(neighbourCounts(text))),
-      cluster: t.cluster,
-      novel: t.similarity < this.topics.novelBelow,
+      score: localScore(this.main, text, x, this.main.near.vector(counts)),
+      cluster: t.stratum,
+      novel: t.novel,
     };
   }
 
@@ -423,4 +445,9 @@ function splitMonths(months: ReadonlyArray<string | null>): { at: string; first:
   if (!best) return null;
   const before = sorted.filter((m) => m < best).pop()!;
   return { at: best, first: sorted[0], before, last: sorted[sorted.length - 1] };
+}
+
+/** The language a text's strata follow (the detectors' language resolution, from the text alone). */
+function languageOf(text: string): string {
+  return prepare({ text }).lang;
 }

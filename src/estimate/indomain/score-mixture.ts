@@ -21,6 +21,11 @@ export interface MixtureComponents {
   /** Upper bin edges (the last bin is open). */
   edges: Float64Array;
   clusters: number;
+  /**
+   * Language group of every cluster (all 0 when absent): a cluster's histogram is shrunk towards
+   * its own group's pooled distribution, never towards another language's.
+   */
+  groups?: Int32Array;
 }
 
 /** Pseudo-documents of the pooled distribution a cluster's histogram is shrunk towards. */
@@ -46,27 +51,44 @@ export function binOf(edges: Float64Array, x: number): number {
 }
 
 /** Component bin probabilities for a period whose documents fall in clusters with weights `w`. */
-function componentProbabilities(c: ClusteredScores, idx: ArrayLike<number>, edges: Float64Array, clusters: number, w: Float64Array): Float64Array {
+function componentProbabilities(
+  c: ClusteredScores,
+  idx: ArrayLike<number>,
+  edges: Float64Array,
+  clusters: number,
+  groups: Int32Array | undefined,
+  w: Float64Array,
+): Float64Array {
   const bins = edges.length + 1;
+  const nGroups = groups ? Math.max(0, ...groups) + 1 : 1;
   const perCluster = new Float64Array(clusters * bins);
   const perClusterN = new Float64Array(clusters);
-  const pooled = new Float64Array(bins);
+  const pooled = new Float64Array(nGroups * bins);
+  const pooledN = new Float64Array(nGroups);
   for (let i = 0; i < idx.length; i++) {
     const j = idx[i];
     const b = binOf(edges, c.scores[j]);
     const k = c.clusters[j];
+    const g = groups ? groups[k] : 0;
     perCluster[k * bins + b]++;
     perClusterN[k]++;
-    pooled[b]++;
+    pooled[g * bins + b]++;
+    pooledN[g]++;
   }
-  const n = idx.length;
+  // Smoothing: a cluster towards its language group, a group towards all of them (half a
+  // pseudo-document per bin), and all of them towards uniform; with one group, the group is all.
+  const total = new Float64Array(bins);
+  for (let g = 0; g < nGroups; g++) for (let b = 0; b < bins; b++) total[b] += pooled[g * bins + b];
+  const allP = (b: number): number => (total[b] + 0.5) / (idx.length + 0.5 * bins);
+  const groupP = (g: number, b: number): number =>
+    nGroups === 1 ? allP(b) : (pooled[g * bins + b] + 0.5 * bins * allP(b)) / (pooledN[g] + 0.5 * bins);
   const out = new Float64Array(bins);
   for (let b = 0; b < bins; b++) {
-    const pooledP = (pooled[b] + 0.5) / (n + 0.5 * bins);
     let p = 0;
     for (let k = 0; k < clusters; k++) {
       if (w[k] === 0) continue;
-      p += (w[k] * (perCluster[k * bins + b] + CLUSTER_PRIOR * pooledP)) / (perClusterN[k] + CLUSTER_PRIOR);
+      const g = groups ? groups[k] : 0;
+      p += (w[k] * (perCluster[k * bins + b] + CLUSTER_PRIOR * groupP(g, b))) / (perClusterN[k] + CLUSTER_PRIOR);
     }
     out[b] = p;
   }
@@ -115,8 +137,8 @@ export function fitShare(
     counts[binOf(comp.edges, period.scores[j])]++;
   }
   for (let k = 0; k < w.length; k++) w[k] /= idx.period.length;
-  const h = componentProbabilities(comp.human, idx.human, comp.edges, comp.clusters, w);
-  const a = componentProbabilities(comp.ai, idx.ai, comp.edges, comp.clusters, w);
+  const h = componentProbabilities(comp.human, idx.human, comp.edges, comp.clusters, comp.groups, w);
+  const a = componentProbabilities(comp.ai, idx.ai, comp.edges, comp.clusters, comp.groups, w);
   return mixtureWeight(counts, h, a);
 }
 

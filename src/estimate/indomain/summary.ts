@@ -23,7 +23,10 @@ export interface InDomainSummary {
   /** Generators (or reference sets) of the AI references. */
   generators: string[];
   generatorsLeftOut: string[];
+  /** Strata the components are post-stratified by: topic clusters within language groups. */
   clusters: number;
+  /** Languages with strata of their own ("*" for all others together). */
+  languages: string[];
   auroc: number;
   drift: { periods: string; estimate: number; band: number } | null;
   /** The self-check's figures, without its individual cases. */

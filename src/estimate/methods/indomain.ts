@@ -141,6 +141,7 @@ export function summarizeModel(info: InDomainInfo): InDomainSummary {
     generators: info.generators,
     generatorsLeftOut: info.generatorsLeftOut,
     clusters: info.clusters,
+    languages: info.languages,
     auroc: info.auroc,
     drift: info.drift,
     selfCheck,
