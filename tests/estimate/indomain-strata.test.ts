@@ -8,10 +8,11 @@ import { OTHER_LANGUAGES, TopicStrata, type StratumText } from '../../src/estima
 import { neighbourCounts } from '../../src/estimate/indomain/neighbours.js';
 import { fitShare, quantileEdges, type MixtureComponents } from '../../src/estimate/indomain/score-mixture.js';
 import { DiscriminatorFeaturizer } from '../../src/estimate/indomain/discriminator.js';
-import { STYLE_FEATURE_NAMES } from '../../src/detect/features/style.js';
+import { STYLE_FEATURE_NAMES, styleFeatures } from '../../src/detect/features/style.js';
+import { prepare } from '../../src/detect/prepared.js';
+import { splitByOpening } from '../support/labeled-split.js';
 import { join } from 'node:path';
 import { loadLabeled } from '../../src/detect/labeled.js';
-import { groupKey } from '../../src/detect/splits.js';
 import { InDomainModel } from '../../src/estimate/indomain/model.js';
 
 const SHARED = join(import.meta.dirname, '../../../shared/corpora/labeled');
@@ -111,12 +112,13 @@ describe('discriminator style features', () => {
     "I can't believe it! We walked for hours; the rain never stopped, and you know what? We loved it.",
     'In conclusion, the findings underscore the importance of a holistic approach to sustainable development.',
   ];
+  const styles = corpus.map((text) => styleFeatures(prepare({ text })));
 
   it('appends the standardised style features after the hashed n-grams only when asked', () => {
-    const plain = DiscriminatorFeaturizer.fit(corpus, { bits: 12, styleScale: 0 });
+    const plain = DiscriminatorFeaturizer.fit(styles, { bits: 12, styleScale: 0 });
     expect(plain.spec.style).toBeNull();
     expect(plain.dims).toBe(1 << 12);
-    const styled = DiscriminatorFeaturizer.fit(corpus, { bits: 12, styleScale: 1 });
+    const styled = DiscriminatorFeaturizer.fit(styles, { bits: 12, styleScale: 1 });
     expect(styled.dims).toBe((1 << 12) + STYLE_FEATURE_NAMES.length);
     const x = styled.of(corpus[1]);
     const tail = [...x.idx].filter((i) => i >= 1 << 12);
@@ -134,16 +136,7 @@ describe('language strata on real multilingual texts (GLIMPSE: six languages, hu
   it('gives each language its strata; a month in one small language gets an interval that holds its share', async () => {
     const all = await loadLabeled([join(SHARED, 'glimpse_multilingual.jsonl')]);
     // Split by opening group so no AI rewrite sits on the other side from its page.
-    const rng = new Rng(5);
-    const groups = new Map<string, typeof all>();
-    for (const r of all) groups.set(groupKey(r.text), [...(groups.get(groupKey(r.text)) ?? []), r]);
-    const order = [...groups.values()];
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = rng.int(i + 1);
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-    const train = order.slice(0, Math.floor(order.length / 2)).flat();
-    const test = order.slice(Math.floor(order.length / 2)).flat();
+    const { train, test } = splitByOpening(all, 5);
     const human = train.filter((r) => r.label === 'human').slice(0, 300);
     const ai = train.filter((r) => r.label === 'ai').slice(0, 150);
     const model = InDomainModel.build(

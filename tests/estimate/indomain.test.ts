@@ -6,8 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadLabeled } from '../../src/detect/labeled.js';
-import { groupKey } from '../../src/detect/splits.js';
-import { Rng } from '../../src/core/rng.js';
+import { splitByOpening } from '../support/labeled-split.js';
 import { InDomainModel } from '../../src/estimate/indomain/model.js';
 import { mixtureWeight } from '../../src/estimate/indomain/score-mixture.js';
 import { chooseHeadline, CROSS_DOMAIN_ERROR } from '../../src/estimate/headline.js';
@@ -18,17 +17,7 @@ const SHARED = join(import.meta.dirname, '../../../shared/corpora/labeled');
 
 async function split() {
   const all = (await loadLabeled([join(SHARED, 'detectrl.jsonl')])).filter((r) => r.domain === 'news' || r.domain === 'science');
-  const rng = new Rng(7);
-  const groups = new Map<string, typeof all>();
-  for (const r of all) groups.set(groupKey(r.text), [...(groups.get(groupKey(r.text)) ?? []), r]);
-  const order = [...groups.values()];
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  const half = Math.floor(order.length / 2);
-  const train = order.slice(0, half).flat();
-  const test = order.slice(half).flat();
+  const { train, test } = splitByOpening(all, 7);
   return {
     human: train.filter((r) => r.label === 'human').slice(0, 160),
     ai: train.filter((r) => r.label === 'ai').slice(0, 100),

@@ -67,50 +67,49 @@ export class DiscriminatorFeaturizer {
     this.dims = this.featurizer.dims + (spec.style ? spec.style.mean.length : 0);
   }
 
-  /** A spec whose style scaling is fitted on `texts` (style omitted when `styleScale` is 0). */
-  static fit(texts: readonly string[], o: Pick<DiscriminatorOptions, 'bits' | 'styleScale'>): DiscriminatorFeaturizer {
+  /**
+   * A spec whose style scaling is fitted on the training texts' raw style features (`styleFeatures`;
+   * style omitted when `styleScale` is 0).
+   */
+  static fit(styles: readonly Float64Array[], o: Pick<DiscriminatorOptions, 'bits' | 'styleScale'>): DiscriminatorFeaturizer {
     const ngram = discriminatorFeatures(o.bits ?? 18);
     const scale = o.styleScale ?? STYLE_SCALE;
-    if (scale <= 0 || texts.length === 0) return new DiscriminatorFeaturizer({ ngram, style: null });
+    if (scale <= 0 || styles.length === 0) return new DiscriminatorFeaturizer({ ngram, style: null });
     const k = STYLE_FEATURE_NAMES.length;
     const sum = new Float64Array(k);
     const sum2 = new Float64Array(k);
-    for (const t of texts) {
-      const f = rawStyle(t);
+    for (const f of styles) {
       for (let j = 0; j < k; j++) {
         sum[j] += f[j];
         sum2[j] += f[j] * f[j];
       }
     }
-    const n = texts.length;
+    const n = styles.length;
     const mean = Array.from(sum, (s) => s / n);
     const sd = Array.from(sum2, (s2, j) => Math.sqrt(Math.max(0, s2 / n - mean[j] * mean[j])));
     return new DiscriminatorFeaturizer({ ngram, style: { mean, sd, scale } });
   }
 
-  of(text: string): SparseVector {
+  /** A text's vector; `style` is its raw style features when the caller already has them. */
+  of(text: string, style?: Float64Array): SparseVector {
     const hashed = featuresOf(this.featurizer, text);
-    const style = this.spec.style;
-    if (!style) return hashed;
-    const f = rawStyle(text);
+    const scaling = this.spec.style;
+    if (!scaling) return hashed;
+    const f = style ?? styleFeatures(prepare({ text }));
     const k = f.length;
     const idx = new Int32Array(hashed.idx.length + k);
     const val = new Float32Array(hashed.idx.length + k);
     idx.set(hashed.idx);
     val.set(hashed.val);
     for (let j = 0; j < k; j++) {
-      const sd = style.sd[j] > 1e-12 ? style.sd[j] : 1;
+      const sd = scaling.sd[j] > 1e-12 ? scaling.sd[j] : 1;
       // Clipped so one extreme value on a web page cannot decide its score alone.
-      const z = Math.max(-4, Math.min(4, (f[j] - style.mean[j]) / sd));
+      const z = Math.max(-4, Math.min(4, (f[j] - scaling.mean[j]) / sd));
       idx[hashed.idx.length + j] = this.featurizer.dims + j;
-      val[hashed.idx.length + j] = (z * style.scale) / Math.sqrt(k);
+      val[hashed.idx.length + j] = (z * scaling.scale) / Math.sqrt(k);
     }
     return { idx, val };
   }
-}
-
-function rawStyle(text: string): Float64Array {
-  return styleFeatures(prepare({ text }));
 }
 
 /** The n-grams the discriminator reads (character 3–5-grams as well: style, not only topic). */
@@ -205,9 +204,9 @@ export class Discriminator {
     return new Discriminator(s.fit, new DiscriminatorFeaturizer(s.features));
   }
 
-  /** Features of a text, as the models were trained on. */
-  features(text: string): SparseVector {
-    return this.featurizer.of(text);
+  /** Features of a text, as the models were trained on (`style`: its raw style features, if at hand). */
+  features(text: string, style?: Float64Array): SparseVector {
+    return this.featurizer.of(text, style);
   }
 
   /** The fold model a text is scored by: fixed by its content, so a re-run scores it the same. */

@@ -27,6 +27,7 @@ import { estimateShare, quantileEdges, type ClusteredScores, type MixtureCompone
 import { idfOf, similarity, weigh, type TopicVector } from './topics.js';
 import { TopicStrata } from './strata.js';
 import { prepare } from '../../detect/prepared.js';
+import { styleFeatures } from '../../detect/features/style.js';
 import { runSelfCheck, type SelfCheckResult } from './self-check.js';
 import { HumanNeighbours, neighbourCounts } from './neighbours.js';
 import { decodeModel, encodeModel } from './model-bytes.js';
@@ -267,18 +268,17 @@ export class InDomainModel {
         `needs at least ${MIN_TRAINING_TEXTS} baseline texts and ${MIN_TRAINING_TEXTS} AI references (have ${human.length} and ${ai.length})`,
       );
     const notes: string[] = [];
-    const featurizer = DiscriminatorFeaturizer.fit(
-      [...human, ...ai].map((x) => x.text),
-      o,
-    );
-    const features = (xs: readonly InDomainText[]) => xs.map((x) => featurizer.of(x.text));
-    const hx = features(human);
-    const ax = features(ai);
+    // One normalisation per training text gives both its style features and its language.
+    const prepared = [...human, ...ai].map((x) => prepare({ text: x.text }));
+    const styles = prepared.map(styleFeatures);
+    const featurizer = DiscriminatorFeaturizer.fit(styles, o);
+    const hx = human.map((x, i) => featurizer.of(x.text, styles[i]));
+    const ax = ai.map((x, j) => featurizer.of(x.text, styles[human.length + j]));
     const clustersFor = (n: number) => o.clusters ?? Math.max(1, Math.min(6, Math.floor(n / 150)));
     const hn = human.map((x) => neighbourCounts(x.text));
     const an = ai.map((x) => neighbourCounts(x.text));
-    const hLang = human.map((x) => languageOf(x.text));
-    const aLang = ai.map((x) => languageOf(x.text));
+    const hLang = human.map((_, i) => prepared[i].lang);
+    const aLang = ai.map((_, j) => prepared[human.length + j].lang);
     const strata = TopicStrata.fit(
       [...hn.map((counts, i) => ({ counts, lang: hLang[i], human: true })), ...an.map((counts, i) => ({ counts, lang: aLang[i], human: false }))],
       clustersFor,
@@ -387,9 +387,10 @@ export class InDomainModel {
 
   /** Scores one audited document (its text) with every model. */
   prepare(text: string): PreparedDocument {
-    const x = this.main.disc.features(text);
+    const p = prepare({ text });
+    const x = this.main.disc.features(text, styleFeatures(p));
     const counts = neighbourCounts(text);
-    const t = this.strata.assign(counts, languageOf(text));
+    const t = this.strata.assign(counts, p.lang);
     return {
       score: localScore(this.main, text, x, this.main.near.vector(counts)),
       cluster: t.stratum,
@@ -445,9 +446,4 @@ function splitMonths(months: ReadonlyArray<string | null>): { at: string; first:
   if (!best) return null;
   const before = sorted.filter((m) => m < best).pop()!;
   return { at: best, first: sorted[0], before, last: sorted[sorted.length - 1] };
-}
-
-/** The language a text's strata follow (the detectors' language resolution, from the text alone). */
-function languageOf(text: string): string {
-  return prepare({ text }).lang;
 }
