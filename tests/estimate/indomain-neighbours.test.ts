@@ -16,15 +16,42 @@ describe('nearest baseline pages', () => {
     const idf = idfOf(counts);
     const pages = counts.map((c) => weigh(c, idf));
     // Recipe pages score 1, football pages 0: the mean of all pages is 0.5.
-    const near = HumanNeighbours.of(idf, pages, Float64Array.from([1, 1, 1, 0, 0, 0]), 2);
+    const { near, pageOffsets } = HumanNeighbours.of(idf, pages, Float64Array.from([1, 1, 1, 0, 0, 0]), 2);
+    // Two neighbours are all of a page's own kind: the neighbour means are the offsets (slope 1).
+    expect(near.slope).toBeCloseTo(1);
     expect(near.offset(near.vector(neighbourCounts('bake the dough in the oven with butter')))).toBeCloseTo(0.5);
     expect(near.offset(near.vector(neighbourCounts('the striker scored a league goal')))).toBeCloseTo(-0.5);
     // Page 0's two neighbours are the other recipe pages, not itself.
     expect(near.offset(pages[0], 0)).toBeCloseTo(0.5);
+    expect(pageOffsets[0]).toBeCloseTo(0.5);
+    expect(pageOffsets[5]).toBeCloseTo(-0.5);
 
     const back = HumanNeighbours.fromState(near.state());
     expect(back.offset(pages[4], 4)).toBe(near.offset(pages[4], 4));
     expect(back.k).toBe(2);
+    expect(back.slope).toBe(near.slope);
+  });
+
+  it('scales neighbour means up when each kind has fewer pages than there are neighbours', () => {
+    const counts = [...recipes, ...football].map((t) => neighbourCounts(t));
+    const idf = idfOf(counts);
+    const pages = counts.map((c) => weigh(c, idf));
+    // Three neighbours of a page are its two own-kind pages and one of the other kind: means of
+    // ±1/6 for kinds that sit ±1/2 from the mean, which the fitted slope (3) restores.
+    const { near, pageOffsets } = HumanNeighbours.of(idf, pages, Float64Array.from([1, 1, 1, 0, 0, 0]), 3);
+    expect(near.slope).toBeCloseTo(3);
+    expect(pageOffsets[0]).toBeCloseTo(0.5);
+    expect(pageOffsets[3]).toBeCloseTo(-0.5);
+  });
+
+  it('drops the offset when scores do not follow the kind of page', () => {
+    const counts = [...recipes, ...football].map((t) => neighbourCounts(t));
+    const idf = idfOf(counts);
+    const pages = counts.map((c) => weigh(c, idf));
+    const { near, pageOffsets } = HumanNeighbours.of(idf, pages, Float64Array.from([1, 0, 1, 0, 1, 0]), 2);
+    expect(near.slope).toBe(0);
+    expect([...pageOffsets].every((x) => x === 0)).toBe(true);
+    expect(near.offset(near.vector(neighbourCounts('bake the dough in the oven with butter')))).toBe(0);
   });
 
   it('counts character bigrams of unspaced scripts, so two Chinese texts on one subject share words', () => {

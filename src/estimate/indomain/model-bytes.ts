@@ -9,7 +9,7 @@ import type { MixtureComponents } from './score-mixture.js';
 import type { NeighbourState } from './neighbours.js';
 import type { StrataState } from './strata.js';
 
-export const MODEL_FORMAT = 5;
+export const MODEL_FORMAT = 6;
 const MAGIC = 'ccaudit-indomain';
 
 type Typed = Float32Array | Float64Array | Int32Array;
@@ -63,6 +63,7 @@ export function encodeModel<Info>(m: ModelParts<Info>): Uint8Array {
       starts: ref(m.neighbours.starts),
       scores: ref(m.neighbours.scores),
       k: m.neighbours.k,
+      slope: m.neighbours.slope,
     },
     strata: {
       languages: m.strata.languages,
@@ -122,6 +123,7 @@ export function decodeModel<Info>(bytes: Uint8Array): ModelParts<Info> {
       starts: get<Int32Array>(header.neighbours.starts),
       scores: get<Float64Array>(header.neighbours.scores),
       k: header.neighbours.k,
+      slope: header.neighbours.slope,
     },
     strata: {
       languages: header.strata.languages,

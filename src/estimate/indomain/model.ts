@@ -206,8 +206,8 @@ function crossFit(
   featurizer: DiscriminatorFeaturizer,
 ): CrossFitted {
   const disc = Discriminator.train(featurizer, human.x, ai.x, { ...o, seed }, groups);
-  const near = HumanNeighbours.of(idf, human.vectors, disc.fit.human);
-  const hs = disc.fit.human.map((s, i) => s - near.offset(human.vectors[i], i));
+  const { near, pageOffsets } = HumanNeighbours.of(idf, human.vectors, disc.fit.human);
+  const hs = disc.fit.human.map((s, i) => s - pageOffsets[i]);
   const as = disc.fit.ai.map((s, j) => s - near.offset(ai.vectors[j]));
   const edges = quantileEdges(hs, as, o.bins ?? 10);
   return {
