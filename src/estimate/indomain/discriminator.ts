@@ -6,7 +6,7 @@
  * fold model its text hashes to, which makes its score exchangeable with those held-out scores.
  */
 import { fnv1a } from '../../core/hash.js';
-import { Rng } from '../../core/rng.js';
+import { Rng, mixSeed } from '../../core/rng.js';
 import { NgramFeaturizer, type NgramConfig, type SparseVector } from '../../detect/features/ngrams.js';
 import { dot, trainLogistic, type LogisticModel } from '../../detect/logistic.js';
 import { normalizeText, tokenize } from '../../detect/text.js';
@@ -231,6 +231,94 @@ function stratifiedFolds(n: number, k: number, rng: Rng): Int32Array {
   const out = new Int32Array(n);
   order.forEach((idx, pos) => {
     out[idx] = pos % k;
+  });
+  return out;
+}
+
+/**
+ * One cross-fitted discriminator per language group. Trained together, the languages share
+ * the bias and the style weights, and a small language is fitted as an afterthought of the
+ * large ones: on GLIMPSE's Chinese Q&A (30 baseline pages and 15 references among 450 texts)
+ * the held-out AUROC within Chinese was 0.72 trained with the other languages and 0.93 trained
+ * alone. With one language group this is exactly one discriminator.
+ */
+export class GroupedDiscriminator {
+  private constructor(
+    /** The discriminator of each language group. */
+    private readonly parts: readonly Discriminator[],
+    /**
+     * Held-out log-odds of every human and every AI training text, in input order (empty when
+     * rebuilt from a stored state: only training reads them).
+     */
+    readonly heldOut: { human: Float64Array; ai: Float64Array },
+  ) {}
+
+  /**
+   * Trains one discriminator per group on the texts of that group (`humanGroup[i]`,
+   * `aiGroup[j]`: group of each text, 0..groups−1); deterministic for a seed.
+   */
+  static train(
+    featurizer: DiscriminatorFeaturizer,
+    human: readonly SparseVector[],
+    ai: readonly SparseVector[],
+    humanGroup: Int32Array,
+    aiGroup: Int32Array,
+    groups: number,
+    o: DiscriminatorOptions = {},
+    folds?: FoldGroups,
+  ): GroupedDiscriminator {
+    const parts: Discriminator[] = [];
+    const heldOut = { human: new Float64Array(human.length), ai: new Float64Array(ai.length) };
+    for (let g = 0; g < groups; g++) {
+      const hIdx = indicesOf(humanGroup, g);
+      const aIdx = indicesOf(aiGroup, g);
+      const sub = folds && { human: Int32Array.from(hIdx, (i) => folds.human[i]), ai: Int32Array.from(aIdx, (j) => folds.ai[j]) };
+      const seed = groups === 1 ? o.seed : mixSeed(o.seed ?? 1, g);
+      const d = Discriminator.train(
+        featurizer,
+        hIdx.map((i) => human[i]),
+        aIdx.map((j) => ai[j]),
+        { ...o, seed },
+        sub,
+      );
+      hIdx.forEach((i, n) => {
+        heldOut.human[i] = d.fit.human[n];
+      });
+      aIdx.forEach((j, n) => {
+        heldOut.ai[j] = d.fit.ai[n];
+      });
+      parts.push(d);
+    }
+    return new GroupedDiscriminator(parts, heldOut);
+  }
+
+  /** Features of a text, as the models were trained on (`style`: its raw style features, if at hand). */
+  features(text: string, style?: Float64Array): SparseVector {
+    return this.parts[0].features(text, style);
+  }
+
+  /** Log-odds of AI of an audited document's text, by the discriminator of its language group. */
+  score(text: string, features: SparseVector, group: number): number {
+    return this.parts[group].score(text, features);
+  }
+
+  /** What `fromState` needs to rebuild the scorers. */
+  state(): { fits: CrossFitResult[]; features: FeatureSpec } {
+    return { fits: this.parts.map((p) => p.fit), features: this.parts[0].state().features };
+  }
+
+  static fromState(s: { fits: readonly CrossFitResult[]; features: FeatureSpec }): GroupedDiscriminator {
+    return new GroupedDiscriminator(
+      s.fits.map((fit) => Discriminator.fromState({ fit, features: s.features })),
+      { human: new Float64Array(0), ai: new Float64Array(0) },
+    );
+  }
+}
+
+function indicesOf(groupOf: Int32Array, g: number): number[] {
+  const out: number[] = [];
+  groupOf.forEach((x, i) => {
+    if (x === g) out.push(i);
   });
   return out;
 }

@@ -9,7 +9,7 @@ import type { MixtureComponents } from './score-mixture.js';
 import type { NeighbourState } from './neighbours.js';
 import type { StrataState } from './strata.js';
 
-export const MODEL_FORMAT = 6;
+export const MODEL_FORMAT = 7;
 const MAGIC = 'ccaudit-indomain';
 
 type Typed = Float32Array | Float64Array | Int32Array;
@@ -21,7 +21,8 @@ export interface ModelParts<Info> {
   options: { level: number; replicates: number; seed: number };
   inflation: number;
   driftBand: number;
-  discriminator: { fit: CrossFitResult; features: FeatureSpec };
+  /** One cross-fitted discriminator per language group. */
+  discriminator: { fits: CrossFitResult[]; features: FeatureSpec };
   components: MixtureComponents;
   neighbours: NeighbourState;
   strata: StrataState;
@@ -36,7 +37,6 @@ export function encodeModel<Info>(m: ModelParts<Info>): Uint8Array {
     arrays.push(typed);
     return { $a: arrays.length - 1, kind: kindOf(typed) };
   };
-  const { fit } = m.discriminator;
   const header = {
     magic: MAGIC,
     format: MODEL_FORMAT,
@@ -45,8 +45,13 @@ export function encodeModel<Info>(m: ModelParts<Info>): Uint8Array {
     inflation: m.inflation,
     driftBand: m.driftBand,
     features: m.discriminator.features,
-    models: fit.models.map((x) => ({ weights: ref(x.weights), bias: x.bias })),
-    fit: { human: ref(fit.human), ai: ref(fit.ai), humanFold: ref(fit.humanFold), aiFold: ref(fit.aiFold) },
+    fits: m.discriminator.fits.map((fit) => ({
+      models: fit.models.map((x) => ({ weights: ref(x.weights), bias: x.bias })),
+      human: ref(fit.human),
+      ai: ref(fit.ai),
+      humanFold: ref(fit.humanFold),
+      aiFold: ref(fit.aiFold),
+    })),
     components: {
       humanScores: ref(m.components.human.scores),
       aiScores: ref(m.components.ai.scores),
@@ -96,19 +101,26 @@ export function decodeModel<Info>(bytes: Uint8Array): ModelParts<Info> {
     (d: { kind: Kind; offset: number; length: number }) => new KINDS[d.kind](copy.buffer, start + d.offset, d.length),
   );
   const get = <T extends Typed>(r: { $a: number }): T => arrays[r.$a] as T;
-  const fit: CrossFitResult = {
-    models: header.models.map((x: { weights: { $a: number }; bias: number }) => ({ weights: get<Float64Array>(x.weights), bias: x.bias })),
-    human: get<Float64Array>(header.fit.human),
-    ai: get<Float64Array>(header.fit.ai),
-    humanFold: get<Int32Array>(header.fit.humanFold),
-    aiFold: get<Int32Array>(header.fit.aiFold),
+  type StoredFit = {
+    models: Array<{ weights: { $a: number }; bias: number }>;
+    human: { $a: number };
+    ai: { $a: number };
+    humanFold: { $a: number };
+    aiFold: { $a: number };
   };
+  const fits: CrossFitResult[] = header.fits.map((f: StoredFit) => ({
+    models: f.models.map((x) => ({ weights: get<Float64Array>(x.weights), bias: x.bias })),
+    human: get<Float64Array>(f.human),
+    ai: get<Float64Array>(f.ai),
+    humanFold: get<Int32Array>(f.humanFold),
+    aiFold: get<Int32Array>(f.aiFold),
+  }));
   return {
     info: header.info,
     options: header.options,
     inflation: header.inflation,
     driftBand: header.driftBand,
-    discriminator: { fit, features: header.features },
+    discriminator: { fits, features: header.features },
     components: {
       human: { scores: get<Float64Array>(header.components.humanScores), clusters: get<Int32Array>(header.components.humanClusters) },
       ai: { scores: get<Float64Array>(header.components.aiScores), clusters: get<Int32Array>(header.components.aiClusters) },

@@ -19,7 +19,7 @@
  */
 import { mixSeed } from '../../core/rng.js';
 import { groupKey } from '../../detect/splits.js';
-import { Discriminator, DiscriminatorFeaturizer, type DiscriminatorOptions, type FoldGroups } from './discriminator.js';
+import { GroupedDiscriminator, DiscriminatorFeaturizer, type DiscriminatorOptions, type FoldGroups } from './discriminator.js';
 import type { SparseVector } from '../../detect/features/ngrams.js';
 import { auroc } from '../../detect/metrics.js';
 import { balancedSplit } from '../baseline/estimator.js';
@@ -75,7 +75,7 @@ export interface PreparedDocument {
 }
 
 interface CrossFitted {
-  disc: Discriminator;
+  disc: GroupedDiscriminator;
   /** Components of scores read against their nearest baseline pages. */
   comp: MixtureComponents;
   near: HumanNeighbours;
@@ -94,9 +94,9 @@ const subset = (t: TrainingSet, idx: readonly number[]): TrainingSet => ({
   vectors: idx.map((i) => t.vectors[i]),
 });
 
-/** A text's discriminator score read against its nearest baseline pages. */
-function localScore(m: CrossFitted, text: string, x: SparseVector, v: TopicVector): number {
-  return m.disc.score(text, x) - m.near.offset(v);
+/** A text's discriminator score (by its language group's discriminator) read against its nearest baseline pages. */
+function localScore(m: CrossFitted, text: string, x: SparseVector, v: TopicVector, group: number): number {
+  return m.disc.score(text, x, group) - m.near.offset(v);
 }
 
 export interface InDomainEstimate {
@@ -205,10 +205,21 @@ function crossFit(
   groups: FoldGroups,
   featurizer: DiscriminatorFeaturizer,
 ): CrossFitted {
-  const disc = Discriminator.train(featurizer, human.x, ai.x, { ...o, seed }, groups);
-  const { near, pageOffsets } = HumanNeighbours.of(idf, human.vectors, disc.fit.human);
-  const hs = disc.fit.human.map((s, i) => s - pageOffsets[i]);
-  const as = disc.fit.ai.map((s, j) => s - near.offset(ai.vectors[j]));
+  const languageOf = (clusters: Int32Array) => Int32Array.from(clusters, (c) => strata.groupOf[c]);
+  const languages = strata.groupOf.length ? Math.max(...strata.groupOf) + 1 : 1;
+  const disc = GroupedDiscriminator.train(
+    featurizer,
+    human.x,
+    ai.x,
+    languageOf(human.clusters),
+    languageOf(ai.clusters),
+    languages,
+    { ...o, seed },
+    groups,
+  );
+  const { near, pageOffsets } = HumanNeighbours.of(idf, human.vectors, disc.heldOut.human);
+  const hs = disc.heldOut.human.map((s, i) => s - pageOffsets[i]);
+  const as = disc.heldOut.ai.map((s, j) => s - near.offset(ai.vectors[j]));
   const edges = quantileEdges(hs, as, o.bins ?? 10);
   return {
     disc,
@@ -250,7 +261,7 @@ export class InDomainModel {
   /** A model from `toBytes()`. */
   static fromBytes(bytes: Uint8Array): InDomainModel {
     const m = decodeModel<InDomainInfo>(bytes);
-    const disc = Discriminator.fromState(m.discriminator);
+    const disc = GroupedDiscriminator.fromState(m.discriminator);
     return new InDomainModel(
       m.info,
       { disc, comp: m.components, near: HumanNeighbours.fromState(m.neighbours) },
@@ -323,7 +334,7 @@ export class InDomainModel {
     withoutGenerator.forEach((m, gi) => {
       const [g, idx] = leftOut[gi];
       const scores: ClusteredScores = {
-        scores: Float64Array.from(idx, (i) => localScore(m, ai[i].text, ax[i], as.vectors[i])),
+        scores: Float64Array.from(idx, (i) => localScore(m, ai[i].text, ax[i], as.vectors[i], strata.groupOf[ac[i]])),
         clusters: Int32Array.from(idx, (i) => ac[i]),
       };
       generatorRecall[g] = estimateShare(m.comp, scores, { replicates: 0, level: o.level, seed: o.seed }).share;
@@ -349,7 +360,7 @@ export class InDomainModel {
       if (early.length >= MIN_TRAINING_TEXTS && late.length >= 10) {
         const fitted = crossFit(subset(hs, early), as, idf, strata, o, mixSeed(o.seed, 7), subsetGroups(groups, early, null), featurizer);
         const scores: ClusteredScores = {
-          scores: Float64Array.from(late, (i) => localScore(fitted, human[i].text, hx[i], hs.vectors[i])),
+          scores: Float64Array.from(late, (i) => localScore(fitted, human[i].text, hx[i], hs.vectors[i], strata.groupOf[hc[i]])),
           clusters: Int32Array.from(late, (i) => hc[i]),
         };
         const e = estimateShare(fitted.comp, scores, { replicates: Math.min(o.replicates, 200), level: o.level, seed: mixSeed(o.seed, 8) });
@@ -377,7 +388,7 @@ export class InDomainModel {
       clusters: strata.k,
       languages: [...strata.languages],
       topicMix,
-      auroc: auroc(main.disc.fit.ai, main.disc.fit.human),
+      auroc: auroc(main.disc.heldOut.ai, main.disc.heldOut.human),
       drift,
       selfCheck,
       notes,
@@ -392,7 +403,7 @@ export class InDomainModel {
     const counts = neighbourCounts(text);
     const t = this.strata.assign(counts, p.lang);
     return {
-      score: localScore(this.main, text, x, this.main.near.vector(counts)),
+      score: localScore(this.main, text, x, this.main.near.vector(counts), this.strata.groupOf[t.stratum]),
       cluster: t.stratum,
       novel: t.novel,
     };
