@@ -10,11 +10,16 @@ import { idfOf, similarity, weigh } from '../../src/estimate/indomain/topics.js'
 const recipes = ['flour butter sugar oven bake dough', 'oven bake bread flour yeast dough', 'sugar butter cream whisk bake oven'];
 const football = ['goal striker match referee league penalty', 'league match goal keeper penalty stadium', 'striker goal league season match coach'];
 
+/** The six pages' idf and vectors. */
+function kitchenAndFootball() {
+  const counts = [...recipes, ...football].map((t) => neighbourCounts(t));
+  const idf = idfOf(counts);
+  return { idf, pages: counts.map((c) => weigh(c, idf)) };
+}
+
 describe('nearest baseline pages', () => {
   it('reads a score against the pages of its own kind, not counting a page as its own neighbour', () => {
-    const counts = [...recipes, ...football].map((t) => neighbourCounts(t));
-    const idf = idfOf(counts);
-    const pages = counts.map((c) => weigh(c, idf));
+    const { idf, pages } = kitchenAndFootball();
     // Recipe pages score 1, football pages 0: the mean of all pages is 0.5.
     const { near, pageOffsets } = HumanNeighbours.of(idf, pages, Float64Array.from([1, 1, 1, 0, 0, 0]), 2);
     // Two neighbours are all of a page's own kind: the neighbour means are the offsets (slope 1).
@@ -33,9 +38,7 @@ describe('nearest baseline pages', () => {
   });
 
   it('scales neighbour means up when each kind has fewer pages than there are neighbours', () => {
-    const counts = [...recipes, ...football].map((t) => neighbourCounts(t));
-    const idf = idfOf(counts);
-    const pages = counts.map((c) => weigh(c, idf));
+    const { idf, pages } = kitchenAndFootball();
     // Three neighbours of a page are its two own-kind pages and one of the other kind: means of
     // ±1/6 for kinds that sit ±1/2 from the mean, which the fitted slope (3) restores.
     const { near, pageOffsets } = HumanNeighbours.of(idf, pages, Float64Array.from([1, 1, 1, 0, 0, 0]), 3);
@@ -45,9 +48,7 @@ describe('nearest baseline pages', () => {
   });
 
   it('drops the offset when scores do not follow the kind of page', () => {
-    const counts = [...recipes, ...football].map((t) => neighbourCounts(t));
-    const idf = idfOf(counts);
-    const pages = counts.map((c) => weigh(c, idf));
+    const { idf, pages } = kitchenAndFootball();
     const { near, pageOffsets } = HumanNeighbours.of(idf, pages, Float64Array.from([1, 0, 1, 0, 1, 0]), 2);
     expect(near.slope).toBe(0);
     expect([...pageOffsets].every((x) => x === 0)).toBe(true);
