@@ -37,6 +37,15 @@ export function encodeModel<Info>(m: ModelParts<Info>): Uint8Array {
     arrays.push(typed);
     return { $a: arrays.length - 1, kind: kindOf(typed) };
   };
+  // A fold model's weights are zero wherever its training texts had no feature (most of the
+  // hashed space, and more so for one language group's model): stored as index/value pairs.
+  const sparse = (w: Float64Array) => {
+    const index: number[] = [];
+    w.forEach((x, i) => {
+      if (x !== 0) index.push(i);
+    });
+    return { length: w.length, index: ref(Int32Array.from(index)), value: ref(Float64Array.from(index, (i) => w[i])) };
+  };
   const header = {
     magic: MAGIC,
     format: MODEL_FORMAT,
@@ -46,7 +55,7 @@ export function encodeModel<Info>(m: ModelParts<Info>): Uint8Array {
     driftBand: m.driftBand,
     features: m.discriminator.features,
     fits: m.discriminator.fits.map((fit) => ({
-      models: fit.models.map((x) => ({ weights: ref(x.weights), bias: x.bias })),
+      models: fit.models.map((x) => ({ weights: sparse(x.weights), bias: x.bias })),
       human: ref(fit.human),
       ai: ref(fit.ai),
       humanFold: ref(fit.humanFold),
@@ -102,14 +111,22 @@ export function decodeModel<Info>(bytes: Uint8Array): ModelParts<Info> {
   );
   const get = <T extends Typed>(r: { $a: number }): T => arrays[r.$a] as T;
   type StoredFit = {
-    models: Array<{ weights: { $a: number }; bias: number }>;
+    models: Array<{ weights: { length: number; index: { $a: number }; value: { $a: number } }; bias: number }>;
     human: { $a: number };
     ai: { $a: number };
     humanFold: { $a: number };
     aiFold: { $a: number };
   };
   const fits: CrossFitResult[] = header.fits.map((f: StoredFit) => ({
-    models: f.models.map((x) => ({ weights: get<Float64Array>(x.weights), bias: x.bias })),
+    models: f.models.map((x) => {
+      const weights = new Float64Array(x.weights.length);
+      const index = get<Int32Array>(x.weights.index);
+      const value = get<Float64Array>(x.weights.value);
+      index.forEach((i, n) => {
+        weights[i] = value[n];
+      });
+      return { weights, bias: x.bias };
+    }),
     human: get<Float64Array>(f.human),
     ai: get<Float64Array>(f.ai),
     humanFold: get<Int32Array>(f.humanFold),
