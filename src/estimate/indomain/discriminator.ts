@@ -200,8 +200,9 @@ export class Discriminator {
     return { fit: this.fit, features: this.featurizer.spec };
   }
 
-  static fromState(s: { fit: CrossFitResult; features: FeatureSpec }): Discriminator {
-    return new Discriminator(s.fit, new DiscriminatorFeaturizer(s.features));
+  /** `featurizer`: one already built for `s.features`, shared with other discriminators. */
+  static fromState(s: { fit: CrossFitResult; features: FeatureSpec }, featurizer = new DiscriminatorFeaturizer(s.features)): Discriminator {
+    return new Discriminator(s.fit, featurizer);
   }
 
   /** Features of a text, as the models were trained on (`style`: its raw style features, if at hand). */
@@ -308,8 +309,10 @@ export class GroupedDiscriminator {
   }
 
   static fromState(s: { fits: readonly CrossFitResult[]; features: FeatureSpec }): GroupedDiscriminator {
+    // One featurizer (and its scratch buffers, sized to the hashed space) for every group.
+    const featurizer = new DiscriminatorFeaturizer(s.features);
     return new GroupedDiscriminator(
-      s.fits.map((fit) => Discriminator.fromState({ fit, features: s.features })),
+      s.fits.map((fit) => Discriminator.fromState({ fit, features: s.features }, featurizer)),
       { human: new Float64Array(0), ai: new Float64Array(0) },
     );
   }

@@ -206,14 +206,13 @@ function crossFit(
   featurizer: DiscriminatorFeaturizer,
 ): CrossFitted {
   const languageOf = (clusters: Int32Array) => Int32Array.from(clusters, (c) => strata.groupOf[c]);
-  const languages = strata.groupOf.length ? Math.max(...strata.groupOf) + 1 : 1;
   const disc = GroupedDiscriminator.train(
     featurizer,
     human.x,
     ai.x,
     languageOf(human.clusters),
     languageOf(ai.clusters),
-    languages,
+    strata.languages.length,
     { ...o, seed },
     groups,
   );
