@@ -48,6 +48,8 @@ interface Row {
   covered: boolean;
   selfCheckError: number;
   selfCheckCoverage: number;
+  /** The self-check redone with this month's own topic mix (what the report prints per period). */
+  periodCheckError: number;
   inflation: number;
 }
 
@@ -164,6 +166,22 @@ function draw(
   return { baseline: baseline.slice(0, o.nb), references: references.slice(0, o.na), months };
 }
 
+/** Pearson correlation (0 when either side is constant). */
+function correlation(a: readonly number[], b: readonly number[]): number {
+  const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const ma = mean(a);
+  const mb = mean(b);
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  a.forEach((x, i) => {
+    sab += (x - ma) * (b[i] - mb);
+    saa += (x - ma) ** 2;
+    sbb += (b[i] - mb) ** 2;
+  });
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -242,6 +260,7 @@ async function main(): Promise<void> {
             hi: e.hi,
             covered: e.lo <= m.truth + 1e-12 && m.truth <= e.hi + 1e-12,
             selfCheckError: sc.meanAbsError,
+            periodCheckError: e.periodCheck.meanAbsError,
             selfCheckCoverage: sc.coverage,
             inflation: sc.inflation,
           });
@@ -259,7 +278,9 @@ async function main(): Promise<void> {
       }
     }
   }
-  const table: string[] = ['design            source                   months  MAE (pts)  max err  coverage  mean width  self-check MAE/cov'];
+  const table: string[] = [
+    'design            source                   months  MAE (pts)  max err  coverage  mean width  self-check MAE/cov  period check  r(err, check)',
+  ];
   const line = (design: string, source: string, xs: Row[]) => {
     if (!xs.length) return;
     const mae = (xs.reduce((s, r) => s + Math.abs(r.share - r.truth), 0) / xs.length) * 100;
@@ -268,8 +289,13 @@ async function main(): Promise<void> {
     const width = (xs.reduce((s, r) => s + r.hi - r.lo, 0) / xs.length) * 100;
     const scE = (xs.reduce((s, r) => s + r.selfCheckError, 0) / xs.length) * 100;
     const scC = (xs.reduce((s, r) => s + r.selfCheckCoverage, 0) / xs.length) * 100;
+    const pc = (xs.reduce((s, r) => s + r.periodCheckError, 0) / xs.length) * 100;
+    const r = correlation(
+      xs.map((x) => Math.abs(x.share - x.truth)),
+      xs.map((x) => x.periodCheckError),
+    );
     table.push(
-      `${design.padEnd(18)}${source.padEnd(25)}${String(xs.length).padStart(6)}${mae.toFixed(1).padStart(11)}${maxErr.toFixed(1).padStart(9)}${`${cov.toFixed(0)} %`.padStart(10)}${width.toFixed(1).padStart(12)}${`${scE.toFixed(1)} / ${scC.toFixed(0)} %`.padStart(20)}`,
+      `${design.padEnd(18)}${source.padEnd(25)}${String(xs.length).padStart(6)}${mae.toFixed(1).padStart(11)}${maxErr.toFixed(1).padStart(9)}${`${cov.toFixed(0)} %`.padStart(10)}${width.toFixed(1).padStart(12)}${`${scE.toFixed(1)} / ${scC.toFixed(0)} %`.padStart(20)}${pc.toFixed(1).padStart(14)}${r.toFixed(2).padStart(15)}`,
     );
   };
   for (const design of designs) {

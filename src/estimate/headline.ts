@@ -33,7 +33,12 @@ export interface HeadlineCheck {
   coverage: number | null;
   /** Known-answer mixtures run. */
   n: number;
-  /** The check in one line, for tables and charts. */
+  /**
+   * The same check on mixtures with this period's own mix of topic strata (point error only):
+   * a month of one topic is checked on that topic. Null when the method has no self-check.
+   */
+  period: { meanAbsError: number; n: number } | null;
+  /** The check in one line, for tables and charts (the audit-wide figures). */
   text: string;
 }
 
@@ -96,6 +101,7 @@ export function chooseHeadline(
           meanAbsError: sc.meanAbsError,
           coverage: sc.coverage,
           n: sc.n,
+          period: d.periodCheck ?? null,
           text: `self-check: mean error ${pts(sc.meanAbsError)}, ${Math.round(sc.coverage * 100)} % of ${sc.n} known-answer intervals covered${sc.inflation > 1 ? ` (intervals widened ×${sc.inflation})` : ''}`,
         },
         calibration: inDomain.calibration === 'user-labeled' ? 'user-labeled' : 'baseline',
@@ -120,6 +126,7 @@ export function chooseHeadline(
           meanAbsError: null,
           coverage: null,
           n: 0,
+          period: null,
           text: 'no known-answer check: the in-domain estimate needs more baseline pages and AI references',
         },
         calibration: mixture.calibration === 'user-labeled' ? 'user-labeled' : 'baseline',
@@ -143,6 +150,7 @@ export function chooseHeadline(
           meanAbsError: CROSS_DOMAIN_ERROR,
           coverage: null,
           n: 0,
+          period: null,
           text: `not calibrated to this corpus: development calibration, interval widened by ±${pts(CROSS_DOMAIN_ERROR)} (its error on other domains)`,
         },
         calibration: 'development',

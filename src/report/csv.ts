@@ -9,7 +9,9 @@
  * Columns added later are appended at the end, so readers that index columns keep working:
  * `calibration` (development / baseline / user-labeled: which reference measured the error
  * rates; empty for estimates that need none), `drift_half_width` (the drift check's
- * systematic band, a share in [0, 1], next to — not inside — [lo, hi]) and `drift_periods`.
+ * systematic band, a share in [0, 1], next to — not inside — [lo, hi]), `drift_periods` and
+ * `headline_check_period_error` (the headline's self-check redone on mixtures with the group's
+ * own topic mix: mean absolute error, a share; empty when the headline has no self-check).
  * The CSV is one table; the domain-matched calibration's strata (baseline n, FPR, TPR, AI n
  * and fallback level per stratum and detector) and the drift-check rows are in the JSON
  * report (`--format json`): `domainCalibration.detectors[].strata` and `domainCalibration.drift`.
@@ -41,6 +43,7 @@ export const CSV_COLUMNS = [
   'calibration',
   'drift_half_width',
   'drift_periods',
+  'headline_check_period_error',
 ] as const;
 
 export function renderCsv(r: ShareReport): string {
@@ -53,6 +56,7 @@ export function renderCsv(r: ShareReport): string {
       headline_method: g.headline?.method ?? '',
       headline_n: g.headline?.n ?? '',
       headline_check: g.headline?.check.text ?? g.headlineNote ?? '',
+      headline_check_period_error: g.headline?.check.period?.meanAbsError ?? '',
       group_by: r.groupBy === 'month' ? `${r.dateBasis}-month` : r.groupBy,
       method: e.method,
       share: e.share ?? '',

@@ -250,7 +250,9 @@ function headlineTable(r: ShareReport): SafeHtml {
         pct(h.share),
         `[${pct(h.lo)}, ${pct(h.hi)}]`,
         h.method,
-        h.check.text,
+        h.check.period
+          ? `mean error ${ppText(h.check.period.meanAbsError).slice(1)} on mixtures of this period's topics; ${h.check.text}`
+          : h.check.text,
         [h.note, g.headlineNote].filter(Boolean).join('; '),
       ];
     }),

@@ -34,9 +34,17 @@ export type MethodsShown = 'headline' | 'all';
 function headlineRows(r: ShareReport): string[][] {
   return r.groups.map((g) => {
     const h = g.headline;
-    if (!h) return [g.key, String(g.documents), '–', '', '', g.headlineNote ?? 'no estimate'];
+    if (!h) return [g.key, String(g.documents), '–', '', '', '', g.headlineNote ?? 'no estimate'];
     const note = h.note ?? '';
-    return [g.key, String(g.documents), pct(h.share), `[${pct(h.lo)}, ${pct(h.hi)}]`, h.method, note];
+    return [
+      g.key,
+      String(g.documents),
+      pct(h.share),
+      `[${pct(h.lo)}, ${pct(h.hi)}]`,
+      h.method,
+      h.check.period ? ppText(h.check.period.meanAbsError) : '',
+      note,
+    ];
   });
 }
 
@@ -44,6 +52,8 @@ function headlineRows(r: ShareReport): string[][] {
 export function headlineCheckLines(r: ShareReport): string[] {
   const checks = [...new Set(r.groups.flatMap((g) => (g.headline ? [g.headline.check.text] : [])))];
   const out = checks.map((c) => `  ${c}`);
+  if (r.groups.some((g) => g.headline?.check.period))
+    out.push("  check: the self-check's mean error on known-answer mixtures with each period's own topic mix");
   const m = r.inDomain;
   if (m) {
     const designs = Object.entries(m.selfCheck.byDesign)
@@ -81,7 +91,7 @@ export function renderTable(r: ShareReport, methods: MethodsShown = 'headline'):
   out.push('headline:');
   out.push(
     r.groups.length > 0
-      ? alignTable([label, 'docs', 'share', `${Math.round(r.level * 100)}% interval`, 'method', 'note'], headlineRows(r))
+      ? alignTable([label, 'docs', 'share', `${Math.round(r.level * 100)}% interval`, 'method', 'check', 'note'], headlineRows(r))
       : '(no documents)',
   );
   out.push(...headlineCheckLines(r));

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { loadLabeled } from '../../src/detect/labeled.js';
 import { splitByOpening } from '../support/labeled-split.js';
 import { InDomainModel } from '../../src/estimate/indomain/model.js';
-import { mixtureWeight } from '../../src/estimate/indomain/score-mixture.js';
+import { mixtureWeight, quantileEdges, type MixtureComponents } from '../../src/estimate/indomain/score-mixture.js';
+import { runPeriodSelfCheck, runSelfCheck, SELF_CHECK_SHARES } from '../../src/estimate/indomain/self-check.js';
+import { Rng } from '../../src/core/rng.js';
 import { chooseHeadline, CROSS_DOMAIN_ERROR } from '../../src/estimate/headline.js';
 import { inDomainEstimate } from '../../src/estimate/methods/indomain.js';
 import { noEstimate, okEstimate } from '../../src/estimate/types.js';
@@ -61,6 +63,10 @@ describe('in-domain estimate', () => {
     expect(h.headline?.method).toBe('in-domain');
     expect(h.headline?.check.kind).toBe('self-check');
     expect(h.headline?.check.text).toMatch(/self-check: mean error [\d.]+ points, \d+ % of \d+ known-answer intervals covered/);
+    // The self-check redone with the month's own topic mix: four draws of every share.
+    expect(h.headline?.check.period).toEqual(forty.periodCheck);
+    expect(forty.periodCheck.n).toBe(4 * SELF_CHECK_SHARES.length);
+    expect(forty.periodCheck.meanAbsError).toBeLessThan(0.1);
   }, 120_000);
 
   it('refuses to train on too few texts, with the reason', () => {
@@ -74,6 +80,48 @@ describe('in-domain estimate', () => {
     expect(mixtureWeight(mix(0.25), h, a)).toBeCloseTo(0.25, 6);
     expect(mixtureWeight(mix(0), h, a)).toBe(0);
     expect(mixtureWeight(Float64Array.from([0, 0, 10]), h, a)).toBe(1);
+  });
+});
+
+describe('self-check of one period', () => {
+  // SYNTHETIC held-out scores: in stratum 0 references score 3 SD above baseline pages, in
+  // stratum 1 a tenth of that, so a month of stratum 1 alone can hardly be read.
+  function components(): MixtureComponents {
+    const rng = new Rng(5);
+    const side = (shift: [number, number]) => {
+      const scores: number[] = [];
+      const clusters: number[] = [];
+      for (let k = 0; k < 2; k++)
+        for (let i = 0; i < 150; i++) {
+          scores.push(rng.normal() + shift[k]);
+          clusters.push(k);
+        }
+      return { scores: Float64Array.from(scores), clusters: Int32Array.from(clusters) };
+    };
+    const human = side([0, 0]);
+    const ai = side([3, 0.3]);
+    return { human, ai, edges: quantileEdges(human.scores, ai.scores, 10), clusters: 2 };
+  }
+  const o = { seed: 1, draws: 4, docs: 200 };
+
+  it('checks a period on mixtures of its own strata, and says so when they are the hard ones', () => {
+    const comp = components();
+    const easy = runPeriodSelfCheck(comp, new Int32Array(200).fill(0), o);
+    const hard = runPeriodSelfCheck(comp, new Int32Array(200).fill(1), o);
+    const overall = runSelfCheck(comp, { level: 0.95, replicates: 0, seed: 1, draws: 4, docs: 200 });
+    expect(easy.n).toBe(4 * SELF_CHECK_SHARES.length);
+    expect(easy.meanAbsError).toBeLessThan(0.05);
+    expect(hard.meanAbsError).toBeGreaterThan(0.1);
+    expect(hard.meanAbsError).toBeGreaterThan(3 * easy.meanAbsError);
+    // The audit-wide check mixes both strata and understates the hard period's error.
+    expect(overall.byDesign.mixed.meanAbsError).toBeLessThan(hard.meanAbsError);
+    expect(runPeriodSelfCheck(comp, new Int32Array(200).fill(1), o)).toEqual(hard);
+  });
+
+  it("uses the period's own size when it is smaller, and nothing for an empty period", () => {
+    const comp = components();
+    expect(runPeriodSelfCheck(comp, new Int32Array(0), o)).toEqual({ meanAbsError: 0, n: 0 });
+    expect(runPeriodSelfCheck(comp, new Int32Array(40).fill(0), o).n).toBe(4 * SELF_CHECK_SHARES.length);
   });
 });
 

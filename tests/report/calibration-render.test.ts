@@ -266,6 +266,7 @@ describe('renderers on a SYNTHETIC report with domain-matched calibration', () =
       'calibration',
       'drift_half_width',
       'drift_periods',
+      'headline_check_period_error',
     ]);
     const pick = (g: string, m: string) => rows.find((r) => r.group === g && r.method === m)!;
     expect(pick('2024-03', 'baseline-corrected:det')).toMatchObject({

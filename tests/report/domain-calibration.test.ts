@@ -111,7 +111,7 @@ describe('domain-matched calibration in the report formats', () => {
     const r = await runCli([...base(), '--format', 'csv']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe(
-      'group,headline_share,headline_lo,headline_hi,headline_method,headline_n,headline_check,group_by,method,share,lo,hi,n,documents,kind,detector,status,level,date_sources,note,calibration,drift_half_width,drift_periods',
+      'group,headline_share,headline_lo,headline_hi,headline_method,headline_n,headline_check,group_by,method,share,lo,hi,n,documents,kind,detector,status,level,date_sources,note,calibration,drift_half_width,drift_periods,headline_check_period_error',
     );
     const rows = parse(r.stdout, { columns: true }) as Array<Record<string, string>>;
     const estimates = report.groups.flatMap((g) => g.estimates.map((e) => ({ g, e })));

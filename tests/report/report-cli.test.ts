@@ -79,7 +79,7 @@ describe('report CLI', () => {
     const [header, ...rows] = r.stdout.trim().split('\n');
     // The headline leads; columns added later (calibration, drift band) come after the original ones.
     expect(header).toBe(
-      'group,headline_share,headline_lo,headline_hi,headline_method,headline_n,headline_check,group_by,method,share,lo,hi,n,documents,kind,detector,status,level,date_sources,note,calibration,drift_half_width,drift_periods',
+      'group,headline_share,headline_lo,headline_hi,headline_method,headline_n,headline_check,group_by,method,share,lo,hi,n,documents,kind,detector,status,level,date_sources,note,calibration,drift_half_width,drift_periods,headline_check_period_error',
     );
     expect(
       rows.some((l) => l.startsWith('2025-01,') && l.includes(',publication-month,corrected:classifier,,,,') && l.includes('too-few-documents')),

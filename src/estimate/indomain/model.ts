@@ -28,7 +28,7 @@ import { idfOf, similarity, weigh, type TopicVector } from './topics.js';
 import { TopicStrata } from './strata.js';
 import { prepare } from '../../detect/prepared.js';
 import { styleFeatures } from '../../detect/features/style.js';
-import { runSelfCheck, type SelfCheckResult } from './self-check.js';
+import { runPeriodSelfCheck, runSelfCheck, type PeriodSelfCheck, type SelfCheckResult } from './self-check.js';
 import { HumanNeighbours, neighbourCounts } from './neighbours.js';
 import { decodeModel, encodeModel } from './model-bytes.js';
 
@@ -116,6 +116,8 @@ export interface InDomainEstimate {
   compositionDistance: number;
   /** True when the point estimate sits on 0 or 1. */
   atBound: boolean;
+  /** The self-check redone on mixtures with this period's own mix of strata. */
+  periodCheck: PeriodSelfCheck;
   n: number;
 }
 
@@ -439,10 +441,20 @@ export class InDomainModel {
       novelShare,
       compositionDistance,
       atBound: e.share <= 0 || e.share >= 1,
+      periodCheck: runPeriodSelfCheck(this.main.comp, period.clusters, {
+        seed: mixSeed(seed, 9),
+        draws: PERIOD_CHECK_DRAWS,
+        docs: PERIOD_CHECK_DOCS,
+      }),
       n: docs.length,
     };
   }
 }
+
+/** Draws of the per-period self-check (each runs every self-check share once). */
+const PERIOD_CHECK_DRAWS = 4;
+/** Documents per mixture of the per-period self-check, at most (the period's own count when smaller). */
+const PERIOD_CHECK_DOCS = 200;
 
 /** −ln(1 − level)/n: the upper bound on a share when none of n documents is seen (≈ 3/n at 95 %). */
 function ruleOfThree(n: number, level: number): number {

@@ -55,6 +55,7 @@ export function inDomainEstimate(
     novelShare: e.novelShare,
     compositionDistance: e.compositionDistance,
     atBound: e.atBound,
+    periodCheck: e.periodCheck,
     selfCheck: { n: sc.n, meanAbsError: sc.meanAbsError, coverage: sc.coverage, inflation: sc.inflation, coverageAfter: sc.coverageAfter },
     auroc: info.auroc,
     generators: info.generators,
