@@ -30,30 +30,32 @@ function okNote(e: ShareEstimate): string {
 /** Which estimates the table and the HTML page show: the headline only, or every method as well. */
 export type MethodsShown = 'headline' | 'all';
 
-/** The headline table: one row per period (share, interval, method, how the method did on known answers). */
-function headlineRows(r: ShareReport): string[][] {
-  return r.groups.map((g) => {
+/** Whether any period's headline carries the self-check redone on its own topic mix. */
+const hasPeriodChecks = (r: ShareReport): boolean => r.groups.some((g) => g.headline?.check.period);
+
+/**
+ * The headline table: one row per period (share, interval, method, the self-check on the
+ * period's own topic mix when there is one, note).
+ */
+function headlineTable(r: ShareReport): string {
+  const checks = hasPeriodChecks(r);
+  const rows = r.groups.map((g) => {
     const h = g.headline;
-    if (!h) return [g.key, String(g.documents), '–', '', '', '', g.headlineNote ?? 'no estimate'];
-    const note = h.note ?? '';
-    return [
-      g.key,
-      String(g.documents),
-      pct(h.share),
-      `[${pct(h.lo)}, ${pct(h.hi)}]`,
-      h.method,
-      h.check.period ? ppText(h.check.period.meanAbsError) : '',
-      note,
-    ];
+    const check = h?.check.period ? ppText(h.check.period.meanAbsError) : '';
+    const row = h
+      ? [g.key, String(g.documents), pct(h.share), `[${pct(h.lo)}, ${pct(h.hi)}]`, h.method, check, h.note ?? '']
+      : [g.key, String(g.documents), '–', '', '', '', g.headlineNote ?? 'no estimate'];
+    return checks ? row : row.filter((_, i) => i !== 5);
   });
+  const header = [groupLabel(r), 'docs', 'share', `${Math.round(r.level * 100)}% interval`, 'method', 'check', 'note'];
+  return alignTable(checks ? header : header.filter((_, i) => i !== 5), rows);
 }
 
 /** The self-check line(s) printed beside the headline. */
 export function headlineCheckLines(r: ShareReport): string[] {
   const checks = [...new Set(r.groups.flatMap((g) => (g.headline ? [g.headline.check.text] : [])))];
   const out = checks.map((c) => `  ${c}`);
-  if (r.groups.some((g) => g.headline?.check.period))
-    out.push("  check: the self-check's mean error on known-answer mixtures with each period's own topic mix");
+  if (hasPeriodChecks(r)) out.push("  check: the self-check's mean error on known-answer mixtures with each period's own topic mix");
   const m = r.inDomain;
   if (m) {
     const designs = Object.entries(m.selfCheck.byDesign)
@@ -89,11 +91,7 @@ export function renderTable(r: ShareReport, methods: MethodsShown = 'headline'):
   out.push('');
 
   out.push('headline:');
-  out.push(
-    r.groups.length > 0
-      ? alignTable([label, 'docs', 'share', `${Math.round(r.level * 100)}% interval`, 'method', 'check', 'note'], headlineRows(r))
-      : '(no documents)',
-  );
+  out.push(r.groups.length > 0 ? headlineTable(r) : '(no documents)');
   out.push(...headlineCheckLines(r));
   out.push('');
 

@@ -46,6 +46,10 @@ describe('headline estimate per period', () => {
       expect(h.method).toBe('in-domain');
       expect(h.check.kind).toBe('self-check');
       expect(h.check.coverage).toBeGreaterThan(0);
+      // The self-check redone on this month's own topic mix: every share, four draws.
+      expect(h.check.period?.n).toBe(28);
+      expect(h.check.period?.meanAbsError).toBeGreaterThanOrEqual(0);
+      expect(h.check.period?.meanAbsError).toBeLessThan(0.5);
       const truth = m.aiCount / m.n;
       expect(h.lo).toBeLessThanOrEqual(truth);
       expect(h.hi).toBeGreaterThanOrEqual(truth);
@@ -64,6 +68,9 @@ describe('headline estimate per period', () => {
     const rows = readAlignedTable(t.stdout, 'crawl month');
     const june = rows.find((r) => r['crawl month'] === '2024-06')!;
     expect(june.method).toBe('in-domain');
+    const junePeriod = report.groups.find((g) => g.key === '2024-06')!.headline!.check.period!;
+    expect(june.check).toBe(`±${(junePeriod.meanAbsError * 100).toFixed(1)} pp`);
+    expect(t.stdout).toContain("check: the self-check's mean error on known-answer mixtures with each period's own topic mix");
     expect(t.stdout).toMatch(/self-check: mean error [\d.]+ points, \d+ % of \d+ known-answer intervals covered/);
     expect(t.stdout).toContain('every method of every period: --methods all');
     const c = await runCli([...base(), '--format', 'csv']);
@@ -71,6 +78,7 @@ describe('headline estimate per period', () => {
     expect(Object.keys(csv[0]).slice(0, 4)).toEqual(['group', 'headline_share', 'headline_lo', 'headline_hi']);
     const row = csv.find((r) => r.group === '2024-06')!;
     expect(Number(row.headline_share)).toBeCloseTo(report.groups.find((g) => g.key === '2024-06')!.headline!.share, 9);
+    expect(Number(row.headline_check_period_error)).toBeCloseTo(junePeriod.meanAbsError, 9);
   }, 300_000);
 
   it('stores the trained model and reuses it on the next report', async () => {
