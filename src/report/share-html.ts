@@ -228,7 +228,11 @@ function headline(r: ShareReport): SafeHtml | null {
     'p',
     [
       el('strong', [`${pct(h.share)} (${Math.round(r.level * 100)}% interval ${pct(h.lo)}–${pct(h.hi)})`]),
-      ` ${what} were AI-written according to the ${h.method} estimate (n = ${h.n}). ${sentence(h.check.text)}${h.note && !h.check.text.includes(h.note) ? ` ${sentence(h.note)}` : ''}`,
+      ` ${what} were AI-written according to the ${h.method} estimate (n = ${h.n}). ${sentence(h.check.text)}${
+        h.check.period
+          ? ` On known-answer mixtures of this period's own topics it was off by ${ppText(h.check.period.meanAbsError).slice(1)} on average.`
+          : ''
+      }${h.note && !h.check.text.includes(h.note) ? ` ${sentence(h.note)}` : ''}`,
     ],
     'headline',
   );

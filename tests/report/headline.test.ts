@@ -79,6 +79,14 @@ describe('headline estimate per period', () => {
     const row = csv.find((r) => r.group === '2024-06')!;
     expect(Number(row.headline_share)).toBeCloseTo(report.groups.find((g) => g.key === '2024-06')!.headline!.share, 9);
     expect(Number(row.headline_check_period_error)).toBeCloseTo(junePeriod.meanAbsError, 9);
+    // The HTML page's lead sentence and headline table carry the latest period's own check.
+    const page = join(tmp.dir, 'headline.html');
+    const html = await runCli([...base(), '--format', 'html', '--out', page]);
+    expect(html.code, html.stderr).toBe(0);
+    const text = readFileSync(page, 'utf8');
+    const off = `${(junePeriod.meanAbsError * 100).toFixed(1)} pp`;
+    expect(text).toContain(`On known-answer mixtures of this period&#39;s own topics it was off by ${off} on average.`);
+    expect(text).toContain(`mean error ${off} on mixtures of this period&#39;s topics`);
   }, 300_000);
 
   it('stores the trained model and reuses it on the next report', async () => {
