@@ -101,9 +101,12 @@ export function calibrationLabel(e: Pick<ShareEstimate, 'calibration'>, form: 's
 export const isDomainCalibrated = (e: Pick<ShareEstimate, 'calibration'>): boolean =>
   e.calibration === 'baseline' || e.calibration === 'user-labeled';
 
+/** A difference of shares in percentage points ("2.1 pp"): an error or a band, not a share. */
+export const ppValue = (x: number): string => `${(x * 100).toFixed(1)} pp`;
+
 /** Half-width of a drift band in percentage points: "±2.1 pp". */
 export const ppText = (halfWidth: number | null | undefined): string =>
-  halfWidth === null || halfWidth === undefined || !Number.isFinite(halfWidth) ? '–' : `±${(halfWidth * 100).toFixed(1)} pp`;
+  halfWidth === null || halfWidth === undefined || !Number.isFinite(halfWidth) ? '–' : `±${ppValue(halfWidth)}`;
 
 /** "±2.1 pp drift" for an estimate with a systematic band, else ''. */
 export function driftText(e: Pick<ShareEstimate, 'systematic'>): string {

@@ -17,6 +17,7 @@ import {
   isDomainCalibrated,
   pct,
   ppText,
+  ppValue,
   signedPct,
   statusText,
   strataFallbackLines,
@@ -230,7 +231,7 @@ function headline(r: ShareReport): SafeHtml | null {
       el('strong', [`${pct(h.share)} (${Math.round(r.level * 100)}% interval ${pct(h.lo)}–${pct(h.hi)})`]),
       ` ${what} were AI-written according to the ${h.method} estimate (n = ${h.n}). ${sentence(h.check.text)}${
         h.check.period
-          ? ` On known-answer mixtures of this period's own topics it was off by ${ppText(h.check.period.meanAbsError).slice(1)} on average.`
+          ? ` On known-answer mixtures of this period's own topics it was off by ${ppValue(h.check.period.meanAbsError)} on average.`
           : ''
       }${h.note && !h.check.text.includes(h.note) ? ` ${sentence(h.note)}` : ''}`,
     ],
@@ -254,9 +255,7 @@ function headlineTable(r: ShareReport): SafeHtml {
         pct(h.share),
         `[${pct(h.lo)}, ${pct(h.hi)}]`,
         h.method,
-        h.check.period
-          ? `mean error ${ppText(h.check.period.meanAbsError).slice(1)} on mixtures of this period's topics; ${h.check.text}`
-          : h.check.text,
+        h.check.period ? `mean error ${ppValue(h.check.period.meanAbsError)} on mixtures of this period's topics; ${h.check.text}` : h.check.text,
         [h.note, g.headlineNote].filter(Boolean).join('; '),
       ];
     }),

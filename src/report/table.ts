@@ -39,16 +39,14 @@ const hasPeriodChecks = (r: ShareReport): boolean => r.groups.some((g) => g.head
  */
 function headlineTable(r: ShareReport): string {
   const checks = hasPeriodChecks(r);
+  const check = (period: { meanAbsError: number } | null | undefined): string[] => (checks ? [period ? ppText(period.meanAbsError) : ''] : []);
   const rows = r.groups.map((g) => {
     const h = g.headline;
-    const check = h?.check.period ? ppText(h.check.period.meanAbsError) : '';
-    const row = h
-      ? [g.key, String(g.documents), pct(h.share), `[${pct(h.lo)}, ${pct(h.hi)}]`, h.method, check, h.note ?? '']
-      : [g.key, String(g.documents), '–', '', '', '', g.headlineNote ?? 'no estimate'];
-    return checks ? row : row.filter((_, i) => i !== 5);
+    return h
+      ? [g.key, String(g.documents), pct(h.share), `[${pct(h.lo)}, ${pct(h.hi)}]`, h.method, ...check(h.check.period), h.note ?? '']
+      : [g.key, String(g.documents), '–', '', '', ...check(null), g.headlineNote ?? 'no estimate'];
   });
-  const header = [groupLabel(r), 'docs', 'share', `${Math.round(r.level * 100)}% interval`, 'method', 'check', 'note'];
-  return alignTable(checks ? header : header.filter((_, i) => i !== 5), rows);
+  return alignTable([groupLabel(r), 'docs', 'share', `${Math.round(r.level * 100)}% interval`, 'method', ...(checks ? ['check'] : []), 'note'], rows);
 }
 
 /** The self-check line(s) printed beside the headline. */

@@ -175,14 +175,18 @@ export function runPeriodSelfCheck(
 }
 
 /** The documents of `half` in a stratum, else in its language group, else all of `half`. */
-function stratumPools(half: readonly number[], clusterOf: ArrayLike<number>, comp: MixtureComponents): (stratum: number) => number[] {
+function stratumPools(half: readonly number[], clusterOf: ArrayLike<number>, comp: MixtureComponents): (stratum: number) => readonly number[] {
   const byStratum = new Map<number, number[]>();
   const byGroup = new Map<number, number[]>();
   const groupOf = (k: number): number => (comp.groups ? comp.groups[k] : 0);
+  const push = (m: Map<number, number[]>, key: number, j: number) => {
+    const list = m.get(key);
+    if (list) list.push(j);
+    else m.set(key, [j]);
+  };
   for (const j of half) {
-    const k = clusterOf[j];
-    byStratum.set(k, [...(byStratum.get(k) ?? []), j]);
-    byGroup.set(groupOf(k), [...(byGroup.get(groupOf(k)) ?? []), j]);
+    push(byStratum, clusterOf[j], j);
+    push(byGroup, groupOf(clusterOf[j]), j);
   }
-  return (stratum) => byStratum.get(stratum) ?? byGroup.get(groupOf(stratum)) ?? [...half];
+  return (stratum) => byStratum.get(stratum) ?? byGroup.get(groupOf(stratum)) ?? half;
 }
