@@ -20,6 +20,8 @@ const run = promisify(execFile);
 
 /** The commands as the README shows them (after `npx ccaudit`). */
 export const SCAN_ARGS = ['scan', 'samples/', '--db', 'ccaudit.db'];
+/** The report `npm run demo` prints after its scan. */
+export const DEMO_REPORT_ARGS = ['report', '--db', 'ccaudit.db', '--date', 'crawl', '--period', 'auto'];
 export const REPORT_ARGS = [
   'report',
   '--db',
@@ -67,6 +69,14 @@ export function scanExcerpt(out: string): string {
   return lines(out)
     .map((l) => l.replace(/, [\d.]+s \(read [^)]*\)$/, ', …'))
     .join('\n');
+}
+
+/** What `npm run demo` prints: the scan summary, then the report up to its headline table's notes. */
+export function demoExcerpt(scan: string, report: string): string {
+  const all = lines(report);
+  const end = all.findIndex((l) => l.startsWith('every method of every period'));
+  if (end < 0) throw new Error('demo report has no headline section');
+  return [scanExcerpt(scan), ...all.slice(0, end + 1), '…'].join('\n');
 }
 
 /**
@@ -141,8 +151,12 @@ export async function renderExamples(): Promise<Record<string, string>> {
     const withDb = (args: string[]) => args.map((a) => (a === 'ccaudit.db' ? db : a));
     const unTmp = (s: string) => s.split(tmp + path.sep).join('');
     const scan = unTmp(await ccaudit(withDb(SCAN_ARGS), ROOT));
-    const [report, collapse] = await Promise.all([ccaudit(withDb(REPORT_ARGS), ROOT).then(unTmp), ccaudit(COLLAPSE_ARGS, ROOT)]);
-    return { scan: scanExcerpt(scan), report: reportExcerpt(report), collapse: collapseExcerpt(collapse) };
+    const [demo, report, collapse] = await Promise.all([
+      ccaudit(withDb(DEMO_REPORT_ARGS), ROOT).then(unTmp),
+      ccaudit(withDb(REPORT_ARGS), ROOT).then(unTmp),
+      ccaudit(COLLAPSE_ARGS, ROOT),
+    ]);
+    return { scan: demoExcerpt(scan, demo), report: reportExcerpt(report), collapse: collapseExcerpt(collapse) };
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
@@ -175,7 +189,12 @@ export function applyExamples(readme: string, blocks: Record<string, string>): s
 
 /** The commands whose outputs are shown must also appear, as written, in README.md. */
 export function commandLines(): string[] {
-  return [`npx ccaudit ${SCAN_ARGS.join(' ')}`, `npx ccaudit ${REPORT_ARGS.join(' ')}`, `$ npx ccaudit ${COLLAPSE_ARGS.join(' ')}`];
+  return [
+    `npx ccaudit ${SCAN_ARGS.join(' ')}`,
+    `npx ccaudit ${DEMO_REPORT_ARGS.join(' ')}`,
+    `npx ccaudit ${REPORT_ARGS.join(' ')}`,
+    `$ npx ccaudit ${COLLAPSE_ARGS.join(' ')}`,
+  ];
 }
 
 async function main(): Promise<void> {

@@ -17,6 +17,13 @@ export function periodOf(month: number): string {
 
 const QUARTER = /^(\d{4})-Q([1-4])$/;
 const YEAR = /^(\d{4})$/;
+/** A span of whole years, "YYYY–YYYY" (en dash), as `auto` periods join short years. */
+const YEARS = /^(\d{4})\u2013(\d{4})$/;
+
+/** The key of the years `first` to `last` ("YYYY"), one year's own key when they are the same. */
+export function yearsKey(first: string, last: string): string {
+  return first === last ? first : `${first}\u2013${last}`;
+}
 
 /** "YYYY-Qn" of a "YYYY-MM" month. */
 export function quarterOf(month: string): string {
@@ -31,8 +38,8 @@ export function yearOf(month: string): string {
 }
 
 /**
- * First and last month index of a period key: a month "YYYY-MM", a quarter "YYYY-Qn" or a
- * year "YYYY"; null for anything else.
+ * First and last month index of a period key: a month "YYYY-MM", a quarter "YYYY-Qn", a
+ * year "YYYY" or a span of years "YYYY–YYYY"; null for anything else.
  */
 export function periodSpan(key: string): { first: number; last: number } | null {
   if (PERIOD.test(key)) {
@@ -46,5 +53,7 @@ export function periodSpan(key: string): { first: number; last: number } | null 
   }
   const y = YEAR.exec(key);
   if (y) return { first: Number(y[1]) * 12, last: Number(y[1]) * 12 + 11 };
+  const span = YEARS.exec(key);
+  if (span && span[1] <= span[2]) return { first: Number(span[1]) * 12, last: Number(span[2]) * 12 + 11 };
   return null;
 }

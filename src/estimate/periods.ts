@@ -1,11 +1,13 @@
 /**
  * The periods a report groups dated documents into: calendar months ("YYYY-MM"), quarters
  * ("YYYY-Qn") or years ("YYYY"), or `auto`: months where every month of the year has enough
- * documents, else that year's quarters where every quarter has enough, else the whole year.
- * Deciding per year (not per month) keeps periods disjoint and their keys in time order when
- * sorted as strings ("2023" < "2024-Q1" < "2024-Q2" < "2025-01").
+ * documents, else that year's quarters where every quarter has enough, else the whole year;
+ * and years too short on their own are joined with their short neighbours into spans
+ * ("2019–2023") until each span has enough. Deciding per year (not per month) keeps periods
+ * disjoint and their keys in time order when sorted as strings
+ * ("2013–2020" < "2023" < "2024-Q1" < "2024-Q2" < "2025-01").
  */
-import { quarterOf, yearOf } from '../core/months.js';
+import { quarterOf, yearOf, yearsKey } from '../core/months.js';
 
 export type PeriodKind = 'month' | 'quarter' | 'year' | 'auto';
 export const PERIOD_KINDS: readonly PeriodKind[] = ['month', 'quarter', 'year', 'auto'];
@@ -34,8 +36,11 @@ export function fixedPeriod(kind: Exclude<PeriodKind, 'auto'>): PeriodMap {
 
 /**
  * `auto` periods from the documents per month: per year, months if every month with
- * documents has at least `minDocs`, else quarters if every quarter has, else the year (which
- * may still be short; the report then says so).
+ * documents has at least `minDocs`, else quarters if every quarter has, else the year. A year
+ * with fewer than `minDocs` documents in all joins the short years after it (years with
+ * documents, in order, never across a year that is long enough) into one span until the span
+ * has `minDocs`; a short remainder joins the span just before it, else stays short (the report
+ * then says "too few documents").
  */
 export function autoPeriods(docsPerMonth: ReadonlyMap<string, number>, minDocs: number): Map<string, string> {
   const years = new Map<string, string[]>();
@@ -43,9 +48,45 @@ export function autoPeriods(docsPerMonth: ReadonlyMap<string, number>, minDocs: 
     const y = yearOf(m);
     years.set(y, [...(years.get(y) ?? []), m]);
   }
+  const n = (m: string) => docsPerMonth.get(m) ?? 0;
   const out = new Map<string, string>();
+  interface Span {
+    years: string[];
+    months: string[];
+    docs: number;
+  }
+  const label = (span: Span): void => {
+    const key = yearsKey(span.years[0], span.years[span.years.length - 1]);
+    for (const m of span.months) out.set(m, key);
+  };
+  let open: Span | null = null;
+  // The last span closed with enough documents, while no long year has come after it.
+  let closed: Span | null = null;
+  const finishOpen = (): void => {
+    if (!open) return;
+    if (closed) {
+      closed.years.push(...open.years);
+      closed.months.push(...open.months);
+      label(closed);
+    } else label(open);
+    open = null;
+  };
   for (const [year, months] of years) {
-    const n = (m: string) => docsPerMonth.get(m) ?? 0;
+    const total = months.reduce((s, m) => s + n(m), 0);
+    if (total < minDocs) {
+      open ??= { years: [], months: [], docs: 0 };
+      open.years.push(year);
+      open.months.push(...months);
+      open.docs += total;
+      if (open.docs >= minDocs) {
+        label(open);
+        closed = open;
+        open = null;
+      }
+      continue;
+    }
+    finishOpen();
+    closed = null;
     if (months.every((m) => n(m) >= minDocs)) {
       for (const m of months) out.set(m, m);
       continue;
@@ -55,6 +96,7 @@ export function autoPeriods(docsPerMonth: ReadonlyMap<string, number>, minDocs: 
     const byQuarter = [...quarters.values()].every((c) => c >= minDocs);
     for (const m of months) out.set(m, byQuarter ? quarterOf(m) : year);
   }
+  finishOpen();
   return out;
 }
 

@@ -26,11 +26,13 @@ export function statusText(e: ShareEstimate, minDocs: number): string {
   }
 }
 
-/** "publication month", "crawl month", "crawl", "language" … */
-export function groupLabel(r: Pick<ShareReport, 'groupBy' | 'dateBasis'>): string {
+/** "publication month", "crawl quarter", "crawl period" (auto), "crawl", "language" … */
+export function groupLabel(r: Pick<ShareReport, 'groupBy' | 'dateBasis' | 'period'>): string {
   switch (r.groupBy) {
-    case 'month':
-      return r.dateBasis === 'crawl' ? 'crawl month' : 'publication month';
+    case 'month': {
+      const unit = !r.period ? 'month' : r.period.kind === 'auto' ? 'period' : r.period.kind;
+      return `${r.dateBasis === 'crawl' ? 'crawl' : 'publication'} ${unit}`;
+    }
     case 'lang':
       return 'language';
     case 'all':

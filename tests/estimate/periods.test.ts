@@ -1,6 +1,6 @@
 /**
- * Report periods: months, quarters, years and `auto` (months merged per year until groups have
- * --min-docs documents). Unit checks of the keys and the merge rule, then the real CLI on the
+ * Report periods: months, quarters, years and `auto` (months merged per year, and short years
+ * joined into spans, until groups have --min-docs documents). Unit checks of the keys and the merge rule, then the real CLI on the
  * bundled sample WARCs and on a JSONL corpus.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,36 @@ describe('period keys', () => {
     expect(periodSpan('2024-Q2')).toEqual({ first: 2024 * 12 + 3, last: 2024 * 12 + 5 });
     expect(periodSpan('2024')).toEqual({ first: 2024 * 12, last: 2024 * 12 + 11 });
     expect(periodSpan('2024-02')).toEqual({ first: 2024 * 12 + 1, last: 2024 * 12 + 1 });
+    expect(periodSpan('2015\u20132018')).toEqual({ first: 2015 * 12, last: 2018 * 12 + 11 });
+    expect(periodSpan('2018\u20132015')).toBeNull();
     expect(periodSpan('com')).toBeNull();
+  });
+
+  it('auto joins short years into spans until each has --min-docs, never across a year long enough', () => {
+    // SYNTHETIC counts per month.
+    const counts = new Map([
+      ['2015-02', 4],
+      ['2016-07', 3],
+      ['2017-01', 5],
+      ['2018-09', 2],
+      ['2019-03', 40],
+      ['2020-05', 3],
+      ['2021-06', 2],
+    ]);
+    const p = autoPeriods(counts, 10);
+    // 2015–2017 reach 12; 2018's 2 cannot reach 10 before 2019, so they join the span before.
+    for (const m of ['2015-02', '2016-07', '2017-01', '2018-09']) expect(p.get(m)).toBe('2015\u20132018');
+    expect(p.get('2019-03')).toBe('2019-03');
+    // A short run after a long year has no span to join: it stays short, as one period.
+    expect(p.get('2020-05')).toBe('2020\u20132021');
+    expect(p.get('2021-06')).toBe('2020\u20132021');
+    const keys = [...new Set(p.values())];
+    expect([...keys].sort()).toEqual(keys);
+    const { info } = periodMap('auto', counts, 10);
+    expect(info!.merged).toEqual([
+      { period: '2015\u20132018', months: ['2015-02', '2016-07', '2017-01', '2018-09'] },
+      { period: '2020\u20132021', months: ['2020-05', '2021-06'] },
+    ]);
   });
 
   it('auto keeps months, else quarters, else the year — decided per year, so periods never overlap', () => {
@@ -101,6 +130,22 @@ describe('--period on the CLI', () => {
     // Every document is in exactly one period.
     const docs = (r: { groups: Array<{ documents: number }> }) => r.groups.reduce((s, g) => s + g.documents, 0);
     expect(docs(auto)).toBe(docs(monthly));
+  }, 180_000);
+
+  it('auto at the default --min-docs (the demo): counts scored documents, so the estimable quarter stands alone and the rest say why', async () => {
+    const auto = await report('--period', 'auto');
+    const rows = auto.groups.map((g: { key: string; documents: number; headline: { share: number } | null; headlineNote: string | null }) => [
+      g.key,
+      g.documents,
+      g.headline ? 'estimate' : g.headlineNote,
+    ]);
+    // 2013-04 holds 63 pages but only 11 with a score (the rest are too short or in no language
+    // a detector reads), so it joins the later short years; 2024-Q2 has 36 scored of 37.
+    expect(rows).toEqual([
+      ['2013\u20132023', 87, 'too few scored documents (16 scored, minimum 30)'],
+      ['2024-Q2', 37, 'estimate'],
+      ['2025', 3, 'too few documents (minimum 30)'],
+    ]);
   }, 180_000);
 
   it('quarter and year keys; --period with a non-month grouping is a flag error', async () => {
