@@ -2,7 +2,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { collect, intAtLeast, month, openFraction } from './options.js';
 import { ESTIMATORS, METHOD_NAMES, findEstimator } from '../estimate/registry.js';
-import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../estimate/types.js';
+import { DEFAULT_BASELINE_BEFORE, DEFAULT_REPLICATES, DEFAULT_SEED } from '../estimate/types.js';
 import { REPORT_FORMATS, type MethodsShown, type ReportFormat } from '../report/render.js';
 import { PERIOD_KINDS, type PeriodKind } from '../estimate/periods.js';
 
@@ -102,7 +102,7 @@ export function addReportFlags(
     .option('--reference <file>', 'mixture reference JSON (default data/reference/mixture-reference.json)')
     .option('--lexicon <file>', 'marker-word lexicon: JSON or CSV with a "word" column (default data/reference/marker-words.json)')
     .option('--calibration <file>', 'calibration JSON for detectors without a stored calibration (default data/calibration.json)')
-    .option('--baseline-before <month>', 'GPT-word baseline: months before this one', month, '2023-01')
+    .option('--baseline-before <month>', 'GPT-word baseline: months before this one', month, DEFAULT_BASELINE_BEFORE)
     .addOption(
       new Option(`${excessBaselineFlag} <mode>`, 'GPT-word counterfactual: pooled mean or non-decreasing linear trend')
         .choices(['mean', 'linear'])

@@ -9,7 +9,7 @@ import { findDisagreements, type Disagreement } from './disagreement.js';
 import type { ExcessAnalysis } from './excess.js';
 import type { MarkerCounter } from './markers.js';
 import type { MixtureReference } from './reference.js';
-import { DEFAULT_LEVEL, DEFAULT_REPLICATES, DEFAULT_SEED, type ShareEstimate } from './types.js';
+import { DEFAULT_BASELINE_BEFORE, DEFAULT_LEVEL, DEFAULT_REPLICATES, DEFAULT_SEED, type ShareEstimate } from './types.js';
 import type {
   DetectorSpec,
   DomainBaselineConfig,
@@ -148,7 +148,7 @@ export class EstimateAggregator {
       groupsAreMonths: config.groupsAreMonths ?? false,
       segmentsDetector: config.segmentsDetector ?? 'segments',
       pageFraction: config.pageFraction ?? 0.25,
-      baselineBefore: config.baselineBefore ?? '2023-01',
+      baselineBefore: config.baselineBefore ?? DEFAULT_BASELINE_BEFORE,
       baseline: config.baseline ?? 'mean',
       resources: { reference: config.reference ?? null, markers: config.markers ?? null, domainBaseline: config.domainBaseline ?? null },
     };

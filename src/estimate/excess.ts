@@ -18,7 +18,16 @@ import { monthIndex, periodSpan } from '../core/months.js';
 import type { MarkerCount, MarkerLexicon } from './markers.js';
 import { Rng, mixSeed } from '../core/rng.js';
 import { clip01, percentileInterval, sampleBinomial } from '../core/stats.js';
-import { DEFAULT_LEVEL, DEFAULT_REPLICATES, DEFAULT_SEED, noEstimate, okEstimate, type BootstrapOptions, type ShareEstimate } from './types.js';
+import {
+  DEFAULT_BASELINE_BEFORE,
+  DEFAULT_LEVEL,
+  DEFAULT_REPLICATES,
+  DEFAULT_SEED,
+  noEstimate,
+  okEstimate,
+  type BootstrapOptions,
+  type ShareEstimate,
+} from './types.js';
 
 /** Marker-word totals of one period. */
 export interface PeriodMarkers {
@@ -137,7 +146,7 @@ function counterfactual(months: ReadonlyArray<{ t: number; docs: number; any: nu
 export function excessAnalysis(periods: readonly PeriodMarkers[], lexicon: MarkerLexicon, opts: ExcessOptions = {}): ExcessAnalysis {
   const level = opts.level ?? DEFAULT_LEVEL;
   const replicates = opts.replicates ?? DEFAULT_REPLICATES;
-  const before = opts.baselineBefore ?? '2023-01';
+  const before = opts.baselineBefore ?? DEFAULT_BASELINE_BEFORE;
   const mode = opts.baseline ?? 'mean';
   const minDocs = opts.minDocs ?? 1;
   const beforeIdx = monthIndex(before);

@@ -40,9 +40,11 @@ export function fixedPeriod(kind: Exclude<PeriodKind, 'auto'>): PeriodMap {
  * with fewer than `minDocs` documents in all joins the short years after it (years with
  * documents, in order, never across a year that is long enough) into one span until the span
  * has `minDocs`; a short remainder joins the span just before it, else stays short (the report
- * then says "too few documents").
+ * then says "too few documents"). No span holds years on both sides of a `breaks` month's year
+ * (the baseline cutoff, the GPT-word baseline's end): a period mixing pages from before and
+ * after AI would be neither a baseline nor a measurement.
  */
-export function autoPeriods(docsPerMonth: ReadonlyMap<string, number>, minDocs: number): Map<string, string> {
+export function autoPeriods(docsPerMonth: ReadonlyMap<string, number>, minDocs: number, breaks: readonly string[] = []): Map<string, string> {
   const years = new Map<string, string[]>();
   for (const m of [...docsPerMonth.keys()].sort()) {
     const y = yearOf(m);
@@ -71,8 +73,16 @@ export function autoPeriods(docsPerMonth: ReadonlyMap<string, number>, minDocs: 
     } else label(open);
     open = null;
   };
+  const breakYears = breaks.map(yearOf);
+  const eraOf = (year: string) => breakYears.filter((b) => b <= year).length;
+  let era = -1;
   for (const [year, months] of years) {
     const total = months.reduce((s, m) => s + n(m), 0);
+    if (eraOf(year) !== era) {
+      finishOpen();
+      closed = null;
+      era = eraOf(year);
+    }
     if (total < minDocs) {
       open ??= { years: [], months: [], docs: 0 };
       open.years.push(year);
@@ -100,11 +110,16 @@ export function autoPeriods(docsPerMonth: ReadonlyMap<string, number>, minDocs: 
   return out;
 }
 
-/** The period map for a kind; only `auto` reads the documents per month. */
-export function periodMap(kind: PeriodKind, docsPerMonth: ReadonlyMap<string, number>, minDocs: number): { map: PeriodMap; info: PeriodInfo | null } {
+/** The period map for a kind; only `auto` reads the documents per month (and `breaks`, see autoPeriods). */
+export function periodMap(
+  kind: PeriodKind,
+  docsPerMonth: ReadonlyMap<string, number>,
+  minDocs: number,
+  breaks: readonly string[] = [],
+): { map: PeriodMap; info: PeriodInfo | null } {
   if (kind === 'month') return { map: fixedPeriod('month'), info: null };
   if (kind !== 'auto') return { map: fixedPeriod(kind), info: { kind } };
-  const auto = autoPeriods(docsPerMonth, minDocs);
+  const auto = autoPeriods(docsPerMonth, minDocs, breaks);
   // A month the counts did not see (cannot happen when both come from one pass) keeps its own key.
   const map: PeriodMap = (m) => auto.get(m) ?? m;
   const members = new Map<string, string[]>();

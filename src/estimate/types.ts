@@ -73,6 +73,8 @@ export interface BootstrapOptions {
 export const DEFAULT_LEVEL = 0.95;
 export const DEFAULT_REPLICATES = 1000;
 export const DEFAULT_SEED = 20250301;
+/** GPT-word baseline: months before this one (before ChatGPT's first full month). */
+export const DEFAULT_BASELINE_BEFORE = '2023-01';
 
 /** An estimate with no number, for the given reason. */
 export function noEstimate(

@@ -26,6 +26,21 @@ describe('period keys', () => {
     expect(periodSpan('com')).toBeNull();
   });
 
+  it('auto never joins years across a break (the baseline cutoff, the GPT-word baseline): pre-AI and later pages stay apart', () => {
+    // SYNTHETIC counts per month.
+    const counts = new Map([
+      ['2019-05', 5],
+      ['2020-02', 2],
+      ['2023-03', 6],
+    ]);
+    expect([...new Set(autoPeriods(counts, 10).values())]).toEqual(['2019\u20132023']);
+    const split = autoPeriods(counts, 10, ['2023-01']);
+    expect([...new Set(split.values())]).toEqual(['2019\u20132020', '2023']);
+    // A break inside a year (a cutoff of 2022-11-30) keeps that year apart from both sides.
+    const mid = autoPeriods(new Map([...counts, ['2022-06', 3]]), 10, ['2022-11', '2023-01']);
+    expect([...new Set(mid.values())]).toEqual(['2019\u20132020', '2022', '2023']);
+  });
+
   it('auto joins short years into spans until each has --min-docs, never across a year long enough', () => {
     // SYNTHETIC counts per month.
     const counts = new Map([
@@ -140,9 +155,11 @@ describe('--period on the CLI', () => {
       g.headline ? 'estimate' : g.headlineNote,
     ]);
     // 2013-04 holds 63 pages but only 11 with a score (the rest are too short or in no language
-    // a detector reads), so it joins the later short years; 2024-Q2 has 36 scored of 37.
+    // a detector reads), so it joins the later short years before 2023 (the GPT-word baseline's
+    // end); 2024-Q2 has 36 scored of 37.
     expect(rows).toEqual([
-      ['2013\u20132023', 87, 'too few scored documents (16 scored, minimum 30)'],
+      ['2013\u20132020', 80, 'too few scored documents (14 scored, minimum 30)'],
+      ['2023', 7, 'too few documents (minimum 30)'],
       ['2024-Q2', 37, 'estimate'],
       ['2025', 3, 'too few documents (minimum 30)'],
     ]);

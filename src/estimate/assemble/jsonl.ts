@@ -19,7 +19,7 @@ import { initDetectors, safeScore } from '../../detect/runner.js';
 import { selectDetectors } from '../../../detectors/registry.js';
 import { BUILTIN_NAMES } from '../../../detectors/index.js';
 import { EstimateAggregator, type DetectorSpec } from '../aggregate.js';
-import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../types.js';
+import { DEFAULT_BASELINE_BEFORE, DEFAULT_REPLICATES, DEFAULT_SEED } from '../types.js';
 import { assembleReport, type ShareReport } from '../model.js';
 import { aggregateConfig, fileOperatingPoint, loadResources } from './resources.js';
 import { periodMap, type PeriodKind, type PeriodMap, type PeriodInfo } from '../periods.js';
@@ -105,7 +105,7 @@ async function periodsOf(o: JsonlReportOptions): Promise<{ map: PeriodMap; info:
   if (kind === 'month') return null;
   if (kind !== 'auto') return periodMap(kind, new Map(), o.minDocs);
   if (!o.reopen) throw new Error('--period auto reads the input twice (to count documents per month first): give a file, not stdin');
-  return periodMap(kind, await documentsPerMonth(o.reopen()), o.minDocs);
+  return periodMap(kind, await documentsPerMonth(o.reopen()), o.minDocs, [o.baselineBefore ?? DEFAULT_BASELINE_BEFORE]);
 }
 
 /** The domain-matched estimators from `--baseline` and `--references` files (both or neither). */

@@ -16,7 +16,7 @@ import {
 } from '../../store/report-queries.js';
 import { EstimateAggregator, type DetectorSpec } from '../aggregate.js';
 import { METHOD_NAMES } from '../registry.js';
-import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../types.js';
+import { DEFAULT_BASELINE_BEFORE, DEFAULT_REPLICATES, DEFAULT_SEED } from '../types.js';
 import { assembleReport, type ReportExample, type ShareReport, type SharePoint } from '../model.js';
 import { aggregateConfig, fileOperatingPoint, loadResources } from './resources.js';
 import { loadDomainCalibration, type DomainCalibrationOptions } from './domain-calibration.js';
@@ -198,7 +198,10 @@ export function buildStoreReport(store: Store, o: StoreReportOptions): ShareRepo
   const agg = new EstimateAggregator(detectors, { ...aggregateConfig(o, res, o.by === 'month'), domainBaseline: domain.config });
   const periods =
     o.by === 'month' && (o.period ?? 'month') !== 'month'
-      ? periodMap(o.period!, documentsPerMonth(store, { dateBasis: o.dateBasis, lang: o.lang }), o.minDocs)
+      ? periodMap(o.period!, documentsPerMonth(store, { dateBasis: o.dateBasis, lang: o.lang }), o.minDocs, [
+          o.baselineBefore ?? DEFAULT_BASELINE_BEFORE,
+          ...(domain.baselineRule ? [domain.baselineRule.cutoff.slice(0, 7)] : []),
+        ])
       : null;
   for (const doc of reportDocuments(store, {
     by: o.by,
