@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { openStore } from '../store/index.js';
 import { shareSeriesFromStore } from '../estimate/assemble/store.js';
 import { HEADLINE_METHOD } from '../estimate/model.js';
+import { PERIOD_KINDS, type PeriodKind } from '../estimate/periods.js';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { renderHtml } from '../collapse/html.js';
 import { renderCsv, renderJson, renderTable } from '../collapse/render.js';
@@ -51,6 +52,7 @@ interface CollapseFlags {
   db?: string;
   date: 'publication' | 'crawl';
   minDocs: number;
+  period: PeriodKind;
   method?: string;
   synthetic?: number;
   horizon: number;
@@ -89,10 +91,15 @@ export function register(program: Command): void {
     .addOption(
       new Option('--shares <file>', 'AI-share series from `ccaudit report --format json` (or the same as CSV)').conflicts(['db', 'synthetic']),
     )
-    .addOption(new Option('--db <path>', 'compute the monthly AI-share series from a scanned and scored ccaudit database').conflicts(['synthetic']))
+    .addOption(new Option('--db <path>', 'compute the AI-share series from a scanned and scored ccaudit database').conflicts(['synthetic']))
     .option('--method <name>', "which estimator's series to use (default: the report's headline series when present, else corrected:classifier)")
     .addOption(new Option('--date <basis>', 'with --db: month of publication or of crawl').choices(['publication', 'crawl']).default('crawl'))
-    .option('--min-docs <n>', 'with --db: months with fewer scored documents are left out', integer(1), 30)
+    .option('--min-docs <n>', 'with --db: periods with fewer scored documents are left out', integer(1), 30)
+    .addOption(
+      new Option('--period <kind>', 'with --db: calendar months, quarters, years, or auto (as `report --period`)')
+        .choices(PERIOD_KINDS)
+        .default('month'),
+    )
     .addOption(new Option('--synthetic <fraction>', 'fixed synthetic share for every generation instead of a trend').argParser(fraction()))
     .option('--horizon <months>', 'months to project the trend past the last measured month', integer(0, 1200), 36)
     .option('--months-per-generation <months>', 'months between the crawls successive generations train on', integer(1, 1200), 12)
@@ -124,14 +131,16 @@ export function register(program: Command): void {
     });
 }
 
-/** The report's monthly headline series (else the classifier's corrected one), read straight from a store. */
+/** The report's headline series (else the classifier's corrected one), read straight from a store. */
 function sharesFromStore(flags: CollapseFlags): CollapseInput {
   if (!existsSync(flags.db!)) throw new Error(`collapse: store not found: ${flags.db}`);
   const store = openStore(flags.db!, { readonly: true });
   try {
-    const doc = shareSeriesFromStore(store, { dateBasis: flags.date, minDocs: flags.minDocs, seed: flags.seed });
+    const doc = shareSeriesFromStore(store, { dateBasis: flags.date, minDocs: flags.minDocs, period: flags.period, seed: flags.seed });
     if (doc.series.length === 0) {
-      throw new Error(`collapse: ${flags.db} has no month with ≥ ${flags.minDocs} scored documents; scan and score more, or lower --min-docs`);
+      throw new Error(
+        `collapse: ${flags.db} has no period with ≥ ${flags.minDocs} scored documents; scan and score more, group by --period quarter, year or auto, or lower --min-docs`,
+      );
     }
     const methods = new Set(doc.series.map((p) => p.method));
     const method =

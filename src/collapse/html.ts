@@ -3,6 +3,7 @@ import { vegaLiteToSvg, type VegaLiteSpec } from '../report/charts.js';
 import { el, figure, htmlPage, table, type SafeHtml } from '../report/html.js';
 import { formatNumber } from './render.js';
 import type { CollapseReport, GenerationShare } from './run.js';
+import { periodDate, periodsNoun } from './shares.js';
 import { MODEL_DESCRIPTIONS, MODEL_NAMES } from './scenarios.js';
 import type { ScenarioResult } from './simulate.js';
 
@@ -63,7 +64,7 @@ function measuredShareChart(report: CollapseReport): VegaLiteSpec | null {
     q95: m.q95,
     part: m.projected ? 'projected' : 'fitted',
   }));
-  const measured = report.input.points.map((p) => ({ date: date(p.period), share: p.share, lo: p.lo, hi: p.hi }));
+  const measured = report.input.points.map((p) => ({ date: periodDate(p.period), share: p.share, lo: p.lo, hi: p.hi }));
   const gens = report.generationShares
     .filter((g) => g.period !== null && !g.held)
     .map((g) => ({ date: date(g.period!), share: g.share, label: `g${g.generation}` }));
@@ -139,7 +140,7 @@ function inputSection(report: CollapseReport): SafeHtml[] {
   }
   return [
     el('p', [
-      `Source ${report.input.source}, method ${report.input.method}, ${report.input.points.length} months, intervals at ${report.input.level * 100}%. ` +
+      `Source ${report.input.source}, method ${report.input.method}, ${report.input.points.length} ${periodsNoun(report.input.points)}, intervals at ${report.input.level * 100}%. ` +
         `Logistic trend with ceiling ${p.fit.ceiling}: growth ${formatNumber(p.fit.slope * 12)} ± ${formatNumber(p.fit.slopeSe * 12)} logit per year; ` +
         `${p.bootstrap} bootstrap curves; horizon ${p.horizon} months; generation g ≥ 1 trains on the crawl ${p.monthsPerGeneration}·(g−1) months after the last measured month.`,
     ]),

@@ -2,6 +2,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { CollapseReport, GenerationShare } from './run.js';
 import type { ScenarioResult } from './simulate.js';
+import { periodsNoun } from './shares.js';
 
 /** Compact number formatting: 4 significant digits, no exponent for ordinary magnitudes. */
 export function formatNumber(x: number): string {
@@ -63,7 +64,7 @@ export function renderTable(report: CollapseReport): string {
     const fit = report.projection!.fit;
     const last = report.input.points[report.input.points.length - 1];
     out.push(
-      `Input: ${report.input.source} (method ${report.input.method}, ${report.input.points.length} months to ${last.period}, last share ${formatNumber(last.share)} [${formatNumber(last.lo)}, ${formatNumber(last.hi)}])`,
+      `Input: ${report.input.source} (method ${report.input.method}, ${report.input.points.length} ${periodsNoun(report.input.points)} to ${last.period}, last share ${formatNumber(last.share)} [${formatNumber(last.lo)}, ${formatNumber(last.hi)}])`,
       `Logistic trend, ceiling ${fit.ceiling}: growth ${formatNumber(fit.slope * 12)} logit/year (se ${formatNumber(fit.slopeSe * 12)}), dispersion ${formatNumber(fit.dispersion)}; ` +
         `${report.projection!.bootstrap} bootstrap curves, horizon ${report.projection!.horizon} months, ${report.projection!.monthsPerGeneration} months per generation.`,
     );

@@ -1,6 +1,8 @@
 /**
- * The monthly AI-share series that `ccaudit report --format json` emits and
- * `ccaudit collapse --shares` reads, as JSON or CSV.
+ * The AI-share series that `ccaudit report --format json` emits and
+ * `ccaudit collapse --shares` reads, as JSON or CSV: one point per period, a calendar month
+ * ("2024-03"), a quarter ("2024-Q1"), a year ("2024") or a span of years ("2013–2020"), as the
+ * report's `--period` grouped them; a trend places each at its middle month.
  *
  * JSON:
  * ```json
@@ -9,10 +11,10 @@
  * ```
  * Other top-level fields are allowed and ignored. CSV: a header row naming the
  * columns period,share,lo,hi,n,method (any order; extra columns ignored), one
- * row per month and method.
+ * row per period and method.
  */
 import { readFile } from 'node:fs/promises';
-import { monthIndex, PERIOD } from '../core/months.js';
+import { PERIOD, periodMiddle, periodOf, periodSpan } from '../core/months.js';
 import { HEADLINE_METHOD, type SharePoint } from '../estimate/model.js';
 
 /** The document `ccaudit report --format json` writes (the fields collapse reads). */
@@ -22,7 +24,7 @@ export interface ShareSeries {
   series: SharePoint[];
 }
 
-/** A validated series for one method, sorted by month. */
+/** A validated series for one method, in time order, its periods disjoint. */
 export interface ShareInput {
   level: number;
   method: string;
@@ -32,6 +34,16 @@ export interface ShareInput {
 }
 
 export class ShareInputError extends Error {}
+
+/** "months" when every point is a calendar month, else "periods" (for the texts that count them). */
+export function periodsNoun(points: readonly SharePoint[]): string {
+  return points.every((p) => PERIOD.test(p.period)) ? 'months' : 'periods';
+}
+
+/** The date a chart plots a period at: the first day of its middle month (of July for a year). */
+export function periodDate(period: string): string {
+  return `${periodOf(Math.ceil(periodMiddle(period)!))}-01`;
+}
 
 /** Reads and validates a share series from a .json or .csv file. */
 export async function readShareFile(path: string, method?: string): Promise<ShareInput> {
@@ -118,8 +130,10 @@ function splitCsvLine(line: string): string[] {
 
 function validatePoint(row: Record<string, unknown>, where: string): SharePoint {
   const { period, share, lo, hi, n, method } = row;
-  if (typeof period !== 'string' || !PERIOD.test(period)) {
-    throw new ShareInputError(`${where}: "period" must be a month "YYYY-MM", got ${JSON.stringify(period)}`);
+  if (typeof period !== 'string' || periodSpan(period) === null) {
+    throw new ShareInputError(
+      `${where}: "period" must be a month "YYYY-MM", a quarter "YYYY-Qn", a year "YYYY" or years "YYYY–YYYY", got ${JSON.stringify(period)}`,
+    );
   }
   for (const [name, v] of [
     ['share', share],
@@ -156,11 +170,17 @@ export function selectMethod(doc: ShareSeries, source: string, method?: string):
   } else if (!methods.includes(chosen)) {
     throw new ShareInputError(`${source}: no rows for method "${chosen}" (has ${methods.join(', ')})`);
   }
-  const points = doc.series.filter((p) => p.method === chosen).sort((a, b) => monthIndex(a.period) - monthIndex(b.period));
-  for (let i = 1; i < points.length; i++) {
-    if (points[i].period === points[i - 1].period) {
-      throw new ShareInputError(`${source}: period ${points[i].period} appears twice for method "${chosen}"`);
+  const first = (p: SharePoint) => periodSpan(p.period)!.first;
+  const points = doc.series.filter((p) => p.method === chosen).sort((a, b) => first(a) - first(b));
+  let lastSoFar = -Infinity;
+  points.forEach((p, i) => {
+    if (i > 0 && p.period === points[i - 1].period) {
+      throw new ShareInputError(`${source}: period ${p.period} appears twice for method "${chosen}"`);
     }
-  }
+    if (first(p) <= lastSoFar) {
+      throw new ShareInputError(`${source}: periods ${points[i - 1].period} and ${p.period} overlap for method "${chosen}"`);
+    }
+    lastSoFar = Math.max(lastSoFar, periodSpan(p.period)!.last);
+  });
   return { level: doc.level ?? 0.95, method: chosen, points, source };
 }

@@ -11,7 +11,7 @@
  * all se are scaled up by √χ²_red (the usual over-dispersion correction).
  */
 import { Rng } from '../core/rng.js';
-import { periodOf, monthIndex } from '../core/months.js';
+import { periodOf, periodMiddle, periodSpan } from '../core/months.js';
 import type { ShareInput } from './shares.js';
 import { normalQuantile, quantileSorted } from '../core/stats.js';
 
@@ -62,10 +62,13 @@ interface LogitPoints {
   se: Float64Array;
 }
 
-/** Each month on the logit(share/L) scale with its standard error. */
+/** Month index of the last month the series measures (the projection's origin). */
+const lastMonth = (input: ShareInput): number => periodSpan(input.points[input.points.length - 1].period)!.last;
+
+/** Each period, at its middle month, on the logit(share/L) scale with its standard error. */
 function toLogitScale(input: ShareInput, ceiling: number): LogitPoints {
   const z = normalQuantile((1 + input.level) / 2);
-  const origin = monthIndex(input.points[input.points.length - 1].period);
+  const origin = lastMonth(input);
   const count = input.points.length;
   const out: LogitPoints = { t: new Float64Array(count), y: new Float64Array(count), se: new Float64Array(count) };
   input.points.forEach((p, i) => {
@@ -79,7 +82,7 @@ function toLogitScale(input: ShareInput, ceiling: number): LogitPoints {
     const intervalSe = (logit(clamp(p.hi)) - logit(clamp(p.lo))) / (2 * z);
     // An interval can't be narrower than binomial sampling noise for n documents.
     const binomialSe = 1 / Math.sqrt(p.n * u * (1 - u));
-    out.t[i] = monthIndex(p.period) - origin;
+    out.t[i] = periodMiddle(p.period)! - origin;
     out.y[i] = logit(u);
     out.se[i] = Math.max(intervalSe, binomialSe);
   });
@@ -107,11 +110,11 @@ function weightedLine(t: Float64Array, y: ArrayLike<number>, se: Float64Array) {
   return { a, b, varA: stt / det, varB: sw / det };
 }
 
-/** Fits the logistic curve to the series (at least two months). */
+/** Fits the logistic curve to the series (at least two periods). */
 export function fitLogistic(input: ShareInput, ceiling: number): TrendFit {
   if (!(ceiling > 0 && ceiling <= 1)) throw new TrendError('--ceiling must be in (0, 1]');
   if (input.points.length < 2) {
-    throw new TrendError(`${input.source}: a trend needs at least two months, found ${input.points.length}; use --synthetic for a fixed share`);
+    throw new TrendError(`${input.source}: a trend needs at least two periods, found ${input.points.length}; use --synthetic for a fixed share`);
   }
   const pts = toLogitScale(input, ceiling);
   const line = weightedLine(pts.t, pts.y, pts.se);
@@ -122,7 +125,7 @@ export function fitLogistic(input: ShareInput, ceiling: number): TrendFit {
   const scale = Math.max(1, dispersion);
   return {
     ceiling,
-    origin: monthIndex(input.points[input.points.length - 1].period),
+    origin: lastMonth(input),
     intercept: line.a,
     slope: line.b,
     interceptSe: Math.sqrt(line.varA * scale),
@@ -141,7 +144,7 @@ export function projectShares(input: ShareInput, opts: TrendOptions): ShareProje
   const fit = fitLogistic(input, opts.ceiling);
   const pts = toLogitScale(input, opts.ceiling);
   const noiseScale = Math.sqrt(Math.max(1, fit.dispersion));
-  const firstMonth = monthIndex(input.points[0].period);
+  const firstMonth = periodSpan(input.points[0].period)!.first;
   const monthCount = fit.origin + opts.horizon - firstMonth + 1;
   const rng = new Rng(opts.seed);
   const yStar = new Float64Array(pts.y.length);

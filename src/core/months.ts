@@ -38,6 +38,15 @@ export function yearOf(month: string): string {
 }
 
 /**
+ * Month index of a period's middle (fractional for an even number of months: a quarter's is its
+ * second month, a year's falls between June and July); null for a key that is not a period.
+ */
+export function periodMiddle(key: string): number | null {
+  const span = periodSpan(key);
+  return span ? (span.first + span.last) / 2 : null;
+}
+
+/**
  * First and last month index of a period key: a month "YYYY-MM", a quarter "YYYY-Qn", a
  * year "YYYY" or a span of years "YYYY–YYYY"; null for anything else.
  */

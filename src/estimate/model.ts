@@ -16,10 +16,11 @@ export type { InDomainSummary } from './indomain/summary.js';
 
 export type { Headline, HeadlineCheck } from './headline.js';
 import type { PeriodInfo } from './periods.js';
+import { periodSpan } from '../core/months.js';
 
 /** One month's estimated share of AI-generated documents. */
 export interface SharePoint {
-  /** Calendar month, "YYYY-MM". */
+  /** Calendar month "YYYY-MM", quarter "YYYY-Qn", year "YYYY" or span of years "YYYY–YYYY". */
   period: string;
   /** Point estimate of the AI share, in [0, 1]. */
   share: number;
@@ -121,18 +122,17 @@ export interface ShareReport {
   notes: string[];
 }
 
-const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
-
-/** The collapse-readable series: every numeric estimate of every valid month. */
+/** The collapse-readable series: every numeric estimate of every period (month, quarter, year or span of years). */
 export function seriesOf(groups: readonly GroupResult[]): SharePoint[] {
   const out: SharePoint[] = [];
+  const isPeriod = (key: string) => periodSpan(key) !== null;
   for (const g of groups) {
-    if (!PERIOD.test(g.key) || !g.headline) continue;
+    if (!isPeriod(g.key) || !g.headline) continue;
     const h = g.headline;
     out.push({ period: g.key, share: h.share, lo: h.lo, hi: h.hi, n: Math.round(h.n), method: HEADLINE_METHOD });
   }
   for (const g of groups) {
-    if (!PERIOD.test(g.key)) continue;
+    if (!isPeriod(g.key)) continue;
     for (const e of g.estimates) {
       if (e.status !== 'ok' || e.share === null || e.lo === null || e.hi === null || e.n <= 0) continue;
       out.push({ period: g.key, share: e.share, lo: e.lo, hi: e.hi, n: Math.round(e.n), method: e.method });

@@ -25,6 +25,29 @@ describe('ccaudit collapse --db', () => {
 
     const tooStrict = await runCli(['collapse', '--db', db, '--min-docs', '100000', '--runs', '2', '--generations', '1']);
     expect(tooStrict.status).not.toBe(0);
-    expect(tooStrict.stderr).toMatch(/no month with/);
+    expect(tooStrict.stderr).toMatch(/no period with ≥ 100000 scored documents; .*group by --period/);
+
+    // At the default --min-docs only one crawl month has enough; --period auto joins the sparse
+    // years before 2023, and the series the trend reads holds the joined periods.
+    const monthly = await runCli(['collapse', '--db', db, '--runs', '2', '--generations', '1']);
+    expect(monthly.status).not.toBe(0);
+    expect(monthly.stderr).toMatch(/a trend needs at least two periods, found 1/);
+    const auto = await runCli([
+      'collapse',
+      '--db',
+      db,
+      '--period',
+      'auto',
+      '--min-docs',
+      '10',
+      '--runs',
+      '2',
+      '--generations',
+      '1',
+      '--model',
+      'tail',
+    ]);
+    expect(auto.status, auto.stderr).toBe(0);
+    expect(auto.stdout).toMatch(/Input: .*\(method headline, 2 periods to 2024-Q2, /);
   }, 300_000);
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseShareCsv, parseShareJson, readShareFile, selectMethod, ShareInputError } from '../../src/collapse/shares.js';
+import { parseShareCsv, parseShareJson, periodDate, periodsNoun, readShareFile, selectMethod, ShareInputError } from '../../src/collapse/shares.js';
 import { fitLogistic, generationMonth, generationShares, projectShares, trendShare } from '../../src/collapse/trend.js';
 import { monthIndex } from '../../src/core/months.js';
 import { shareAt } from '../../src/collapse/mix.js';
@@ -33,6 +33,23 @@ describe('share series input', () => {
     expect(input.points[1]).toEqual({ period: '2024-02', share: 0.2, lo: 0.1, hi: 0.3, n: 100, method: 'corrected' });
   });
 
+  it('takes quarters, years and spans of years (report --period), in time order, and refuses overlapping ones', () => {
+    const point = (period: string, share: number) => ({ period, share, lo: share / 2, hi: Math.min(1, share * 2), n: 100, method: 'headline' });
+    const input = selectMethod({ series: [point('2024-Q1', 0.3), point('2013\u20132020', 0.01), point('2023', 0.1), point('2024-07', 0.4)] }, 'mem');
+    expect(input.points.map((p) => p.period)).toEqual(['2013\u20132020', '2023', '2024-Q1', '2024-07']);
+    expect(periodsNoun(input.points)).toBe('periods');
+    expect(periodsNoun([point('2024-01', 0.1)])).toBe('months');
+    // Plotted at the middle month: a year at July, a quarter at its second month.
+    expect(periodDate('2023')).toBe('2023-07-01');
+    expect(periodDate('2024-Q1')).toBe('2024-02-01');
+    expect(periodDate('2024-07')).toBe('2024-07-01');
+    const fit = fitLogistic(input, 1);
+    // The projection starts after the last month the series measures.
+    expect(fit.origin).toBe(monthIndex('2024-07'));
+    expect(fit.slope).toBeGreaterThan(0);
+    expect(() => selectMethod({ series: [point('2023', 0.1), point('2023-Q2', 0.2)] }, 'mem')).toThrow(/periods 2023 and 2023-Q2 overlap/);
+  });
+
   it('picks a method, or says which ones exist', () => {
     const doc = parseShareJson(
       JSON.stringify({
@@ -57,7 +74,11 @@ describe('share series input', () => {
       /series\[0\]: "share" must be a number in \[0, 1\]/,
     ],
     ['order.json', '{"series":[{"period":"2024-01","share":0.3,"lo":0.4,"hi":0.5,"n":5,"method":"m"}]}', /need lo ≤ share ≤ hi/],
-    ['period.json', '{"series":[{"period":"2024-13","share":0.3,"lo":0.2,"hi":0.5,"n":5,"method":"m"}]}', /"period" must be a month "YYYY-MM"/],
+    [
+      'period.json',
+      '{"series":[{"period":"2024-13","share":0.3,"lo":0.2,"hi":0.5,"n":5,"method":"m"}]}',
+      /"period" must be a month "YYYY-MM", a quarter "YYYY-Qn"/,
+    ],
     ['n.json', '{"series":[{"period":"2024-01","share":0.3,"lo":0.2,"hi":0.5,"n":2.5,"method":"m"}]}', /"n" must be a positive integer/],
     ['level.json', '{"level":95,"series":[]}', /"level" must be a number in \(0, 1\)/],
     [
@@ -105,7 +126,7 @@ describe('logistic trend', () => {
 
   it('refuses a ceiling below the data and a single month', () => {
     expect(() => fitLogistic(onCurve(0, 0.1, 1, 12), 0.3)).toThrow(/exceeds the ceiling 0.3/);
-    expect(() => fitLogistic(onCurve(0, 0.1, 1, 1), 1)).toThrow(/at least two months/);
+    expect(() => fitLogistic(onCurve(0, 0.1, 1, 1), 1)).toThrow(/at least two periods/);
   });
 
   it('bootstrap bands bracket the fit and widen past the data', async () => {

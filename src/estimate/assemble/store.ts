@@ -101,11 +101,13 @@ export async function buildReport(store: Store, o: ReportOptions): Promise<Share
 export interface ShareSeriesOptions {
   dateBasis: DateBasis;
   minDocs: number;
+  /** Months (default), quarters, years or `auto` periods, as in a report. */
+  period?: PeriodKind;
   seed?: number;
 }
 
 /**
- * The monthly headline series of a store at 95 % (the input `ccaudit collapse --db` projects
+ * The headline series of a store at 95 %, per month or `period` (the input `ccaudit collapse --db` projects
  * from), with the error-corrected and mixture series beside it: `{ level, series }` as in the
  * report's JSON.
  */
@@ -116,6 +118,7 @@ export function shareSeriesFromStore(store: Store, o: ShareSeriesOptions): { lev
     methods: new Set(['in-domain', 'baseline', 'corrected', 'mixture']),
     methodsExplicit: true,
     minDocs: o.minDocs,
+    period: o.period,
     level: 0.95,
     seed: o.seed,
     examples: 0,
