@@ -39,6 +39,9 @@ describe('in-domain estimate', () => {
     expect(model.info.generators.length).toBeGreaterThan(1);
     expect(model.info.selfCheck.n).toBeGreaterThan(20);
     expect(model.info.drift).not.toBeNull();
+    // A self-check under 3 points asks for no more references.
+    expect(model.info.selfCheck.meanAbsError).toBeLessThan(0.03);
+    expect(model.info.notes.filter((n) => n.includes('more references'))).toEqual([]);
 
     const month = (nAi: number) => [...d.testHuman.slice(0, 120 - nAi), ...d.testAi.slice(0, nAi)].map((r) => model.prepare(r.text));
     const zero = model.estimate(month(0), 1);
@@ -67,6 +70,23 @@ describe('in-domain estimate', () => {
     expect(h.headline?.check.period).toEqual(forty.periodCheck);
     expect(forty.periodCheck.n).toBe(4 * SELF_CHECK_SHARES.length);
     expect(forty.periodCheck.meanAbsError).toBeLessThan(0.1);
+  }, 120_000);
+
+  it('recommends more references when its own self-check errs by more than 3 points', async () => {
+    // fast-detect-gpt's encyclopaedia paragraphs and their GPT-2-class continuations: the
+    // audit's discriminator barely separates them.
+    const all = (await loadLabeled([join(SHARED, 'fastdetectgpt.jsonl')])).filter((r) => r.domain === 'wiki');
+    const human = all.filter((r) => r.label === 'human').slice(0, 120);
+    const ai = all.filter((r) => r.label === 'ai').slice(0, 60);
+    const model = InDomainModel.build(
+      human.map((r) => ({ text: r.text })),
+      ai.map((r) => ({ text: r.text, generator: r.generator })),
+      { level: 0.95, replicates: 100, seed: 3 },
+    );
+    expect(model.info.selfCheck.meanAbsError).toBeGreaterThan(0.03);
+    const note = model.info.notes.find((n) => n.includes('more references'));
+    expect(note).toMatch(/^the self-check errs by [\d.]+ points on average with 60 AI references: more references narrow it/);
+    expect(note).toContain('ccaudit references import');
   }, 120_000);
 
   it('refuses to train on too few texts, with the reason', () => {
