@@ -157,7 +157,7 @@ export async function renderHtml(report: CollapseReport): Promise<string> {
     body.push(
       figure(
         await vegaLiteToSvg(shareSpec),
-        'Points: measured monthly share with its interval. Line: logistic fit (dashed past the last month) with its 5–95% bootstrap band. Diamonds: the crawl month and share each generation trains on.',
+        `Points: measured share per ${periodsNoun(report.input.kind === 'shares' ? report.input.points : []) === 'months' ? 'month' : 'period (at its middle month)'} with its interval. Line: logistic fit (dashed past the last month) with its 5–95% bootstrap band. Diamonds: the crawl month and share each generation trains on.`,
       ),
     );
 

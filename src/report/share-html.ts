@@ -410,8 +410,8 @@ export async function renderShareHtml(r: ShareReport, methods: MethodsShown = 'h
       'p',
       [
         r.groupBy === 'month' && r.dateBasis === 'crawl'
-          ? 'Months are crawl months (WARC-Date).'
-          : 'Months come from the extracted publication date; the share of each date source is shown per group.',
+          ? `${r.period ? 'Periods are made of' : 'Months are'} crawl months (WARC-Date).`
+          : `${r.period ? 'Periods are made of months that' : 'Months'} come from the extracted publication date; the share of each date source is shown per group.`,
       ],
       'note',
     ),
