@@ -73,7 +73,7 @@ export interface BootstrapOptions {
 export const DEFAULT_LEVEL = 0.95;
 export const DEFAULT_REPLICATES = 1000;
 export const DEFAULT_SEED = 20250301;
-/** GPT-word baseline: months before this one (before ChatGPT's first full month). */
+/** GPT-word baseline: months before this one (ChatGPT came out at the end of November 2022). */
 export const DEFAULT_BASELINE_BEFORE = '2023-01';
 
 /** An estimate with no number, for the given reason. */
