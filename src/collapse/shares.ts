@@ -14,7 +14,7 @@
  * row per period and method.
  */
 import { readFile } from 'node:fs/promises';
-import { PERIOD, periodMiddle, periodOf, periodSpan } from '../core/months.js';
+import { PERIOD, periodSpan } from '../core/months.js';
 import { HEADLINE_METHOD, type SharePoint } from '../estimate/model.js';
 
 /** The document `ccaudit report --format json` writes (the fields collapse reads). */
@@ -38,11 +38,6 @@ export class ShareInputError extends Error {}
 /** "months" when every point is a calendar month, else "periods" (for the texts that count them). */
 export function periodsNoun(points: readonly SharePoint[]): string {
   return points.every((p) => PERIOD.test(p.period)) ? 'months' : 'periods';
-}
-
-/** The date a chart plots a period at: the first day of its middle month (of July for a year). */
-export function periodDate(period: string): string {
-  return `${periodOf(Math.ceil(periodMiddle(period)!))}-01`;
 }
 
 /** Reads and validates a share series from a .json or .csv file. */

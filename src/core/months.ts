@@ -46,6 +46,12 @@ export function periodMiddle(key: string): number | null {
   return span ? (span.first + span.last) / 2 : null;
 }
 
+/** The date a chart plots a period at: the first day of its middle month (of July for a year). */
+export function periodDate(key: string): string | null {
+  const middle = periodMiddle(key);
+  return middle === null ? null : `${periodOf(Math.ceil(middle))}-01`;
+}
+
 /**
  * First and last month index of a period key: a month "YYYY-MM", a quarter "YYYY-Qn", a
  * year "YYYY" or a span of years "YYYY–YYYY"; null for anything else.

@@ -163,7 +163,8 @@ export function chooseHeadline(
   // (The excess-vocabulary lower bound reads unscored text and is never a headline.)
   const shares = estimates.filter((e) => e.kind !== 'excess-lower-bound');
   if (shares.some((e) => e.status === 'too-few-documents') && shares.every((e) => e.status === 'too-few-documents' || e.status === 'no-data')) {
-    const scored = Math.max(0, ...shares.filter((e) => e.status === 'too-few-documents').map((e) => e.n));
+    // Detector-based estimates count scored documents (the word mixtures count documents with words).
+    const scored = Math.max(0, ...shares.filter((e) => e.status === 'too-few-documents' && e.detector !== null).map((e) => e.n));
     return { headline: null, reason: `too few scored documents (${scored} scored, minimum ${o.minDocs})` };
   }
   return { headline: null, reason: 'no method has an estimate for this period' };

@@ -73,8 +73,14 @@ export function autoPeriods(docsPerMonth: ReadonlyMap<string, number>, minDocs: 
     } else label(open);
     open = null;
   };
-  const breakYears = breaks.map(yearOf);
-  const eraOf = (year: string) => breakYears.filter((b) => b <= year).length;
+  // A break in January falls between two years; any other break splits its own year, which then
+  // stands apart from the years on both sides.
+  const eraOf = (year: string) =>
+    breaks.reduce((era, b) => {
+      const y = yearOf(b);
+      if (b.endsWith('-01')) return era + (year >= y ? 2 : 0);
+      return era + (year > y ? 2 : year === y ? 1 : 0);
+    }, 0);
   let era = -1;
   for (const [year, months] of years) {
     const total = months.reduce((s, m) => s + n(m), 0);

@@ -7,6 +7,7 @@
 import { vegaLiteToSvg, type VegaLiteSpec } from './charts.js';
 import { el, figure, htmlPage, safe, table, type SafeHtml } from './html.js';
 import type { ShareReport } from '../estimate/model.js';
+import { periodDate } from '../core/months.js';
 import {
   calibrationLabel,
   commonFailure,
@@ -63,7 +64,7 @@ function shareRows(r: ShareReport, keep: (e: ShareEstimate) => boolean): ShareRo
       .filter((e) => e.status === 'ok' && keep(e))
       .map((e) => {
         const row: ShareRow = {
-          date: PERIOD.test(g.key) ? `${g.key}-01` : undefined,
+          date: periodDate(g.key) ?? undefined,
           group: g.key,
           method: e.method,
           share: e.share!,
@@ -133,7 +134,7 @@ function shareChart(title: string, rows: ShareRow[], monthly: boolean): VegaLite
 }
 
 function documentsChart(r: ShareReport, monthly: boolean): VegaLiteSpec {
-  const rows = r.groups.flatMap((g) => Object.entries(g.dateSources).map(([source, n]) => ({ date: `${g.key}-01`, group: g.key, source, n })));
+  const rows = r.groups.flatMap((g) => Object.entries(g.dateSources).map(([source, n]) => ({ date: periodDate(g.key), group: g.key, source, n })));
   const x = monthly ? monthAxis : { field: 'group', type: 'nominal' as const, title: null, sort: null, axis: { labelAngle: -40, labelLimit: 140 } };
   return {
     title: { text: `documents per ${groupLabel(r)}, by date source`, fontSize: 13 },
@@ -154,14 +155,14 @@ function gptWordCharts(r: ShareReport, monthly: boolean): VegaLiteSpec[] {
   if (!gw || gw.periods.length === 0) return [];
   const x = monthly ? monthAxis : { field: 'group', type: 'nominal' as const, title: null, sort: null };
   const whole = gw.periods
-    .filter((p) => !monthly || PERIOD.test(p.period))
-    .map((p) => ({ date: `${p.period}-01`, group: p.period, opm: p.opm, series: 'whole lexicon' }));
+    .filter((p) => !monthly || periodDate(p.period) !== null)
+    .map((p) => ({ date: periodDate(p.period), group: p.period, opm: p.opm, series: 'whole lexicon' }));
   const words = gw.words
     .slice(0, 8)
     .flatMap((w) =>
       w.periods
-        .filter((p) => !monthly || PERIOD.test(p.period))
-        .map((p) => ({ date: `${p.period}-01`, group: p.period, opm: p.opm, series: w.forms[0] ?? w.key })),
+        .filter((p) => !monthly || periodDate(p.period) !== null)
+        .map((p) => ({ date: periodDate(p.period), group: p.period, opm: p.opm, series: w.forms[0] ?? w.key })),
     );
   const chart = (title: string, values: unknown[]): VegaLiteSpec =>
     ({
@@ -267,7 +268,7 @@ function headlineRows(r: ShareReport): ShareRow[] {
     g.headline
       ? [
           {
-            date: PERIOD.test(g.key) ? `${g.key}-01` : undefined,
+            date: periodDate(g.key) ?? undefined,
             group: g.key,
             method: `headline (${g.headline.method})`,
             share: g.headline.share,

@@ -162,20 +162,27 @@ export function* reportDocuments(store: Store, q: ReportQuery): Generator<Report
 /**
  * Documents per month (of publication or crawl) with the same filters as `reportDocuments`
  * (language, duplicates left out), so periods can be chosen before the documents stream.
- * Counted are the documents with a score, the ones the estimators can use (a page too short
- * or in a script no detector reads has none), or every document when none has a score yet.
+ * Counted are the documents with a score by one of the report's detector versions, the ones
+ * the estimators can use (a page too short or in a script no detector reads has none), or every
+ * document when none has such a score.
  */
-export function documentsPerMonth(store: Store, q: Pick<ReportQuery, 'dateBasis' | 'lang'>): Map<string, number> {
+export function documentsPerMonth(store: Store, q: Pick<ReportQuery, 'dateBasis' | 'lang' | 'detectors'>): Map<string, number> {
   const col = q.dateBasis === 'publication' ? 'd.pub_month' : 'd.crawl_month';
+  const versions = q.detectors.map((_, i) => `(s.detector = @d${i} AND s.detector_version = @v${i})`).join(' OR ') || '0';
+  const params: Record<string, string | null> = { lang: q.lang ?? null };
+  q.detectors.forEach((d, i) => {
+    params[`d${i}`] = d.detector;
+    params[`v${i}`] = d.detectorVersion;
+  });
   const rows = store
     .statement(
       `SELECT ${col} AS month, COUNT(*) AS n,
-              SUM(EXISTS (SELECT 1 FROM scores s WHERE s.document_id = d.id AND s.score IS NOT NULL)) AS scored
+              SUM(EXISTS (SELECT 1 FROM scores s WHERE s.document_id = d.id AND s.score IS NOT NULL AND (${versions}))) AS scored
        FROM documents d JOIN records r ON r.id = d.record_pk
        WHERE (@lang IS NULL OR d.lang = @lang) AND NOT ${DUPLICATE_SQL} AND ${col} IS NOT NULL
        GROUP BY ${col}`,
     )
-    .all({ lang: q.lang ?? null }) as Array<{ month: string; n: number; scored: number }>;
+    .all(params) as Array<{ month: string; n: number; scored: number }>;
   const anyScored = rows.some((r) => r.scored > 0);
   return new Map(rows.map((r) => [r.month, anyScored ? r.scored : r.n]));
 }

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseShareCsv, parseShareJson, periodDate, periodsNoun, readShareFile, selectMethod, ShareInputError } from '../../src/collapse/shares.js';
+import { parseShareCsv, parseShareJson, periodsNoun, readShareFile, selectMethod, ShareInputError } from '../../src/collapse/shares.js';
 import { fitLogistic, generationMonth, generationShares, projectShares, trendShare } from '../../src/collapse/trend.js';
-import { monthIndex } from '../../src/core/months.js';
+import { monthIndex, periodDate } from '../../src/core/months.js';
 import { shareAt } from '../../src/collapse/mix.js';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');

@@ -39,6 +39,18 @@ describe('period keys', () => {
     // A break inside a year (a cutoff of 2022-11-30) keeps that year apart from both sides.
     const mid = autoPeriods(new Map([...counts, ['2022-06', 3]]), 10, ['2022-11', '2023-01']);
     expect([...new Set(mid.values())]).toEqual(['2019\u20132020', '2022', '2023']);
+    // A later cutoff (2023-03) splits 2023: its pre-cutoff February must not join 2024.
+    const late = autoPeriods(
+      new Map([
+        ['2022-06', 40],
+        ['2023-02', 10],
+        ['2023-08', 10],
+        ['2024-05', 15],
+      ]),
+      30,
+      ['2023-01', '2023-03'],
+    );
+    expect(Object.fromEntries(late)).toEqual({ '2022-06': '2022-06', '2023-02': '2023', '2023-08': '2023', '2024-05': '2024' });
   });
 
   it('auto joins short years into spans until each has --min-docs, never across a year long enough', () => {

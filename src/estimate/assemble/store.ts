@@ -201,7 +201,7 @@ export function buildStoreReport(store: Store, o: StoreReportOptions): ShareRepo
   const agg = new EstimateAggregator(detectors, { ...aggregateConfig(o, res, o.by === 'month'), domainBaseline: domain.config });
   const periods =
     o.by === 'month' && (o.period ?? 'month') !== 'month'
-      ? periodMap(o.period!, documentsPerMonth(store, { dateBasis: o.dateBasis, lang: o.lang }), o.minDocs, [
+      ? periodMap(o.period!, documentsPerMonth(store, { dateBasis: o.dateBasis, lang: o.lang, detectors: chosen }), o.minDocs, [
           o.baselineBefore ?? DEFAULT_BASELINE_BEFORE,
           ...(domain.baselineRule ? [domain.baselineRule.cutoff.slice(0, 7)] : []),
         ])
