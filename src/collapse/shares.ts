@@ -2,7 +2,8 @@
  * The AI-share series that `ccaudit report --format json` emits and
  * `ccaudit collapse --shares` reads, as JSON or CSV: one point per period, a calendar month
  * ("2024-03"), a quarter ("2024-Q1"), a year ("2024") or a span of years ("2013–2020"), as the
- * report's `--period` grouped them; a trend places each at its middle month.
+ * report's `--period` grouped them; a trend places each at its documents' mean month (`at`)
+ * when the report gives it, else at its middle month.
  *
  * JSON:
  * ```json
@@ -10,11 +11,11 @@
  *   "series": [ { "period": "2024-03", "share": 0.12, "lo": 0.08, "hi": 0.16, "n": 240, "method": "corrected" } ] }
  * ```
  * Other top-level fields are allowed and ignored. CSV: a header row naming the
- * columns period,share,lo,hi,n,method (any order; extra columns ignored), one
- * row per period and method.
+ * columns period,share,lo,hi,n,method (any order; extra columns ignored; optional at and
+ * through: where a longer period's documents are, see SharePoint), one row per period and method.
  */
 import { readFile } from 'node:fs/promises';
-import { PERIOD, periodSpan } from '../core/months.js';
+import { monthIndex, PERIOD, periodMiddle, periodSpan } from '../core/months.js';
 import { HEADLINE_METHOD, type SharePoint } from '../estimate/model.js';
 
 /** The document `ccaudit report --format json` writes (the fields collapse reads). */
@@ -76,6 +77,18 @@ export function parseShareJson(text: string, source = 'input'): ShareSeries {
 }
 
 const CSV_COLUMNS = ['period', 'share', 'lo', 'hi', 'n', 'method'] as const;
+/** Where a period longer than a month has its documents (see SharePoint). */
+const OPTIONAL_CSV_COLUMNS = ['at', 'through'] as const;
+
+/** The month index a trend places a point at: its documents' mean month, else its middle. */
+export function pointMonth(p: SharePoint): number {
+  return p.at ? monthIndex(p.at) : periodMiddle(p.period)!;
+}
+
+/** The last month a point measures: its documents' last month, else its period's. */
+export function pointLastMonth(p: SharePoint): number {
+  return p.through ? monthIndex(p.through) : periodSpan(p.period)!.last;
+}
 
 /** Parses the CSV form (simple CSV: optional double quotes, no embedded newlines). */
 export function parseShareCsv(text: string, source = 'input'): ShareSeries {
@@ -96,6 +109,7 @@ export function parseShareCsv(text: string, source = 'input'): ShareSeries {
       const cell = (cells[header.indexOf(col)] ?? '').trim();
       row[col] = col === 'period' || col === 'method' ? cell : cell === '' ? undefined : Number(cell);
     }
+    for (const col of OPTIONAL_CSV_COLUMNS) if (header.includes(col)) row[col] = (cells[header.indexOf(col)] ?? '').trim();
     return validatePoint(row, `${source}: line ${i + 2}`);
   });
   return { series: points };
@@ -148,7 +162,17 @@ function validatePoint(row: Record<string, unknown>, where: string): SharePoint 
   if (typeof method !== 'string' || method === '') {
     throw new ShareInputError(`${where}: "method" must be a non-empty string`);
   }
-  return { period, share: share as number, lo: lo as number, hi: hi as number, n, method };
+  const span = periodSpan(period)!;
+  const placement: Pick<SharePoint, 'at' | 'through'> = {};
+  for (const name of ['at', 'through'] as const) {
+    const v = row[name];
+    if (v === undefined || v === null || v === '') continue;
+    if (typeof v !== 'string' || !PERIOD.test(v) || monthIndex(v) < span.first || monthIndex(v) > span.last) {
+      throw new ShareInputError(`${where}: "${name}" must be a month "YYYY-MM" within ${period}, got ${JSON.stringify(v)}`);
+    }
+    placement[name] = v;
+  }
+  return { period, share: share as number, lo: lo as number, hi: hi as number, n, method, ...placement };
 }
 
 /** Keeps one method's rows, sorted by month; rejects ambiguous or duplicate input. */

@@ -11,8 +11,8 @@
  * all se are scaled up by √χ²_red (the usual over-dispersion correction).
  */
 import { Rng } from '../core/rng.js';
-import { periodOf, periodMiddle, periodSpan } from '../core/months.js';
-import type { ShareInput } from './shares.js';
+import { periodOf, periodSpan } from '../core/months.js';
+import { pointLastMonth, pointMonth, type ShareInput } from './shares.js';
 import { normalQuantile, quantileSorted } from '../core/stats.js';
 
 export interface TrendOptions {
@@ -63,9 +63,9 @@ interface LogitPoints {
 }
 
 /** Month index of the last month the series measures (the projection's origin). */
-const lastMonth = (input: ShareInput): number => periodSpan(input.points[input.points.length - 1].period)!.last;
+const lastMonth = (input: ShareInput): number => Math.max(...input.points.map(pointLastMonth));
 
-/** Each period, at its middle month, on the logit(share/L) scale with its standard error. */
+/** Each period, at its documents' mean month (else its middle), on the logit(share/L) scale with its standard error. */
 function toLogitScale(input: ShareInput, ceiling: number): LogitPoints {
   const z = normalQuantile((1 + input.level) / 2);
   const origin = lastMonth(input);
@@ -82,7 +82,7 @@ function toLogitScale(input: ShareInput, ceiling: number): LogitPoints {
     const intervalSe = (logit(clamp(p.hi)) - logit(clamp(p.lo))) / (2 * z);
     // An interval can't be narrower than binomial sampling noise for n documents.
     const binomialSe = 1 / Math.sqrt(p.n * u * (1 - u));
-    out.t[i] = periodMiddle(p.period)! - origin;
+    out.t[i] = pointMonth(p) - origin;
     out.y[i] = logit(u);
     out.se[i] = Math.max(intervalSe, binomialSe);
   });

@@ -5,6 +5,7 @@
  * date sources and pairwise detector agreement.
  */
 import { normalizeText, tokenize } from '../detect/text.js';
+import { monthIndex, periodOf } from '../core/months.js';
 import { findDisagreements, type Disagreement } from './disagreement.js';
 import type { ExcessAnalysis } from './excess.js';
 import type { MarkerCounter } from './markers.js';
@@ -71,6 +72,8 @@ export interface AggregateDocument {
   text?: string | null;
   /** Scores aligned with the aggregator's detectors. */
   scores: ReadonlyArray<number | null>;
+  /** The document's own "YYYY-MM" month, when groups are periods longer than a month. */
+  month?: string | null;
 }
 
 export interface GroupResult {
@@ -88,6 +91,11 @@ export interface GroupResult {
    */
   headline?: Headline | null;
   headlineNote?: string | null;
+  /**
+   * Where a period longer than a month has its documents: their mean month (rounded) and their
+   * last month; absent for months and for groups that are not periods.
+   */
+  months?: { mean: string; last: string };
 }
 
 /** Label agreement of two detectors on the documents both scored. */
@@ -118,6 +126,8 @@ export interface AggregateResult {
 
 interface GroupState {
   documents: number;
+  /** Documents with a month of their own, the sum of their month indexes and the latest. */
+  dated: { n: number; sum: number; last: number };
   dateSources: Map<string, number>;
   /** One accumulator per running estimator, in `runs` order. */
   accumulators: GroupAccumulator[];
@@ -174,10 +184,21 @@ export class EstimateAggregator {
     let g = this.groups.get(doc.group);
     if (!g) {
       const key = doc.group;
-      g = { documents: 0, dateSources: new Map(), accumulators: this.runs.map(({ run }) => run.group(key)) };
+      g = {
+        documents: 0,
+        dated: { n: 0, sum: 0, last: -Infinity },
+        dateSources: new Map(),
+        accumulators: this.runs.map(({ run }) => run.group(key)),
+      };
       this.groups.set(doc.group, g);
     }
     g.documents++;
+    if (doc.month && doc.month !== doc.group) {
+      const m = monthIndex(doc.month);
+      g.dated.n++;
+      g.dated.sum += m;
+      g.dated.last = Math.max(g.dated.last, m);
+    }
     const ds = doc.dateSource ?? 'unknown';
     g.dateSources.set(ds, (g.dateSources.get(ds) ?? 0) + 1);
     this.countAgreement(doc.scores);
@@ -254,6 +275,7 @@ export class EstimateAggregator {
         tooFew: g.documents < minDocs,
         estimates,
         disagreements: findDisagreements(estimates),
+        ...(g.dated.n > 0 ? { months: { mean: periodOf(Math.round(g.dated.sum / g.dated.n)), last: periodOf(g.dated.last) } } : {}),
       };
     });
 

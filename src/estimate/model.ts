@@ -22,6 +22,12 @@ import { periodSpan } from '../core/months.js';
 export interface SharePoint {
   /** Calendar month "YYYY-MM", quarter "YYYY-Qn", year "YYYY" or span of years "YYYY–YYYY". */
   period: string;
+  /**
+   * For a period longer than a month: the mean month of its documents (rounded) and the last
+   * month that has any; a trend places the point there instead of at the period's middle.
+   */
+  at?: string;
+  through?: string;
   /** Point estimate of the AI share, in [0, 1]. */
   share: number;
   /** Lower end of the confidence interval, in [0, share]. */
@@ -122,6 +128,8 @@ export interface ShareReport {
   notes: string[];
 }
 
+const placement = (g: GroupResult): Pick<SharePoint, 'at' | 'through'> => (g.months ? { at: g.months.mean, through: g.months.last } : {});
+
 /** The collapse-readable series: every numeric estimate of every period (month, quarter, year or span of years). */
 export function seriesOf(groups: readonly GroupResult[]): SharePoint[] {
   const out: SharePoint[] = [];
@@ -129,13 +137,13 @@ export function seriesOf(groups: readonly GroupResult[]): SharePoint[] {
   for (const g of groups) {
     if (!isPeriod(g.key) || !g.headline) continue;
     const h = g.headline;
-    out.push({ period: g.key, share: h.share, lo: h.lo, hi: h.hi, n: Math.round(h.n), method: HEADLINE_METHOD });
+    out.push({ period: g.key, share: h.share, lo: h.lo, hi: h.hi, n: Math.round(h.n), method: HEADLINE_METHOD, ...placement(g) });
   }
   for (const g of groups) {
     if (!isPeriod(g.key)) continue;
     for (const e of g.estimates) {
       if (e.status !== 'ok' || e.share === null || e.lo === null || e.hi === null || e.n <= 0) continue;
-      out.push({ period: g.key, share: e.share, lo: e.lo, hi: e.hi, n: Math.round(e.n), method: e.method });
+      out.push({ period: g.key, share: e.share, lo: e.lo, hi: e.hi, n: Math.round(e.n), method: e.method, ...placement(g) });
     }
   }
   return out;

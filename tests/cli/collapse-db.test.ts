@@ -49,5 +49,7 @@ describe('ccaudit collapse --db', () => {
     ]);
     expect(auto.status, auto.stderr).toBe(0);
     expect(auto.stdout).toMatch(/Input: .*\(method headline, 2 periods to 2024-Q2, /);
+    // The projection starts at the last month with documents (May), not at the quarter's end.
+    expect(auto.stdout).toMatch(/g1 2024-05 /);
   }, 300_000);
 });

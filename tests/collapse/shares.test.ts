@@ -48,6 +48,19 @@ describe('share series input', () => {
     expect(fit.origin).toBe(monthIndex('2024-07'));
     expect(fit.slope).toBeGreaterThan(0);
     expect(() => selectMethod({ series: [point('2023', 0.1), point('2023-Q2', 0.2)] }, 'mem')).toThrow(/periods 2023 and 2023-Q2 overlap/);
+    // Where the report says a longer period's documents are, the trend goes there: a year crawled
+    // only from January to March stands in February and the projection starts in March.
+    const placed = parseShareJson(JSON.stringify({ series: [point('2023', 0.1), { ...point('2024', 0.3), at: '2024-02', through: '2024-03' }] }));
+    const partial = selectMethod(placed, 'mem');
+    expect(fitLogistic(partial, 1).origin).toBe(monthIndex('2024-03'));
+    expect(fitLogistic(input, 1).origin).toBe(monthIndex('2024-07'));
+    expect(() => parseShareJson(JSON.stringify({ series: [{ ...point('2024', 0.3), at: '2025-01' }] }))).toThrow(
+      /"at" must be a month "YYYY-MM" within 2024, got "2025-01"/,
+    );
+    const csv = parseShareCsv(
+      'period,share,lo,hi,n,method,at,through\n2024,0.3,0.15,0.6,100,headline,2024-02,2024-03\n2023,0.1,0.05,0.2,100,headline,,\n',
+    );
+    expect(csv.series).toEqual(placed.series.slice().reverse());
   });
 
   it('picks a method, or says which ones exist', () => {

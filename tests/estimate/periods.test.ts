@@ -154,6 +154,13 @@ describe('--period on the CLI', () => {
     expect(tooFew(auto)).toBeLessThan(tooFew(monthly));
     expect(auto.groups.map((g: { key: string }) => g.key)).toContain('2024-Q2');
     expect(auto.period.merged).toContainEqual({ period: '2024-Q2', months: ['2024-04', '2024-05'] });
+    // A longer period says where its documents are, and its series points carry that for collapse.
+    const q2 = auto.groups.find((g: { key: string }) => g.key === '2024-Q2');
+    expect(q2.months).toEqual({ mean: '2024-04', last: '2024-05' });
+    for (const p of auto.series.filter((s: { period: string }) => s.period === '2024-Q2')) {
+      expect([p.at, p.through]).toEqual(['2024-04', '2024-05']);
+    }
+    expect(monthly.groups.every((g: { months?: unknown }) => g.months === undefined)).toBe(true);
     // Every document is in exactly one period.
     const docs = (r: { groups: Array<{ documents: number }> }) => r.groups.reduce((s, g) => s + g.documents, 0);
     expect(docs(auto)).toBe(docs(monthly));

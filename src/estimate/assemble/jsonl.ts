@@ -220,6 +220,7 @@ export async function buildJsonlReport(path: string, input: Readable, o: JsonlRe
     }
     agg.add({
       group: by === 'month' ? (periods && line.month ? periods.map(line.month) : line.month) : 'all',
+      month: periods ? line.month : null,
       dateSource: line.month ? 'jsonl month' : 'none',
       lang: line.lang,
       // Stratum fields of the domain-matched estimators.

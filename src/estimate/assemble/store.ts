@@ -214,7 +214,7 @@ export function buildStoreReport(store: Store, o: StoreReportOptions): ShareRepo
     withText: agg.needsText,
     baselineRule: domain.baselineRule ?? null,
   })) {
-    agg.add(periods && doc.group ? { ...doc, group: periods.map(doc.group) } : doc);
+    agg.add(periods && doc.group ? { ...doc, group: periods.map(doc.group), month: doc.group } : doc);
   }
 
   const head = headlineDetector(detectors);
