@@ -3,8 +3,8 @@ import { vegaLiteToSvg, type VegaLiteSpec } from '../report/charts.js';
 import { el, figure, htmlPage, table, type SafeHtml } from '../report/html.js';
 import { formatNumber } from './render.js';
 import type { CollapseReport, GenerationShare } from './run.js';
-import { pointMonth, periodsNoun } from './shares.js';
-import { periodOf } from '../core/months.js';
+import { periodsNoun } from './shares.js';
+import { periodDate } from '../core/months.js';
 import { MODEL_DESCRIPTIONS, MODEL_NAMES } from './scenarios.js';
 import type { ScenarioResult } from './simulate.js';
 
@@ -65,7 +65,8 @@ function measuredShareChart(report: CollapseReport): VegaLiteSpec | null {
     q95: m.q95,
     part: m.projected ? 'projected' : 'fitted',
   }));
-  const measured = report.input.points.map((p) => ({ date: `${periodOf(Math.round(pointMonth(p)))}-01`, share: p.share, lo: p.lo, hi: p.hi }));
+  // A longer period stands where its documents are (`at`), else at its middle month.
+  const measured = report.input.points.map((p) => ({ date: p.at ? date(p.at) : periodDate(p.period)!, share: p.share, lo: p.lo, hi: p.hi }));
   const gens = report.generationShares
     .filter((g) => g.period !== null && !g.held)
     .map((g) => ({ date: date(g.period!), share: g.share, label: `g${g.generation}` }));

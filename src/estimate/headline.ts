@@ -10,7 +10,7 @@
  * A period gets no headline (with the reason) when it has too few documents, when no method
  * has a number, or when most of its documents are unlike every topic of the baseline.
  */
-import type { ShareEstimate } from './types.js';
+import { pointsText, type ShareEstimate } from './types.js';
 import { IN_DOMAIN_METHOD, type InDomainDetails } from './indomain/summary.js';
 
 /**
@@ -63,10 +63,6 @@ export interface HeadlineChoice {
   reason: string | null;
 }
 
-function pts(x: number): string {
-  return `${(x * 100).toFixed(1)} points`;
-}
-
 /** The headline of one period from its estimates. */
 export function chooseHeadline(
   estimates: readonly ShareEstimate[],
@@ -102,7 +98,7 @@ export function chooseHeadline(
           coverage: sc.coverage,
           n: sc.n,
           period: d.periodCheck ?? null,
-          text: `self-check: mean error ${pts(sc.meanAbsError)}, ${Math.round(sc.coverage * 100)} % of ${sc.n} known-answer intervals covered${sc.inflation > 1 ? ` (intervals widened ×${sc.inflation})` : ''}`,
+          text: `self-check: mean error ${pointsText(sc.meanAbsError)}, ${Math.round(sc.coverage * 100)} % of ${sc.n} known-answer intervals covered${sc.inflation > 1 ? ` (intervals widened ×${sc.inflation})` : ''}`,
         },
         calibration: inDomain.calibration === 'user-labeled' ? 'user-labeled' : 'baseline',
         note: d.atBound ? `the estimate sits on ${inDomain.share <= 0 ? '0' : '1'}` : null,
@@ -151,7 +147,7 @@ export function chooseHeadline(
           coverage: null,
           n: 0,
           period: null,
-          text: `not calibrated to this corpus: development calibration, interval widened by ±${pts(CROSS_DOMAIN_ERROR)} (its error on other domains)`,
+          text: `not calibrated to this corpus: development calibration, interval widened by ±${pointsText(CROSS_DOMAIN_ERROR)} (its error on other domains)`,
         },
         calibration: 'development',
         note: 'not calibrated to this corpus',

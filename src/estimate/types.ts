@@ -73,6 +73,9 @@ export interface BootstrapOptions {
 export const DEFAULT_LEVEL = 0.95;
 export const DEFAULT_REPLICATES = 1000;
 export const DEFAULT_SEED = 20250301;
+/** A share's error or distance in percentage points, as reports print it: "2.1 points". */
+export const pointsText = (share: number): string => `${(share * 100).toFixed(1)} points`;
+
 /** GPT-word baseline: months before this one (ChatGPT came out at the end of November 2022). */
 export const DEFAULT_BASELINE_BEFORE = '2023-01';
 

@@ -31,6 +31,7 @@ import { styleFeatures } from '../../detect/features/style.js';
 import { runPeriodSelfCheck, runSelfCheck, type PeriodSelfCheck, type SelfCheckResult } from './self-check.js';
 import { HumanNeighbours, neighbourCounts } from './neighbours.js';
 import { decodeModel, encodeModel } from './model-bytes.js';
+import { pointsText } from '../types.js';
 
 /** A training text: a baseline page (human) or an AI reference. */
 export interface InDomainText {
@@ -462,8 +463,6 @@ export class InDomainModel {
  * points over ten draws.
  */
 const RECOMMENDED_REFERENCES = 300;
-
-const pointsText = (share: number): string => `${(share * 100).toFixed(1)} points`;
 
 /** Draws of the per-period self-check (each runs every self-check share once). */
 const PERIOD_CHECK_DRAWS = 4;
