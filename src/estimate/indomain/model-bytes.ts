@@ -9,7 +9,7 @@ import type { MixtureComponents } from './score-mixture.js';
 import type { NeighbourState } from './neighbours.js';
 import type { StrataState } from './strata.js';
 
-export const MODEL_FORMAT = 7;
+export const MODEL_FORMAT = 8;
 const MAGIC = 'ccaudit-indomain';
 
 type Typed = Float32Array | Float64Array | Int32Array;

@@ -8,7 +8,7 @@
  * that widens every interval until they would have.
  */
 import { Rng, mixSeed } from '../../core/rng.js';
-import { estimateShare, type MixtureComponents } from './score-mixture.js';
+import { estimateShare, stratumPools, type MixtureComponents } from './score-mixture.js';
 
 export const SELF_CHECK_SHARES = [0, 0.05, 0.1, 0.2, 0.3, 0.45, 0.6] as const;
 
@@ -172,21 +172,4 @@ export function runPeriodSelfCheck(
     }
   }
   return { meanAbsError: err / n, n };
-}
-
-/** The documents of `half` in a stratum, else in its language group, else all of `half`. */
-function stratumPools(half: readonly number[], clusterOf: ArrayLike<number>, comp: MixtureComponents): (stratum: number) => readonly number[] {
-  const byStratum = new Map<number, number[]>();
-  const byGroup = new Map<number, number[]>();
-  const groupOf = (k: number): number => (comp.groups ? comp.groups[k] : 0);
-  const push = (m: Map<number, number[]>, key: number, j: number) => {
-    const list = m.get(key);
-    if (list) list.push(j);
-    else m.set(key, [j]);
-  };
-  for (const j of half) {
-    push(byStratum, clusterOf[j], j);
-    push(byGroup, groupOf(clusterOf[j]), j);
-  }
-  return (stratum) => byStratum.get(stratum) ?? byGroup.get(groupOf(stratum)) ?? half;
 }

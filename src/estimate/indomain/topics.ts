@@ -69,7 +69,7 @@ export class TopicClusters {
   private constructor(
     readonly idf: Float32Array,
     readonly centroids: Float32Array[],
-    /** Similarity below which a document is unlike every training text's topic (their 5th percentile). */
+    /** Similarity below which a document is unlike every training text's topic (the 5th percentile of their held-out similarities). */
     readonly novelBelow: number,
   ) {}
 
@@ -139,7 +139,7 @@ export class TopicClusters {
       }
       if (moved === 0) break;
     }
-    const sims = xs.map((x) => nearest(centroids, x).similarity).sort((a, b) => a - b);
+    const sims = heldOutSimilarities(xs, centroids).sort((a, b) => a - b);
     const novelBelow = sims.length ? sims[Math.floor(0.05 * (sims.length - 1))] : 0;
     return new TopicClusters(idf, centroids, novelBelow);
   }
@@ -152,6 +152,39 @@ export class TopicClusters {
   assign(counts: Map<number, number>): TopicAssignment {
     return nearest(this.centroids, weigh(counts, this.idf));
   }
+}
+
+/**
+ * Each training text's similarity to its nearest topic as a new text would see it: its own
+ * cluster's centroid is recomputed without it. A centroid holds a piece of every member, so a
+ * member always looks more like its topic than an unseen text of the same topic does; read
+ * in-sample, the 5th percentile of similarities flagged most unseen texts of small or
+ * word-poor clusters as unlike every topic.
+ */
+function heldOutSimilarities(xs: readonly TopicVector[], centroids: readonly Float32Array[]): number[] {
+  const own = xs.map((x) => nearest(centroids, x).cluster);
+  const sums = centroids.map(() => new Float64Array(TOPIC_DIMS));
+  xs.forEach((x, i) => {
+    const sum = sums[own[i]];
+    for (let t = 0; t < x.index.length; t++) sum[x.index[t]] += x.value[t];
+  });
+  const sumNorm2 = sums.map((sum) => sum.reduce((s, v) => s + v * v, 0));
+  return xs.map((x, i) => {
+    const c = own[i];
+    let xs2 = 0;
+    let xsum = 0;
+    for (let t = 0; t < x.index.length; t++) {
+      xs2 += x.value[t] * x.value[t];
+      xsum += x.value[t] * sums[c][x.index[t]];
+    }
+    // x · (S − x) / ‖S − x‖, the cosine with the centroid of the other members.
+    const rest2 = sumNorm2[c] - 2 * xsum + xs2;
+    let best = rest2 > 1e-12 ? (xsum - xs2) / Math.sqrt(rest2) : 0;
+    centroids.forEach((centroid, j) => {
+      if (j !== c) best = Math.max(best, dot(centroid, x));
+    });
+    return best;
+  });
 }
 
 function nearest(centroids: readonly Float32Array[], x: TopicVector): TopicAssignment {
