@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadLabeled } from '../../src/detect/labeled.js';
 import { splitByOpening } from '../support/labeled-split.js';
-import { InDomainModel } from '../../src/estimate/indomain/model.js';
+import { ASSUMED_GENERATOR_MISS, InDomainModel } from '../../src/estimate/indomain/model.js';
 import { mixtureWeight, quantileEdges, type MixtureComponents } from '../../src/estimate/indomain/score-mixture.js';
 import { runPeriodSelfCheck, runSelfCheck, SELF_CHECK_SHARES } from '../../src/estimate/indomain/self-check.js';
 import { Rng } from '../../src/core/rng.js';
@@ -87,6 +87,24 @@ describe('in-domain estimate', () => {
     const note = model.info.notes.find((n) => n.includes('more references'));
     expect(note).toMatch(/^the self-check errs by [\d.]+ points on average with 60 AI references: more references narrow it/);
     expect(note).toContain('ccaudit references import');
+  }, 120_000);
+
+  it('assumes the unseen-generator miss when the references hold only two generators', async () => {
+    const d = await split();
+    const generators = [...new Set(d.ai.map((r) => r.generator))].sort().slice(0, 2);
+    const ai = d.ai.concat(d.testAi).filter((r) => generators.includes(r.generator));
+    const model = InDomainModel.build(
+      d.human.map((r) => ({ text: r.text })),
+      ai.slice(0, 80).map((r) => ({ text: r.text, generator: r.generator })),
+      { level: 0.95, replicates: 50, seed: 3 },
+    );
+    expect(model.info.generators).toEqual(generators);
+    // Left out in turn, the two measure only how far each sits from the other.
+    const measured = Object.values(model.info.generatorRecall).reduce((s, r) => s + (1 - r), 0) / 2;
+    expect(model.info.generatorMiss).toBe(Math.max(measured, ASSUMED_GENERATOR_MISS));
+    expect(model.info.notes.join(' ')).toMatch(
+      /only 2 generators, which miss each other by \d+ %: too few to measure how far an unseen generator sits, so the interval assumes \d+ % of its documents are missed/,
+    );
   }, 120_000);
 
   it('refuses to train on too few texts, with the reason', () => {
