@@ -174,7 +174,12 @@ export interface ReportFrame {
 export function assembleReport(frame: ReportFrame, result: AggregateResult): ShareReport {
   const notes = [...frame.notes];
   if (result.excluded > 0) {
-    const why = frame.groupBy === 'month' ? `no ${frame.dateBasis === 'crawl' ? 'crawl' : 'publication'} month` : `no ${frame.groupBy} value`;
+    const why =
+      frame.groupBy !== 'month'
+        ? `no ${frame.groupBy} value`
+        : frame.dateBasis === 'crawl'
+          ? 'no crawl month'
+          : 'no publication date found on the page (`--date crawl` groups them by crawl month)';
     notes.push(`${result.excluded} documents left out: ${why}.`);
   }
   const duplicates = frame.duplicates ?? 0;
