@@ -23,12 +23,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadLabeled } from '../src/detect/labeled.js';
-import { sharedLabeledFiles } from '../src/detect/dataset.js';
-import { Rng, mixSeed } from '../src/core/rng.js';
+import { mixSeed } from '../src/core/rng.js';
 import { InDomainModel } from '../src/estimate/indomain/model.js';
 import { MAX_NOVEL_SHARE } from '../src/estimate/headline.js';
-import { DESIGNS, draw, type Design } from './lib/indomain-draws.js';
+import { DRAW_OPTIONS, drawsFromOptions, summariseByDesign, type Design } from './lib/indomain-draws.js';
 
 interface Row {
   source: string;
@@ -68,14 +66,8 @@ function correlation(a: readonly number[], b: readonly number[]): number {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      draws: { type: 'string', default: '3' },
-      n: { type: 'string', default: '200' },
-      baseline: { type: 'string', default: '300' },
-      'ai-refs': { type: 'string', default: '150' },
-      design: { type: 'string', default: DESIGNS.join(',') },
-      sources: { type: 'string' },
+      ...DRAW_OPTIONS,
       replicates: { type: 'string', default: '300' },
-      seed: { type: 'string', default: '20261207' },
       l2: { type: 'string' },
       'learning-rate': { type: 'string' },
       epochs: { type: 'string' },
@@ -86,81 +78,57 @@ async function main(): Promise<void> {
       json: { type: 'string' },
     },
   });
-  const all = await loadLabeled(sharedLabeledFiles());
-  const stems = [...new Set(all.map((r) => r.file))].sort();
-  const sources = values.sources ? values.sources.split(',') : stems;
-  const designs = values.design!.split(',') as Design[];
-  const unknown = designs.find((d) => !DESIGNS.includes(d));
-  if (unknown) throw new Error(`unknown design "${unknown}" (one of ${DESIGNS.join(', ')})`);
   const seed = Number(values.seed);
   const rows: Row[] = [];
-  for (const design of designs) {
-    for (const source of sources) {
-      const texts = all.filter((r) => r.file === source);
-      for (let d = 0; d < Number(values.draws); d++) {
-        const rng = new Rng(mixSeed(seed, d, stems.indexOf(source), DESIGNS.indexOf(design)));
-        const t0 = Date.now();
-        const x = draw(rng, texts, {
-          n: Number(values.n),
-          nb: Number(values.baseline),
-          na: Number(values['ai-refs']),
-          design,
-          pairing: values.pairing === 'opening' ? 'opening' : 'twins',
-        });
-        if (typeof x === 'string') {
-          console.error(`${design} ${source} draw ${d}: skipped: ${x}`);
-          break;
-        }
-        const model = InDomainModel.build(
-          x.baseline.map((r, i) => ({ text: r.text, month: i % 2 ? '2022-06' : '2022-01' })),
-          x.references.map((r) => ({ text: r.text, generator: r.generator })),
-          {
-            level: 0.95,
-            replicates: Number(values.replicates),
-            seed: mixSeed(seed, d),
-            ...(values.l2 ? { l2: Number(values.l2) } : {}),
-            ...(values['learning-rate'] ? { learningRate: Number(values['learning-rate']) } : {}),
-            ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
-            ...(values.bits ? { bits: Number(values.bits) } : {}),
-            ...(values.clusters ? { clusters: Number(values.clusters) } : {}),
-            ...(values['style-scale'] ? { styleScale: Number(values['style-scale']) } : {}),
-          },
-        );
-        const sc = model.info.selfCheck;
-        x.months.forEach((m, i) => {
-          const e = model.estimate(
-            m.docs.map((r) => model.prepare(r.text)),
-            mixSeed(seed, d, i),
-          );
-          rows.push({
-            source,
-            design,
-            draw: d,
-            month: m.label,
-            truth: m.truth,
-            share: e.share,
-            lo: e.lo,
-            hi: e.hi,
-            covered: e.lo <= m.truth + 1e-12 && m.truth <= e.hi + 1e-12,
-            selfCheckError: sc.meanAbsError,
-            periodCheckError: e.periodCheck.meanAbsError,
-            selfCheckCoverage: sc.coverage,
-            inflation: sc.inflation,
-            withheld: e.novelShare > MAX_NOVEL_SHARE,
-          });
-        });
-        const last = rows.slice(-x.months.length);
-        console.error(
-          `${design} ${source} draw ${d}: ${((Date.now() - t0) / 1000).toFixed(1)} s, AUROC ${model.info.auroc.toFixed(3)}, clusters ${model.info.clusters}, ` +
-            `self-check ${(sc.meanAbsError * 100).toFixed(1)} pts / ${(sc.coverage * 100).toFixed(0)} % (×${sc.inflation}; ${Object.entries(
-              sc.byDesign,
-            )
-              .map(([k, v]) => `${k} ${(v.meanAbsError * 100).toFixed(1)}/${(v.coverage * 100).toFixed(0)}%`)
-              .join(', ')}), miss ${(model.info.generatorMiss * 100).toFixed(0)} %, ` +
-            last.map((r) => `${r.month}: ${(r.share * 100).toFixed(1)} [${(r.lo * 100).toFixed(1)}, ${(r.hi * 100).toFixed(1)}]`).join('; '),
-        );
-      }
-    }
+  const { designs, sources, draws } = await drawsFromOptions(values, values.pairing === 'opening' ? 'opening' : 'twins');
+  for (const { design, source, index: d, draw: x } of draws) {
+    const t0 = Date.now();
+    const model = InDomainModel.build(
+      x.baseline.map((r, i) => ({ text: r.text, month: i % 2 ? '2022-06' : '2022-01' })),
+      x.references.map((r) => ({ text: r.text, generator: r.generator })),
+      {
+        level: 0.95,
+        replicates: Number(values.replicates),
+        seed: mixSeed(seed, d),
+        ...(values.l2 ? { l2: Number(values.l2) } : {}),
+        ...(values['learning-rate'] ? { learningRate: Number(values['learning-rate']) } : {}),
+        ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
+        ...(values.bits ? { bits: Number(values.bits) } : {}),
+        ...(values.clusters ? { clusters: Number(values.clusters) } : {}),
+        ...(values['style-scale'] ? { styleScale: Number(values['style-scale']) } : {}),
+      },
+    );
+    const sc = model.info.selfCheck;
+    x.months.forEach((m, i) => {
+      const e = model.estimate(
+        m.docs.map((r) => model.prepare(r.text)),
+        mixSeed(seed, d, i),
+      );
+      rows.push({
+        source,
+        design,
+        draw: d,
+        month: m.label,
+        truth: m.truth,
+        share: e.share,
+        lo: e.lo,
+        hi: e.hi,
+        covered: e.lo <= m.truth + 1e-12 && m.truth <= e.hi + 1e-12,
+        selfCheckError: sc.meanAbsError,
+        periodCheckError: e.periodCheck.meanAbsError,
+        selfCheckCoverage: sc.coverage,
+        inflation: sc.inflation,
+        withheld: e.novelShare > MAX_NOVEL_SHARE,
+      });
+    });
+    const last = rows.slice(-x.months.length);
+    console.error(
+      `${design} ${source} draw ${d}: ${((Date.now() - t0) / 1000).toFixed(1)} s, AUROC ${model.info.auroc.toFixed(3)}, clusters ${model.info.clusters}, ` +
+        `self-check ${(sc.meanAbsError * 100).toFixed(1)} pts / ${(sc.coverage * 100).toFixed(0)} % (×${sc.inflation}; ${Object.entries(sc.byDesign)
+          .map(([k, v]) => `${k} ${(v.meanAbsError * 100).toFixed(1)}/${(v.coverage * 100).toFixed(0)}%`)
+          .join(', ')}), miss ${(model.info.generatorMiss * 100).toFixed(0)} %, ` +
+        last.map((r) => `${r.month}: ${(r.share * 100).toFixed(1)} [${(r.lo * 100).toFixed(1)}, ${(r.hi * 100).toFixed(1)}]`).join('; '),
+    );
   }
   const table: string[] = [
     'design            source                   months  MAE (pts)  max err  coverage  mean width  self-check MAE/cov  period check  r(err, check)  withheld',
@@ -182,19 +150,7 @@ async function main(): Promise<void> {
       `${design.padEnd(18)}${source.padEnd(25)}${String(xs.length).padStart(6)}${mae.toFixed(1).padStart(11)}${maxErr.toFixed(1).padStart(9)}${`${cov.toFixed(0)} %`.padStart(10)}${width.toFixed(1).padStart(12)}${`${scE.toFixed(1)} / ${scC.toFixed(0)} %`.padStart(20)}${pc.toFixed(1).padStart(14)}${r.toFixed(2).padStart(15)}${String(xs.filter((x) => x.withheld).length).padStart(10)}`,
     );
   };
-  for (const design of designs) {
-    for (const source of sources)
-      line(
-        design,
-        source,
-        rows.filter((r) => r.design === design && r.source === source),
-      );
-    line(
-      design,
-      'pooled',
-      rows.filter((r) => r.design === design),
-    );
-  }
+  summariseByDesign(designs, sources, rows, line);
   console.log(table.join('\n'));
   if (values.json) writeFileSync(values.json, JSON.stringify(rows, null, 1));
 }

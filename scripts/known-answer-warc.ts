@@ -23,12 +23,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadLabeled } from '../src/detect/labeled.js';
-import { sharedLabeledFiles } from '../src/detect/dataset.js';
 import type { LabeledRecord } from '../src/detect/types.js';
-import { Rng, mixSeed } from '../src/core/rng.js';
+import { mixSeed } from '../src/core/rng.js';
 import { InDomainModel } from '../src/estimate/indomain/model.js';
-import { DESIGNS, draw, type Design } from './lib/indomain-draws.js';
+import { DRAW_OPTIONS, drawsFromOptions, summariseByDesign, type Design } from './lib/indomain-draws.js';
 import { writeMixtureWarc, type MixtureMonth } from './lib/mixtures.js';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'ccaudit.js');
@@ -72,98 +70,77 @@ function ccaudit(args: string[]): string {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
+      ...DRAW_OPTIONS,
       draws: { type: 'string', default: '1' },
-      n: { type: 'string', default: '200' },
-      baseline: { type: 'string', default: '300' },
-      'ai-refs': { type: 'string', default: '150' },
-      design: { type: 'string', default: DESIGNS.join(',') },
-      sources: { type: 'string' },
       replicates: { type: 'string', default: '1000' },
-      seed: { type: 'string', default: '20261207' },
       keep: { type: 'string' },
       json: { type: 'string' },
     },
   });
-  const all = await loadLabeled(sharedLabeledFiles());
-  const stems = [...new Set(all.map((r) => r.file))].sort();
-  const sources = values.sources ? values.sources.split(',') : stems;
-  const designs = values.design!.split(',') as Design[];
-  const unknown = designs.find((d) => !DESIGNS.includes(d));
-  if (unknown) throw new Error(`unknown design "${unknown}" (one of ${DESIGNS.join(', ')})`);
   const seed = Number(values.seed);
   const replicates = Number(values.replicates);
   const work = values.keep ?? mkdtempSync(join(tmpdir(), 'ccaudit-known-answer-warc-'));
   mkdirSync(work, { recursive: true });
   const rows: Row[] = [];
-  for (const design of designs) {
-    for (const source of sources) {
-      const texts = all.filter((r) => r.file === source);
-      for (let d = 0; d < Number(values.draws); d++) {
-        const rng = new Rng(mixSeed(seed, d, stems.indexOf(source), DESIGNS.indexOf(design)));
-        const x = draw(rng, texts, { n: Number(values.n), nb: Number(values.baseline), na: Number(values['ai-refs']), design, pairing: 'twins' });
-        if (typeof x === 'string') {
-          console.error(`${design} ${source} draw ${d}: skipped: ${x}`);
-          break;
-        }
-        const t0 = Date.now();
-        const dir = join(work, `${design}-${source}-${d}`);
-        rmSync(dir, { recursive: true, force: true });
-        mkdirSync(dir, { recursive: true });
-        const warc = join(dir, 'pages.warc.gz');
-        const refs = join(dir, 'references.jsonl');
-        const db = join(dir, 'audit.db');
-        const baselineHalves = BASELINE_MONTHS.map((m, i) =>
-          months(
-            x.baseline.filter((_, j) => j % 2 === i),
-            m,
-          ),
-        );
-        await writeMixtureWarc(warc, [...baselineHalves, ...x.months.map((m, i) => months(m.docs, TARGET_MONTHS[i]))]);
-        writeFileSync(
-          refs,
-          x.references
-            .map((r, i) => JSON.stringify({ id: `ref-${i}`, text: r.text, label: 'ai', generator: r.generator, lang: r.lang, domain: r.domain }))
-            .join('\n') + '\n',
-        );
-        ccaudit(['scan', warc, '--db', db]);
-        ccaudit(['references', 'import', refs, '--db', db]);
-        const report = JSON.parse(ccaudit(['report', '--db', db, '--format', 'json', '--replicates', String(replicates)])) as {
-          groups: Array<{ key: string; headline: Headline | null; headlineNote?: string | null; documents: number }>;
-        };
-        const scanSeconds = (Date.now() - t0) / 1000;
-        // The same draw in memory, as the benchmark estimates it.
-        const model = InDomainModel.build(
-          x.baseline.map((r, i) => ({ text: r.text, month: i % 2 ? '2022-06' : '2022-01' })),
-          x.references.map((r) => ({ text: r.text, generator: r.generator })),
-          { level: 0.95, replicates: 300, seed: mixSeed(seed, d) },
-        );
-        const line: string[] = [];
-        x.months.forEach((m, i) => {
-          const e = model.estimate(
-            m.docs.map((r) => model.prepare(r.text)),
-            mixSeed(seed, d, i),
-          );
-          const g = report.groups.find((gr) => gr.key === TARGET_MONTHS[i]);
-          const cli = g?.headline ?? null;
-          rows.push({
-            source,
-            design,
-            draw: d,
-            month: TARGET_MONTHS[i],
-            label: m.label,
-            truth: m.truth,
-            cli,
-            memory: { share: e.share, lo: e.lo, hi: e.hi },
-          });
-          const pctOf = (v: number) => (v * 100).toFixed(1);
-          line.push(
-            `${m.label}: ${cli ? `${pctOf(cli.share)} [${pctOf(cli.lo)}, ${pctOf(cli.hi)}] ${cli.method} n=${cli.n}` : `none (${g ? (g.headlineNote ?? 'no note') : 'no group'}, ${g?.documents ?? 0} docs)`} | memory ${pctOf(e.share)}`,
-          );
-        });
-        console.error(`${design} ${source} draw ${d}: ${scanSeconds.toFixed(0)} s\n  ${line.join('\n  ')}`);
-        if (!values.keep) rmSync(dir, { recursive: true, force: true });
-      }
-    }
+  const { designs, sources, draws } = await drawsFromOptions(values);
+  for (const { design, source, index: d, draw: x } of draws) {
+    const t0 = Date.now();
+    const dir = join(work, `${design}-${source}-${d}`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const warc = join(dir, 'pages.warc.gz');
+    const refs = join(dir, 'references.jsonl');
+    const db = join(dir, 'audit.db');
+    const baselineHalves = BASELINE_MONTHS.map((m, i) =>
+      months(
+        x.baseline.filter((_, j) => j % 2 === i),
+        m,
+      ),
+    );
+    await writeMixtureWarc(warc, [...baselineHalves, ...x.months.map((m, i) => months(m.docs, TARGET_MONTHS[i]))]);
+    writeFileSync(
+      refs,
+      x.references
+        .map((r, i) => JSON.stringify({ id: `ref-${i}`, text: r.text, label: 'ai', generator: r.generator, lang: r.lang, domain: r.domain }))
+        .join('\n') + '\n',
+    );
+    ccaudit(['scan', warc, '--db', db]);
+    ccaudit(['references', 'import', refs, '--db', db]);
+    const report = JSON.parse(ccaudit(['report', '--db', db, '--format', 'json', '--replicates', String(replicates)])) as {
+      groups: Array<{ key: string; headline: Headline | null; headlineNote?: string | null; documents: number }>;
+    };
+    const scanSeconds = (Date.now() - t0) / 1000;
+    // The same draw in memory, as the benchmark estimates it.
+    const model = InDomainModel.build(
+      x.baseline.map((r, i) => ({ text: r.text, month: i % 2 ? '2022-06' : '2022-01' })),
+      x.references.map((r) => ({ text: r.text, generator: r.generator })),
+      { level: 0.95, replicates: 300, seed: mixSeed(seed, d) },
+    );
+    const line: string[] = [];
+    x.months.forEach((m, i) => {
+      const e = model.estimate(
+        m.docs.map((r) => model.prepare(r.text)),
+        mixSeed(seed, d, i),
+      );
+      const g = report.groups.find((gr) => gr.key === TARGET_MONTHS[i]);
+      const cli = g?.headline ?? null;
+      rows.push({
+        source,
+        design,
+        draw: d,
+        month: TARGET_MONTHS[i],
+        label: m.label,
+        truth: m.truth,
+        cli,
+        memory: { share: e.share, lo: e.lo, hi: e.hi },
+      });
+      const pctOf = (v: number) => (v * 100).toFixed(1);
+      line.push(
+        `${m.label}: ${cli ? `${pctOf(cli.share)} [${pctOf(cli.lo)}, ${pctOf(cli.hi)}] ${cli.method} n=${cli.n}` : `none (${g ? (g.headlineNote ?? 'no note') : 'no group'}, ${g?.documents ?? 0} docs)`} | memory ${pctOf(e.share)}`,
+      );
+    });
+    console.error(`${design} ${source} draw ${d}: ${scanSeconds.toFixed(0)} s\n  ${line.join('\n  ')}`);
+    if (!values.keep) rmSync(dir, { recursive: true, force: true });
   }
   const table = ['design            source                   months  headlines  MAE CLI  MAE memory  coverage CLI  CLI − memory (mean |diff|)'];
   const summarise = (design: string, source: string, xs: Row[]) => {
@@ -180,19 +157,7 @@ async function main(): Promise<void> {
         .padStart(12)}${`${cov.toFixed(0)} %`.padStart(14)}${diff.toFixed(1).padStart(16)}`,
     );
   };
-  for (const design of designs) {
-    for (const source of sources)
-      summarise(
-        design,
-        source,
-        rows.filter((r) => r.design === design && r.source === source),
-      );
-    summarise(
-      design,
-      'pooled',
-      rows.filter((r) => r.design === design),
-    );
-  }
+  summariseByDesign(designs, sources, rows, summarise);
   console.log(table.join('\n'));
   if (values.json) writeFileSync(values.json, JSON.stringify(rows, null, 1));
   if (!values.keep) rmSync(work, { recursive: true, force: true });

@@ -5,7 +5,9 @@
  * through the WARC → scan → report path, so both measure exactly the same draws.
  */
 import type { LabeledRecord } from '../../src/detect/types.js';
-import type { Rng } from '../../src/core/rng.js';
+import { Rng, mixSeed } from '../../src/core/rng.js';
+import { loadLabeled } from '../../src/detect/labeled.js';
+import { sharedLabeledFiles } from '../../src/detect/dataset.js';
 import { groupKey } from '../../src/detect/splits.js';
 import { TopicClusters, similarity, topicCounts } from '../../src/estimate/indomain/topics.js';
 
@@ -125,4 +127,103 @@ export function draw(
     months.push({ docs: [...human.slice(0, nHuman), ...ai.slice(0, nAi)], truth: nAi / (nAi + nHuman), label });
   }
   return { baseline: baseline.slice(0, o.nb), references: references.slice(0, o.na), months };
+}
+
+/** Calls `summarise` for every design and source, then for each design's sources pooled. */
+export function summariseByDesign<R extends { design: Design; source: string }>(
+  designs: readonly Design[],
+  sources: readonly string[],
+  rows: readonly R[],
+  summarise: (design: Design, source: string, rows: R[]) => void,
+): void {
+  for (const design of designs) {
+    for (const source of sources)
+      summarise(
+        design,
+        source,
+        rows.filter((r) => r.design === design && r.source === source),
+      );
+    summarise(
+      design,
+      'pooled',
+      rows.filter((r) => r.design === design),
+    );
+  }
+}
+
+export interface BenchmarkDraw {
+  design: Design;
+  source: string;
+  /** Draw number within its design and source. */
+  index: number;
+  draw: Draw;
+}
+
+/**
+ * The benchmark's draws for comma-separated designs and sources (default: every labelled
+ * source), each seeded by (seed, draw, source, design) so a design's draws do not depend on
+ * which other designs or sources run. A source that cannot make a draw is skipped with the
+ * reason on stderr.
+ */
+export async function benchmarkDraws(o: {
+  designs: string;
+  sources?: string;
+  draws: number;
+  n: number;
+  baseline: number;
+  aiRefs: number;
+  seed: number;
+  pairing: 'twins' | 'opening';
+}): Promise<{ designs: Design[]; sources: string[]; draws: Generator<BenchmarkDraw> }> {
+  const all = await loadLabeled(sharedLabeledFiles());
+  const stems = [...new Set(all.map((r) => r.file))].sort();
+  const sources = o.sources ? o.sources.split(',') : stems;
+  const designs = o.designs.split(',') as Design[];
+  const unknown = designs.find((d) => !DESIGNS.includes(d));
+  if (unknown) throw new Error(`unknown design "${unknown}" (one of ${DESIGNS.join(', ')})`);
+  function* draws(): Generator<BenchmarkDraw> {
+    for (const design of designs) {
+      for (const source of sources) {
+        const texts = all.filter((r) => r.file === source);
+        for (let index = 0; index < o.draws; index++) {
+          const rng = new Rng(mixSeed(o.seed, index, stems.indexOf(source), DESIGNS.indexOf(design)));
+          const x = draw(rng, texts, { n: o.n, nb: o.baseline, na: o.aiRefs, design, pairing: o.pairing });
+          if (typeof x === 'string') {
+            console.error(`${design} ${source} draw ${index}: skipped: ${x}`);
+            break;
+          }
+          yield { design, source, index, draw: x };
+        }
+      }
+    }
+  }
+  return { designs, sources, draws: draws() };
+}
+
+/** The command-line options every benchmark over these draws takes (for `parseArgs`). */
+export const DRAW_OPTIONS = {
+  draws: { type: 'string', default: '3' },
+  n: { type: 'string', default: '200' },
+  baseline: { type: 'string', default: '300' },
+  'ai-refs': { type: 'string', default: '150' },
+  design: { type: 'string', default: DESIGNS.join(',') },
+  sources: { type: 'string' },
+  seed: { type: 'string', default: '20261207' },
+} as const;
+
+/** The draws those options ask for. */
+export function drawsFromOptions(
+  values: { draws?: string; n?: string; baseline?: string; 'ai-refs'?: string; design?: string; sources?: string; seed?: string },
+  pairing: 'twins' | 'opening' = 'twins',
+): ReturnType<typeof benchmarkDraws> {
+  return benchmarkDraws({
+    designs: values.design ?? DESIGNS.join(','),
+    sources: values.sources,
+    draws: Number(values.draws ?? 3),
+    n: Number(values.n ?? 200),
+    baseline: Number(values.baseline ?? 300),
+    aiRefs: Number(values['ai-refs'] ?? 150),
+    seed: Number(values.seed ?? 20261207),
+    pairing,
+  });
 }
