@@ -326,6 +326,12 @@ export class InDomainModel {
       as.vectors,
     );
     const main = crossFit(hs, as, idf, strata, o, mixSeed(o.seed, 1), groups, featurizer);
+    const heldOutAuroc = auroc(main.disc.heldOut.ai, main.disc.heldOut.human);
+    const aurocLower = heldOutAuroc - 1.96 * aurocStandardError(heldOutAuroc, ai.length, human.length);
+    if (aurocLower <= 0.5)
+      throw new Error(
+        `not identifiable: the audit's discriminator does not tell its baseline pages from its AI references better than chance (held-out AUROC ${heldOutAuroc.toFixed(2)}, 95 % lower bound ${aurocLower.toFixed(2)}, with ${human.length} baseline pages and ${ai.length} references); add references or baseline pages`,
+      );
 
     // Generator shift: leave each (large enough) reference generator out and retrain.
     const byGenerator = new Map<string, number[]>();
@@ -426,7 +432,7 @@ export class InDomainModel {
       clusters: strata.k,
       languages: [...strata.languages],
       topicMix,
-      auroc: auroc(main.disc.heldOut.ai, main.disc.heldOut.human),
+      auroc: heldOutAuroc,
       drift,
       selfCheck,
       notes,
@@ -506,6 +512,18 @@ function ruleOfThree(n: number, level: number): number {
 }
 
 /** The month that splits dated baseline pages most evenly into an earlier and a later period. */
+/**
+ * Standard error of an AUROC from `pos` positives and `neg` negatives (Hanley and McNeil,
+ * 1982): the mixture weight is identifiable only when the held-out scores separate the two
+ * sides by more than their sampling error.
+ */
+function aurocStandardError(a: number, pos: number, neg: number): number {
+  const q1 = a / (2 - a);
+  const q2 = (2 * a * a) / (1 + a);
+  const v = (a * (1 - a) + (pos - 1) * (q1 - a * a) + (neg - 1) * (q2 - a * a)) / Math.max(1, pos * neg);
+  return Math.sqrt(Math.max(0, v));
+}
+
 function splitMonths(months: ReadonlyArray<string | null>): { at: string; first: string; before: string; last: string } | null {
   const sorted = months.filter((m): m is string => m !== null).sort();
   const best = balancedSplit(sorted);
