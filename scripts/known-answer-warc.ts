@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import type { LabeledRecord } from '../src/detect/types.js';
 import { mixSeed } from '../src/core/rng.js';
 import { InDomainModel } from '../src/estimate/indomain/model.js';
-import { DRAW_OPTIONS, drawsFromOptions, summariseByDesign, type Design } from './lib/indomain-draws.js';
+import { DRAW_OPTIONS, buildOrReason, drawsFromOptions, summariseByDesign, type Design } from './lib/indomain-draws.js';
 import { writeMixtureWarc, type MixtureMonth } from './lib/mixtures.js';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'ccaudit.js');
@@ -51,7 +51,8 @@ interface Row {
   truth: number;
   /** The report's headline through the CLI; null when it gave none (the reason is printed). */
   cli: Headline | null;
-  memory: { share: number; lo: number; hi: number };
+  /** The in-memory estimate of the same month; null when the model refused (the reason is printed). */
+  memory: { share: number; lo: number; hi: number } | null;
 }
 
 function months(pages: readonly LabeledRecord[], period: string): MixtureMonth {
@@ -111,17 +112,22 @@ async function main(): Promise<void> {
     };
     const scanSeconds = (Date.now() - t0) / 1000;
     // The same draw in memory, as the benchmark estimates it.
-    const model = InDomainModel.build(
-      x.baseline.map((r, i) => ({ text: r.text, month: i % 2 ? '2022-06' : '2022-01' })),
-      x.references.map((r) => ({ text: r.text, generator: r.generator })),
-      { level: 0.95, replicates: 300, seed: mixSeed(seed, d) },
+    const model = buildOrReason(() =>
+      InDomainModel.build(
+        x.baseline.map((r, i) => ({ text: r.text, month: i % 2 ? '2022-06' : '2022-01' })),
+        x.references.map((r) => ({ text: r.text, generator: r.generator })),
+        { level: 0.95, replicates: 300, seed: mixSeed(seed, d) },
+      ),
     );
     const line: string[] = [];
     x.months.forEach((m, i) => {
-      const e = model.estimate(
-        m.docs.map((r) => model.prepare(r.text)),
-        mixSeed(seed, d, i),
-      );
+      const e =
+        typeof model === 'string'
+          ? null
+          : model.estimate(
+              m.docs.map((r) => model.prepare(r.text)),
+              mixSeed(seed, d, i),
+            );
       const g = report.groups.find((gr) => gr.key === TARGET_MONTHS[i]);
       const cli = g?.headline ?? null;
       rows.push({
@@ -132,11 +138,11 @@ async function main(): Promise<void> {
         label: m.label,
         truth: m.truth,
         cli,
-        memory: { share: e.share, lo: e.lo, hi: e.hi },
+        memory: e && { share: e.share, lo: e.lo, hi: e.hi },
       });
       const pctOf = (v: number) => (v * 100).toFixed(1);
       line.push(
-        `${m.label}: ${cli ? `${pctOf(cli.share)} [${pctOf(cli.lo)}, ${pctOf(cli.hi)}] ${cli.method} n=${cli.n}` : `none (${g ? (g.headlineNote ?? 'no note') : 'no group'}, ${g?.documents ?? 0} docs)`} | memory ${pctOf(e.share)}`,
+        `${m.label}: ${cli ? `${pctOf(cli.share)} [${pctOf(cli.lo)}, ${pctOf(cli.hi)}] ${cli.method} n=${cli.n}` : `none (${g ? (g.headlineNote ?? 'no note') : 'no group'}, ${g?.documents ?? 0} docs)`} | memory ${e ? pctOf(e.share) : `none (${model})`}`,
       );
     });
     console.error(`${design} ${source} draw ${d}: ${scanSeconds.toFixed(0)} s\n  ${line.join('\n  ')}`);
@@ -148,11 +154,15 @@ async function main(): Promise<void> {
     const got = xs.filter((r) => r.cli);
     const mae = (ys: Row[], f: (r: Row) => number) => (ys.reduce((s, r) => s + Math.abs(f(r) - r.truth), 0) / Math.max(1, ys.length)) * 100;
     const cov = (got.filter((r) => r.cli!.lo <= r.truth + 1e-12 && r.truth <= r.cli!.hi + 1e-12).length / Math.max(1, got.length)) * 100;
-    const diff = (got.reduce((s, r) => s + Math.abs(r.cli!.share - r.memory.share), 0) / Math.max(1, got.length)) * 100;
+    const both = got.filter((r) => r.memory);
+    const diff = (both.reduce((s, r) => s + Math.abs(r.cli!.share - r.memory!.share), 0) / Math.max(1, both.length)) * 100;
     table.push(
       `${design.padEnd(18)}${source.padEnd(25)}${String(xs.length).padStart(6)}${String(got.length).padStart(11)}${mae(got, (r) => r.cli!.share)
         .toFixed(1)
-        .padStart(9)}${mae(xs, (r) => r.memory.share)
+        .padStart(9)}${mae(
+        xs.filter((r) => r.memory),
+        (r) => r.memory!.share,
+      )
         .toFixed(1)
         .padStart(12)}${`${cov.toFixed(0)} %`.padStart(14)}${diff.toFixed(1).padStart(16)}`,
     );

@@ -227,3 +227,12 @@ export function drawsFromOptions(
     pairing,
   });
 }
+
+/** A model, or why it could not be built (too few texts, not identifiable). */
+export function buildOrReason<M>(build: () => M): M | string {
+  try {
+    return build();
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
