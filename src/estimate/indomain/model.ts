@@ -377,6 +377,7 @@ export class InDomainModel {
 
     // Drift: earlier baseline months as the baseline, later ones (human) as the audited period.
     let drift: InDomainInfo['drift'] = null;
+    let driftMissing = 'the baseline does not span two periods with enough pages';
     const months = human.map((x) => x.month ?? null);
     const split = splitMonths(months);
     if (split) {
@@ -387,7 +388,9 @@ export class InDomainModel {
       // read as AI for a reason no audited period has.
       const lateGroups = new Set(late.map((i) => groups.human[i]));
       const refs = ai.map((_, j) => j).filter((j) => !lateGroups.has(groups.ai[j]));
-      if (early.length >= MIN_TRAINING_TEXTS && late.length >= 10 && refs.length >= MIN_TRAINING_TEXTS) {
+      if (early.length >= MIN_TRAINING_TEXTS && late.length >= 10 && refs.length < MIN_TRAINING_TEXTS)
+        driftMissing = `only ${refs.length} references were not written from the later baseline pages (the check needs ${MIN_TRAINING_TEXTS})`;
+      else if (early.length >= MIN_TRAINING_TEXTS && late.length >= 10) {
         const fitted = crossFit(
           subset(hs, early),
           subset(as, refs),
@@ -407,8 +410,7 @@ export class InDomainModel {
         drift = { periods: `${split.first}–${split.before} vs ${split.at}–${split.last}`, estimate: e.share, band };
       }
     }
-    if (!drift)
-      notes.push('no drift check: the baseline does not span two periods with enough pages; topic drift after the baseline is not in the interval.');
+    if (!drift) notes.push(`no drift check: ${driftMissing}; topic drift after the baseline is not in the interval.`);
 
     const selfCheck = runSelfCheck(main.comp, {
       level: o.level,
@@ -511,7 +513,6 @@ function ruleOfThree(n: number, level: number): number {
   return n > 0 ? -Math.log(1 - level) / n : 1;
 }
 
-/** The month that splits dated baseline pages most evenly into an earlier and a later period. */
 /**
  * Standard error of an AUROC from `pos` positives and `neg` negatives (Hanley and McNeil,
  * 1982): the mixture weight is identifiable only when the held-out scores separate the two
@@ -524,6 +525,7 @@ function aurocStandardError(a: number, pos: number, neg: number): number {
   return Math.sqrt(Math.max(0, v));
 }
 
+/** The month that splits dated baseline pages most evenly into an earlier and a later period. */
 function splitMonths(months: ReadonlyArray<string | null>): { at: string; first: string; before: string; last: string } | null {
   const sorted = months.filter((m): m is string => m !== null).sort();
   const best = balancedSplit(sorted);
