@@ -47,6 +47,17 @@ export function auroc(pos: ArrayLike<number>, neg: ArrayLike<number>): number {
 }
 
 /**
+ * Standard error of an AUROC from `pos` positives and `neg` negatives (Hanley and McNeil,
+ * 1982).
+ */
+export function aurocStandardError(a: number, pos: number, neg: number): number {
+  const q1 = a / (2 - a);
+  const q2 = (2 * a * a) / (1 + a);
+  const v = (a * (1 - a) + (pos - 1) * (q1 - a * a) + (neg - 1) * (q2 - a * a)) / Math.max(1, pos * neg);
+  return Math.sqrt(Math.max(0, v));
+}
+
+/**
  * Threshold t such that the fraction of negatives with score ≥ t is at most `fpr`, as low
  * as possible; returns +Infinity when no threshold qualifies except "call nothing AI".
  */

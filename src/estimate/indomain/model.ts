@@ -21,7 +21,7 @@ import { mixSeed } from '../../core/rng.js';
 import { groupKey } from '../../detect/splits.js';
 import { GroupedDiscriminator, DiscriminatorFeaturizer, type DiscriminatorOptions, type FoldGroups } from './discriminator.js';
 import type { SparseVector } from '../../detect/features/ngrams.js';
-import { auroc } from '../../detect/metrics.js';
+import { auroc, aurocStandardError } from '../../detect/metrics.js';
 import { balancedSplit } from '../baseline/estimator.js';
 import { estimateShare, quantileEdges, type ClusteredScores, type MixtureComponents } from './score-mixture.js';
 import { idfOf, similarity, weigh, type TopicVector } from './topics.js';
@@ -327,6 +327,8 @@ export class InDomainModel {
     );
     const main = crossFit(hs, as, idf, strata, o, mixSeed(o.seed, 1), groups, featurizer);
     const heldOutAuroc = auroc(main.disc.heldOut.ai, main.disc.heldOut.human);
+    // The mixture weight is identifiable only when the held-out scores separate the two sides
+    // by more than their sampling error.
     const aurocLower = heldOutAuroc - 1.96 * aurocStandardError(heldOutAuroc, ai.length, human.length);
     if (aurocLower <= 0.5)
       throw new Error(
@@ -511,18 +513,6 @@ const PERIOD_CHECK_DOCS = 200;
 /** −ln(1 − level)/n: the upper bound on a share when none of n documents is seen (≈ 3/n at 95 %). */
 function ruleOfThree(n: number, level: number): number {
   return n > 0 ? -Math.log(1 - level) / n : 1;
-}
-
-/**
- * Standard error of an AUROC from `pos` positives and `neg` negatives (Hanley and McNeil,
- * 1982): the mixture weight is identifiable only when the held-out scores separate the two
- * sides by more than their sampling error.
- */
-function aurocStandardError(a: number, pos: number, neg: number): number {
-  const q1 = a / (2 - a);
-  const q2 = (2 * a * a) / (1 + a);
-  const v = (a * (1 - a) + (pos - 1) * (q1 - a * a) + (neg - 1) * (q2 - a * a)) / Math.max(1, pos * neg);
-  return Math.sqrt(Math.max(0, v));
 }
 
 /** The month that splits dated baseline pages most evenly into an earlier and a later period. */

@@ -122,6 +122,11 @@ function resample(rng: Rng, n: number): Int32Array {
   return out;
 }
 
+/** A bootstrap resample of `from`'s entries. */
+function resampleOf(rng: Rng, from: ArrayLike<number>): Int32Array {
+  return resample(rng, from.length).map((i) => from[i]);
+}
+
 /** The share of one period (indices into `period`), given component documents (indices into the components). */
 export function fitShare(
   comp: MixtureComponents,
@@ -169,9 +174,8 @@ export function estimateShare(
   const share = fitShare(comp, period, { period: range(n), human: humanIdx, ai: aiIdx });
   const rng = new Rng(o.seed);
   const reps = new Float64Array(o.replicates);
-  const pick = (from: ArrayLike<number>): Int32Array => resample(rng, from.length).map((i) => from[i]);
   for (let r = 0; r < o.replicates; r++) {
-    reps[r] = fitShare(comp, period, { period: resample(rng, n), human: pick(humanIdx), ai: pick(aiIdx) });
+    reps[r] = fitShare(comp, period, { period: resample(rng, n), human: resampleOf(rng, humanIdx), ai: resampleOf(rng, aiIdx) });
   }
   const interval = percentileInterval(reps, o.level);
   let lo = interval.lo;
@@ -203,7 +207,6 @@ function humanOnlyExceedance(
   const n = period.scores.length;
   const human = Array.from(o.humanIdx);
   const scores = new Float64Array(n);
-  const pick = (from: ArrayLike<number>): Int32Array => resample(rng, from.length).map((i) => from[i]);
   let exceed = 0;
   for (let r = 0; r < o.replicates; r++) {
     for (let i = human.length - 1; i > 0; i--) {
@@ -216,7 +219,11 @@ function humanOnlyExceedance(
       const pool = pools(period.clusters[i]);
       scores[i] = comp.human.scores[pool[rng.int(pool.length)]];
     }
-    const s = fitShare(comp, { scores, clusters: period.clusters }, { period: range(n), human: pick(human.slice(0, half)), ai: pick(o.aiIdx) });
+    const s = fitShare(
+      comp,
+      { scores, clusters: period.clusters },
+      { period: range(n), human: resampleOf(rng, human.slice(0, half)), ai: resampleOf(rng, o.aiIdx) },
+    );
     if (s >= share - 1e-12) exceed++;
   }
   return exceed / o.replicates;

@@ -139,7 +139,7 @@ export class TopicClusters {
       }
       if (moved === 0) break;
     }
-    const sims = heldOutSimilarities(xs, centroids).sort((a, b) => a - b);
+    const sims = heldOutSimilarities(xs, centroids, assign).sort((a, b) => a - b);
     const novelBelow = sims.length ? sims[Math.floor(0.05 * (sims.length - 1))] : 0;
     return new TopicClusters(idf, centroids, novelBelow);
   }
@@ -156,13 +156,13 @@ export class TopicClusters {
 
 /**
  * Each training text's similarity to its nearest topic as a new text would see it: its own
- * cluster's centroid is recomputed without it. A centroid holds a piece of every member, so a
+ * cluster's centroid (`own`: the clusters the centroids were last computed from) is recomputed
+ * without it. A centroid holds a piece of every member, so a
  * member always looks more like its topic than an unseen text of the same topic does; read
  * in-sample, the 5th percentile of similarities flagged most unseen texts of small or
  * word-poor clusters as unlike every topic.
  */
-function heldOutSimilarities(xs: readonly TopicVector[], centroids: readonly Float32Array[]): number[] {
-  const own = xs.map((x) => nearest(centroids, x).cluster);
+function heldOutSimilarities(xs: readonly TopicVector[], centroids: readonly Float32Array[], own: Int32Array): number[] {
   const sums = centroids.map(() => new Float64Array(TOPIC_DIMS));
   xs.forEach((x, i) => {
     const sum = sums[own[i]];
